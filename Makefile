@@ -1,0 +1,51 @@
+# make run  — install what is missing, migrate, load a demo city, serve on 127.0.0.1:$(PORT)
+# make test — install test needs, start PostgreSQL and Redis, run the suite on SQLite and PostgreSQL
+
+PORT ?= 5000
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint system venv migrate demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+system:
+	scripts/system-packages.sh
+
+migrate: venv
+	$(BIN)/flask --app wsgi db upgrade
+
+demo: migrate
+	$(BIN)/creditsvc demo --if-empty
+
+run: system demo
+	@echo "serving on http://127.0.0.1:$(PORT)"
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
+
+lint: venv
+	$(BIN)/ruff check creditsvc scoring notices tests
+	$(BIN)/ruff format --check creditsvc scoring notices tests
+	$(BIN)/mypy scoring notices
+
+test: venv
+	scripts/system-packages.sh test
+	scripts/services.sh
+	$(MAKE) lint
+	@echo "== suite on SQLite =="
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS)
+	@echo "== suite on PostgreSQL =="
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -n $(PYTEST_WORKERS)
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -1,0 +1,50 @@
+"""The 诚信计量 (honest-metrology) credit service: a Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.exceptions import default_exceptions
+
+from creditsvc import config as config_module
+from creditsvc.config import PROJECT_ROOT
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; nothing connects to Redis or the database until a request needs it."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    instance = Path(app.instance_path)
+    app.config.from_mapping(config_module.load(instance, config))
+    app.json.sort_keys = False  # answers keep the order of their schemas
+    instance.mkdir(parents=True, exist_ok=True)
+    Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    from creditsvc import api as api_package
+    from creditsvc import auth, cli, i18n, web
+    from creditsvc.extensions import api, csrf, db, migrate
+    from creditsvc.services.errors import DomainError
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    api.init_app(app)
+    i18n.init_app(app)
+    app.before_request(auth.load_principal)
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        http_error = default_exceptions[error.status]()
+        http_error.data = {"message": error.message, "errors": error.errors()}
+        return api.handle_http_exception(http_error)
+
+    api_package.register(app)
+    web.register(app)
+    cli.register(app)
+    return app

@@ -1,0 +1,67 @@
+"""Markets (集贸市场) and their hosts."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from creditsvc import auth
+from creditsvc.api import one_or_404
+from creditsvc.auth import OFFICERS, STAFF, allow
+from creditsvc.extensions import db
+from creditsvc.models import Market
+from creditsvc.schemas.common import page_of, paginate
+from creditsvc.schemas.registry import MarketArgs, MarketIn, MarketOut, MarketUpdate
+from creditsvc.services import registry, scope
+
+blp = Blueprint("markets", __name__, url_prefix="/api/v1/markets", description="Markets")
+
+
+@blp.route("")
+class Markets(MethodView):
+    @allow(*STAFF)
+    @blp.arguments(MarketArgs, location="query")
+    @blp.response(200, page_of(MarketOut))
+    def get(self, args):
+        """List the markets you may see."""
+        stmt = select(Market).where(scope.markets(auth.current())).order_by(Market.id)
+        if "district" in args:
+            stmt = stmt.where(Market.district_code == args["district"])
+        if "street_id" in args:
+            stmt = stmt.where(Market.street_id == args["street_id"])
+        if args.get("q"):
+            stmt = stmt.where(Market.name.like(f"%{args['q']}%"))
+        return paginate(stmt, args["page"], args["per_page"])
+
+    @allow(*OFFICERS)
+    @blp.arguments(MarketIn)
+    @blp.response(201, MarketOut)
+    def post(self, data):
+        """Register a market in your district."""
+        market = registry.create_market(auth.current(), data)
+        db.session.commit()
+        return market
+
+
+@blp.route("/<int:market_id>")
+class MarketItem(MethodView):
+    @allow(*STAFF)
+    @blp.response(200, MarketOut)
+    def get(self, market_id):
+        """Read one market."""
+        return one_or_404(
+            select(Market).where(Market.id == market_id, scope.markets(auth.current())), "market"
+        )
+
+    @allow(*STAFF)
+    @blp.arguments(MarketUpdate)
+    @blp.response(200, MarketOut)
+    def patch(self, data, market_id):
+        """Change a market's name, street, address or host."""
+        market = one_or_404(
+            select(Market).where(Market.id == market_id, scope.markets(auth.current())), "market"
+        )
+        registry.update_market(auth.current(), market, data)
+        db.session.commit()
+        return market

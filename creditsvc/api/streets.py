@@ -1,0 +1,53 @@
+"""Streets and towns (街道/镇) of each district."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from creditsvc import auth
+from creditsvc.api import one_or_404
+from creditsvc.auth import OFFICERS, STAFF, allow
+from creditsvc.extensions import db
+from creditsvc.models import Street
+from creditsvc.schemas.common import page_of, paginate
+from creditsvc.schemas.registry import StreetArgs, StreetIn, StreetOut
+from creditsvc.services import registry, scope
+
+blp = Blueprint("streets", __name__, url_prefix="/api/v1/streets", description="Streets and towns")
+
+
+@blp.route("")
+class Streets(MethodView):
+    @allow(*STAFF)
+    @blp.arguments(StreetArgs, location="query")
+    @blp.response(200, page_of(StreetOut))
+    def get(self, args):
+        """List streets and towns."""
+        stmt = select(Street).where(scope.streets(auth.current())).order_by(Street.id)
+        if "district" in args:
+            stmt = stmt.where(Street.district_code == args["district"])
+        if args.get("q"):
+            stmt = stmt.where(Street.name.like(f"%{args['q']}%"))
+        return paginate(stmt, args["page"], args["per_page"])
+
+    @allow(*OFFICERS)
+    @blp.arguments(StreetIn)
+    @blp.response(201, StreetOut)
+    def post(self, data):
+        """Add a street or town to your district."""
+        street = registry.create_street(auth.current(), data)
+        db.session.commit()
+        return street
+
+
+@blp.route("/<int:street_id>")
+class StreetItem(MethodView):
+    @allow(*STAFF)
+    @blp.response(200, StreetOut)
+    def get(self, street_id):
+        """Read one street or town."""
+        return one_or_404(
+            select(Street).where(Street.id == street_id, scope.streets(auth.current())), "street"
+        )

@@ -1,0 +1,57 @@
+"""Configuration read from the environment, once, when the app is created."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url(raw: str | None, instance_path: Path) -> str:
+    """The SQLAlchemy URL: PostgreSQL goes through psycopg 3; unset means a SQLite file."""
+    if not raw:
+        return f"sqlite:///{instance_path / 'creditsvc.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def load(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping from the environment plus explicit overrides."""
+    env = os.environ
+    config = {
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        # A missing SECRET_KEY gets a random one per process: sessions then do not
+        # survive a restart, which is safe; production sets it (see README).
+        "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_hex(32),
+        "STORAGE_DIR": env.get("STORAGE_DIR") or str(instance_path / "storage"),
+        "BUREAU_NAME": env.get("BUREAU_NAME", "上海市市场监督管理局"),
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Bearer-token API calls carry no cookie, so CSRF applies to the browser
+        # forms only; the API blueprints are exempted where they are registered.
+        "WTF_CSRF_CHECK_DEFAULT": True,
+        "API_TITLE": "诚信计量 credit service API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "JSON_SORT_KEYS": False,
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+        "PAGE_SIZE_MAX": 200,
+        "PASSWORD_HASH_METHOD": "scrypt",
+    }
+    config.update(overrides or {})
+    return config

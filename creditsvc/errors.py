@@ -1,0 +1,70 @@
+"""One error body everywhere: {code, status, message, errors}.
+
+API paths and JSON clients get the body as JSON; browsers on web pages get the same
+facts on an HTML page. Unexpected exceptions become a logged 500 with no detail.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask_smorest import Api as SmorestApi
+from flask_smorest.error_handler import ErrorSchema
+from marshmallow import fields
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+class ErrorBody(ErrorSchema):
+    errors = fields.Dict(metadata={"description": "field → list of reasons"})
+
+
+DEFAULT_MESSAGES = {
+    400: "the request could not be understood",
+    401: "log in or send a bearer token",
+    403: "you may not do this",
+    404: "no such resource, or not yours to see",
+    405: "method not allowed here",
+    409: "conflicts with the current state",
+    413: "the upload is too large",
+    422: "the input is not valid",
+    429: "too many requests; wait and try again",
+}
+
+
+def _wants_json() -> bool:
+    if request.path.startswith("/api/") or request.path == "/healthz":
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def error_body(error: HTTPException) -> dict:
+    data = getattr(error, "data", None) or {}
+    errors = data.get("errors", data.get("messages", {}))
+    # A description passed when raising (e.g. Flask-WTF's "The CSRF token is missing.")
+    # says more than the generic text of the status.
+    specific = error.description if error.description != type(error).description else None
+    message = data.get("message") or specific or DEFAULT_MESSAGES.get(error.code or 500, "")
+    if error.code == 422 and errors and "message" not in data:
+        message = "the input is not valid: see errors"
+    return {"code": error.code, "status": error.name, "message": message, "errors": errors}
+
+
+class Api(SmorestApi):
+    ERROR_SCHEMA = ErrorBody
+
+    def _register_error_handlers(self) -> None:
+        self._app.register_error_handler(HTTPException, self.handle_http_exception)
+        self._app.register_error_handler(Exception, self.handle_unexpected)
+
+    def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
+        body = error_body(error)
+        headers = (getattr(error, "data", None) or {}).get("headers", {})
+        if _wants_json():
+            return body, error.code, headers
+        if error.code == 401:
+            return redirect(url_for("account.login", next=request.path))
+        return render_template("error.html", error=body), error.code, headers
+
+    def handle_unexpected(self, error: Exception):
+        current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return self.handle_http_exception(InternalServerError())

@@ -1,0 +1,58 @@
+"""Where businesses trade: district (区) → street or town (街道/镇) → demonstration community."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from creditsvc.models.base import Base, Timestamped
+
+
+class District(Base):
+    """One of Shanghai's 16 districts, keyed by its GB/T 2260 code; loaded by a migration."""
+
+    __tablename__ = "districts"
+
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(32))
+    name_en: Mapped[str] = mapped_column(String(64))
+
+
+class Street(Timestamped, Base):
+    """A street (街道) or town (镇) of a district."""
+
+    __tablename__ = "streets"
+    __table_args__ = (UniqueConstraint("district_code", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16), default="street")  # street | town
+
+    district: Mapped[District] = relationship()
+
+
+COMMUNITY_STATUSES = ("applying", "accepted", "re_evaluated", "rejected", "revoked")
+
+
+class Community(Timestamped, Base):
+    """A demonstration community or street (诚信计量示范社(街)区) organised by a street or town."""
+
+    __tablename__ = "communities"
+    __table_args__ = (UniqueConstraint("street_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    street_id: Mapped[int] = mapped_column(ForeignKey("streets.id"), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16), default="applying")
+    applied_on: Mapped[date | None] = mapped_column(Date)
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+
+    street: Mapped[Street] = relationship()
+
+    @property
+    def district_code(self) -> str:
+        return self.street.district_code

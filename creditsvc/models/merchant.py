@@ -1,0 +1,68 @@
+"""Merchants (经营者) and their measuring instruments."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from creditsvc.models.base import Base, Timestamped
+from creditsvc.models.geography import Street
+from creditsvc.models.market import Market
+
+TRADES = (
+    "market_stall",
+    "supermarket",
+    "restaurant",
+    "fuel_station",
+    "optical_shop",
+    "pharmacy_hospital",
+    "other",
+)
+
+INSTRUMENT_KINDS = (
+    "pricing_scale",
+    "fuel_dispenser",
+    "lensmeter",
+    "taximeter",
+    "water_meter",
+    "gas_meter",
+    "electricity_meter",
+    "other",
+)
+
+
+class Merchant(Timestamped, Base):
+    __tablename__ = "merchants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    # Set only when an officer registered a code that fails the GB 32100 check
+    # character (some 2015 pilot codes do); the reason is kept with the record.
+    uscc_override_reason: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(String(128), index=True)
+    trade: Mapped[str] = mapped_column(String(32), index=True)
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"), index=True)
+    market_id: Mapped[int | None] = mapped_column(ForeignKey("markets.id"), index=True)
+    address: Mapped[str] = mapped_column(String(256), default="")
+    commitment_signed_on: Mapped[date | None] = mapped_column(Date)
+
+    street: Mapped[Street | None] = relationship()
+    market: Mapped[Market | None] = relationship()
+    instruments: Mapped[list[Instrument]] = relationship(back_populates="merchant")
+
+
+class Instrument(Timestamped, Base):
+    """A measuring instrument under mandatory verification (强制检定)."""
+
+    __tablename__ = "instruments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    serial: Mapped[str] = mapped_column(String(64))
+    verification_due: Mapped[date | None] = mapped_column(Date)
+
+    merchant: Mapped[Merchant] = relationship(back_populates="instruments")

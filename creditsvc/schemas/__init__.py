@@ -1,0 +1,1 @@
+"""marshmallow schemas: the only input validation. Unknown fields are rejected."""

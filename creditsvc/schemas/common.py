@@ -1,0 +1,47 @@
+"""Paging, shared by every list endpoint."""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+from flask import current_app
+from marshmallow import Schema, fields, validate
+from sqlalchemy import Select, func, select
+
+from creditsvc.extensions import db
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+@cache
+def page_of(item_schema: type[Schema]) -> type[Schema]:
+    """A page envelope schema for `item_schema`: items plus page, per_page, total, pages."""
+    name = item_schema.__name__.removesuffix("Schema") + "Page"
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema)),
+            "page": fields.Integer(),
+            "per_page": fields.Integer(),
+            "total": fields.Integer(),
+            "pages": fields.Integer(),
+        },
+        name=name,
+    )
+
+
+def paginate(stmt: Select, page: int, per_page: int) -> dict:
+    """Run `stmt` for one page, with the total count of the whole selection."""
+    per_page = min(per_page, current_app.config["PAGE_SIZE_MAX"])
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return {
+        "items": items,
+        "page": page,
+        "per_page": per_page,
+        "total": total or 0,
+        "pages": math.ceil((total or 0) / per_page),
+    }

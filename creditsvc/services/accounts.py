@@ -1,0 +1,137 @@
+"""Accounts and tokens: create users, check passwords, issue and revoke bearer tokens."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash as _generate
+
+from creditsvc.auth import CITY, DISTRICT, HOST, MERCHANT, Principal, new_token
+from creditsvc.extensions import db
+from creditsvc.models import ROLES, ApiToken, Device, District, Market, Merchant, User
+from creditsvc.models.base import utcnow
+from creditsvc.services import audit, scope
+from creditsvc.services.errors import Conflict, Forbidden, Invalid, NotFound
+
+MIN_PASSWORD = 10
+
+
+def generate_password_hash(password: str) -> str:
+    # scrypt by default; the test suite sets a cheaper method to stay fast.
+    return _generate(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(f"a password needs at least {MIN_PASSWORD} characters", "password")
+
+
+def create_user(
+    actor: str,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    district: str | None = None,
+    merchant: str | None = None,
+    market: int | None = None,
+) -> User:
+    """Create an account; each role needs exactly the attachment that scopes it."""
+    if role not in ROLES:
+        raise Invalid(f"role must be one of {', '.join(ROLES)}", "role")
+    _check_password(password)
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise Conflict(f"user {username} exists", "username")
+    user = User(username=username, role=role, password_hash=generate_password_hash(password))
+    if role == DISTRICT:
+        if not district or db.session.get(District, district) is None:
+            raise Invalid("a district officer needs --district with a valid code", "district")
+        user.district_code = district
+    elif role == MERCHANT:
+        row = db.session.scalar(select(Merchant).where(Merchant.uscc == (merchant or "").upper()))
+        if row is None:
+            raise Invalid("a merchant account needs --merchant with a registered USCC", "merchant")
+        user.merchant_id = row.id
+    elif role == HOST:
+        market_row = db.session.get(Market, market) if market is not None else None
+        if market_row is None:
+            raise Invalid("a market host needs --market with an existing market id", "market")
+        user.markets.append(market_row)
+    db.session.add(user)
+    audit.record(actor, "create", user, district_code=user.district_code)
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        # Hash anyway so a missing user takes as long as a wrong password.
+        check_password_hash(generate_password_hash("x"), password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def change_password(user: User, old: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, old):
+        raise Invalid("the current password is wrong", "old_password")
+    _check_password(new)
+    user.password_hash = generate_password_hash(new)
+    user.password_changed_at = utcnow()
+    audit.record(f"user:{user.username}", "change_password", user)
+
+
+def issue_user_token(actor: str, user: User, label: str = "") -> tuple[ApiToken, str]:
+    token, digest, prefix = new_token()
+    row = ApiToken(user_id=user.id, token_hash=digest, prefix=prefix, label=label)
+    db.session.add(row)
+    audit.record(actor, "create", row, district_code=user.district_code)
+    return row, token
+
+
+def issue_device_token(actor: str, device: Device, label: str = "") -> tuple[ApiToken, str]:
+    token, digest, prefix = new_token()
+    row = ApiToken(device_id=device.id, token_hash=digest, prefix=prefix, label=label)
+    db.session.add(row)
+    audit.record(actor, "create", row, district_code=device.market.district_code)
+    return row, token
+
+
+def device_by_serial(serial: str) -> Device:
+    device = db.session.scalar(select(Device).where(Device.serial == serial))
+    if device is None:
+        raise NotFound(f"no device with serial {serial}")
+    return device
+
+
+def user_by_name(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user {username}")
+    return user
+
+
+def may_manage_token(p: Principal, token: ApiToken) -> bool:
+    """Your own tokens; device tokens of markets in your scope; any token for the city."""
+    if p.role == CITY:
+        return True
+    if token.user_id is not None:
+        return p.user is not None and token.user_id == p.user.id
+    if token.device is None or p.role not in (DISTRICT, HOST):
+        return False
+    return (
+        db.session.scalar(
+            select(Market.id).where(Market.id == token.device.market_id, scope.markets(p))
+        )
+        is not None
+    )
+
+
+def revoke_token(p: Principal, token: ApiToken) -> ApiToken:
+    if not may_manage_token(p, token):
+        raise Forbidden("not your token to revoke")
+    if token.revoked_at is None:
+        before = audit.state(token)
+        token.revoked_at = utcnow()
+        audit.record(p.name, "revoke", token, before=before)
+    return token

@@ -1,0 +1,215 @@
+"""Registering and changing the registry: streets, communities, markets, stalls, devices,
+merchants and instruments. Each verb checks scope, flushes and audits; the caller commits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from creditsvc.auth import CITY, DISTRICT, HOST, Principal
+from creditsvc.extensions import db
+from creditsvc.models import (
+    Community,
+    Device,
+    District,
+    Instrument,
+    Market,
+    Merchant,
+    Stall,
+    Street,
+)
+from creditsvc.services import audit, scope
+from creditsvc.services.errors import Conflict, Forbidden, Invalid
+
+
+def _require_district(p: Principal, code: str, field: str = "district") -> None:
+    if db.session.get(District, code) is None:
+        raise Invalid(f"no district with code {code}", field)
+    if p.role in (CITY, DISTRICT) and not scope.may_write_district(p, code):
+        raise Forbidden(f"a district officer may only write in district {p.district_code}")
+
+
+def _street_in(district_code: str, street_id: int | None) -> None:
+    if street_id is None:
+        return
+    street = db.session.get(Street, street_id)
+    if street is None or street.district_code != district_code:
+        raise Invalid(f"no street {street_id} in district {district_code}", "street_id")
+
+
+def _market_in(p: Principal, district_code: str, market_id: int | None) -> None:
+    """A merchant's market lies in its district; a host may only use its own markets."""
+    if market_id is None:
+        return
+    if p.role == HOST and market_id not in p.market_ids:
+        raise Invalid("a market host may only place merchants in its own markets", "market_id")
+    market = db.session.get(Market, market_id)
+    if market is None or market.district_code != district_code:
+        raise Invalid(f"no market {market_id} in district {district_code}", "market_id")
+
+
+def _apply(obj: Any, data: dict[str, Any]) -> None:
+    for key, value in data.items():
+        setattr(obj, key, value)
+
+
+def _unique(stmt, message: str, field: str) -> None:
+    if db.session.scalar(stmt) is not None:
+        raise Conflict(message, field)
+
+
+# Streets and communities
+
+
+def create_street(p: Principal, data: dict) -> Street:
+    _require_district(p, data["district_code"])
+    _unique(
+        select(Street.id).where(
+            Street.district_code == data["district_code"], Street.name == data["name"]
+        ),
+        f"street {data['name']} already exists in this district",
+        "name",
+    )
+    street = Street(**data)
+    db.session.add(street)
+    audit.record(p.name, "create", street)
+    return street
+
+
+def create_community(p: Principal, data: dict) -> Community:
+    street = db.session.get(Street, data["street_id"])
+    if street is None:
+        raise Invalid(f"no street {data['street_id']}", "street_id")
+    _require_district(p, street.district_code, "street_id")
+    _unique(
+        select(Community.id).where(
+            Community.street_id == street.id, Community.name == data["name"]
+        ),
+        "a community of that name already exists in this street",
+        "name",
+    )
+    community = Community(**data, status="applying")
+    db.session.add(community)
+    audit.record(p.name, "create", community, district_code=street.district_code)
+    return community
+
+
+# Markets, stalls, devices
+
+
+def create_market(p: Principal, data: dict) -> Market:
+    _require_district(p, data["district_code"])
+    _street_in(data["district_code"], data.get("street_id"))
+    market = Market(**data)
+    db.session.add(market)
+    audit.record(p.name, "create", market)
+    return market
+
+
+def update_market(p: Principal, market: Market, data: dict) -> Market:
+    before = audit.state(market)
+    if "street_id" in data:
+        _street_in(market.district_code, data["street_id"])
+    _apply(market, data)
+    audit.record(p.name, "update", market, before=before)
+    return market
+
+
+def _scoped_market(p: Principal, market_id: int) -> Market:
+    market = db.session.scalar(select(Market).where(Market.id == market_id, scope.markets(p)))
+    if market is None:
+        raise Invalid(f"no market {market_id} that you manage", "market_id")
+    return market
+
+
+def _merchant_by_uscc(p: Principal, code: str | None, field: str = "merchant") -> Merchant | None:
+    if code is None:
+        return None
+    merchant = db.session.scalar(select(Merchant).where(Merchant.uscc == code))
+    if merchant is None:
+        raise Invalid(f"no merchant with USCC {code}", field)
+    return merchant
+
+
+def create_stall(p: Principal, data: dict) -> Stall:
+    market = _scoped_market(p, data["market_id"])
+    _unique(
+        select(Stall.id).where(Stall.market_id == market.id, Stall.number == data["number"]),
+        f"stall {data['number']} already exists in this market",
+        "number",
+    )
+    merchant = _merchant_by_uscc(p, data.get("merchant"))
+    stall = Stall(market_id=market.id, number=data["number"], merchant_id=merchant and merchant.id)
+    db.session.add(stall)
+    audit.record(p.name, "create", stall, district_code=market.district_code)
+    return stall
+
+
+def assign_stall(p: Principal, stall: Stall, data: dict) -> Stall:
+    before = audit.state(stall)
+    merchant = _merchant_by_uscc(p, data.get("merchant"))
+    stall.merchant_id = merchant.id if merchant else None
+    audit.record(p.name, "update", stall, before=before, district_code=stall.market.district_code)
+    return stall
+
+
+def create_device(p: Principal, data: dict) -> Device:
+    market = _scoped_market(p, data["market_id"])
+    _unique(
+        select(Device.id).where(Device.serial == data["serial"]),
+        f"a device with serial {data['serial']} is already registered",
+        "serial",
+    )
+    device = Device(**data)
+    db.session.add(device)
+    audit.record(p.name, "create", device, district_code=market.district_code)
+    return device
+
+
+def update_device(p: Principal, device: Device, data: dict) -> Device:
+    before = audit.state(device)
+    _apply(device, data)
+    audit.record(p.name, "update", device, before=before, district_code=device.district_code)
+    return device
+
+
+# Merchants and instruments
+
+
+def register_merchant(p: Principal, data: dict) -> Merchant:
+    """Register a merchant; a USCC failing only its check character needs an officer's reason."""
+    if data.get("uscc_override_reason") and p.role not in (CITY, DISTRICT):
+        raise Forbidden("only an officer may override a USCC check character", "uscc")
+    _require_district(p, data["district_code"])
+    _street_in(data["district_code"], data.get("street_id"))
+    if p.role == HOST and data.get("market_id") is None:
+        raise Invalid("a market host registers merchants of its own markets", "market_id")
+    _market_in(p, data["district_code"], data.get("market_id"))
+    _unique(
+        select(Merchant.id).where(Merchant.uscc == data["uscc"]),
+        f"merchant {data['uscc']} is already registered",
+        "uscc",
+    )
+    merchant = Merchant(**data)
+    db.session.add(merchant)
+    audit.record(p.name, "create", merchant, reason=data.get("uscc_override_reason"))
+    return merchant
+
+
+def update_merchant(p: Principal, merchant: Merchant, data: dict) -> Merchant:
+    before = audit.state(merchant)
+    if "street_id" in data:
+        _street_in(merchant.district_code, data["street_id"])
+    if "market_id" in data:
+        _market_in(p, merchant.district_code, data["market_id"])
+    _apply(merchant, data)
+    audit.record(p.name, "update", merchant, before=before)
+    return merchant
+
+
+def add_instrument(p: Principal, merchant: Merchant, data: dict) -> Instrument:
+    instrument = Instrument(merchant_id=merchant.id, **data)
+    db.session.add(instrument)
+    audit.record(p.name, "create", instrument, district_code=merchant.district_code)
+    return instrument

@@ -1,0 +1,58 @@
+"""What each principal may see, as WHERE clauses added to the query itself.
+
+A district officer's query for another district's merchant returns no row, so the
+view answers 404 and no data can leak through a forgotten check in a view.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, true
+
+from creditsvc.auth import CITY, DISTRICT, HOST, MERCHANT, Principal
+from creditsvc.models import Community, Device, Market, Merchant, Stall, Street
+
+
+def merchants(p: Principal) -> ColumnElement[bool]:
+    if p.role == CITY:
+        return true()
+    if p.role == DISTRICT:
+        return Merchant.district_code == p.district_code
+    if p.role == HOST:
+        return Merchant.market_id.in_(p.market_ids)
+    if p.role == MERCHANT and p.merchant_id is not None:
+        return Merchant.id == p.merchant_id
+    return false()
+
+
+def markets(p: Principal) -> ColumnElement[bool]:
+    if p.role == CITY:
+        return true()
+    if p.role == DISTRICT:
+        return Market.district_code == p.district_code
+    if p.role == HOST:
+        return Market.id.in_(p.market_ids)
+    return false()
+
+
+def stalls(p: Principal) -> ColumnElement[bool]:
+    """Stalls follow their market; join Market in the query."""
+    return markets(p) & (Stall.market_id == Market.id)
+
+
+def devices(p: Principal) -> ColumnElement[bool]:
+    """Devices follow their market; join Market in the query."""
+    return markets(p) & (Device.market_id == Market.id)
+
+
+def streets(p: Principal) -> ColumnElement[bool]:
+    """Streets are registry facts every officer and host may read; writes check district."""
+    return true() if p.role in (CITY, DISTRICT, HOST) else false()
+
+
+def communities(p: Principal) -> ColumnElement[bool]:
+    return streets(p) & (Community.street_id == Street.id)
+
+
+def may_write_district(p: Principal, district_code: str | None) -> bool:
+    """Officers write in their own district only; the city officer everywhere."""
+    return p.role == CITY or (p.role == DISTRICT and p.district_code == district_code)

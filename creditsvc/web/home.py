@@ -1,0 +1,29 @@
+"""The front page and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+
+from creditsvc import auth
+from creditsvc.auth import PUBLIC, allow
+from creditsvc.i18n import LOCALES
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+@allow(PUBLIC)
+def index():
+    return render_template("home.html", principal=auth.current())
+
+
+@bp.get("/lang/<code>")
+@allow(PUBLIC)
+def switch_language(code: str):
+    if code in LOCALES:
+        session["lang"] = code
+    target = request.args.get("next", "")
+    # Only same-site paths: never an open redirect.
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("home.index")
+    return redirect(target)

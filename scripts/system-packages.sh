@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages the service (and, with "test", the suite) needs,
+# only those missing. WeasyPrint needs Pango; PDFs need a CJK font with a real bold.
+set -euo pipefail
+
+runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
+testing=(poppler-utils postgresql redis-server)
+
+wanted=("${runtime[@]}")
+[ "${1:-}" = "test" ] && wanted+=("${testing[@]}")
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing system packages: ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,236 @@
+"""Fixtures: a migrated database (SQLite or the real PostgreSQL), the app, a client,
+and factories for the registry and accounts.
+
+The suite runs twice in `make test`: TEST_DATABASE_URL unset (SQLite) and set to the
+machine's PostgreSQL. Tests commit for real (jobs in other processes must see the
+data), so each test starts from a clean copy: a fresh copy of a migrated SQLite file,
+or truncated PostgreSQL tables.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from creditsvc import create_app
+from creditsvc.config import database_url
+from creditsvc.extensions import db
+from creditsvc.models import Market, Merchant, Street
+from creditsvc.services import accounts
+from creditsvc.uscc import make as make_uscc
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+KEEP_TABLES = ("districts", "alembic_version")
+PASSWORD = "correct horse battery"
+
+
+def _migrate(url: str, instance: Path) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "STORAGE_DIR": str(instance / "s")})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _pg_admin(sql: str) -> None:
+    admin = create_engine(database_url(PG_URL, Path(".")), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(sql))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_url(tmp_path_factory, worker_id) -> Iterator[str]:
+    """Build the schema from empty with the Alembic migrations, once per run.
+
+    On PostgreSQL each run (and each xdist worker) gets a database of its own, so
+    parallel runs never collide; it is dropped at the end.
+    """
+    instance = tmp_path_factory.mktemp("instance")
+    if not PG_URL:
+        url = f"sqlite:///{instance / 'template.db'}"
+        _migrate(url, instance)
+        yield url
+        return
+    name = f"creditsvc_test_{worker_id}_{os.getpid()}"
+    _pg_admin(f'CREATE DATABASE "{name}"')
+    url = database_url(PG_URL, Path(".")).rsplit("/", 1)[0] + "/" + name
+    try:
+        _migrate(url, instance)
+        yield url
+    finally:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url_for_test(migrated_url, tmp_path) -> Iterator[str]:
+    if migrated_url.startswith("sqlite"):
+        copy = tmp_path / "test.db"
+        shutil.copy(migrated_url.removeprefix("sqlite:///"), copy)
+        yield f"sqlite:///{copy}"
+        return
+    engine = create_engine(migrated_url)
+    with engine.begin() as conn:
+        tables = conn.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        ).scalars()
+        doomed = [t for t in tables if t not in KEEP_TABLES]
+        if doomed:
+            names = ", ".join(f'"{t}"' for t in doomed)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    yield migrated_url
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in an app context of its own, as in production.
+
+    Without this, requests would share the test's app context, and with it `g`
+    and the database session, hiding bugs that only a real server shows.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(database_url_for_test, tmp_path) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url_for_test,
+            "SECRET_KEY": "test-" + uuid.uuid4().hex,
+            "STORAGE_DIR": str(tmp_path / "storage"),
+            "REDIS_URL": None,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt
+        }
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@dataclass
+class Caller:
+    """A test client that sends one principal's bearer token."""
+
+    client: object
+    token: str | None
+    username: str | None = None
+
+    def _headers(self, headers):
+        merged = dict(headers or {})
+        if self.token:
+            merged["Authorization"] = f"Bearer {self.token}"
+        return merged
+
+    def get(self, url, **kw):
+        return self.client.get(url, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def post(self, url, **kw):
+        return self.client.post(url, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def patch(self, url, **kw):
+        return self.client.patch(url, headers=self._headers(kw.pop("headers", None)), **kw)
+
+
+class World:
+    """Factories for a small city: streets, markets, merchants, users with tokens."""
+
+    XUHUI, JINGAN = "310104", "310106"
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.client = app.test_client()
+        self._serial = 0
+
+    def _next(self) -> int:
+        self._serial += 1
+        return self._serial
+
+    def street(self, district: str = XUHUI, name: str | None = None) -> Street:
+        street = Street(district_code=district, name=name or f"测试街道{self._next()}")
+        db.session.add(street)
+        db.session.commit()
+        return street
+
+    def market(self, district: str = XUHUI, name: str | None = None) -> Market:
+        market = Market(district_code=district, name=name or f"测试菜市场{self._next()}")
+        db.session.add(market)
+        db.session.commit()
+        return market
+
+    def uscc(self, entity_type: str = "2") -> str:
+        return make_uscc("9", entity_type, "310000", f"{self._next():09d}")
+
+    def merchant(self, district: str = XUHUI, market: Market | None = None, **kw) -> Merchant:
+        merchant = Merchant(
+            uscc=kw.pop("uscc", None) or self.uscc(),
+            name=kw.pop("name", f"测试商户{self._serial}"),
+            trade=kw.pop("trade", "market_stall"),
+            district_code=district,
+            market_id=market.id if market else None,
+            **kw,
+        )
+        db.session.add(merchant)
+        db.session.commit()
+        return merchant
+
+    def user(self, role: str, **scope) -> Caller:
+        """A user of `role` (district=, merchant=, market=) and a Caller with its token."""
+        user = accounts.create_user(
+            "test", username=f"{role}{self._next()}", password=PASSWORD, role=role, **scope
+        )
+        _, token = accounts.issue_user_token("test", user)
+        db.session.commit()
+        return Caller(self.client, token, user.username)
+
+    def city(self) -> Caller:
+        return self.user("city")
+
+    def district(self, code: str = XUHUI) -> Caller:
+        return self.user("district", district=code)
+
+    def host(self, market: Market) -> Caller:
+        return self.user("host", market=market.id)
+
+    def merchant_user(self, merchant: Merchant) -> Caller:
+        return self.user("merchant", merchant=merchant.uscc)
+
+    def anonymous(self) -> Caller:
+        return Caller(self.client, None)
+
+
+@pytest.fixture
+def world(app) -> World:
+    return World(app)
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """The machine's real Redis, on a database of its own, emptied before and after."""
+    from redis import Redis
+
+    conn = Redis.from_url(REDIS_TEST_URL)
+    conn.flushdb()
+    yield REDIS_TEST_URL
+    conn.flushdb()
+    conn.close()

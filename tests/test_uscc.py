@@ -1,0 +1,85 @@
+"""GB 32100-2015 unified social credit codes (reference/rules.md §3)."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from creditsvc import uscc
+
+# Codes published by the companies themselves on their public registrations.
+REAL_CODES = [
+    "91440300708461136T",  # 深圳市腾讯计算机系统有限公司
+    "914403001922038216",  # 华为技术有限公司
+    "91110108551385082Q",  # 小米科技有限责任公司
+    "91110000802100433B",  # 北京百度网讯科技有限公司
+    "9131000013221158XC",  # 上海浦东发展银行股份有限公司
+    "91100000100003962T",  # 中国工商银行股份有限公司
+    "91330100716105852F",  # 阿里巴巴(中国)有限公司
+]
+
+
+@pytest.mark.parametrize("code", REAL_CODES)
+def test_real_published_codes_are_valid(code):
+    assert uscc.parse(code).code == code
+
+
+@pytest.mark.parametrize("code", REAL_CODES)
+def test_trimmed_and_upper_cased_before_checking(code):
+    assert uscc.parse(f"  {code[:9].lower()} {code[9:]} ").code == code
+
+
+@pytest.mark.parametrize("code", REAL_CODES)
+def test_altered_check_character_is_named(code):
+    altered = code[:17] + ("0" if code[17] != "0" else "1")
+    with pytest.raises(uscc.USCCError) as caught:
+        uscc.parse(altered)
+    assert caught.value.check_only
+    assert f"should be {code[17]!r}" in str(caught.value)
+
+
+@pytest.mark.parametrize("code", REAL_CODES)
+def test_altered_body_fails_the_check(code):
+    position = 10
+    replacement = "1" if code[position] != "1" else "2"
+    with pytest.raises(uscc.USCCError) as caught:
+        uscc.parse(code[:position] + replacement + code[position + 1 :])
+    assert caught.value.check_only
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ("9144030070846113", "18 characters, got 16"),
+        ("91440300708461136TX", "18 characters, got 19"),
+        ("91440300708461I36T", "'I'"),
+        ("9144030070846O136T", "'O'"),
+        ("91440300708461S36V", "'S', 'V'"),
+        ("9144030070846113Z6", "'Z'"),
+    ],
+)
+def test_wrong_length_and_forbidden_characters(raw, words):
+    with pytest.raises(uscc.USCCError) as caught:
+        uscc.parse(raw)
+    assert words in str(caught.value)
+    assert not caught.value.check_only
+
+
+def test_weights_are_powers_of_three_mod_31():
+    assert uscc.WEIGHTS == (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+@given(st.text(alphabet=uscc.ALPHABET, min_size=9, max_size=9))
+def test_made_codes_always_parse(organisation):
+    code = uscc.make("9", "2", "310104", organisation)
+    assert uscc.parse(code).entity_type == "2"
+    assert uscc.parse(code).division == "310104"
+
+
+@given(st.text(alphabet=uscc.ALPHABET, min_size=17, max_size=17), st.sampled_from(uscc.ALPHABET))
+def test_exactly_one_check_character_fits(first17, wrong):
+    right = uscc.check_character(first17)
+    if wrong == right:
+        assert uscc.parse(first17 + wrong)
+    else:
+        with pytest.raises(uscc.USCCError):
+            uscc.parse(first17 + wrong)
