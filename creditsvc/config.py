@@ -7,6 +7,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -20,6 +22,20 @@ def database_url(raw: str | None, instance_path: Path) -> str:
     return raw
 
 
+def persistent_secret(instance_path: Path, name: str, make) -> str:
+    """A secret kept in the instance folder (mode 0600), made on first use.
+
+    `make run` without SECRET_KEY or PERSONAL_DATA_KEY must not lose sessions or,
+    worse, make stored personal data undecryptable at the next restart.
+    """
+    path = instance_path / name
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(make())
+    return path.read_text().strip()
+
+
 def load(instance_path: Path, overrides: dict | None = None) -> dict:
     """Build the Flask config mapping from the environment plus explicit overrides."""
     env = os.environ
@@ -27,9 +43,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": env.get("REDIS_URL") or None,
-        # A missing SECRET_KEY gets a random one per process: sessions then do not
-        # survive a restart, which is safe; production sets it (see README).
-        "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_hex(32),
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "PERSONAL_DATA_KEY": env.get("PERSONAL_DATA_KEY"),
         "STORAGE_DIR": env.get("STORAGE_DIR") or str(instance_path / "storage"),
         "BUREAU_NAME": env.get("BUREAU_NAME", "上海市市场监督管理局"),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
@@ -54,4 +69,12 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt",
     }
     config.update(overrides or {})
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = persistent_secret(
+            instance_path, "secret_key", lambda: secrets.token_hex(32)
+        )
+    if not config["PERSONAL_DATA_KEY"]:
+        config["PERSONAL_DATA_KEY"] = persistent_secret(
+            instance_path, "personal_data.key", lambda: Fernet.generate_key().decode()
+        )
     return config

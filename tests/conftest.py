@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -36,7 +37,14 @@ PASSWORD = "correct horse battery"
 
 
 def _migrate(url: str, instance: Path) -> None:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "STORAGE_DIR": str(instance / "s")})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "STORAGE_DIR": str(instance / "s"),
+            "SECRET_KEY": "migrate",
+            "PERSONAL_DATA_KEY": Fernet.generate_key().decode(),
+        }
+    )
     with app.app_context():
         upgrade()
         db.engine.dispose()
@@ -111,6 +119,7 @@ def app(database_url_for_test, tmp_path) -> Iterator[Flask]:
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url_for_test,
             "SECRET_KEY": "test-" + uuid.uuid4().hex,
+            "PERSONAL_DATA_KEY": Fernet.generate_key().decode(),
             "STORAGE_DIR": str(tmp_path / "storage"),
             "REDIS_URL": None,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt

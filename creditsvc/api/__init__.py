@@ -21,13 +21,18 @@ def register(app: Flask) -> None:
     from creditsvc.api import (
         audit,
         communities,
+        complaints,
+        corrections,
         devices,
         health,
+        inspections,
         markets,
         merchants,
+        readings,
         stalls,
         streets,
         tokens,
+        violations,
     )
 
     for module in (
@@ -40,9 +45,13 @@ def register(app: Flask) -> None:
         communities,
         tokens,
         audit,
+        violations,
+        inspections,
+        complaints,
+        corrections,
+        readings,
     ):
-        # The API authenticates by bearer token or session; session writes from the
-        # browser go through the web forms, which carry CSRF tokens. Session-cookie
-        # writes to the API are refused in creditsvc.auth (see require_token_for_writes).
+        # Bearer-token calls need no CSRF token; API writes made with a session
+        # cookie are checked for one in creditsvc.auth.load_principal instead.
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

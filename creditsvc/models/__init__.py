@@ -3,12 +3,51 @@
 from creditsvc.models.account import ROLES, ApiToken, User, host_markets
 from creditsvc.models.audit import AuditEntry
 from creditsvc.models.base import Base
+from creditsvc.models.complaint import (
+    CHANNELS,
+    COMPLAINT_STATUSES,
+    COMPLAINT_TRANSITIONS,
+    Complaint,
+    ComplaintTransition,
+)
+from creditsvc.models.correction import EVIDENCE_KINDS, Void
 from creditsvc.models.geography import COMMUNITY_STATUSES, Community, District, Street
+from creditsvc.models.inspection import (
+    INSPECTION_KINDS,
+    PROCEDURES,
+    SEVERITIES,
+    Finding,
+    Inspection,
+    NetContentLot,
+    PenaltyDecision,
+)
+from creditsvc.models.job import JOB_STATUSES, JobRun
 from creditsvc.models.market import Device, Market, Stall
 from creditsvc.models.merchant import INSTRUMENT_KINDS, TRADES, Instrument, Merchant
+from creditsvc.models.outbox import DirtyMerchant
+from creditsvc.models.reading import VERDICTS, Reading
 
 __all__ = [
+    "CHANNELS",
     "COMMUNITY_STATUSES",
+    "COMPLAINT_STATUSES",
+    "COMPLAINT_TRANSITIONS",
+    "EVIDENCE_KINDS",
+    "INSPECTION_KINDS",
+    "JOB_STATUSES",
+    "PROCEDURES",
+    "SEVERITIES",
+    "VERDICTS",
+    "Complaint",
+    "ComplaintTransition",
+    "DirtyMerchant",
+    "Finding",
+    "Inspection",
+    "JobRun",
+    "NetContentLot",
+    "PenaltyDecision",
+    "Reading",
+    "Void",
     "INSTRUMENT_KINDS",
     "ROLES",
     "TRADES",

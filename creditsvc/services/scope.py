@@ -6,7 +6,7 @@ view answers 404 and no data can leak through a forgotten check in a view.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, false, select, true
 
 from creditsvc.auth import CITY, DISTRICT, HOST, MERCHANT, Principal
 from creditsvc.models import Community, Device, Market, Merchant, Stall, Street
@@ -56,3 +56,18 @@ def communities(p: Principal) -> ColumnElement[bool]:
 def may_write_district(p: Principal, district_code: str | None) -> bool:
     """Officers write in their own district only; the city officer everywhere."""
     return p.role == CITY or (p.role == DISTRICT and p.district_code == district_code)
+
+
+def evidence(p: Principal, model) -> ColumnElement[bool]:
+    """Inspections and complaints: the district's officers, the merchant's host, itself."""
+    if p.role == CITY:
+        return true()
+    if p.role == DISTRICT:
+        return model.district_code == p.district_code
+    if p.role == HOST:
+        return model.merchant_id.in_(
+            select(Merchant.id).where(Merchant.market_id.in_(p.market_ids))
+        )
+    if p.role == MERCHANT and p.merchant_id is not None:
+        return model.merchant_id == p.merchant_id
+    return false()

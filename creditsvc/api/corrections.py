@@ -1,0 +1,44 @@
+"""Corrections: void a piece of evidence with a reason (a record is added, none edited)."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from creditsvc import auth
+from creditsvc.auth import OFFICERS, allow
+from creditsvc.extensions import db
+from creditsvc.models import Merchant, Void
+from creditsvc.schemas.common import PageArgs, page_of, paginate
+from creditsvc.schemas.evidence import CorrectionOut, VoidIn
+from creditsvc.services import corrections, scope
+
+blp = Blueprint(
+    "corrections", __name__, url_prefix="/api/v1/corrections", description="Corrections"
+)
+
+
+@blp.route("")
+class Corrections(MethodView):
+    @allow(*OFFICERS)
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(CorrectionOut))
+    def get(self, args):
+        """List voided evidence in your district, newest first."""
+        stmt = (
+            select(Void)
+            .join(Merchant, Merchant.id == Void.merchant_id)
+            .where(scope.merchants(auth.current()))
+            .order_by(Void.id.desc())
+        )
+        return paginate(stmt, args["page"], args["per_page"])
+
+    @allow(*OFFICERS)
+    @blp.arguments(VoidIn)
+    @blp.response(201, CorrectionOut)
+    def post(self, data):
+        """Void an inspection, complaint or reading, giving the reason."""
+        correction = corrections.void(auth.current(), data["kind"], data["id"], data["reason"])
+        db.session.commit()
+        return correction

@@ -1,0 +1,36 @@
+"""The violation catalogue: codes an inspection may record, with their legal basis."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from creditsvc.auth import PUBLIC, allow
+from creditsvc.catalogue import violations
+
+blp = Blueprint(
+    "violations", __name__, url_prefix="/api/v1/violations", description="Violation catalogue"
+)
+
+
+class ViolationOut(Schema):
+    code = fields.Str()
+    name_zh = fields.Str()
+    name_en = fields.Str()
+    default_severity = fields.Str()
+    obligation_basis = fields.Str()
+    penalty_basis = fields.Str()
+    penalty_summary = fields.Str()
+    certainty = fields.Str()
+
+
+@blp.route("")
+class Violations(MethodView):
+    @allow(PUBLIC)
+    @blp.response(200, ViolationOut(many=True))
+    def get(self):
+        """List the violation codes with the articles they rest on."""
+        return [asdict(v) for v in violations().values()]

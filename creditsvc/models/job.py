@@ -1,0 +1,31 @@
+"""Status rows of jobs a person waits for (an import, a full rescore, a render)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from creditsvc.models.base import Base, UTCDateTime, utcnow
+
+JOB_STATUSES = ("queued", "running", "done", "failed")
+
+
+class JobRun(Base):
+    """Keyed by the job id; progress is `done` out of `total` units of work."""
+
+    __tablename__ = "job_runs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    stage: Mapped[str] = mapped_column(String(32), default="")
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(96))
+    district_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

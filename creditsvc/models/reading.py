@@ -1,0 +1,45 @@
+"""Re-weigh readings from self-service fair scales (自助公平秤复称记录)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from creditsvc.models.base import Base, UTCDateTime
+
+VERDICTS = ("within", "short", "not_assessable")
+
+
+class Reading(Base):
+    """One re-weigh: what the stall charged for (settled) against what the scale measured.
+
+    Masses are grams as floats: the verdict is computed once, on arrival, from the
+    exact decimal the device sent (scoring.retail) and stored with its figures.
+    A device's own sequence number makes a resent batch idempotent.
+    """
+
+    __tablename__ = "readings"
+    __table_args__ = (
+        UniqueConstraint("device_id", "seq"),
+        Index("ix_readings_merchant_time", "merchant_id", "measured_at"),
+    )
+
+    # SQLite only auto-increments a column typed exactly INTEGER.
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"))
+    stall_id: Mapped[int | None] = mapped_column(ForeignKey("stalls.id"))
+    measured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    category: Mapped[str] = mapped_column(String(16))
+    unit_price: Mapped[float | None] = mapped_column(Float)
+    settled_g: Mapped[float] = mapped_column(Float)
+    measured_g: Mapped[float] = mapped_column(Float)
+    band: Mapped[str | None] = mapped_column(String(8))
+    k: Mapped[int] = mapped_column()
+    limit_g: Mapped[float | None] = mapped_column(Float)
+    shortfall_g: Mapped[float] = mapped_column(Float)
+    verdict: Mapped[str] = mapped_column(String(16))

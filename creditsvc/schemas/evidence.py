@@ -1,0 +1,236 @@
+"""Inspections (with findings, net-content lots and penalties), complaints, corrections."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from creditsvc.catalogue import violations
+from creditsvc.models import (
+    CHANNELS,
+    COMPLAINT_STATUSES,
+    EVIDENCE_KINDS,
+    INSPECTION_KINDS,
+    PROCEDURES,
+    SEVERITIES,
+)
+from creditsvc.schemas.common import PageArgs
+from creditsvc.schemas.registry import StrippedSchema
+
+Text = validate.Length(max=2000)
+
+
+def not_in_future(value: date) -> None:
+    if value > date.today():
+        raise ValidationError("cannot be in the future")
+
+
+class USCCRef(fields.Str):
+    """A reference to a registered merchant by USCC: trimmed and upper-cased."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return "".join(super()._deserialize(value, attr, data, **kwargs).split()).upper()
+
+
+# Inspections -------------------------------------------------------------------
+
+
+class FindingIn(StrippedSchema):
+    code = fields.Str(required=True, validate=validate.OneOf(sorted(violations())))
+    severity = fields.Str(
+        validate=validate.OneOf(SEVERITIES),
+        metadata={"description": "defaults to the catalogue's severity for the code"},
+    )
+    description = fields.Str(load_default="", validate=Text)
+    instrument = fields.Str(
+        validate=validate.Length(max=64), metadata={"description": "instrument serial"}
+    )
+
+
+class LotIn(StrippedSchema):
+    product = fields.Str(required=True, validate=validate.Length(min=1, max=128))
+    nominal = fields.Decimal(required=True, validate=validate.Range(min=0, min_inclusive=False))
+    unit = fields.Str(required=True, validate=validate.OneOf(["g", "mL"]))
+    batch_size = fields.Int(required=True, validate=validate.Range(min=1))
+    measurements = fields.List(
+        fields.Decimal(validate=validate.Range(min=0)),
+        required=True,
+        validate=validate.Length(min=1),
+    )
+
+
+class PenaltyIn(StrippedSchema):
+    decision_number = fields.Str(required=True, validate=validate.Length(min=3, max=64))
+    decided_on = fields.Date(required=True, validate=not_in_future)
+    procedure = fields.Str(required=True, validate=validate.OneOf(PROCEDURES))
+    fine_yuan = fields.Decimal(load_default=0, validate=validate.Range(min=0), places=2)
+    confiscation = fields.Str(load_default="", validate=Text)
+    warning_only = fields.Bool(load_default=False)
+
+    @validates_schema
+    def warning_has_no_fine(self, data, **kwargs):
+        if data.get("warning_only") and (data.get("fine_yuan") or data.get("confiscation")):
+            raise ValidationError("a warning alone carries no fine or confiscation", "warning_only")
+
+
+class InspectionIn(StrippedSchema):
+    merchant = USCCRef(required=True)
+    inspected_on = fields.Date(required=True, validate=not_in_future)
+    kind = fields.Str(required=True, validate=validate.OneOf(INSPECTION_KINDS))
+    officers = fields.List(
+        fields.Str(validate=validate.Length(min=1, max=64)),
+        required=True,
+        validate=validate.Length(min=1, max=10),
+    )
+    notes = fields.Str(load_default="", validate=Text)
+    findings = fields.List(fields.Nested(FindingIn), load_default=list)
+    lots = fields.List(fields.Nested(LotIn), load_default=list)
+    penalty = fields.Nested(PenaltyIn)
+
+    @validates_schema
+    def penalty_after_inspection(self, data, **kwargs):
+        penalty = data.get("penalty")
+        if penalty and penalty["decided_on"] < data["inspected_on"]:
+            raise ValidationError("a decision cannot precede the inspection", "penalty")
+
+
+class FindingOut(Schema):
+    id = fields.Int()
+    code = fields.Str()
+    severity = fields.Str()
+    description = fields.Str()
+    instrument = fields.Function(lambda f: f.instrument.serial if f.instrument else None)
+    lot_id = fields.Int(allow_none=True)
+
+
+class LotOut(Schema):
+    id = fields.Int()
+    product = fields.Str()
+    nominal = fields.Decimal(as_string=True)
+    unit = fields.Str()
+    batch_size = fields.Int()
+    measurements = fields.List(fields.Str())
+    plan = fields.Str()
+    tolerance = fields.Decimal(as_string=True)
+    t1 = fields.Int()
+    t2 = fields.Int()
+    mean = fields.Decimal(as_string=True, allow_none=True)
+    mean_limit = fields.Decimal(as_string=True, allow_none=True)
+    verdict = fields.Str()
+    reasons = fields.List(fields.Str())
+
+
+class PenaltyOut(Schema):
+    decision_number = fields.Str()
+    decided_on = fields.Date()
+    procedure = fields.Str()
+    fine_yuan = fields.Decimal(as_string=True)
+    confiscation = fields.Str()
+    warning_only = fields.Bool()
+
+
+class VoidOut(Schema):
+    reason = fields.Str()
+    actor = fields.Str()
+    at = fields.DateTime()
+
+
+class InspectionOut(Schema):
+    id = fields.Int()
+    merchant = fields.Function(lambda i: i.merchant.uscc)
+    district = fields.Str(attribute="district_code")
+    inspected_on = fields.Date()
+    kind = fields.Str()
+    officers = fields.List(fields.Str())
+    notes = fields.Str()
+    clean = fields.Bool()
+    findings = fields.List(fields.Nested(FindingOut))
+    lots = fields.List(fields.Nested(LotOut))
+    penalty = fields.Nested(PenaltyOut, allow_none=True)
+    void = fields.Nested(VoidOut, allow_none=True)
+    recorded_by = fields.Str()
+    created_at = fields.DateTime()
+
+
+class InspectionArgs(PageArgs):
+    merchant = USCCRef()
+    kind = fields.Str(validate=validate.OneOf(INSPECTION_KINDS))
+    since = fields.Date()
+    until = fields.Date()
+    district = fields.Str()
+    with_penalty = fields.Bool()
+
+
+# Complaints --------------------------------------------------------------------
+
+
+class ComplaintIn(StrippedSchema):
+    merchant = USCCRef(required=True)
+    channel = fields.Str(required=True, validate=validate.OneOf(CHANNELS))
+    received_on = fields.Date(required=True, validate=not_in_future)
+    reference = fields.Str(validate=validate.Length(max=64))
+    allegation = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+    contact = fields.Str(
+        validate=validate.Length(max=200),
+        metadata={"description": "complainant's name and phone: personal data, stored encrypted"},
+    )
+
+
+class TransitionIn(StrippedSchema):
+    to = fields.Str(required=True, validate=validate.OneOf(COMPLAINT_STATUSES))
+    reason = fields.Str(required=True, validate=validate.Length(min=2, max=2000))
+
+
+class TransitionOut(Schema):
+    from_status = fields.Str()
+    to_status = fields.Str()
+    actor = fields.Str()
+    reason = fields.Str()
+    at = fields.DateTime()
+
+
+class ComplaintOut(Schema):
+    id = fields.Int()
+    merchant = fields.Function(lambda c: c.merchant.uscc)
+    district = fields.Str(attribute="district_code")
+    channel = fields.Str()
+    received_on = fields.Date()
+    reference = fields.Str(allow_none=True)
+    allegation = fields.Str()
+    status = fields.Str()
+    decided_on = fields.Date(allow_none=True)
+    transitions = fields.List(fields.Nested(TransitionOut))
+    void = fields.Nested(VoidOut, allow_none=True)
+    contact = fields.Str(
+        allow_none=True,
+        metadata={"description": "only for officers of the complaint's own district"},
+    )
+    created_at = fields.DateTime()
+
+
+class ComplaintArgs(PageArgs):
+    merchant = USCCRef()
+    status = fields.Str(validate=validate.OneOf(COMPLAINT_STATUSES))
+    channel = fields.Str(validate=validate.OneOf(CHANNELS))
+    since = fields.Date()
+    until = fields.Date()
+    district = fields.Str()
+
+
+# Corrections -------------------------------------------------------------------
+
+
+class VoidIn(StrippedSchema):
+    kind = fields.Str(required=True, validate=validate.OneOf(EVIDENCE_KINDS))
+    id = fields.Int(required=True, validate=validate.Range(min=1))
+    reason = fields.Str(required=True, validate=validate.Length(min=2, max=2000))
+
+
+class CorrectionOut(Schema):
+    id = fields.Int()
+    kind = fields.Str(attribute="evidence_kind")
+    evidence_id = fields.Int()
+    reason = fields.Str()
+    actor = fields.Str()
+    at = fields.DateTime()
