@@ -26,11 +26,12 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     from creditsvc import api as api_package
-    from creditsvc import auth, cli, i18n, web
+    from creditsvc import auth, cli, database, i18n, web
     from creditsvc.extensions import api, csrf, db, migrate
     from creditsvc.services.errors import DomainError
 
     db.init_app(app)
+    database.configure(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     api.init_app(app)

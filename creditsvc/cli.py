@@ -89,7 +89,10 @@ def demo(merchants: int, seed: int, if_empty: bool) -> None:
     """Load a demo city: streets, markets, stalls, fair scales, merchants and demo users."""
     from creditsvc.demo import city
 
-    summary = city.load(merchants=merchants, seed=seed, if_empty=if_empty)
+    try:
+        summary = city.load(merchants=merchants, seed=seed, if_empty=if_empty)
+    except DomainError as exc:
+        _fail(exc)
     click.echo(summary)
 
 

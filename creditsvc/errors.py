@@ -27,6 +27,8 @@ DEFAULT_MESSAGES = {
     413: "the upload is too large",
     422: "the input is not valid",
     429: "too many requests; wait and try again",
+    500: "an unexpected error; it has been logged",
+    503: "a service this needs is unavailable; try again shortly",
 }
 
 

@@ -25,10 +25,10 @@ def register(app: Flask) -> None:
         corrections,
         devices,
         health,
+        imports,
         inspections,
         markets,
         merchants,
-        readings,
         stalls,
         streets,
         tokens,
@@ -49,7 +49,7 @@ def register(app: Flask) -> None:
         inspections,
         complaints,
         corrections,
-        readings,
+        imports,
     ):
         # Bearer-token calls need no CSRF token; API writes made with a session
         # cookie are checked for one in creditsvc.auth.load_principal instead.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from creditsvc.models.base import Base, UTCDateTime, utcnow
@@ -26,6 +26,7 @@ class JobRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
     result: Mapped[dict | None] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(96))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     district_code: Mapped[str | None] = mapped_column(String(6), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

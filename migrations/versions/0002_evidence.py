@@ -28,9 +28,11 @@ def upgrade():
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('result', sa.JSON(), nullable=True),
     sa.Column('created_by', sa.String(length=96), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('district_code', sa.String(length=6), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_job_runs_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_job_runs'))
     )
     with op.batch_alter_table('job_runs', schema=None) as batch_op:

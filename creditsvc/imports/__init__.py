@@ -1,0 +1,1 @@
+"""Spreadsheet imports: every row checked first; either all rows go in or none do."""

@@ -1,0 +1,167 @@
+"""The columns of each importable sheet, with Chinese and English headers, and how a row
+becomes the same payload the JSON API takes (so one schema validates both)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from creditsvc.models import CHANNELS, INSPECTION_KINDS, PROCEDURES, TRADES
+
+LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
+TRUE_WORDS = {"是", "y", "yes", "true", "1", "对"}
+FALSE_WORDS = {"否", "n", "no", "false", "0", "", "不"}
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: each column is defined once
+class Column:
+    key: str
+    zh: str
+    en: str
+    required: bool = False
+    example: str = ""
+    choices: dict[str, str] = field(default_factory=dict)  # Chinese label → code
+
+    def labels(self) -> set[str]:
+        return {self.key.lower(), self.zh.lower(), self.en.lower()}
+
+
+def _vocabulary(codes: tuple[str, ...], zh: tuple[str, ...]) -> dict[str, str]:
+    return dict(zip(zh, codes, strict=True))
+
+
+TRADE_ZH = _vocabulary(
+    TRADES, ("集贸市场摊位", "超市", "餐饮", "加油站", "眼镜店", "药店医院", "其他")
+)
+KIND_ZH = _vocabulary(INSPECTION_KINDS, ("日常检查", "双随机抽查", "投诉核查", "专项检查"))
+PROCEDURE_ZH = _vocabulary(PROCEDURES, ("普通程序", "简易程序"))
+CHANNEL_ZH = _vocabulary(CHANNELS, ("12345", "12315", "公平秤一键投诉", "现场投诉", "其他"))
+
+SHEETS: dict[str, list[Column]] = {
+    "merchants": [
+        Column("uscc", "统一社会信用代码", "USCC", True, "92310104MA1KXXXXXX"),
+        Column("name", "名称", "Name", True, "王记蔬菜"),
+        Column("trade", "行业", "Trade", True, "集贸市场摊位", TRADE_ZH),
+        Column("district", "所在区", "District", True, "310104"),
+        Column("street", "街道/镇", "Street", False, "斜土路街道"),
+        Column("market", "所在市场", "Market", False, "斜土路菜市场"),
+        Column("address", "地址", "Address", False, "斜土路1000号"),
+        Column("uscc_override_reason", "代码校验例外说明", "USCC override reason"),
+    ],
+    "inspections": [
+        Column("merchant", "统一社会信用代码", "USCC", True, "92310104MA1KXXXXXX"),
+        Column("inspected_on", "检查日期", "Inspected on", True, "2026-11-01"),
+        Column("kind", "检查类型", "Kind", True, "日常检查", KIND_ZH),
+        Column("officers", "检查人员", "Officers", True, "张三、李四"),
+        Column("findings", "违法行为代码", "Findings", False, "UNVERIFIED、SHORT_RETAIL:major"),
+        Column("notes", "备注", "Notes"),
+        Column(
+            "decision_number", "处罚决定书文号", "Decision number", False, "沪市监徐处〔2026〕1号"
+        ),
+        Column("decided_on", "处罚决定日期", "Decided on", False, "2026-11-10"),
+        Column("procedure", "处罚程序", "Procedure", False, "普通程序", PROCEDURE_ZH),
+        Column("fine_yuan", "罚款金额(元)", "Fine (yuan)", False, "1000"),
+        Column("confiscation", "没收", "Confiscation"),
+        Column("warning_only", "仅警告", "Warning only", False, "否"),
+    ],
+    "complaints": [
+        Column("merchant", "统一社会信用代码", "USCC", True, "92310104MA1KXXXXXX"),
+        Column("channel", "投诉渠道", "Channel", True, "12345", CHANNEL_ZH),
+        Column("received_on", "受理日期", "Received on", True, "2026-11-02"),
+        Column("reference", "工单号", "Reference", False, "SH12345-0001"),
+        Column("allegation", "投诉内容", "Allegation", True, "复称短少50克"),
+        Column("contact", "投诉人联系方式", "Contact", False, "王女士 138xxxxxxxx"),
+    ],
+}
+
+
+def header_map(kind: str, headers: list[str]) -> tuple[dict[int, Column], list[str]]:
+    """Match the file's headers to columns, by key, Chinese or English label.
+
+    Returns the position → column map and the problems (unknown or missing headers).
+    """
+    by_label = {label: col for col in SHEETS[kind] for label in col.labels()}
+    found: dict[int, Column] = {}
+    problems = []
+    for position, header in enumerate(headers):
+        column = by_label.get(header.strip().lower())
+        if column is None:
+            problems.append(f"unknown column {header!r}")
+        elif column in found.values():
+            problems.append(f"column {header!r} appears twice")
+        else:
+            found[position] = column
+    present = set(found.values())
+    problems += [
+        f"missing required column {col.zh} ({col.key})"
+        for col in SHEETS[kind]
+        if col.required and col not in present
+    ]
+    return found, problems
+
+
+def cell_value(column: Column, text: str) -> str:
+    """Translate a Chinese label to its code where the column has a vocabulary."""
+    return column.choices.get(text, text)
+
+
+def split_list(text: str) -> list[str]:
+    return [part.strip() for part in LIST_SEPARATORS.split(text) if part.strip()]
+
+
+def as_bool(text: str) -> bool | str:
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return text  # left for the schema to refuse with its own message
+
+
+def _findings(text: str) -> list[dict]:
+    findings = []
+    for part in split_list(text):
+        code, _, severity = part.partition(":")
+        finding = {"code": code.strip().upper()}
+        if severity.strip():
+            finding["severity"] = severity.strip().lower()
+        findings.append(finding)
+    return findings
+
+
+def _drop_empty(values: dict[str, str]) -> dict:
+    return {k: v for k, v in values.items() if v != ""}
+
+
+PENALTY_KEYS = (
+    "decision_number",
+    "decided_on",
+    "procedure",
+    "fine_yuan",
+    "confiscation",
+    "warning_only",
+)
+
+
+def inspection_payload(values: dict[str, str]) -> dict:
+    payload = _drop_empty({k: v for k, v in values.items() if k not in PENALTY_KEYS})
+    payload["officers"] = split_list(values.get("officers", ""))
+    payload["findings"] = _findings(values.get("findings", ""))
+    if values.get("decision_number"):
+        penalty = _drop_empty({k: values.get(k, "") for k in PENALTY_KEYS})
+        penalty["warning_only"] = as_bool(values.get("warning_only", ""))
+        payload["penalty"] = penalty
+    return payload
+
+
+# Each kind: how the row's values (by column key) become the API payload.
+PAYLOADS: dict[str, Callable[[dict[str, str]], dict]] = {
+    "merchants": _drop_empty,
+    "inspections": inspection_payload,
+    "complaints": _drop_empty,
+}
+
+# Which column to blame for an error in a payload field (nested penalty fields map to
+# their own columns; everything else to the column of the same key).
+ERROR_COLUMNS = {"penalty": "decision_number", "street_id": "street", "market_id": "market"}

@@ -1,0 +1,208 @@
+"""The demo city: reproducible from its seed, valid codes, consistent places, demo logins."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+
+from creditsvc.demo import city, names
+from creditsvc.demo.plan import (
+    ORG_SPACE,
+    TRADE_SHARES,
+    Layout,
+    honesty,
+    honesty_block,
+    organisation_code,
+    plan_city,
+)
+from creditsvc.extensions import db
+from creditsvc.models import (
+    TRADES,
+    AuditEntry,
+    Device,
+    Instrument,
+    Market,
+    Merchant,
+    Stall,
+    Street,
+    User,
+)
+from creditsvc.services import accounts
+from creditsvc.services.errors import Conflict
+from creditsvc.uscc import parse
+
+MERCHANTS = 300
+SEED = 7
+LOGINS = ("city", "xuhui", "host", "merchant")
+TIMESTAMPS = ("created_at", "updated_at")  # SQLite hands them back without a time zone
+
+
+def _digest(merchants: int, seed: int) -> str:
+    """A hash of every row the generators yield for a city."""
+    plan = plan_city(merchants, seed, Layout.fresh())
+    digest = hashlib.sha256()
+    for _, rows in city.WRITERS:
+        for chunk in rows(plan):
+            digest.update(json.dumps(chunk, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _without_timestamps(row) -> dict:
+    return {key: value for key, value in dict(row).items() if key not in TIMESTAMPS}
+
+
+def test_same_seed_gives_the_same_city_and_another_seed_another():
+    assert _digest(MERCHANTS, SEED) == _digest(MERCHANTS, SEED)
+    assert _digest(MERCHANTS, SEED + 1) != _digest(MERCHANTS, SEED)
+
+
+def test_load_writes_exactly_the_generated_rows(app):
+    city.load(MERCHANTS, SEED)
+
+    plan = plan_city(MERCHANTS, SEED, Layout.fresh())
+    for model, rows in ((Merchant, city.merchant_rows), (Market, city.market_rows)):
+        stored = db.session.execute(select(model.__table__).order_by(model.id)).mappings()
+        generated = [row for chunk in rows(plan) for row in chunk]
+        assert [_without_timestamps(row) for row in stored] == [
+            _without_timestamps(row) for row in generated
+        ]
+
+
+def test_trade_mix_is_the_configured_one():
+    counts = Counter(plan_city(10_000, SEED).trade)
+    assert {TRADES[k]: n for k, n in counts.items()} == {
+        trade: round(share * 10_000) for trade, share in TRADE_SHARES.items()
+    }
+
+
+def test_usccs_are_valid_unique_and_typed_by_trade(app):
+    city.load(MERCHANTS, SEED)
+
+    merchants = db.session.execute(select(Merchant.uscc, Merchant.trade, Merchant.district_code))
+    codes = []
+    for uscc, trade, district in merchants:
+        code = parse(uscc)
+        assert code.code == uscc
+        assert code.registration_authority == "9"
+        assert code.entity_type == ("2" if trade == "market_stall" else "1")
+        assert code.division in (district, "310000")
+        codes.append(uscc)
+    assert len(codes) == len(set(codes)) == MERCHANTS
+    for host_uscc, district in db.session.execute(select(Market.host_uscc, Market.district_code)):
+        assert parse(host_uscc).entity_type == "1"
+        assert parse(host_uscc).division == district
+
+
+def test_organisation_codes_stay_unique_for_a_large_city():
+    codes = {organisation_code(12345, index) for index in range(200_000)}
+    hosts = {organisation_code(12345, ORG_SPACE - 1 - number) for number in range(5_000)}
+    assert len(codes | hosts) == 205_000
+    assert all(re.fullmatch(r"MA[0-9A-HJ-NP-RTUW-Y]{7}", code) for code in hosts)
+
+
+def test_every_trade_appears_and_places_lie_in_the_merchants_district(app):
+    city.load(MERCHANTS, SEED)
+
+    assert set(db.session.scalars(select(Merchant.trade).distinct())) == set(TRADES)
+    street_district = dict(db.session.execute(select(Street.id, Street.district_code)).all())
+    market_district = dict(db.session.execute(select(Market.id, Market.district_code)).all())
+    for merchant in db.session.execute(select(Merchant.__table__)).mappings():
+        assert street_district[merchant["street_id"]] == merchant["district_code"]
+        if merchant["trade"] == "market_stall":
+            assert market_district[merchant["market_id"]] == merchant["district_code"]
+        else:
+            assert merchant["market_id"] is None
+    streets = Counter(db.session.scalars(select(Street.district_code)))
+    assert set(streets) == set(names.DISTRICTS)
+    assert min(streets.values()) >= 6
+
+
+def test_stalls_devices_and_instruments_belong_together(app):
+    city.load(MERCHANTS, SEED)
+
+    stalls = db.session.execute(
+        select(Stall.number, Stall.market_id, Merchant.market_id, Merchant.trade).join(
+            Merchant, Stall.merchant_id == Merchant.id
+        )
+    ).all()
+    stall_merchants = select(func.count()).where(Merchant.trade == "market_stall")
+    assert len(stalls) == db.session.scalar(stall_merchants)
+    for number, stall_market, merchant_market, trade in stalls:
+        assert re.fullmatch(r"[A-Z]\d*-\d{3}", number)
+        assert stall_market == merchant_market and trade == "market_stall"
+    for serial, district in db.session.execute(
+        select(Device.serial, Market.district_code).join(Market, Device.market_id == Market.id)
+    ):
+        assert re.fullmatch(rf"FS-{district}-\d{{4}}", serial)
+    kinds = dict(
+        db.session.execute(
+            select(Merchant.trade, func.min(Instrument.kind))
+            .join(Instrument, Instrument.merchant_id == Merchant.id)
+            .where(Merchant.trade.in_(("fuel_station", "optical_shop", "market_stall")))
+            .group_by(Merchant.trade)
+        ).all()
+    )
+    assert kinds == {
+        "fuel_station": "fuel_dispenser",
+        "optical_shop": "lensmeter",
+        "market_stall": "pricing_scale",
+    }
+
+
+def test_if_empty_leaves_a_loaded_registry_alone(app):
+    city.load(MERCHANTS, SEED)
+    before = {model: _count(model) for model in (Merchant, Market, Stall, Device, User)}
+
+    summary = city.load(MERCHANTS, SEED + 1, if_empty=True)
+
+    assert "not loaded" in summary
+    assert {model: _count(model) for model in before} == before
+    with pytest.raises(Conflict):
+        city.load(MERCHANTS, SEED + 1)
+
+
+def test_a_failed_load_writes_nothing(app, monkeypatch):
+    def broken(plan):
+        yield from ()
+        raise RuntimeError("disk full")  # after streets, markets and merchants went in
+
+    monkeypatch.setattr(city, "WRITERS", (*city.WRITERS, (Instrument, broken)))
+    with pytest.raises(RuntimeError, match="disk full"):
+        city.load(MERCHANTS, SEED)
+
+    assert _count(Merchant) == _count(Street) == _count(User) == 0
+
+
+def test_demo_users_log_in_with_their_scope(app):
+    summary = city.load(MERCHANTS, SEED)
+
+    assert city.PASSWORD in summary
+    users = {name: accounts.authenticate(name, city.PASSWORD) for name in LOGINS}
+    assert all(user is not None for user in users.values()), summary
+    assert users["city"].role == "city"
+    assert users["xuhui"].district_code == "310104"
+    assert [market.district_code for market in users["host"].markets] == ["310104"]
+    assert users["merchant"].merchant.trade == "market_stall"
+    assert users["merchant"].merchant.district_code == "310104"
+    assert accounts.authenticate("city", "wrong-password") is None
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "demo_load"))
+    assert entry.entity_id == str(SEED) and entry.after["counts"]["merchants"] == MERCHANTS
+
+
+def test_honesty_is_hidden_reproducible_and_mostly_high():
+    block = honesty_block(SEED, 1000, 3000)
+    assert honesty(SEED, 1000) == block[0] and honesty(SEED, 2999) == block[-1]
+    assert honesty_block(SEED, 0, 5000)[1000:3000].tolist() == block.tolist()
+    assert ((block >= 0) & (block <= 1)).all()
+    assert 0.7 < block.mean() < 0.9
+    assert honesty(SEED + 1, 1000) != honesty(SEED, 1000)
+    assert "honesty" not in {column.name for column in Merchant.__table__.columns}
