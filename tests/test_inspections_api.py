@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from creditsvc.extensions import db
-from creditsvc.models import AuditEntry, DirtyMerchant, Inspection, Instrument
+from creditsvc.models import AuditEntry, CurrentScore, DirtyMerchant, Inspection, Instrument
 
 TODAY = date.today().isoformat()
 
@@ -31,7 +31,8 @@ def test_a_clean_inspection(world):
     response = world.district().post("/api/v1/inspections", json=payload(merchant))
     assert response.status_code == 201
     assert response.json["clean"] is True and response.json["findings"] == []
-    assert db.session.get(DirtyMerchant, merchant.id).reason == "inspection"
+    standing = db.session.get(CurrentScore, merchant.id)  # rescored in-process, no Redis
+    assert (standing.score, standing.grade) == (100.0, "A")
     assert db.session.query(AuditEntry).filter_by(entity="inspections").count() == 1
 
 

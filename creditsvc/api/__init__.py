@@ -29,6 +29,7 @@ def register(app: Flask) -> None:
         inspections,
         markets,
         merchants,
+        public,
         stalls,
         streets,
         tokens,
@@ -50,6 +51,7 @@ def register(app: Flask) -> None:
         complaints,
         corrections,
         imports,
+        public,
     ):
         # Bearer-token calls need no CSRF token; API writes made with a session
         # cookie are checked for one in creditsvc.auth.load_principal instead.

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from creditsvc import auth
+from creditsvc import auth, jobs
 from creditsvc.api import one_or_404
 from creditsvc.auth import HOST, MERCHANT, OFFICERS, allow
 from creditsvc.extensions import db
@@ -60,6 +60,7 @@ class Complaints(MethodView):
         """Record a complaint about a merchant in your district."""
         complaint = complaints.record_complaint(auth.current(), data)
         db.session.commit()
+        jobs.after_evidence()
         return with_contact(complaint)
 
 
@@ -86,4 +87,5 @@ class ComplaintTransitions(MethodView):
         )
         complaint = complaints.move(principal, one_or_404(stmt, "complaint"), **data)
         db.session.commit()
+        jobs.after_evidence()
         return with_contact(complaint)

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from creditsvc import auth
+from creditsvc import auth, jobs
 from creditsvc.auth import OFFICERS, allow
 from creditsvc.extensions import db
 from creditsvc.models import Merchant, Void
@@ -41,4 +41,5 @@ class Corrections(MethodView):
         """Void an inspection, complaint or reading, giving the reason."""
         correction = corrections.void(auth.current(), data["kind"], data["id"], data["reason"])
         db.session.commit()
+        jobs.after_evidence()
         return correction

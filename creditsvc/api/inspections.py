@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from creditsvc import auth
+from creditsvc import auth, jobs
 from creditsvc.api import one_or_404
 from creditsvc.auth import HOST, MERCHANT, OFFICERS, allow
 from creditsvc.extensions import db
@@ -53,6 +53,7 @@ class Inspections(MethodView):
         """Record an inspection of a merchant in your district."""
         inspection = inspections.record_inspection(auth.current(), data)
         db.session.commit()
+        jobs.after_evidence()
         return inspection
 
 

@@ -20,7 +20,8 @@ from creditsvc.schemas.registry import (
     MerchantOut,
     MerchantUpdate,
 )
-from creditsvc.services import registry, scope
+from creditsvc.schemas.standing import StandingOut
+from creditsvc.services import registry, scope, standing
 
 blp = Blueprint("merchants", __name__, url_prefix="/api/v1/merchants", description="Merchants")
 
@@ -97,3 +98,12 @@ class Instruments(MethodView):
         instrument = registry.add_instrument(auth.current(), scoped_merchant(uscc), data)
         db.session.commit()
         return instrument
+
+
+@blp.route("/<uscc>/standing")
+class MerchantStanding(MethodView):
+    @allow(*STAFF, MERCHANT)
+    @blp.response(200, StandingOut)
+    def get(self, uscc):
+        """Score, grade, every reason, history, and when the grade will rise."""
+        return standing.of(scoped_merchant(uscc))

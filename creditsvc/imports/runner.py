@@ -12,6 +12,7 @@ from flask import current_app
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
+from creditsvc import jobs
 from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.imports import sheets
@@ -145,3 +146,4 @@ def run(run_id: str) -> None:
         return
     db.session.commit()
     jobruns.finish(run_id, {"accepted": accepted, "rows": total, "errors": []}, total)
+    jobs.after_evidence()

@@ -74,3 +74,29 @@ def enqueue(queue: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> 
         retry=Retry(max=spec.retries) if spec.retries else None,
         **kwargs,
     )
+
+
+DEBOUNCE_SECONDS = 3
+
+
+def after_evidence() -> None:
+    """Rescore soon after evidence is committed: in-process without Redis, else one
+    debounced job (a burst of posts within a few seconds makes one rescore)."""
+    from creditsvc.jobs.rescore import rescore_dirty
+
+    conn = redis_connection()
+    if conn is None:
+        rescore_dirty()
+        return
+    try:
+        if conn.set("creditsvc:rescore-dirty:pending", 1, nx=True, ex=DEBOUNCE_SECONDS):
+            from datetime import timedelta
+
+            from rq import Queue
+
+            spec = QUEUES["rescore"]
+            Queue(spec.name, connection=conn).enqueue_in(
+                timedelta(seconds=DEBOUNCE_SECONDS), rescore_dirty, job_timeout=spec.timeout
+            )
+    except Exception:  # Redis down: the outbox row is committed; the sweep catches up
+        current_app.logger.warning("queue unreachable; dirty merchants wait for the sweep")

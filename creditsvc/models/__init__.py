@@ -26,6 +26,7 @@ from creditsvc.models.market import Device, Market, Stall
 from creditsvc.models.merchant import INSTRUMENT_KINDS, TRADES, Instrument, Merchant
 from creditsvc.models.outbox import DirtyMerchant
 from creditsvc.models.reading import VERDICTS, Reading
+from creditsvc.models.score import CurrentScore, ScoreSnapshot, ScoringPolicy
 
 __all__ = [
     "CHANNELS",
@@ -39,6 +40,9 @@ __all__ = [
     "SEVERITIES",
     "VERDICTS",
     "Complaint",
+    "CurrentScore",
+    "ScoreSnapshot",
+    "ScoringPolicy",
     "ComplaintTransition",
     "DirtyMerchant",
     "Finding",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from creditsvc.auth import Principal
 from creditsvc.extensions import db
@@ -59,3 +59,13 @@ def finish(run_id: str, result: dict[str, Any], total: int) -> None:
 
 def fail(run_id: str, error: str, result: dict[str, Any] | None = None) -> None:
     _write(run_id, status="failed", error=error, result=result, finished_at=utcnow())
+
+
+def advance(run_id: str, stage: str) -> None:
+    """One more unit of work done (e.g. one district of a full rescore)."""
+    _write(run_id, status="running", stage=stage, done=JobRun.done + 1)
+
+
+def total_of(run_id: str) -> int:
+    with db.engine.connect() as conn:
+        return conn.scalar(select(JobRun.total).where(JobRun.id == run_id)) or 0

@@ -1,0 +1,58 @@
+"""Scoring policies, score snapshots and each merchant's current standing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from creditsvc.models.base import Base, UTCDateTime, utcnow
+
+
+class ScoringPolicy(Base):
+    """A version of the scorecard policy document; the highest version is in force."""
+
+    __tablename__ = "scoring_policies"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    document: Mapped[dict] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(96))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ScoreSnapshot(Base):
+    """One scoring of one merchant: enough to recompute and defend the grade later."""
+
+    __tablename__ = "score_snapshots"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    policy_version: Mapped[int] = mapped_column(Integer)
+    rated: Mapped[bool] = mapped_column(Boolean)
+    score: Mapped[float | None] = mapped_column(Float)
+    grade: Mapped[str | None] = mapped_column(String(1))
+    reasons: Mapped[list] = mapped_column(JSON)
+    inputs_hash: Mapped[str] = mapped_column(String(64))
+    run_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class CurrentScore(Base):
+    """The pointer to each merchant's current snapshot, with the facts lists filter on.
+
+    It moves in the same transaction that writes the new snapshot, so a crash
+    mid-run leaves the previous standing in place.
+    """
+
+    __tablename__ = "current_scores"
+
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("score_snapshots.id"))
+    rated: Mapped[bool] = mapped_column(Boolean)
+    score: Mapped[float | None] = mapped_column(Float)
+    grade: Mapped[str | None] = mapped_column(String(1), index=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    policy_version: Mapped[int] = mapped_column(Integer)

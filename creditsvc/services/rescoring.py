@@ -1,0 +1,55 @@
+"""Rescoring: the verbs the jobs, the CLI and the API call.
+
+Each call scores a selection of merchants in one pass (scoring.scorecard, vectorised),
+writes their snapshots and moves their pointers, and clears their outbox marks made
+before it started, all in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, delete, select
+
+from creditsvc.extensions import db
+from creditsvc.models import DirtyMerchant, Merchant
+from creditsvc.models.base import utcnow
+from creditsvc.services import evidence_arrays, policies, snapshots
+from scoring import scorecard
+
+
+def today() -> date:
+    return date.today()
+
+
+def rescore(selection: Select, as_of: date | None = None, run_id: str | None = None) -> dict:
+    """Score the merchants a SELECT of ids picks; returns counts for the job's status."""
+    as_of = as_of or today()
+    started = utcnow()
+    policy = policies.current()
+    ids, evidence = evidence_arrays.load(selection, as_of, policy)
+    scores = scorecard.score(evidence, policy, as_of)
+    written = snapshots.write(ids, scores, evidence, policy, as_of, run_id)
+    # Only marks made before this pass began are cleared: evidence that arrived while it
+    # ran keeps its merchant dirty for the next one.
+    db.session.execute(
+        delete(DirtyMerchant).where(
+            DirtyMerchant.merchant_id.in_(selection), DirtyMerchant.marked_at <= started
+        )
+    )
+    return {"merchants": len(ids), "snapshots": int(written), "policy_version": policy.version}
+
+
+def merchants(ids: list[int], **kwargs) -> dict:
+    return rescore(select(Merchant.id).where(Merchant.id.in_(ids)), **kwargs)
+
+
+def district(code: str, **kwargs) -> dict:
+    return rescore(select(Merchant.id).where(Merchant.district_code == code), **kwargs)
+
+
+def dirty(limit: int = 20_000, **kwargs) -> dict:
+    """The oldest dirty merchants, at most `limit` of them in one pass."""
+    oldest = select(DirtyMerchant.merchant_id).order_by(DirtyMerchant.marked_at).limit(limit)
+    ids = list(db.session.scalars(oldest))
+    return merchants(ids, **kwargs) if ids else {"merchants": 0, "snapshots": 0}

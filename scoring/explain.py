@@ -1,0 +1,163 @@
+"""Reasons in words, Chinese and English, and how a merchant's grade can rise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import numpy as np
+
+from scoring.policy import GRADE_ORDER, Policy
+from scoring.scorecard import Evidence, Inspections, score
+
+SEVERITY_ZH = {"FINDING_SERIOUS": "严重", "FINDING_MAJOR": "较重", "FINDING_MINOR": "轻微"}
+
+
+def _day(ordinal: int) -> str:
+    return date.fromordinal(int(ordinal)).isoformat() if ordinal > 0 else ""
+
+
+def text(code: str, points: float, day: int, detail: str, names: dict[str, tuple[str, str]]):
+    """(zh, en) sentences for one reason; `names` maps violation codes to their names."""
+    when = _day(day)
+    zh_name, en_name = names.get(detail, (detail, detail))
+    if code.startswith("FINDING_"):
+        level = code.removeprefix("FINDING_").lower()
+        return (
+            f"{when} 检查发现{SEVERITY_ZH[code]}违法行为：{zh_name}，扣 {points:.1f} 分",
+            f"{when} inspection found a {level} violation: {en_name}; −{points:.1f} points",
+        )
+    if code == "FAILED_LOT":
+        return (
+            f"{when} 定量包装商品净含量检验不合格，扣 {points:.1f} 分",
+            f"{when} a lot of prepackaged goods failed the net-content check; −{points:.1f} points",
+        )
+    if code == "COMPLAINT_SUBSTANTIATED":
+        return (
+            f"{when} 受理的投诉经核实成立，扣 {points:.1f} 分",
+            f"{when} a complaint was substantiated; −{points:.1f} points",
+        )
+    if code == "CLEAN_INSPECTIONS":
+        return (
+            f"近三年 {detail} 次检查未发现问题，加 {-points:.1f} 分",
+            f"{detail} clean inspections in three years; +{-points:.1f} points",
+        )
+    if code == "FAIR_SCALE_SHORT_RATE":
+        short, assessable = detail.split("/")
+        return (
+            f"近一年自助公平秤复称 {assessable} 次中 {short} 次短秤，扣 {points:.1f} 分",
+            f"{short} of {assessable} fair-scale re-weighs in a year were short; "
+            f"−{points:.1f} points",
+        )
+    if code in CAPS:
+        zh, en = CAPS[code]
+        return (f"{zh}，等级最高为 {detail}", f"{en}: the grade is at most {detail}")
+    return (code, code)
+
+
+CAPS = {
+    "CAP_SERIOUS": ("一年内有严重违法行为", "a serious violation within a year"),
+    "CAP_CHEAT": ("两年内有作弊或破坏计量器具准确度行为", "cheating or tampering within two years"),
+}
+
+
+def reasons_of(reasons: dict[str, np.ndarray], merchant: int, names=None) -> list[dict]:
+    """The reasons of one merchant of a batch, largest loss first."""
+    rows = np.flatnonzero(reasons["merchant"] == merchant)
+    return reason_dicts(reasons, rows, names or {})
+
+
+def reason_dicts(reasons: dict[str, np.ndarray], rows: np.ndarray, names) -> list[dict]:
+    out = []
+    for r in rows:
+        code, points = str(reasons["code"][r]), round(float(reasons["points"][r]), 2)
+        zh, en = text(code, points, int(reasons["day"][r]), str(reasons["detail"][r]), names)
+        kind, evidence_id = str(reasons["evidence_kind"][r]), int(reasons["evidence_id"][r])
+        out.append({
+            "code": code, "points": points, "text": zh, "text_en": en,
+            "date": _day(int(reasons["day"][r])), "detail": str(reasons["detail"][r]),
+            "evidence": {"kind": kind, "id": evidence_id} if evidence_id else {"kind": kind},
+        })  # fmt: skip
+    caps_first = {"CAP_CHEAT": 0, "CAP_SERIOUS": 1}
+    out.sort(key=lambda r: (caps_first.get(r["code"], 2), -r["points"]))
+    return out
+
+
+@dataclass(frozen=True)
+class Improvement:
+    rises_on: date | None  # first day the grade rises if nothing new happens
+    grade_then: str | None
+    sooner: list[dict]  # actions that would raise it sooner or add points
+
+
+def _grade_on(evidence: Evidence, policy: Policy, day: date) -> str:
+    return str(score(evidence, policy, day).grade[0])
+
+
+def next_rise(evidence: Evidence, policy: Policy, as_of: date, horizon_days: int = 1100):
+    """The first day the grade rises (weekly scan, then daily within the week)."""
+    now = _grade_on(evidence, policy, as_of)
+    if not now or now == "A":
+        return None, None
+
+    def better(day: date) -> str | None:
+        grade = _grade_on(evidence, policy, day)
+        return grade if grade and GRADE_ORDER.index(grade) < GRADE_ORDER.index(now) else None
+
+    for week in range(7, horizon_days + 7, 7):
+        if better(as_of + timedelta(days=week)):
+            for day in range(week - 6, week + 1):
+                found = better(as_of + timedelta(days=day))
+                if found:
+                    return as_of + timedelta(days=day), found
+    return None, None
+
+
+def _with_clean_inspection(evidence: Evidence, as_of: date) -> Evidence:
+    i = evidence.inspections
+    extra = Inspections(
+        np.append(i.merchant, 0), np.append(i.day, as_of.toordinal()),
+        np.append(i.clean, True), np.append(i.inspection_id, 0),
+    )  # fmt: skip
+    return replace(evidence, inspections=extra)
+
+
+def _reinspection(evidence: Evidence, policy: Policy, as_of: date, now) -> list[dict]:
+    after = score(_with_clean_inspection(evidence, as_of), policy, as_of)
+    gain = round(float(after.score[0] - now.score[0]), 2)
+    if gain <= 0:
+        return []
+    grade = str(after.grade[0])
+    return [{
+        "action": "clean_reinspection", "points": gain, "grade": grade,
+        "text": f"一次未发现问题的复查可加 {gain:.1f} 分（等级 {grade}）",
+        "text_en": f"a clean re-inspection would add {gain:.1f} points (grade {grade})",
+    }]  # fmt: skip
+
+
+def _accurate_weighing(policy: Policy, now) -> list[dict]:
+    fair = [r for r in reasons_of(now.reasons, 0) if r["code"] == "FAIR_SCALE_SHORT_RATE"]
+    if not fair:
+        return []
+    fs = policy.document["fair_scale"]
+    short, assessable = (int(x) for x in fair[0]["detail"].split("/"))
+    # Smallest n with (short + a) / (assessable + n + a + b) ≤ tolerated rate.
+    needed = (short + fs["prior_short"]) / fs["tolerated_rate"]
+    needed -= assessable + fs["prior_short"] + fs["prior_within"]
+    needed = max(0, int(np.ceil(needed)))
+    return [{
+        "action": "accurate_weighing", "reweighs": needed,
+        "text": f"再有 {needed} 次复称无短秤，公平秤扣分即可清零",
+        "text_en": f"{needed} more accurate re-weighs clear the fair-scale deduction",
+    }]  # fmt: skip
+
+
+def improvement(evidence: Evidence, policy: Policy, as_of: date) -> Improvement:
+    """For a batch of one merchant: when its grade rises, and what would raise it sooner."""
+    rises_on, grade_then = next_rise(evidence, policy, as_of)
+    now = score(evidence, policy, as_of)
+    sooner: list[dict] = []
+    if now.rated[0] and now.grade[0] != "A":
+        sooner += _reinspection(evidence, policy, as_of, now)
+    sooner += _accurate_weighing(policy, now)
+    return Improvement(rises_on, grade_then, sooner)

@@ -1,0 +1,136 @@
+"""The scoring policy: a versioned document a city officer can replace (DESIGN.md §6).
+
+The default below is the policy of the design card. A policy is plain data; `Policy`
+checks it and gives typed access. Every score snapshot names the version it used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_POLICY: dict[str, Any] = {
+    "version": 1,
+    "description": "诚信计量 default scorecard (DESIGN.md §6)",
+    # Rated: at least one inspection in 24 months or at least 30 re-weighs in 12 months.
+    "rated": {"inspection_days": 730, "min_reweighs": 30, "reweigh_days": 365},
+    # Each piece of evidence loses half its weight every year; after 3 years, nothing.
+    "decay": {"half_life_days": 365, "max_age_days": 1095},
+    "deductions": {
+        "finding": {"serious": 40, "major": 15, "minor": 5},
+        "failed_lot": 15,
+        "substantiated_complaint": 8,
+    },
+    # Clean inspections (no finding) in the last 3 years add back points, undecayed.
+    "clean_inspection": {"points": 2, "max_points": 6},
+    # Short-weight rate of fair-scale re-weighs in the last 12 months, estimated with a
+    # Beta(prior_short, prior_within) prior: 1 short of 3 barely moves, 40 of 400 does.
+    "fair_scale": {
+        "window_days": 365,
+        "prior_short": 2,
+        "prior_within": 98,
+        "tolerated_rate": 0.02,
+        "points_per_percent": 2,
+        "max_points": 30,
+    },
+    # Worst-element caps, as in food-hygiene rating schemes.
+    "caps": {
+        "serious_days": 365,
+        "serious_grade": "C",
+        "cheat_codes": ["CHEAT", "TAMPER"],
+        "cheat_days": 730,
+        "cheat_grade": "D",
+    },
+    "grades": [
+        {"grade": "A", "min": 90, "zh": "诚信", "en": "honest"},
+        {"grade": "B", "min": 75, "zh": "基本诚信", "en": "mostly honest"},
+        {"grade": "C", "min": 60, "zh": "警示", "en": "warning"},
+        {"grade": "D", "min": 0, "zh": "失信", "en": "dishonest"},
+    ],
+    # 零售商品称重计量监督管理办法: category vs unit-price band, unsettled in the sources.
+    "retail_band_rule": "stricter",
+}
+
+SEVERITIES = ("minor", "major", "serious")
+GRADE_ORDER = "ABCD"
+
+
+class PolicyError(ValueError):
+    """A policy document that cannot be used, with the path of the problem."""
+
+
+def _number(doc: dict, *path: str, minimum: float = 0) -> float:
+    node: Any = doc
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            raise PolicyError(f"{'.'.join(path)} is missing")
+        node = node[key]
+    if isinstance(node, bool) or not isinstance(node, int | float) or node < minimum:
+        raise PolicyError(f"{'.'.join(path)} must be a number ≥ {minimum}")
+    return float(node)
+
+
+@dataclass(frozen=True)
+class Policy:
+    document: dict[str, Any]
+
+    @property
+    def version(self) -> int:
+        return int(self.document["version"])
+
+    def number(self, *path: str) -> float:
+        return _number(self.document, *path)
+
+    @property
+    def grades(self) -> list[dict[str, Any]]:
+        return sorted(self.document["grades"], key=lambda g: -g["min"])
+
+    @property
+    def cheat_codes(self) -> tuple[str, ...]:
+        return tuple(self.document["caps"]["cheat_codes"])
+
+    def grade_for(self, score: float) -> str:
+        return next(g["grade"] for g in self.grades if score >= g["min"])
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> Policy:
+        """Check every figure the scorecard reads; raise PolicyError naming the first bad one."""
+        for path in (
+            ("rated", "inspection_days"), ("rated", "min_reweighs"), ("rated", "reweigh_days"),
+            ("decay", "max_age_days"), ("deductions", "failed_lot"),
+            ("deductions", "substantiated_complaint"), ("clean_inspection", "points"),
+            ("clean_inspection", "max_points"), ("fair_scale", "window_days"),
+            ("fair_scale", "tolerated_rate"), ("fair_scale", "points_per_percent"),
+            ("fair_scale", "max_points"), ("caps", "serious_days"), ("caps", "cheat_days"),
+        ):  # fmt: skip
+            _number(document, *path)
+        for path in (("decay", "half_life_days"), ("fair_scale", "prior_short"),
+                     ("fair_scale", "prior_within")):  # fmt: skip
+            _number(document, *path, minimum=1e-9)
+        for severity in SEVERITIES:
+            _number(document, "deductions", "finding", severity)
+        _check_grades(document.get("grades"))
+        caps = document["caps"]
+        for key in ("serious_grade", "cheat_grade"):
+            if caps.get(key) not in tuple(GRADE_ORDER):
+                raise PolicyError(f"caps.{key} must be one of A, B, C, D")
+        if document.get("retail_band_rule") not in ("stricter", "category", "price"):
+            raise PolicyError("retail_band_rule must be stricter, category or price")
+        if not isinstance(document.get("version"), int) or document["version"] < 1:
+            raise PolicyError("version must be a positive whole number")
+        return cls(document)
+
+
+def _check_grades(grades: Any) -> None:
+    if not isinstance(grades, list) or [g.get("grade") for g in grades] != list(GRADE_ORDER):
+        raise PolicyError("grades must list A, B, C and D in that order")
+    minimums = [g.get("min") for g in grades]
+    if any(not isinstance(m, int | float) for m in minimums) or minimums != sorted(
+        minimums, reverse=True
+    ):
+        raise PolicyError("grade minimums must be numbers falling from A to D")
+    if minimums[-1] != 0:
+        raise PolicyError("grade D must start at 0 so every score has a grade")
+
+
+DEFAULT = Policy.from_document(DEFAULT_POLICY)
