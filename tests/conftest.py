@@ -32,7 +32,7 @@ from creditsvc.uscc import make as make_uscc
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-KEEP_TABLES = ("districts", "alembic_version")
+KEEP_TABLES = ("districts", "calendar_days", "alembic_version")  # loaded by migrations
 PASSWORD = "correct horse battery"
 
 
@@ -162,6 +162,12 @@ class Caller:
 
     def patch(self, url, **kw):
         return self.client.patch(url, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def put(self, url, **kw):
+        return self.client.put(url, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def delete(self, url, **kw):
+        return self.client.delete(url, headers=self._headers(kw.pop("headers", None)), **kw)
 
 
 class World:

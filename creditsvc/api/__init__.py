@@ -20,6 +20,7 @@ def one_or_404(stmt: Select, what: str):
 def register(app: Flask) -> None:
     from creditsvc.api import (
         audit,
+        calendar,
         communities,
         complaints,
         corrections,
@@ -52,6 +53,7 @@ def register(app: Flask) -> None:
         corrections,
         imports,
         public,
+        calendar,
     ):
         # Bearer-token calls need no CSRF token; API writes made with a session
         # cookie are checked for one in creditsvc.auth.load_principal instead.

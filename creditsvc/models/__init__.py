@@ -3,6 +3,7 @@
 from creditsvc.models.account import ROLES, ApiToken, User, host_markets
 from creditsvc.models.audit import AuditEntry
 from creditsvc.models.base import Base
+from creditsvc.models.calendar import CalendarDay
 from creditsvc.models.complaint import (
     CHANNELS,
     COMPLAINT_STATUSES,
@@ -39,6 +40,7 @@ __all__ = [
     "PROCEDURES",
     "SEVERITIES",
     "VERDICTS",
+    "CalendarDay",
     "Complaint",
     "CurrentScore",
     "ScoreSnapshot",

@@ -1,0 +1,122 @@
+"""City-scale full rescore against a bare SQL aggregation over the same readings (issue 4).
+
+    .venv/bin/python benchmarks/full_rescore.py [--merchants 200000] [--readings 20000000]
+        [--inspections 150000] [--complaints 60000] [--keep] [--reuse]
+
+Builds (or with --reuse, reuses) a PostgreSQL database `bench_city` loaded by the demo
+generator, then in one run measures:
+  1. the lower bound: one bare SQL aggregation pass over the readings of the scoring
+     window (count, assessable and short per merchant), as the scorecard needs;
+  2. a full rescore, district by district exactly as the rq fan-out runs it
+     (creditsvc.jobs.rescore.rescore_district), with wall time and peak RSS.
+Target: full rescore within 3× the bare aggregation, peak memory under 1.5 GiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, time as dtime, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+DB = "bench_city"
+URL = f"postgresql://postgres@127.0.0.1:5432/{DB}"
+
+
+def admin(sql: str) -> None:
+    engine = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(sql))
+    engine.dispose()
+
+
+def build(args) -> None:
+    admin(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+    admin(f"CREATE DATABASE {DB}")
+    env = {"DATABASE_URL": URL, "PATH": str(ROOT / ".venv/bin") + ":/usr/bin:/bin"}
+    run = lambda *cmd: subprocess.run(cmd, cwd=ROOT, env=env, check=True)  # noqa: E731
+    run(str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "db", "upgrade")
+    started = time.perf_counter()
+    run(
+        str(ROOT / ".venv/bin/creditsvc"), "demo", "--merchants", str(args.merchants),
+        "--readings", str(args.readings), "--inspections", str(args.inspections),
+        "--complaints", str(args.complaints),
+    )  # fmt: skip
+    print(f"demo load: {time.perf_counter() - started:.1f} s")
+    admin(f"VACUUM ANALYZE")  # noqa: F541 — statistics for the planner, as in production
+
+
+def bare_aggregation(as_of: date) -> tuple[float, int]:
+    engine = create_engine(URL.replace("postgresql://", "postgresql+psycopg://"))
+    since = datetime.combine(as_of - timedelta(days=364), dtime(), tzinfo=UTC)
+    sql = text(
+        "SELECT merchant_id, count(*), count(*) FILTER (WHERE verdict <> 'not_assessable'),"
+        " count(*) FILTER (WHERE verdict = 'short') FROM readings"
+        " WHERE measured_at >= :since GROUP BY merchant_id"
+    )
+    with engine.connect() as conn:
+        started = time.perf_counter()
+        rows = conn.execute(sql, {"since": since}).all()
+        elapsed = time.perf_counter() - started
+    engine.dispose()
+    return elapsed, len(rows)
+
+
+def full_rescore() -> tuple[float, dict]:
+    from creditsvc import create_app
+    from creditsvc.extensions import db
+    from creditsvc.jobs.rescore import rescore_district
+    from creditsvc.models import District
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "REDIS_URL": None})
+    totals = {"merchants": 0, "snapshots": 0}
+    with app.app_context():
+        codes = [d.code for d in db.session.query(District).order_by(District.code)]
+        started = time.perf_counter()
+        for code in codes:
+            counts = rescore_district(code)
+            totals = {k: totals[k] + counts[k] for k in totals}
+        elapsed = time.perf_counter() - started
+    return elapsed, totals
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--merchants", type=int, default=200_000)
+    parser.add_argument("--readings", type=int, default=20_000_000)
+    parser.add_argument("--inspections", type=int, default=150_000)
+    parser.add_argument("--complaints", type=int, default=60_000)
+    parser.add_argument("--reuse", action="store_true", help="keep an existing bench_city")
+    parser.add_argument("--keep", action="store_true", help="do not drop bench_city at the end")
+    args = parser.parse_args()
+    if not args.reuse:
+        build(args)
+    as_of = date.today()
+    bare, groups = bare_aggregation(as_of)
+    bare_again, _ = bare_aggregation(as_of)  # warm cache, as the rescore will see it
+    bare = min(bare, bare_again)
+    rescore, totals = full_rescore()
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"bare aggregation: {bare:.2f} s over {groups} merchants with readings")
+    print(f"full rescore: {rescore:.2f} s for {totals['merchants']} merchants,"
+          f" {totals['snapshots']} snapshots written")  # fmt: skip
+    print(f"ratio rescore / bare: {rescore / bare:.2f} (target ≤ 3)")
+    print(f"peak RSS: {peak_mib:.0f} MiB (target < 1536)")
+    second, totals2 = full_rescore()
+    print(f"second full rescore (nothing changed): {second:.2f} s,"
+          f" {totals2['snapshots']} snapshots written, ratio {second / bare:.2f}")  # fmt: skip
+    if not args.keep:
+        admin(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()
