@@ -14,14 +14,14 @@ a published lot verdict can be re-checked from the published figures.
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 from functools import cache
-from importlib.resources import files
 from typing import Literal
+
+from scoring.tables import amount, optional, read_table
 
 DEFAULT_PLAN = "jjf1070-2005"
 PLAN_FILES = {DEFAULT_PLAN: "prepackaged_sampling_2005.csv"}
@@ -108,7 +108,7 @@ def tolerance_T(nominal: float | Decimal, unit: str = "g") -> Decimal:  # noqa: 
     """
     if unit not in UNITS:
         raise ValueError(f"unit must be g or mL for the T table, got {unit!r}")
-    qn = _amount("nominal", nominal)
+    qn = amount("nominal", nominal)
     row = next((r for r in _t_rows() if r.above < qn <= r.up_to), None)
     if row is None:
         top = _t_rows()[-1].up_to
@@ -120,13 +120,13 @@ def tolerance_T(nominal: float | Decimal, unit: str = "g") -> Decimal:  # noqa: 
 
 def length_shortfall_allowed(nominal_m: float | Decimal) -> Decimal:
     """Length goods (附表3): no shortfall up to 5 m, Qn x 2 % above (in m)."""
-    qn = _amount("nominal_m", nominal_m)
+    qn = amount("nominal_m", nominal_m)
     return Decimal(0) if qn <= 5 else qn * Decimal("0.02")
 
 
 def area_shortfall_allowed(nominal: float | Decimal) -> Decimal:
     """Area goods (附表3): Qn x 3 % for every Qn, in the unit of Qn."""
-    return _amount("nominal", nominal) * Decimal("0.03")
+    return amount("nominal", nominal) * Decimal("0.03")
 
 
 def count_shortfall_allowed(nominal: int) -> int:
@@ -146,11 +146,11 @@ def load_sampling_table(name: str = DEFAULT_PLAN) -> SamplingTable:
             batch_from=int(row["batch_from"]),
             batch_to=int(row["batch_to"]) if row["batch_to"] else None,
             sample_size=None if row["sample_size"] == "all" else int(row["sample_size"]),
-            lam=_optional(row["lambda"]),
+            lam=optional(row["lambda"]),
             allowed_t1=int(row["allowed_t1"]),
             allowed_t2=int(row["allowed_t2"]),
         )
-        for row in _read_table(PLAN_FILES[name])
+        for row in read_table(PLAN_FILES[name])
     )
     return SamplingTable(name, rows)
 
@@ -190,8 +190,8 @@ def assess_lot(
     sampling = sampling_plan(batch_size, plan)
     if len(measurements) != sampling.sample_size:
         raise SampleSizeError(batch_size, sampling.sample_size, len(measurements))
-    qn = _amount("nominal", nominal)
-    qs = [_amount("measurement", q) for q in measurements]
+    qn = amount("nominal", nominal)
+    qs = [amount("measurement", q) for q in measurements]
     t2 = sum(1 for q in qs if q < qn - 2 * tolerance)
     t1 = sum(1 for q in qs if qn - 2 * tolerance <= q < qn - tolerance)
     mean = _figure(sum(qs, Decimal(0)) / len(qs))
@@ -248,27 +248,8 @@ def _t_rows() -> tuple[_TRow, ...]:
         _TRow(
             above=Decimal(row["nominal_above"]),
             up_to=Decimal(row["nominal_up_to"]),
-            percent=_optional(row["t_percent_of_nominal"]) or Decimal(0),
-            absolute=_optional(row["t_absolute"]),
+            percent=optional(row["t_percent_of_nominal"]) or Decimal(0),
+            absolute=optional(row["t_absolute"]),
         )
-        for row in _read_table("prepackaged_tolerance_T.csv")
+        for row in read_table("prepackaged_tolerance_T.csv")
     )
-
-
-def _read_table(filename: str) -> list[dict[str, str]]:
-    text = (files("scoring") / "tables" / filename).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
-
-
-def _optional(cell: str) -> Decimal | None:
-    return Decimal(cell) if cell.strip() else None
-
-
-def _amount(name: str, value: float | Decimal) -> Decimal:
-    """A finite, non-negative number as an exact Decimal of its shortest repr."""
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(f"{name} must be a finite, non-negative number, got {value!r}")
-    return amount

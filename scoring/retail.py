@@ -13,13 +13,13 @@ Masses are converted to :class:`~decimal.Decimal` through their shortest ``repr`
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
-from importlib.resources import files
 from typing import Literal
+
+from scoring.tables import amount, optional, read_table
 
 Verdict = Literal["within", "short", "not_assessable"]
 BandRule = Literal["stricter", "category", "price"]
@@ -102,13 +102,13 @@ def tolerance_rows() -> tuple[ToleranceRow, ...]:
     return tuple(
         ToleranceRow(
             band=row["band"],
-            price_above=_optional(row["price_above_yuan_per_kg"]),
-            price_up_to=_optional(row["price_up_to_yuan_per_kg"]),
+            price_above=optional(row["price_above_yuan_per_kg"]),
+            price_up_to=optional(row["price_up_to_yuan_per_kg"]),
             mass_above_g=Decimal(row["mass_above_g"]),
             mass_up_to_g=Decimal(row["mass_up_to_g"]),
             deviation_g=Decimal(row["negative_deviation_g"]),
         )
-        for row in _read_table("retail_weighing_tolerances.csv")
+        for row in read_table("retail_weighing_tolerances.csv")
     )
 
 
@@ -152,10 +152,10 @@ def assess_weighing(
     Raises ValueError for negative or non-finite masses or price, an unknown category,
     a ``k`` other than 1 or 2, or an unknown ``band_rule``.
     """
-    settled = _amount("settled_g", settled_g)
-    measured = _amount("measured_g", measured_g)
+    settled = amount("settled_g", settled_g)
+    measured = amount("measured_g", measured_g)
     goods = _category(category)
-    price = None if unit_price is None else _amount("unit_price", unit_price)
+    price = None if unit_price is None else amount("unit_price", unit_price)
     if isinstance(k, bool) or not isinstance(k, int) or k not in DEVICE_K:
         raise ValueError(f"k must be 1 or 2, got {k!r}")
     if band_rule not in BAND_RULES:
@@ -233,31 +233,12 @@ def _category(category: str) -> Category:
         raise ValueError(f"unknown category {category!r}; use one of: {known}") from None
 
 
-def _amount(name: str, value: float | Decimal) -> Decimal:
-    """A finite, non-negative number as an exact Decimal of its shortest repr."""
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(f"{name} must be a finite, non-negative number, got {value!r}")
-    return amount
-
-
 def _band_label(band: str) -> str:
     return f"{band} ornament" if band in ORNAMENT_BANDS else f"band {band}"
 
 
 def _join(reason: str, note: str) -> str:
     return f"{reason}; {note}" if note else reason
-
-
-def _read_table(filename: str) -> list[dict[str, str]]:
-    text = (files("scoring") / "tables" / filename).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
-
-
-def _optional(cell: str) -> Decimal | None:
-    return Decimal(cell) if cell.strip() else None
 
 
 def _fmt(value: Decimal) -> str:
