@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from creditsvc.extensions import db
+from creditsvc.jobs import QUEUES
 from creditsvc.models import ROLES
 from creditsvc.services import accounts
 from creditsvc.services.errors import DomainError
@@ -84,20 +85,127 @@ def create_token(username, serial, label) -> None:
 @click.option("--merchants", default=2000, show_default=True, type=click.IntRange(1, 1_000_000))
 @click.option("--seed", default=2017, show_default=True, type=int)
 @click.option("--if-empty", is_flag=True, help="do nothing when merchants already exist")
+@click.option(
+    "--inspections",
+    type=click.IntRange(0),
+    help="inspections to generate [default: 0.75 per merchant]",
+)
+@click.option(
+    "--complaints",
+    type=click.IntRange(0),
+    help="complaints to generate [default: 0.3 per merchant]",
+)
+@click.option(
+    "--readings", type=click.IntRange(0), help="fair-scale readings [default: 100 per merchant]"
+)
 @with_appcontext
-def demo(merchants: int, seed: int, if_empty: bool) -> None:
-    """Load a demo city: streets, markets, stalls, fair scales, merchants and demo users."""
+def demo(
+    merchants: int,
+    seed: int,
+    if_empty: bool,
+    inspections: int | None,
+    complaints: int | None,
+    readings: int | None,
+) -> None:
+    """Load a demo city: registry, demo users and three years of inspections, complaints
+    and fair-scale readings."""
     from creditsvc.demo import city
 
     try:
-        summary = city.load(merchants=merchants, seed=seed, if_empty=if_empty)
+        summary = city.load(
+            merchants=merchants,
+            seed=seed,
+            if_empty=if_empty,
+            inspections=inspections,
+            complaints=complaints,
+            readings=readings,
+        )
     except DomainError as exc:
         _fail(exc)
     click.echo(summary)
 
 
+def _redis_url_or_fail(command: str) -> str:
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        raise click.ClickException(
+            f"REDIS_URL is not set: without Redis, jobs run in-process and `{command}` has "
+            "nothing to do"
+        )
+    return url
+
+
+@click.command("worker")
+@click.option(
+    "--queues",
+    default=",".join(QUEUES),
+    show_default=True,
+    help="comma-separated queue names, in priority order",
+)
+@click.option("--burst", is_flag=True, help="quit once the queues are empty")
+@with_appcontext
+def worker(queues: str, burst: bool) -> None:
+    """Run an rq worker, with rq's scheduler for delayed jobs and retries."""
+    from creditsvc.jobs.worker import run
+
+    names = [name.strip() for name in queues.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(QUEUES))
+    if unknown or not names:
+        raise click.BadParameter(
+            f"unknown queue {', '.join(unknown) or '(none given)'}; known: {', '.join(QUEUES)}",
+            param_hint="--queues",
+        )
+    _redis_url_or_fail("worker")
+    run(names, burst=burst)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler() -> None:
+    """Enqueue the periodic jobs (sweep every minute, daily roll at 02:30 Shanghai time).
+
+    Only one scheduler runs: a second one exits with status 1 while the first holds
+    the lock.
+    """
+    from redis import Redis
+
+    from creditsvc.jobs.scheduler import SchedulerLocked, run
+
+    connection = Redis.from_url(_redis_url_or_fail("scheduler"))
+    try:
+        run(connection)
+    except SchedulerLocked as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command("rescore")
+@click.option(
+    "--all", "everyone", is_flag=True, help="rescore every merchant, district by district"
+)
+@with_appcontext
+def rescore(everyone: bool) -> None:
+    """Rescore the dirty merchants now, or start a full rescore with --all."""
+    from creditsvc.jobs.rescore import SYSTEM, rescore_dirty, start_full_rescore
+
+    if not everyone:
+        counts = rescore_dirty()
+        click.echo(
+            f"rescored {counts['merchants']} dirty merchants, {counts['snapshots']} new snapshots"
+        )
+        return
+    run = start_full_rescore(SYSTEM, actor=CLI_ACTOR)
+    if run.status == "done":
+        result = run.result or {}
+        click.echo(
+            f"rescored {result.get('merchants', 0)} merchants in {run.done} districts, "
+            f"{result.get('snapshots', 0)} new snapshots (status row {run.id})"
+        )
+    else:
+        click.echo(f"full rescore queued: {run.total} district jobs, status row {run.id}")
+
+
 def register(app: Flask) -> None:
-    for command in (users, tokens, demo):
+    for command in (users, tokens, demo, worker, scheduler, rescore):
         app.cli.add_command(command)
 
 

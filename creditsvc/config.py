@@ -67,6 +67,10 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         "PAGE_SIZE_MAX": 200,
         "PASSWORD_HASH_METHOD": "scrypt",
+        # 《市场监督管理行政处罚信息公示规定》第十三条: a low fine is published for 3 months,
+        # others for 3 years; the province sets "low". Shanghai's figure was not found:
+        # uncertain, so a setting (yuan).
+        "EXPOSURE_LOW_FINE_YUAN": int(env.get("EXPOSURE_LOW_FINE_YUAN", "10000")),
     }
     config.update(overrides or {})
     if not config["SECRET_KEY"]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -89,12 +90,26 @@ def read(data: bytes) -> Sheet:
     return Sheet(headers=headers, rows=body)
 
 
-def write_csv(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
-    """UTF-8 with a BOM, so Excel opens the Chinese headers correctly."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+PLAIN_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
+
+
+def _inert(cell: object) -> object:
+    """A text cell Excel would run as a formula gets a leading apostrophe (CSV injection);
+    a plain signed number stays a number."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
+def write_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    """UTF-8 with a BOM, so Excel opens the Chinese headers correctly; no live formulas."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([_inert(cell) for cell in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -1,4 +1,14 @@
 """Printed documents: context building, HTML rendering, HTML→PDF, serials, QR codes.
 
 Never imports the database layer; takes plain data and returns bytes.
+
+- `notices.context`: a marshmallow schema per document kind; `load_context(kind, data)`.
+- `notices.render`: `render_pdf(kind, context, base_url=...)` → `RenderedDocument`
+  (pdf bytes, sha256, pages); `render_html` and `html_to_pdf` for the two halves.
+- `notices.fetcher`: the sandboxed WeasyPrint URL fetcher (`AssetFetcher`).
+- `notices.serials`: `make_serial` / `parse_serial` (``SHJL-310104-2026-000123-7``).
+- `notices.qr`: QR codes as `data:` URIs.
+
+Templates and the print stylesheet are in `templates/documents/`. Nothing is imported
+here, so `from notices.serials import parse_serial` does not load WeasyPrint.
 """

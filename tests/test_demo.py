@@ -158,6 +158,19 @@ def test_stalls_devices_and_instruments_belong_together(app):
     }
 
 
+def test_a_stall_is_named_after_what_it_sells(app):
+    city.load(MERCHANTS, SEED, inspections=0, complaints=0, readings=0)
+
+    plan = plan_city(MERCHANTS, SEED, Layout.fresh())
+    goods = list(names.GOODS)
+    stalls = db.session.execute(
+        select(Merchant.id, Merchant.name).where(Merchant.trade == "market_stall")
+    ).all()
+    assert stalls
+    for merchant_id, name in stalls:
+        assert goods[plan.goods[merchant_id - 1]] in name
+
+
 def test_if_empty_leaves_a_loaded_registry_alone(app):
     city.load(MERCHANTS, SEED)
     before = {model: _count(model) for model in (Merchant, Market, Stall, Device, User)}

@@ -171,3 +171,14 @@ def test_progress_reaches_the_total(world):
         600,
         600,
     )
+
+
+def test_exported_cells_never_run_as_formulas():
+    from creditsvc.spreadsheets import write_csv
+
+    body = write_csv(["名称", "天数"], [['=HYPERLINK("http://x")', "-3"], ["@SUM(A1)", 4]])
+    sheet = read(body)
+    assert [cells for _, cells in sheet.rows] == [
+        ['\'=HYPERLINK("http://x")', "-3"],
+        ["'@SUM(A1)", "4"],
+    ]

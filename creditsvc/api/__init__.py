@@ -30,7 +30,11 @@ def register(app: Flask) -> None:
         inspections,
         markets,
         merchants,
+        notices,
+        penalty_publicity,
+        policies,
         public,
+        readings,
         stalls,
         streets,
         tokens,
@@ -51,9 +55,13 @@ def register(app: Flask) -> None:
         inspections,
         complaints,
         corrections,
+        readings,
         imports,
+        policies,
         public,
         calendar,
+        notices,
+        penalty_publicity,
     ):
         # Bearer-token calls need no CSRF token; API writes made with a session
         # cookie are checked for one in creditsvc.auth.load_principal instead.

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
 
+from creditsvc.api.notices import send_pdf
 from creditsvc.auth import PUBLIC, allow
-from creditsvc.schemas.common import page_of
+from creditsvc.models import NOTICE_KINDS
+from creditsvc.schemas.common import PageArgs, page_of
 from creditsvc.schemas.standing import PublicMerchantOut, PublicRecordOut, PublicSearchArgs
 from creditsvc.services import public
+from creditsvc.spreadsheets import write_csv
 
 blp = Blueprint(
     "public", __name__, url_prefix="/api/public/v1", description="Public open data (no login)"
@@ -35,3 +40,180 @@ class PublicMerchant(MethodView):
         if record is None:
             abort(404, message="no such business")
         return record
+
+
+# Published documents, honor rolls, demonstration listings; CSV exports -------------
+
+
+class DocumentArgs(PageArgs):
+    kind = fields.Str(validate=validate.OneOf(NOTICE_KINDS))
+    district = fields.Str()
+
+
+class DistrictArgs(Schema):
+    district = fields.Str()
+
+
+class HonorRollArgs(DistrictArgs, PageArgs):
+    pass
+
+
+class DocumentOut(Schema):
+    serial = fields.Str()
+    kind = fields.Str()
+    kind_name = fields.Str()
+    title = fields.Str()
+    bureau = fields.Str(metadata={"description": "the issuing district bureau"})
+    district = fields.Str()
+    district_name = fields.Str()
+    issued_on = fields.Date()
+    status = fields.Str(metadata={"description": "published | expired | withdrawn | superseded"})
+    status_text = fields.Str()
+    in_force = fields.Bool()
+    withdraw_reason = fields.Str(allow_none=True)
+    withdrawn_on = fields.Date(allow_none=True)
+    expired_on = fields.Date(allow_none=True)
+    superseded_by = fields.Str(allow_none=True, metadata={"description": "serial"})
+    supersedes = fields.Str(allow_none=True, metadata={"description": "serial"})
+    sha256 = fields.Str(metadata={"description": "SHA-256 of the PDF as issued"})
+    pages = fields.Int()
+    verify_url = fields.Str()
+    pdf_url = fields.Str(allow_none=True)
+
+
+class DocumentEntryOut(Schema):
+    position = fields.Int()
+    name = fields.Str(allow_none=True, metadata={"description": "only while published"})
+    status = fields.Str()
+    status_text = fields.Str()
+    ends_on = fields.Date(allow_none=True)
+
+
+class DocumentVerifyOut(DocumentOut):
+    entries = fields.List(fields.Nested(DocumentEntryOut))
+
+
+class HonorRollItemOut(Schema):
+    serial = fields.Str()
+    district = fields.Str()
+    street = fields.Str()
+    trade = fields.Str()
+    name = fields.Str()
+    address = fields.Str()
+    grade = fields.Str()
+    as_of = fields.Str(metadata={"format": "date"})
+    demonstration = fields.Bool(metadata={"description": "a demonstration unit"})
+
+
+class DemonstrationOut(Schema):
+    serial = fields.Str()
+    district = fields.Str()
+    name = fields.Str()
+    street = fields.Str()
+    status = fields.Str(metadata={"description": "accepted | re_evaluated"})
+    accepted_on = fields.Str(allow_none=True, metadata={"format": "date"})
+
+
+def csv_response(name: str, schema: Schema, rows: list[dict]) -> Response:
+    """Rows as CSV (UTF-8 with BOM), one column per field of `schema`, as in the JSON."""
+    columns = list(schema.fields)
+    dumped = schema.dump(rows, many=True)
+    body = write_csv(
+        columns, [["" if r[c] is None else str(r[c]) for c in columns] for r in dumped]
+    )
+    return Response(
+        body,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+@blp.route("/merchants.csv")
+class PublicMerchantsCsv(MethodView):
+    @allow(PUBLIC)
+    @blp.arguments(PublicSearchArgs, location="query")
+    @blp.response(200, description="CSV, UTF-8 with BOM")
+    def get(self, args):
+        """The whole business search result as CSV (page and per_page are ignored)."""
+        return csv_response("merchants", PublicMerchantOut(), public.merchants_all(args))
+
+
+@blp.route("/documents")
+class PublicDocuments(MethodView):
+    @allow(PUBLIC)
+    @blp.arguments(DocumentArgs, location="query")
+    @blp.response(200, page_of(DocumentOut))
+    def get(self, args):
+        """Documents in force: exposure notices, honor rolls, demonstration listings, placards."""
+        return public.documents_page(args)
+
+
+@blp.route("/documents.csv")
+class PublicDocumentsCsv(MethodView):
+    @allow(PUBLIC)
+    @blp.arguments(DocumentArgs, location="query")
+    @blp.response(200, description="CSV, UTF-8 with BOM")
+    def get(self, args):
+        """Documents in force as CSV."""
+        return csv_response("documents", DocumentOut(), public.documents_all(args))
+
+
+@blp.route("/documents/<serial>")
+class PublicDocument(MethodView):
+    @allow(PUBLIC)
+    @blp.response(200, DocumentVerifyOut)
+    def get(self, serial):
+        """Verify a document by its serial: what it is, who issued it, and its status."""
+        return public.document(serial)
+
+
+@blp.route("/documents/<serial>/pdf")
+class PublicDocumentPdf(MethodView):
+    @allow(PUBLIC)
+    @blp.response(200, description="the PDF as issued; ETag is its SHA-256")
+    def get(self, serial):
+        """Download a document in force as issued."""
+        notice = public.published_document(serial)
+        if not public.downloadable(notice):
+            abort(410, message=f"document {notice.serial} is no longer published in full")
+        return send_pdf(notice)
+
+
+@blp.route("/honor-roll")
+class PublicHonorRoll(MethodView):
+    @allow(PUBLIC)
+    @blp.arguments(HonorRollArgs, location="query")
+    @blp.response(200, page_of(HonorRollItemOut))
+    def get(self, args):
+        """Businesses on honor rolls in force."""
+        return public.honor_roll_page(args)
+
+
+@blp.route("/honor-roll.csv")
+class PublicHonorRollCsv(MethodView):
+    @allow(PUBLIC)
+    @blp.arguments(DistrictArgs, location="query")
+    @blp.response(200, description="CSV, UTF-8 with BOM")
+    def get(self, args):
+        """Businesses on honor rolls in force, as CSV."""
+        return csv_response("honor-roll", HonorRollItemOut(), public.honor_roll_all(args))
+
+
+@blp.route("/demonstrations")
+class PublicDemonstrations(MethodView):
+    @allow(PUBLIC)
+    @blp.arguments(DistrictArgs, location="query")
+    @blp.response(200, DemonstrationOut(many=True))
+    def get(self, args):
+        """Demonstration communities on demonstration listings in force."""
+        return public.demonstrations(args)
+
+
+@blp.route("/demonstrations.csv")
+class PublicDemonstrationsCsv(MethodView):
+    @allow(PUBLIC)
+    @blp.arguments(DistrictArgs, location="query")
+    @blp.response(200, description="CSV, UTF-8 with BOM")
+    def get(self, args):
+        """Demonstration communities on listings in force, as CSV."""
+        return csv_response("demonstrations", DemonstrationOut(), public.demonstrations(args))

@@ -1,33 +1,43 @@
 """The demo city generator: streams table rows from the plan and loads them in one go.
 
-Each `*_rows(city)` generator yields one table's rows in chunks, every chunk from its own
-seeded stream, so rows never depend on wall-clock time, dict or set order, or on which
-generator ran first. Evidence generators (inspections, complaints, fair-scale readings)
-join `WRITERS` as further streaming functions, driven by `plan.honesty()`. `load()` writes
-everything in one transaction with bulk Core inserts and no ORM objects.
+Each `*_rows(city)` generator yields one registry table's rows in chunks, every chunk from
+its own seeded stream, so rows never depend on wall-clock time, dict or set order, or on
+which generator ran first; `evidence.chunks(city)` then streams the city's history
+(inspections, complaints, fair-scale readings) driven by `plan.honesty()`. `load()` writes
+everything in one transaction through `bulk.Loader` (binary COPY on PostgreSQL, Core
+executemany elsewhere), with explicit ids and no ORM objects.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time as clock
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
-from creditsvc.demo import names
+from creditsvc.demo import evidence, names
+from creditsvc.demo.bulk import (
+    Loader,
+    advance_sequences,
+    defer_constraints,
+    first_free_ids,
+    restore_constraints,
+)
+from creditsvc.demo.logins import ACTOR, PASSWORD, demo_users
 from creditsvc.demo.plan import (
     ALL_STREETS,
     AS_OF,
     DISTRICT_CODES,
+    INSTRUMENTS,
     ORG_SPACE,
     STALL,
     STREET_COUNT,
     STREET_OFFSET,
-    XUHUI,
     CityPlan,
+    EvidenceCounts,
     Layout,
     demo_stamp,
     organisation_code,
@@ -47,30 +57,16 @@ from creditsvc.models import (
     Merchant,
     Stall,
     Street,
-    User,
 )
-from creditsvc.services import accounts
+from creditsvc.models.base import utcnow
 from creditsvc.services.errors import Conflict
 from creditsvc.uscc import make as make_uscc
 
 CHUNK = 5_000  # rows per bulk insert
-PASSWORD = "demo-password"  # noqa: S105 - demo logins only, printed by the summary
-ACTOR = "demo"
 COMMITMENT_SHARE = 0.6  # signed the self-commitment (诚信计量承诺) in the last three years
 CITY_DIVISION_SHARE = 0.25  # companies registered by the city bureau (division 310000)
-# Instruments by trade: kind, fewest, most. Due dates run from 90 days overdue to a year ahead.
-INSTRUMENTS = {
-    "market_stall": ("pricing_scale", 1, 2),
-    "supermarket": ("pricing_scale", 3, 12),
-    "restaurant": ("pricing_scale", 0, 1),
-    "fuel_station": ("fuel_dispenser", 4, 12),
-    "optical_shop": ("lensmeter", 1, 2),
-    "pharmacy_hospital": ("pricing_scale", 0, 2),
-    "other": ("pricing_scale", 0, 2),
-}
 SERIAL_PREFIX = {"pricing_scale": "PS", "fuel_dispenser": "FD", "lensmeter": "LM"}
-OVERDUE_DAYS = 90
-HIGH_ACCURACY_SHARE = 0.2  # fair scales with k = 1
+OVERDUE_DAYS = 90  # instrument due dates run from 90 days overdue to a year ahead
 COMMUNITY_STATUSES = {  # status: (weight, days since application)
     "applying": (2, (20, 150)),
     "accepted": (4, (200, 900)),
@@ -138,24 +134,27 @@ def _market(city: CityPlan, number: int) -> dict:
 
 
 def device_rows(city: CityPlan) -> Rows:
-    """One to three fair scales (自助公平秤) per market, numbered per district."""
+    """The fair scales (自助公平秤) of each market, numbered per district."""
     rnd = seeded_random(city.seed, "devices")
     issued = [0] * len(DISTRICT_CODES)
     rows: list[dict] = []
-    for number, district in enumerate(city.market_district):
-        for _ in range(rnd.choices((1, 2, 3), (5, 3, 2))[0]):
+    number = 0
+    for market, district in enumerate(city.market_district):
+        for _ in range(city.market_devices[market]):
             issued[district] += 1
             rows.append(
                 {
+                    "id": city.layout.first_id("devices") + number,
                     "serial": f"FS-{DISTRICT_CODES[district]}-{issued[district]:04d}",
-                    "market_id": city.market_id(number),
-                    "high_accuracy": rnd.random() < HIGH_ACCURACY_SHARE,
+                    "market_id": city.market_id(market),
+                    "high_accuracy": city.high_accuracy[number],
                     "verification_due": city.as_of + timedelta(days=rnd.randint(1, 365)),
                     "active": True,
                     "created_at": city.stamp,
                     "updated_at": city.stamp,
                 }
             )
+            number += 1
         if len(rows) >= CHUNK:
             yield rows
             rows = []
@@ -186,7 +185,7 @@ def _merchant(city: CityPlan, index: int, rnd: random.Random) -> dict:
         "id": city.merchant_id(index),
         "uscc": _merchant_uscc(city, index, code, rnd),
         "uscc_override_reason": None,
-        "name": _merchant_name(trade, code, road, rnd),
+        "name": _merchant_name(trade, code, road, _GOODS[city.goods[index]], rnd),
         "trade": trade,
         "district_code": code,
         "street_id": city.layout.street_ids[city.street[index]],
@@ -208,11 +207,11 @@ def _merchant_uscc(city: CityPlan, index: int, code: str, rnd: random.Random) ->
     return make_uscc("9", "1", division, organisation_code(city.org_offset, index))
 
 
-def _merchant_name(trade: str, code: str, road: str, rnd: random.Random) -> str:
+def _merchant_name(trade: str, code: str, road: str, goods: str, rnd: random.Random) -> str:
     return rnd.choice(names.TRADE_NAMES[trade]).format(
         surname=rnd.choice(names.SURNAMES),
         given=rnd.choice(names.GIVEN_NAMES),
-        goods=rnd.choice(_GOODS),
+        goods=goods,
         brand=rnd.choice(names.BRANDS),
         word=rnd.choice(names.TRADE_WORDS[trade]),
         road=road,
@@ -222,35 +221,41 @@ def _merchant_name(trade: str, code: str, road: str, rnd: random.Random) -> str:
 
 def stall_rows(city: CityPlan) -> Rows:
     """The stall of each market-stall merchant ("A-012" within its market)."""
+    stall_id = city.layout.first_id("stalls")
     for start in range(0, city.merchants, CHUNK):
-        stop = min(start + CHUNK, city.merchants)
-        rows = [
-            {
-                "market_id": city.market_id(city.market[index]),
-                "number": stall_number(city.stall[index]),
-                "merchant_id": city.merchant_id(index),
-                "created_at": city.stamp,
-                "updated_at": city.stamp,
-            }
-            for index in range(start, stop)
-            if city.market[index] >= 0
-        ]
+        rows = []
+        for index in range(start, min(start + CHUNK, city.merchants)):
+            if city.market[index] < 0:
+                continue
+            rows.append(
+                {
+                    "id": stall_id,
+                    "market_id": city.market_id(city.market[index]),
+                    "number": stall_number(city.stall[index]),
+                    "merchant_id": city.merchant_id(index),
+                    "created_at": city.stamp,
+                    "updated_at": city.stamp,
+                }
+            )
+            stall_id += 1
         if rows:
             yield rows
 
 
 def instrument_rows(city: CityPlan) -> Rows:
     """Pricing scales, fuel dispensers and lensmeters under mandatory verification."""
+    instrument_id = city.layout.first_id("instruments")
     for start in range(0, city.merchants, CHUNK):
         rnd = seeded_random(city.seed, "instruments", start // CHUNK)
         rows: list[dict] = []
         for index in range(start, min(start + CHUNK, city.merchants)):
-            kind, fewest, most = INSTRUMENTS[TRADES[city.trade[index]]]
+            kind = INSTRUMENTS[TRADES[city.trade[index]]][0]
             serial = f"{SERIAL_PREFIX[kind]}-{DISTRICT_CODES[city.district[index]]}-{index:07d}"
-            for k in range(1, rnd.randint(fewest, most) + 1):
+            for k in range(1, city.instruments[index] + 1):
                 due = city.as_of + timedelta(days=rnd.randint(-OVERDUE_DAYS, 365))
                 rows.append(
                     {
+                        "id": instrument_id,
                         "merchant_id": city.merchant_id(index),
                         "kind": kind,
                         "serial": f"{serial}-{k:02d}",
@@ -259,11 +264,12 @@ def instrument_rows(city: CityPlan) -> Rows:
                         "updated_at": city.stamp,
                     }
                 )
+                instrument_id += 1
         if rows:
             yield rows
 
 
-# Tables in insertion order (parents first); evidence generators are appended here.
+# Registry tables in insertion order (parents first); `evidence.chunks` writes the history.
 WRITERS: tuple[tuple[type[Base], Callable[[CityPlan], Rows]], ...] = (
     (Community, community_rows),
     (Market, market_rows),
@@ -272,20 +278,26 @@ WRITERS: tuple[tuple[type[Base], Callable[[CityPlan], Rows]], ...] = (
     (Stall, stall_rows),
     (Instrument, instrument_rows),
 )
-
-# Markets and merchants get explicit ids (stalls and instruments refer to them), so
-# PostgreSQL's sequences must be moved past them; SQLite takes max(id) + 1 by itself.
-_ADVANCE_SEQUENCES = (
-    "SELECT setval(pg_get_serial_sequence('markets', 'id'), (SELECT max(id) FROM markets))",
-    "SELECT setval(pg_get_serial_sequence('merchants', 'id'), (SELECT max(id) FROM merchants))",
-)
+# Tables whose rows get explicit ids (children refer to them): PostgreSQL's sequences are
+# moved past them at the end; SQLite takes max(id) + 1 by itself.
+NUMBERED = (Market, Device, Merchant, Stall, Instrument)
+NUMBERED_TABLES = tuple(model.__table__ for model in NUMBERED) + evidence.TABLES
 
 
-def load(merchants: int, seed: int, if_empty: bool = False, as_of: date = AS_OF) -> str:
-    """Write the demo city for `seed` in one transaction; return a summary for the console.
+def load(
+    merchants: int,
+    seed: int,
+    if_empty: bool = False,
+    as_of: date = AS_OF,
+    inspections: int | None = None,
+    complaints: int | None = None,
+    readings: int | None = None,
+) -> str:
+    """Write the demo city for `seed` with its history in one transaction; return a summary.
 
-    With `if_empty`, a registry that already has merchants is left alone. On an empty
-    database the same (merchants, seed, as_of) always writes the same rows.
+    Evidence counts not given are `EvidenceCounts.scaled(merchants)`. With `if_empty`, a
+    registry that already has merchants is left alone. On an empty database the same
+    arguments always write the same rows (only the outbox's marked_at is the clock's).
     """
     started = clock.perf_counter()
     present = db.session.scalar(select(func.count()).select_from(Merchant))
@@ -293,21 +305,34 @@ def load(merchants: int, seed: int, if_empty: bool = False, as_of: date = AS_OF)
         if if_empty:
             return f"demo city not loaded: the registry already holds {present:,} merchants"
         raise Conflict(f"the registry already holds {present:,} merchants; the demo needs none")
+    history = dict(inspections=inspections, complaints=complaints, readings=readings)
     try:
         layout, new_streets = _layout(as_of)
-        city = plan_city(merchants, seed, layout, as_of)
-        counts = {"streets": new_streets}
-        counts.update((model.__tablename__, _insert(model, rows(city))) for model, rows in WRITERS)
-        if db.session.get_bind().dialect.name == "postgresql":
-            for statement in _ADVANCE_SEQUENCES:
-                db.session.execute(text(statement))
-        logins = _demo_users()
-        _record(city, counts)
+        city = plan_city(
+            merchants, seed, layout, as_of, EvidenceCounts.scaled(merchants, **history)
+        )
+        loader = _write(city)
+        logins = demo_users()
+        _record(city, {"streets": new_streets, **loader.rows})
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    return _summary(city, counts, logins, clock.perf_counter() - started)
+    return _summary(city, loader, new_streets, logins, clock.perf_counter() - started)
+
+
+def _write(city: CityPlan) -> Loader:
+    """Registry, then evidence (their constraints deferred), sequences and the outbox."""
+    loader = Loader(db.session)
+    deferred = defer_constraints(db.session, NUMBERED_TABLES)
+    loader.load((model.__table__, chunk) for model, rows in WRITERS for chunk in rows(city))
+    loader.load(evidence.chunks(city))
+    with loader.timed("indexes and keys"):
+        restore_constraints(db.session, deferred)
+    advance_sequences(db.session, NUMBERED_TABLES)
+    with loader.timed("dirty_merchants"):
+        loader.rows["dirty_merchants"] = evidence.mark_dirty(db.session, utcnow())
+    return loader
 
 
 def _layout(as_of: date) -> tuple[Layout, int]:
@@ -328,53 +353,13 @@ def _layout(as_of: date) -> tuple[Layout, int]:
     if missing:
         db.session.execute(insert(Street.__table__), missing)
         known = _street_ids()
-    first_market = (db.session.scalar(select(func.max(Market.id))) or 0) + 1
-    first_merchant = (db.session.scalar(select(func.max(Merchant.id))) or 0) + 1
-    layout = Layout(tuple(known[street] for street in ALL_STREETS), first_market, first_merchant)
-    return layout, len(missing)
+    street_ids = tuple(known[street] for street in ALL_STREETS)
+    return Layout(street_ids, first_free_ids(db.session, NUMBERED_TABLES)), len(missing)
 
 
 def _street_ids() -> dict[tuple[str, str], int]:
     rows = db.session.execute(select(Street.district_code, Street.name, Street.id))
     return {(code, name): street_id for code, name, street_id in rows}
-
-
-def _insert(model: type[Base], chunks: Rows) -> int:
-    written = 0
-    for chunk in chunks:
-        db.session.execute(insert(model.__table__), chunk)
-        written += len(chunk)
-    return written
-
-
-def _demo_users() -> list[str]:
-    """Create the four demo logins; a username already taken is left as it is."""
-    market = db.session.scalar(
-        select(Market).where(Market.district_code == XUHUI).order_by(Market.id).limit(1)
-    )
-    stall = db.session.scalar(
-        select(Merchant)
-        .where(Merchant.district_code == XUHUI, Merchant.trade == TRADES[STALL])
-        .order_by(Merchant.id)
-        .limit(1)
-    )
-    wanted: list[tuple[str, str, dict[str, Any], str]] = [
-        ("city", "city", {}, "city officer"),
-        ("xuhui", "district", {"district": XUHUI}, f"district officer, 徐汇区 ({XUHUI})"),
-    ]
-    if market is not None:
-        wanted.append(("host", "host", {"market": market.id}, f"market host, {market.name}"))
-    if stall is not None:
-        what = f"merchant, {stall.name} ({stall.uscc})"
-        wanted.append(("merchant", "merchant", {"merchant": stall.uscc}, what))
-    lines = []
-    for username, role, scope, what in wanted:
-        if db.session.scalar(select(User.id).where(User.username == username)) is not None:
-            lines.append(f"  {username:<9} exists already, left unchanged")
-            continue
-        accounts.create_user(ACTOR, username=username, password=PASSWORD, role=role, **scope)
-        lines.append(f"  {username:<9} {what}")
-    return lines
 
 
 def _record(city: CityPlan, counts: dict[str, int]) -> None:
@@ -383,8 +368,8 @@ def _record(city: CityPlan, counts: dict[str, int]) -> None:
         "seed": city.seed,
         "merchants": city.merchants,
         "as_of": city.as_of.isoformat(),
-        "first_market_id": city.layout.first_market_id,
-        "first_merchant_id": city.layout.first_merchant_id,
+        "first_ids": dict(city.layout.first_ids),
+        "evidence": dataclasses.asdict(city.evidence),
         "counts": counts,
     }
     db.session.add(
@@ -394,12 +379,17 @@ def _record(city: CityPlan, counts: dict[str, int]) -> None:
     )
 
 
-def _summary(city: CityPlan, counts: dict[str, int], logins: list[str], seconds: float) -> str:
-    written = ", ".join(f"{count:,} {table}" for table, count in counts.items())
+def _summary(
+    city: CityPlan, loader: Loader, streets: int, logins: list[str], seconds: float
+) -> str:
     return "\n".join(
         [
             f"demo city loaded in {seconds:.1f} s (seed {city.seed}, as of {city.as_of}):",
-            f"  {written}",
+            f"  {streets:,} streets added",
+            *(
+                f"  {step:<22} {loader.rows[step]:>12,} rows {spent:>8.1f} s"
+                for step, spent in loader.seconds.items()
+            ),
             f"demo logins, password {PASSWORD!r} (for demonstration only):",
             *logins,
         ]

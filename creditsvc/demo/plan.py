@@ -13,7 +13,8 @@ from __future__ import annotations
 import random
 import string
 import zlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 
 import numpy as np
@@ -36,6 +37,18 @@ TRADE_SHARES = {
 STALL = TRADES.index("market_stall")
 STALLS_PER_MARKET = 40
 STALLS_PER_SECTION = 50  # A-001 … A-050, B-001 …
+# Instruments by trade: kind, fewest, most.
+INSTRUMENTS = {
+    "market_stall": ("pricing_scale", 1, 2),
+    "supermarket": ("pricing_scale", 3, 12),
+    "restaurant": ("pricing_scale", 0, 1),
+    "fuel_station": ("fuel_dispenser", 4, 12),
+    "optical_shop": ("lensmeter", 1, 2),
+    "pharmacy_hospital": ("pricing_scale", 0, 2),
+    "other": ("pricing_scale", 0, 2),
+}
+DEVICES_PER_MARKET = {1: 5, 2: 3, 3: 2}  # fair scales (自助公平秤) per market: weight
+HIGH_ACCURACY_SHARE = 0.2  # fair scales with k = 1
 HONESTY_SHAPE = (6.0, 1.5)  # Beta(a, b): mean 0.8, most merchants honest, a dishonest tail
 HONESTY_BLOCK = 1024
 ORG_SPACE = len(ALPHABET) ** 7
@@ -54,16 +67,35 @@ STREET_OFFSET = np.concatenate(([0], np.cumsum(STREET_COUNT)[:-1]))
 
 @dataclass(frozen=True)
 class Layout:
-    """The ids the database gave the streets (in `ALL_STREETS` order) and the first free ids."""
+    """The ids the database gave the streets (in `ALL_STREETS` order) and, per table with
+    explicit ids, the first free id (1 when not given)."""
 
     street_ids: tuple[int, ...]
-    first_market_id: int = 1
-    first_merchant_id: int = 1
+    first_ids: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def fresh(cls) -> Layout:
         """The ids an empty database assigns."""
         return cls(tuple(range(1, len(ALL_STREETS) + 1)))
+
+    def first_id(self, table: str) -> int:
+        return self.first_ids.get(table, 1)
+
+
+@dataclass(frozen=True)
+class EvidenceCounts:
+    """How much history the demo city gets: inspections, complaints, fair-scale readings."""
+
+    inspections: int
+    complaints: int
+    readings: int
+
+    @classmethod
+    def scaled(cls, merchants: int, **given: int | None) -> EvidenceCounts:
+        """The counts `given`; the others per 2,000 merchants: 1,500 inspections, 600
+        complaints, 200,000 readings."""
+        scaled = cls(round(merchants * 0.75), round(merchants * 0.3), merchants * 100)
+        return replace(scaled, **{name: n for name, n in given.items() if n is not None})
 
 
 @dataclass(frozen=True)
@@ -85,16 +117,21 @@ class CityPlan:
     market_name: list[str]
     market_address: list[str]
     market_host: list[str]
+    goods: list[int]  # per merchant: position in names.GOODS (what a stall sells)
+    instruments: list[int]  # per merchant: how many measuring instruments it has
+    market_devices: list[int]  # per market: how many fair scales it has
+    high_accuracy: list[bool]  # per fair scale, in market order: k = 1
+    evidence: EvidenceCounts
 
     @property
     def merchants(self) -> int:
         return len(self.trade)
 
     def merchant_id(self, index: int) -> int:
-        return self.layout.first_merchant_id + index
+        return self.layout.first_id("merchants") + index
 
     def market_id(self, number: int) -> int:
-        return self.layout.first_market_id + number
+        return self.layout.first_id("markets") + number
 
 
 def demo_stamp(as_of: date) -> datetime:
@@ -111,9 +148,13 @@ def seeded_random(seed: int, stream: str, part: int = 0) -> random.Random:
 
 
 def plan_city(
-    merchants: int, seed: int, layout: Layout | None = None, as_of: date = AS_OF
+    merchants: int,
+    seed: int,
+    layout: Layout | None = None,
+    as_of: date = AS_OF,
+    evidence: EvidenceCounts | None = None,
 ) -> CityPlan:
-    """Decide the whole city for `seed`; a pure function of its arguments."""
+    """Decide the whole city for `seed` (and its history's size, by default scaled)."""
     rng = seeded_generator(seed, "plan")
     trade = _trades(merchants, rng)
     stalls = np.flatnonzero(trade == STALL)
@@ -141,7 +182,22 @@ def plan_city(
         market_district.tolist(),
         market_street.tolist(),
         *_market_labels(seed, market_district.tolist(), market_street.tolist()),
+        *_equipment(seed, trade, n_markets),
+        evidence or EvidenceCounts.scaled(merchants),
     )
+
+
+def _equipment(seed: int, trade: np.ndarray, markets: int) -> tuple[list, ...]:
+    """Goods of each merchant, instruments per merchant, fair scales per market and their k."""
+    rng = seeded_generator(seed, "equipment")
+    goods = rng.integers(len(names.GOODS), size=len(trade))
+    fewest = np.array([INSTRUMENTS[name][1] for name in TRADES])[trade]
+    most = np.array([INSTRUMENTS[name][2] for name in TRADES])[trade]
+    instruments = rng.integers(fewest, most + 1)
+    weights = np.array(list(DEVICES_PER_MARKET.values()), dtype=float)
+    devices = rng.choice(list(DEVICES_PER_MARKET), size=markets, p=weights / weights.sum())
+    high_accuracy = rng.random(int(devices.sum())) < HIGH_ACCURACY_SHARE
+    return goods.tolist(), instruments.tolist(), devices.tolist(), high_accuracy.tolist()
 
 
 def _trades(merchants: int, rng: np.random.Generator) -> np.ndarray:

@@ -1,12 +1,14 @@
 """Background jobs on rq and Redis, or in-process when no REDIS_URL is set.
 
-Queue names, timeouts, retries and result TTLs are declared here and nowhere else.
+Queue names, timeouts, retries and TTLs (of results, failures and the scheduler lock) are
+declared here and nowhere else.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app, g
@@ -16,9 +18,20 @@ from flask import current_app, g
 class QueueSpec:
     name: str
     timeout: int  # seconds a job may run
-    retries: int
+    retries: int  # further attempts after a failure (an abandoned job counts as one)
     result_ttl: int  # seconds a finished job's result is kept
     failure_ttl: int
+
+    def job_options(self) -> dict[str, Any]:
+        """The options of rq's `Queue.enqueue` and `enqueue_in` for a job on this queue."""
+        from rq import Retry
+
+        return {
+            "job_timeout": self.timeout,
+            "result_ttl": self.result_ttl,
+            "failure_ttl": self.failure_ttl,
+            "retry": Retry(max=self.retries) if self.retries else None,
+        }
 
 
 QUEUES = {
@@ -31,6 +44,15 @@ QUEUES = {
     ),
     "default": QueueSpec("default", timeout=600, retries=1, result_ttl=3600, failure_ttl=7 * 86400),
 }
+
+# A burst of evidence within this many seconds makes one rescore job.
+DEBOUNCE_SECONDS = 3
+DEBOUNCE_KEY = "creditsvc:rescore-dirty:pending"
+# Exactly one `creditsvc scheduler` runs: it holds this lock, renewing it every
+# SCHEDULER_LOCK_RENEW seconds; a scheduler that dies frees it after SCHEDULER_LOCK_TTL.
+SCHEDULER_LOCK_KEY = "creditsvc:scheduler:lock"
+SCHEDULER_LOCK_TTL = 30
+SCHEDULER_LOCK_RENEW = 10
 
 
 def redis_connection():
@@ -57,26 +79,21 @@ def queue_state() -> str:
     return "ok"
 
 
-def enqueue(queue: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+def queue(name: str, connection: Any) -> Any:
+    """The rq queue declared under `name` in QUEUES."""
+    from rq import Queue
+
+    return Queue(QUEUES[name].name, connection=connection)
+
+
+def enqueue(queue_name: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Put a job on its queue, or run it now when there is no Redis configured."""
     conn = redis_connection()
     if conn is None:
         return func(*args, **kwargs)
-    from rq import Queue, Retry
-
-    spec = QUEUES[queue]
-    return Queue(spec.name, connection=conn).enqueue(
-        func,
-        *args,
-        job_timeout=spec.timeout,
-        result_ttl=spec.result_ttl,
-        failure_ttl=spec.failure_ttl,
-        retry=Retry(max=spec.retries) if spec.retries else None,
-        **kwargs,
+    return queue(queue_name, conn).enqueue(
+        func, *args, **QUEUES[queue_name].job_options(), **kwargs
     )
-
-
-DEBOUNCE_SECONDS = 3
 
 
 def after_evidence() -> None:
@@ -89,14 +106,12 @@ def after_evidence() -> None:
         rescore_dirty()
         return
     try:
-        if conn.set("creditsvc:rescore-dirty:pending", 1, nx=True, ex=DEBOUNCE_SECONDS):
-            from datetime import timedelta
-
-            from rq import Queue
-
-            spec = QUEUES["rescore"]
-            Queue(spec.name, connection=conn).enqueue_in(
-                timedelta(seconds=DEBOUNCE_SECONDS), rescore_dirty, job_timeout=spec.timeout
+        # rq's scheduler (every `creditsvc worker` runs one) enqueues the job when due.
+        if conn.set(DEBOUNCE_KEY, 1, nx=True, ex=DEBOUNCE_SECONDS):
+            queue("rescore", conn).enqueue_in(
+                timedelta(seconds=DEBOUNCE_SECONDS),
+                rescore_dirty,
+                **QUEUES["rescore"].job_options(),
             )
     except Exception:  # Redis down: the outbox row is committed; the sweep catches up
         current_app.logger.warning("queue unreachable; dirty merchants wait for the sweep")

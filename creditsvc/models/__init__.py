@@ -25,6 +25,14 @@ from creditsvc.models.inspection import (
 from creditsvc.models.job import JOB_STATUSES, JobRun
 from creditsvc.models.market import Device, Market, Stall
 from creditsvc.models.merchant import INSTRUMENT_KINDS, TRADES, Instrument, Merchant
+from creditsvc.models.notice import (
+    ENTRY_STATUSES,
+    NOTICE_KINDS,
+    NOTICE_STATUSES,
+    Notice,
+    NoticeEntry,
+    PenaltyPublication,
+)
 from creditsvc.models.outbox import DirtyMerchant
 from creditsvc.models.reading import VERDICTS, Reading
 from creditsvc.models.score import CurrentScore, ScoreSnapshot, ScoringPolicy
@@ -70,4 +78,10 @@ __all__ = [
     "Street",
     "User",
     "host_markets",
+    "ENTRY_STATUSES",
+    "NOTICE_KINDS",
+    "NOTICE_STATUSES",
+    "Notice",
+    "NoticeEntry",
+    "PenaltyPublication",
 ]

@@ -6,10 +6,27 @@ complainant, a risk class) can reach a public answer by accident.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from flask import url_for
 from sqlalchemy import Select, func, or_, select
 
 from creditsvc.extensions import db
-from creditsvc.models import CurrentScore, Market, Merchant, ScoreSnapshot, Stall, Street
+from creditsvc.models import (
+    CurrentScore,
+    Market,
+    Merchant,
+    Notice,
+    NoticeEntry,
+    ScoreSnapshot,
+    Stall,
+    Street,
+)
+from creditsvc.services import notices, notices_publish
+from creditsvc.services.errors import NotFound
+from notices.serials import SerialError, parse_serial
 
 TOP_REASONS = 3
 
@@ -100,3 +117,167 @@ def record(uscc: str) -> dict | None:
     ]
     record["reasons"] = [public_reason(r) for r in losses[:TOP_REASONS]]
     return record
+
+
+# Published documents: verification and open data ------------------------------------
+
+STATUS_TEXT = {
+    "published": "有效",
+    "expired": "已到期",
+    "withdrawn": "已撤回",
+    "superseded": "已被更正版本取代",
+}
+ENTRY_STATUS_TEXT = {"active": "公示中", "expired": "公示期满", "withdrawn": "已撤下"}
+
+
+def _paged(stmt: Select, args: dict, convert: Callable[[Any], dict]) -> dict:
+    per_page, number = args["per_page"], args["page"]
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page))
+    return {
+        "items": [convert(row) for row in rows],
+        "page": number,
+        "per_page": per_page,
+        "total": total or 0,
+        "pages": -(-(total or 0) // per_page),
+    }
+
+
+def downloadable(notice: Notice) -> bool:
+    """The public PDF is served while the document is in force and every entry on it is
+    still published: an entry withdrawn or expired must not stay readable in public."""
+    return notice.status == "published" and all(e.status == "active" for e in notice.entries)
+
+
+def _entry_name(entry: NoticeEntry) -> str:
+    return entry.content.get("business_name") or entry.content.get("name", "")
+
+
+def _when(moment: datetime | None) -> date | None:
+    return moment.astimezone().date() if moment else None
+
+
+def document_summary(notice: Notice) -> dict:
+    """What anyone may know of a published document: what, who, when, and its status."""
+    later = notices.successor(notice) if notice.status == "superseded" else None
+    return {
+        "serial": notice.serial,
+        "kind": notice.kind,
+        "kind_name": notices.KIND_NAMES[notice.kind],
+        "title": notice.title,
+        "bureau": notices.bureau_name(notice.district),
+        "district": notice.district_code,
+        "district_name": notice.district.name_zh,
+        "issued_on": notice.published_on,
+        "status": notice.status,
+        "status_text": STATUS_TEXT[notice.status],
+        "in_force": notice.status == "published",
+        "withdraw_reason": notice.withdraw_reason if notice.status == "withdrawn" else None,
+        "withdrawn_on": _when(notice.withdrawn_at) if notice.status == "withdrawn" else None,
+        "expired_on": notice.expired_on,
+        "superseded_by": later.serial if later else None,
+        "supersedes": notice.supersedes.serial if notice.supersedes else None,
+        "sha256": notice.sha256,
+        "pages": notice.pages,
+        "verify_url": notices_publish.verify_url(notice.serial),
+        "pdf_url": (
+            url_for("public.PublicDocumentPdf", serial=notice.serial)
+            if downloadable(notice)
+            else None
+        ),
+    }
+
+
+def published_document(text: str) -> Notice:
+    """The published document behind a serial as typed; NotFound says what is wrong."""
+    try:
+        serial = str(parse_serial(text))
+    except SerialError as exc:
+        raise NotFound(f"not a valid document serial: {exc}", "serial", "path") from exc
+    notice = db.session.scalar(select(Notice).where(Notice.serial == serial))
+    if notice is None:
+        raise NotFound(f"no document with serial {serial} has been issued", "serial", "path")
+    return notice
+
+
+def document(text: str) -> dict:
+    """Verification of a printed document: its summary, and each entry's status (names
+    only of entries still published on a document in force)."""
+    notice = published_document(text)
+    shown = notice.status == "published"
+    entries = [
+        {
+            "position": e.position,
+            "name": _entry_name(e) if shown and e.status == "active" else None,
+            "status": e.status,
+            "status_text": ENTRY_STATUS_TEXT[e.status],
+            "ends_on": e.ends_on if shown and e.status == "active" else None,
+        }
+        for e in notice.entries
+    ]
+    return document_summary(notice) | {"entries": entries}
+
+
+def documents_in_force(args: dict) -> Select:
+    stmt = select(Notice).where(Notice.status == "published")
+    if args.get("kind"):
+        stmt = stmt.where(Notice.kind == args["kind"])
+    if args.get("district"):
+        stmt = stmt.where(Notice.district_code == args["district"])
+    return stmt.order_by(Notice.published_on.desc(), Notice.id.desc())
+
+
+def documents_page(args: dict) -> dict:
+    return _paged(documents_in_force(args), args, lambda row: document_summary(row[0]))
+
+
+def documents_all(args: dict) -> list[dict]:
+    return [document_summary(n) for n in db.session.scalars(documents_in_force(args))]
+
+
+def entries_in_force(kind: str, args: dict) -> Select:
+    stmt = (
+        select(NoticeEntry, Notice)
+        .join(Notice, Notice.id == NoticeEntry.notice_id)
+        .where(Notice.kind == kind, Notice.status == "published", NoticeEntry.status == "active")
+    )
+    if args.get("district"):
+        stmt = stmt.where(Notice.district_code == args["district"])
+    return stmt.order_by(
+        Notice.district_code, Notice.published_on.desc(), Notice.id, NoticeEntry.position
+    )
+
+
+def honor_roll_item(row: Any) -> dict:
+    entry, notice = row
+    keys = ("name", "street", "trade", "address", "grade", "as_of", "demonstration")
+    return {"serial": notice.serial, "district": notice.district_code} | {
+        k: entry.content.get(k) for k in keys
+    }
+
+
+def honor_roll_page(args: dict) -> dict:
+    return _paged(entries_in_force("honor_roll", args), args, honor_roll_item)
+
+
+def honor_roll_all(args: dict) -> list[dict]:
+    return [honor_roll_item(r) for r in db.session.execute(entries_in_force("honor_roll", args))]
+
+
+def demonstration_item(row: Any) -> dict:
+    entry, notice = row
+    keys = ("name", "street", "status", "accepted_on")
+    return {"serial": notice.serial, "district": notice.district_code} | {
+        k: entry.content.get(k) for k in keys
+    }
+
+
+def demonstrations(args: dict) -> list[dict]:
+    """Demonstration communities on in-force demonstration listings."""
+    rows = db.session.execute(entries_in_force("demonstration", args))
+    return [demonstration_item(r) for r in rows]
+
+
+def merchants_all(args: dict) -> list[dict]:
+    """The whole public search result (for the CSV export): published fields only."""
+    return [dict(r) for r in db.session.execute(search(args)).mappings()]

@@ -23,8 +23,8 @@ def _secure(response: Response) -> Response:
 
 
 def register(app: Flask) -> None:
-    from creditsvc.web import account, apidocs, home
+    from creditsvc.web import account, apidocs, home, verify
 
-    for module in (home, account, apidocs):
+    for module in (home, account, apidocs, verify):
         app.register_blueprint(module.bp)
     app.after_request(_secure)

@@ -1,0 +1,61 @@
+"""Scoring policy versions: read by officers, adopted by the city officer."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy import select
+
+from creditsvc import auth
+from creditsvc.auth import CITY, PUBLIC, allow
+from creditsvc.extensions import db
+from creditsvc.models import ScoringPolicy
+from creditsvc.schemas.standing import PolicyIn, PolicyOut
+from creditsvc.services import policies
+
+blp = Blueprint("policies", __name__, url_prefix="/api/v1/policies", description="Scoring policy")
+
+
+@blp.route("")
+class Policies(MethodView):
+    @allow(PUBLIC)
+    @blp.response(200, PolicyOut(many=True))
+    def get(self):
+        """List every policy version, newest first (the scorecard is public)."""
+        policies.current()  # makes sure version 1 exists
+        db.session.commit()
+        return db.session.scalars(
+            select(ScoringPolicy).order_by(ScoringPolicy.version.desc())
+        ).all()
+
+    @allow(CITY)
+    @blp.arguments(PolicyIn)
+    @blp.response(201, PolicyOut)
+    def post(self, data):
+        """Adopt a new policy version; every merchant is then rescored under it."""
+        from creditsvc.jobs.rescore import start_full_rescore
+
+        principal = auth.current()
+        row = policies.create(principal, data["document"], data["note"])
+        db.session.commit()
+        try:
+            start_full_rescore(principal)
+        except Exception:  # the policy stands; the daily roll rescores under it
+            db.session.rollback()
+            current_app.logger.exception("full rescore after policy %s not started", row.version)
+        return row
+
+
+@blp.route("/<int:version>")
+class PolicyItem(MethodView):
+    @allow(PUBLIC)
+    @blp.response(200, PolicyOut)
+    def get(self, version):
+        """Read one policy version."""
+        policies.current()
+        db.session.commit()
+        row = db.session.get(ScoringPolicy, version)
+        if row is None:
+            abort(404, message=f"no policy version {version}")
+        return row

@@ -1,0 +1,118 @@
+"""Penalty decisions owed to the national enterprise credit publicity system.
+
+《市场监督管理行政处罚信息公示规定》(总局令第45号) 第二、四条: penalty information decided
+under the ordinary procedure is published within 20 working days of the decision; a
+warning alone is not (rules.md §4). Officers publish there by hand and record it here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import cache
+
+from sqlalchemy import Select, select
+
+from creditsvc.auth import Principal
+from creditsvc.extensions import db
+from creditsvc.models import District, Inspection, Merchant, PenaltyDecision, PenaltyPublication
+from creditsvc.services import audit, calendar, scope
+from creditsvc.services.errors import Conflict, Invalid, NotFound
+from creditsvc.services.notices import bureau_name
+from creditsvc.services.notices_eligibility import (
+    inspection_not_void,
+    penalty_summary,
+    violation_facts,
+)
+
+PUBLICATION_WORKING_DAYS = 20
+STATUSES = ("pending", "published", "overdue")
+
+
+def owed() -> Select:
+    """Ordinary-procedure decisions, not a warning alone, on an inspection not voided."""
+    return (
+        select(PenaltyDecision, PenaltyPublication, District)
+        .join(Inspection, Inspection.id == PenaltyDecision.inspection_id)
+        .join(District, District.code == Inspection.district_code)
+        .join(Merchant, Merchant.id == Inspection.merchant_id)
+        .outerjoin(PenaltyPublication, PenaltyPublication.penalty_id == PenaltyDecision.id)
+        .where(
+            PenaltyDecision.procedure == "ordinary",
+            PenaltyDecision.warning_only.is_(False),
+            inspection_not_void(),
+        )
+    )
+
+
+def _row(penalty: PenaltyDecision, published: PenaltyPublication | None, district: District,
+         due: Callable[[date], date], today: date) -> dict:  # fmt: skip
+    inspection = penalty.inspection
+    merchant = inspection.merchant
+    deadline = due(penalty.decided_on)
+    left = None if published else calendar.working_days_left(today, deadline)
+    status = "published" if published else ("overdue" if left < 0 else "pending")
+    return {
+        "penalty_id": penalty.id,
+        "decision_number": penalty.decision_number,
+        "party_name": merchant.name,
+        "party_uscc": merchant.uscc,
+        "violation": violation_facts([f.code for f in inspection.findings])["violation_name"],
+        "penalty": penalty_summary(penalty),
+        "authority": bureau_name(district),
+        "district": inspection.district_code,
+        "decided_on": penalty.decided_on,
+        "deadline": deadline,
+        "working_days_left": left,
+        "status": status,
+        "published_on": published.published_on if published else None,
+        "published_by": published.recorded_by if published else None,
+        "reference": published.reference if published else None,
+    }
+
+
+def listing(p: Principal, args: dict, today: date | None = None) -> list[dict]:
+    """Every decision the caller may see, oldest deadline first, with its status today."""
+    stmt = owed().where(scope.evidence(p, Inspection))
+    if args.get("district"):
+        stmt = stmt.where(Inspection.district_code == args["district"])
+    if args.get("penalty_id"):
+        stmt = stmt.where(PenaltyDecision.id == args["penalty_id"])
+    if args.get("status") == "published":
+        stmt = stmt.where(PenaltyPublication.penalty_id.is_not(None))
+    elif args.get("status"):
+        stmt = stmt.where(PenaltyPublication.penalty_id.is_(None))
+    # Many decisions share a day: count the working days once per day.
+    due = cache(lambda day: calendar.deadline(day, PUBLICATION_WORKING_DAYS))
+    stmt = stmt.order_by(PenaltyDecision.decided_on, PenaltyDecision.id)
+    today = today or date.today()
+    rows = [_row(*found, due, today) for found in db.session.execute(stmt)]
+    return [r for r in rows if args.get("status") in (None, r["status"])]
+
+
+def one(p: Principal, penalty_id: int) -> dict:
+    return listing(p, {"penalty_id": penalty_id})[0]
+
+
+def record_published(p: Principal, penalty_id: int, data: dict) -> PenaltyPublication:
+    """Record that an officer published the decision on the national system."""
+    found = db.session.execute(
+        owed().where(PenaltyDecision.id == penalty_id, scope.evidence(p, Inspection))
+    ).first()
+    if found is None:
+        raise NotFound(f"no penalty decision {penalty_id} owed publication in your district")
+    penalty, published, _ = found
+    if published is not None:
+        raise Conflict(f"recorded as published on {published.published_on.isoformat()} already")
+    if data["published_on"] < penalty.decided_on:
+        raise Invalid("cannot be published before the decision", "published_on")
+    publication = PenaltyPublication(
+        penalty_id=penalty.id,
+        published_on=data["published_on"],
+        reference=data.get("reference", ""),
+        recorded_by=p.name,
+    )
+    db.session.add(publication)
+    district = penalty.inspection.district_code
+    audit.record(p.name, "publish", publication, district_code=district)
+    return publication

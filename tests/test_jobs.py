@@ -1,0 +1,433 @@
+"""Background jobs on a real rq worker and the machine's Redis: the debounced rescore after
+evidence, the full rescore's fan-out and its recovery from a killed worker, the sweep
+after a flushed Redis, and the same jobs in-process when there is no Redis.
+
+Workers are `creditsvc worker` subprocesses on the test's database, each bounded by a
+timeout and killed, with its work horse, if still alive when the test ends.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from redis import Redis
+from rq.cron import CronScheduler
+from rq.job import Job, JobStatus
+from rq.registry import (
+    DeferredJobRegistry,
+    FailedJobRegistry,
+    ScheduledJobRegistry,
+    StartedJobRegistry,
+)
+from sqlalchemy import func, select
+
+from creditsvc.extensions import db
+from creditsvc.jobs import SCHEDULER_LOCK_KEY
+from creditsvc.jobs.rescore import SYSTEM, start_full_rescore
+from creditsvc.jobs.scheduler import SchedulerLocked, SingleCronScheduler, register_periodic
+from creditsvc.models import CurrentScore, DirtyMerchant, JobRun, Merchant, ScoreSnapshot
+from creditsvc.services import policies, rescoring
+from scoring.policy import DEFAULT_POLICY
+from tests.conftest import REDIS_TEST_URL
+
+ROOT = Path(__file__).resolve().parent.parent
+CREDITSVC = str(Path(sys.executable).with_name("creditsvc"))
+TODAY = date.today().isoformat()
+DISTRICTS = ("310101", "310104", "310106", "310115")
+SLOW = "310104"  # the second district of a full rescore, in code order
+WORKER_TIMEOUT = 120
+REDIS_CLAIM = "creditsvc-tests:redis-db:{}"  # in database 0: which test uses which database
+REDIS_CLAIM_TTL = 900
+
+# A worker whose rescore of one district raises, kills its work horse, or stops after
+# writing its snapshots and before committing them (the window a crash would hit). Only
+# this test script has these hooks.
+HOOKED_WORKER = """
+import os, sys, time
+from pathlib import Path
+
+from creditsvc.cli import main
+from creditsvc.services import rescoring
+
+original = rescoring.district
+
+def district(code, **kwargs):
+    counts = original(code, **kwargs)
+    if code == os.environ.get("FAIL_DISTRICT"):
+        raise RuntimeError(f"test failure in {code}")
+    if code == os.environ.get("KILL_DISTRICT"):
+        os.kill(os.getpid(), 9)  # the work horse dies, as under the kernel's OOM killer
+    if code == os.environ.get("SLOW_DISTRICT"):
+        Path(os.environ["SLOW_MARKER"]).touch()
+        time.sleep(600)
+    return counts
+
+rescoring.district = district
+sys.argv = ["creditsvc", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """conftest's, on a Redis database of this test's own, emptied before and after.
+
+    conftest's database is shared by every xdist worker and every run on the machine,
+    whose tests empty it at their start and end: that must not empty a queue a worker
+    here is draining. So a test claims one of databases 1-14 for itself (SET NX in
+    database 0, with a TTL in case the run dies) and gives it back at the end.
+    """
+    shared = urlparse(REDIS_TEST_URL)
+    claims = Redis.from_url(shared._replace(path="/0").geturl())
+    token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex}"
+    number = wait_until("a free Redis database", lambda: _claim(claims, token), timeout=120)
+    conn = Redis.from_url(shared._replace(path=f"/{number}").geturl())
+    conn.flushdb()
+    try:
+        yield shared._replace(path=f"/{number}").geturl()
+    finally:
+        conn.flushdb()
+        conn.close()
+        if claims.get(REDIS_CLAIM.format(number)) == token.encode():
+            claims.delete(REDIS_CLAIM.format(number))
+        claims.close()
+
+
+def _claim(claims: Redis, token: str) -> int | None:
+    for number in range(1, 15):
+        if claims.set(REDIS_CLAIM.format(number), token, nx=True, ex=REDIS_CLAIM_TTL):
+            return number
+    return None
+
+
+def job_env(app, **extra: str) -> dict[str, str]:
+    """The environment of a `creditsvc` process sharing the test's database and Redis."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        REDIS_URL=app.config["REDIS_URL"] or "",
+        SECRET_KEY=app.config["SECRET_KEY"],
+        PERSONAL_DATA_KEY=app.config["PERSONAL_DATA_KEY"],
+        STORAGE_DIR=app.config["STORAGE_DIR"],
+        **extra,
+    )
+    return env
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (a work horse runs in a process group of its own)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError, IndexError, ValueError):
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        below = children.get(todo.pop(), [])
+        found += below
+        todo += below
+    return found
+
+
+def kill_tree(proc: subprocess.Popen) -> None:
+    """SIGKILL a process that is still running and everything below it, as a crash would."""
+    if proc.poll() is not None:
+        return
+    for pid in [proc.pid, *descendants(proc.pid)]:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+
+
+@contextmanager
+def creditsvc(app, tmp_path: Path, *args: str, hooked: bool = False, **env: str):
+    """Run `creditsvc ARGS` (or the hooked worker) in the background; yield (process, log)."""
+    log = tmp_path / f"creditsvc-{time.monotonic_ns()}.log"
+    command = [sys.executable, "-c", HOOKED_WORKER, *args] if hooked else [CREDITSVC, *args]
+    db.session.commit()  # end this session's reads: on SQLite they would block the process's writes
+    with log.open("wb") as out:
+        proc = subprocess.Popen(  # noqa: S603 (the project's own executables)
+            command, cwd=ROOT, env=job_env(app, **env), stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        yield proc, log
+    finally:
+        kill_tree(proc)
+
+
+def run_worker(app, tmp_path: Path, hooked: bool = False, **env: str) -> str:
+    """Run `creditsvc worker --burst` until the queues are empty; return its log."""
+    with creditsvc(app, tmp_path, "worker", "--burst", hooked=hooked, **env) as (proc, log):
+        try:
+            proc.wait(timeout=WORKER_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"worker still busy after {WORKER_TIMEOUT}s:\n{log.read_text()}")
+    assert proc.returncode == 0, log.read_text()
+    return log.read_text()
+
+
+def wait_until(what: str, check: Callable[[], Any], timeout: float = 60, proc=None) -> Any:
+    """Poll until `check` returns something true; fail if `proc` exits first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if proc is not None and proc.poll() is not None:
+            pytest.fail(f"process exited ({proc.returncode}) before {what}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"no {what} after {timeout}s")
+        time.sleep(0.2)
+
+
+def wait_for(what: str, check: Callable[[], Any], timeout: float = 60, proc=None) -> Any:
+    """wait_until for a check that reads the database. Each poll ends its read
+    transaction: on SQLite an open read would block the worker's commit."""
+
+    def check_and_end_read() -> Any:
+        try:
+            return check()
+        finally:
+            db.session.rollback()
+
+    return wait_until(what, check_and_end_read, timeout, proc)
+
+
+def post_inspection(caller, merchant, *severities: str) -> None:
+    """Post an inspection with one finding of each severity."""
+    findings = [{"code": "REFUSE_RECHECK", "severity": severity} for severity in severities]
+    data = {"merchant": merchant.uscc, "inspected_on": TODAY, "kind": "routine",
+            "officers": ["张三"], "findings": findings}  # fmt: skip
+    response = caller.post("/api/v1/inspections", json=data)
+    assert response.status_code == 201, response.json
+
+
+def city_with_evidence(world, per_district: int = 3) -> list[int]:
+    """Merchants in DISTRICTS, each with a finding, scored in-process; returns their ids."""
+    officer = world.city()
+    ids = []
+    for code in DISTRICTS:
+        for n in range(per_district):
+            merchant = world.merchant(district=code)
+            post_inspection(officer, merchant, *(["minor", "major"][: n % 2 + 1]))
+            ids.append(merchant.id)
+    return ids
+
+
+def adopt_policy_v2() -> None:
+    """A new policy version, under which every merchant gets a new snapshot."""
+    document = copy.deepcopy(DEFAULT_POLICY)
+    document["version"] = 2
+    document["deductions"]["finding"]["minor"] = 6
+    policies.create(SYSTEM, document, "test: a minor finding costs 6")
+    db.session.commit()
+
+
+def grade_for(score: float) -> str:
+    return next(g["grade"] for g in DEFAULT_POLICY["grades"] if score >= g["min"])
+
+
+def standings() -> dict[int, tuple[CurrentScore, ScoreSnapshot]]:
+    rows = db.session.execute(
+        select(CurrentScore, ScoreSnapshot).join(
+            ScoreSnapshot, ScoreSnapshot.id == CurrentScore.snapshot_id
+        )
+    ).all()
+    return {current.merchant_id: (current, snapshot) for current, snapshot in rows}
+
+
+def assert_complete(merchant_ids: list[int]) -> dict[int, ScoreSnapshot]:
+    """Each merchant's pointer names a whole snapshot: its own, with the same facts, its
+    reasons, and a grade its score gives (the test data has no capping finding)."""
+    found = standings()
+    assert set(merchant_ids) <= set(found)
+    for merchant_id in merchant_ids:
+        current, snapshot = found[merchant_id]
+        assert snapshot.merchant_id == merchant_id
+        facts = (current.rated, current.score, current.grade, current.policy_version)
+        assert facts == (snapshot.rated, snapshot.score, snapshot.grade, snapshot.policy_version)
+        assert snapshot.rated and snapshot.reasons
+        assert snapshot.grade == grade_for(snapshot.score)
+    return {merchant_id: found[merchant_id][1] for merchant_id in merchant_ids}
+
+
+def run_row(run_id: str) -> JobRun:
+    db.session.expire_all()
+    return db.session.get(JobRun, run_id)
+
+
+def test_evidence_posted_with_redis_is_rescored_by_a_worker(app, world, redis_url, tmp_path):
+    merchant, officer = world.merchant(), world.district()
+    post_inspection(officer, merchant)  # no Redis yet: rescored in-process
+    score_of = select(CurrentScore.score).where(CurrentScore.merchant_id == merchant.id)
+    before = db.session.scalar(score_of)
+
+    app.config["REDIS_URL"] = redis_url
+    post_inspection(officer, merchant, "major")
+    assert db.session.scalar(score_of) == before  # the request only queued the rescore
+    assert db.session.get(DirtyMerchant, merchant.id) is not None
+    assert ScheduledJobRegistry("rescore", connection=Redis.from_url(redis_url)).count == 1
+    db.session.commit()
+
+    # A worker as deployed (not burst): rq's scheduler in it enqueues the delayed job.
+    with creditsvc(app, tmp_path, "worker") as (proc, log):
+        after = wait_for("rescore", lambda: db.session.scalar(score_of) != before, proc=proc)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    assert after and proc.returncode == 0, log.read_text()
+    assert db.session.scalar(score_of) < before
+    assert db.session.get(DirtyMerchant, merchant.id) is None
+
+
+def test_a_worker_killed_mid_full_rescore_leaves_whole_standings_and_the_retry_finishes(
+    app, world, redis_url, tmp_path
+):
+    ids = city_with_evidence(world)
+    assert set(standings()) == set(ids)  # scored in-process, under policy 1
+    district_of = dict(db.session.execute(select(Merchant.id, Merchant.district_code)).all())
+    first_district = {m for m in ids if district_of[m] == DISTRICTS[0]}
+    adopt_policy_v2()
+    app.config["REDIS_URL"] = redis_url
+    run = start_full_rescore(SYSTEM, actor="test")
+    run_id = run.id
+    marker = tmp_path / "slow-district-reached"
+
+    slow = {"SLOW_DISTRICT": SLOW, "SLOW_MARKER": str(marker)}
+    with creditsvc(app, tmp_path, "worker", "--burst", hooked=True, **slow) as (proc, _):
+        wait_for("the slow district", marker.exists, proc=proc)
+        kill_tree(proc)
+
+    # The first district's commit stands; the killed one's never happened.
+    row = run_row(run_id)
+    assert (row.status, row.done, row.total, row.error) == ("running", 1, 16, None)
+    snapshots = assert_complete(ids)
+    assert {m for m, s in snapshots.items() if s.run_id == run_id} == first_district
+    assert {s.policy_version for m, s in snapshots.items() if m not in first_district} == {1}
+
+    # rq finds the job abandoned once its heartbeat lapses (about 90 s): move the clock
+    # on instead of waiting. The failure callback sees a retry left and only logs.
+    conn = Redis.from_url(redis_url)
+    started = StartedJobRegistry("rescore", connection=conn)
+    assert started.get_job_ids(cleanup=False) == [f"{run_id}-{SLOW}"]
+    started.cleanup(timestamp=time.time() + 3600)
+    assert run_row(run_id).status == "running"
+
+    run_worker(app, tmp_path)
+    row = run_row(run_id)
+    assert (row.status, row.done, row.total, row.error) == ("done", 16, 16, None)
+    assert row.result == {"districts": 16, "merchants": len(ids), "snapshots": len(ids)}
+    snapshots = assert_complete(ids)
+    assert {(s.run_id, s.policy_version) for s in snapshots.values()} == {(run_id, 2)}
+    retried = Job.fetch(f"{run_id}-{SLOW}", connection=conn)
+    assert (retried.get_status(), retried.retries_left) == (JobStatus.FINISHED, 2)
+    assert Job.fetch(run_id, connection=conn).get_status() == JobStatus.FINISHED
+
+
+@pytest.mark.parametrize(
+    ("hook", "error"),
+    [
+        ("FAIL_DISTRICT", f"RuntimeError: test failure in {SLOW}"),
+        ("KILL_DISTRICT", "AbandonedJobError: work horse died (killed by signal 9)"),
+    ],
+)
+def test_a_district_that_keeps_failing_fails_the_status_row(
+    app, world, redis_url, tmp_path, hook, error
+):
+    world.merchant(district=SLOW)
+    app.config["REDIS_URL"] = redis_url
+    run_id = start_full_rescore(SYSTEM, actor="test").id
+
+    run_worker(app, tmp_path, hooked=True, **{hook: SLOW})
+    row = run_row(run_id)
+    assert (row.status, row.done, row.error) == ("failed", 15, f"district {SLOW}: {error}")
+    conn = Redis.from_url(redis_url)
+    failed = Job.fetch(f"{run_id}-{SLOW}", connection=conn)
+    assert (failed.get_status(), failed.retries_left) == (JobStatus.FAILED, 0)
+    assert FailedJobRegistry("rescore", connection=conn).get_job_ids() == [failed.id]
+    assert DeferredJobRegistry("rescore", connection=conn).get_job_ids() == [run_id]
+
+
+def test_a_flushed_redis_loses_nothing_the_sweep_catches_up(app, world, redis_url, tmp_path):
+    app.config["REDIS_URL"] = redis_url
+    officer = world.city()
+    merchants = [world.merchant(district=code) for code in DISTRICTS]
+    for merchant in merchants:
+        post_inspection(officer, merchant, "minor")
+    ids = [merchant.id for merchant in merchants]
+    assert db.session.scalar(select(func.count()).select_from(DirtyMerchant)) == len(ids)
+    assert db.session.scalar(select(func.count()).select_from(CurrentScore)) == 0
+
+    conn = Redis.from_url(redis_url)
+    assert ScheduledJobRegistry("rescore", connection=conn).count == 1  # debounced: one job
+    conn.flushdb()
+    # One scheduler tick: the sweep is due at once, the daily roll at night.
+    ticked = register_periodic(CronScheduler(connection=conn)).enqueue_jobs()
+    assert [job.name for job in ticked] == ["sweep"]
+    db.session.commit()
+
+    run_worker(app, tmp_path)
+    assert db.session.scalar(select(func.count()).select_from(DirtyMerchant)) == 0
+    assert_complete(ids)
+
+
+def test_without_redis_a_full_rescore_runs_in_process(app, world):
+    officer = world.district()
+    scored = world.merchant()
+    post_inspection(officer, scored, "minor")
+    never_scored = world.merchant(district="310151")
+
+    run = start_full_rescore(SYSTEM)
+    assert (run.kind, run.status, run.total, run.done, run.error) == (
+        "rescore:full", "done", 16, 16, None
+    )  # fmt: skip
+    assert run.result == {"districts": 16, "merchants": 2, "snapshots": 1}
+    unrated = db.session.get(CurrentScore, never_scored.id)
+    assert (unrated.rated, unrated.score) == (False, None)
+    assert_complete([scored.id])
+
+
+def test_without_redis_a_failing_district_raises_and_fails_the_row(app, world, monkeypatch):
+    original = rescoring.district
+
+    def district(code, **kwargs):
+        if code == SLOW:
+            raise RuntimeError("database went away")
+        return original(code, **kwargs)
+
+    monkeypatch.setattr(rescoring, "district", district)
+    with pytest.raises(RuntimeError, match="database went away"):
+        start_full_rescore(SYSTEM)
+    (row,) = db.session.scalars(select(JobRun))
+    assert (row.status, row.done) == ("failed", 1)
+    assert row.error == f"district {SLOW}: RuntimeError: database went away"
+
+
+def test_the_scheduler_keeps_its_lock_and_steps_down_when_another_took_it(redis_url):
+    conn = Redis.from_url(redis_url)
+    lock = conn.lock(SCHEDULER_LOCK_KEY, timeout=30, thread_local=False)
+    assert lock.acquire(blocking=False, token="host:1")
+    scheduler = SingleCronScheduler(conn, lock, "host:1")
+
+    scheduler.keep_lock()
+    conn.flushdb()  # the lock is gone with everything else: taken again
+    scheduler.keep_lock()
+    assert conn.get(SCHEDULER_LOCK_KEY) == b"host:1"
+
+    conn.set(SCHEDULER_LOCK_KEY, "other:2")
+    with pytest.raises(SchedulerLocked, match=r"other:2"):
+        scheduler.keep_lock()

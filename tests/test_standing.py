@@ -1,0 +1,170 @@
+"""Standing for officers and the merchant, the public record, and policy versions."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from creditsvc.extensions import db
+from creditsvc.models import CurrentScore, Merchant, ScoreSnapshot
+from creditsvc.services import evidence_arrays, policies, rescoring
+from scoring import scorecard
+
+TODAY = date.today()
+
+
+def inspect(world, merchant, findings=(), on=TODAY):
+    body = {"merchant": merchant.uscc, "inspected_on": on.isoformat(), "kind": "routine",
+            "officers": ["张三"], "findings": [{"code": c} for c in findings]}  # fmt: skip
+    response = world.district(merchant.district_code).post("/api/v1/inspections", json=body)
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
+def test_standing_after_a_major_finding(world):
+    merchant = world.merchant()
+    inspection_id = inspect(world, merchant, ["UNVERIFIED"])
+    body = world.merchant_user(merchant).get(f"/api/v1/merchants/{merchant.uscc}/standing").json
+    assert (body["rated"], body["score"], body["grade"], body["policy_version"]) == (
+        True,
+        85.0,
+        "B",
+        1,
+    )
+    assert body["as_of"] == TODAY.isoformat() and body["stored"] is True
+    reason = body["reasons"][0]
+    assert (reason["code"], reason["points"], reason["evidence"]) == (
+        "FINDING_MAJOR", 15.0, {"kind": "inspection", "id": inspection_id}
+    )  # fmt: skip
+    assert "强制检定" in reason["text"] and "verified" in reason["text_en"]
+    assert body["next_improvement"]["date"] == (TODAY + timedelta(days=214)).isoformat()
+    assert [h["grade"] for h in body["history"]] == ["B"]
+
+
+def test_history_grows_with_each_change_and_voiding_restores(world):
+    merchant = world.merchant()
+    inspect(world, merchant)
+    inspection_id = inspect(world, merchant, ["UNVERIFIED"])
+    officer = world.district()
+    officer.post(
+        "/api/v1/corrections",
+        json={"kind": "inspection", "id": inspection_id, "reason": "录错商户"},
+    )
+    body = officer.get(f"/api/v1/merchants/{merchant.uscc}/standing").json
+    assert [h["score"] for h in body["history"]] == [100.0, 87.0, 100.0]
+    assert body["grade"] == "A"
+
+
+def test_standing_is_scoped(world):
+    merchant = world.merchant(world.XUHUI)
+    inspect(world, merchant)
+    url = f"/api/v1/merchants/{merchant.uscc}/standing"
+    assert world.district(world.JINGAN).get(url).status_code == 404
+    assert world.merchant_user(world.merchant()).get(url).status_code == 404
+    assert world.anonymous().get(url).status_code == 401
+    assert world.city().get(url).status_code == 200
+
+
+def test_an_unrated_merchant_is_shown_as_such(world):
+    merchant = world.merchant()
+    body = world.district().get(f"/api/v1/merchants/{merchant.uscc}/standing").json
+    assert (body["rated"], body["grade"], body["stored"]) == (False, None, False)
+
+
+def test_the_public_record_has_grade_date_and_three_reasons_only(world):
+    merchant = world.merchant(name="公开商户")
+    officer = world.district()
+    inspect(world, merchant, ["UNVERIFIED", "REFUSE_RECHECK", "HOST_REGISTER", "SHORT_NOTABLE"])
+    officer.post("/api/v1/complaints", json={"merchant": merchant.uscc, "channel": "12345",
+                 "received_on": TODAY.isoformat(), "allegation": "短秤", "contact": "赵先生 13900000000"})  # fmt: skip
+    record = world.anonymous().get(f"/api/public/v1/merchants/{merchant.uscc}")
+    assert record.status_code == 200
+    body = record.json
+    assert (body["grade"], body["as_of"], len(body["reasons"])) == (
+        "C",
+        TODAY.isoformat(),
+        3,
+    )  # 100 − 15 − 3·5
+    assert body["reasons"][0]["code"] == "FINDING_MAJOR"
+    text = record.get_data(as_text=True)
+    assert "13900000000" not in text and "赵先生" not in text and "evidence" not in text
+    assert world.anonymous().get("/api/public/v1/merchants/91440300708461136T").status_code == 404
+
+
+def test_public_search_filters(world):
+    a = world.merchant(name="甲记蔬菜", trade="market_stall")
+    b = world.merchant(world.JINGAN, name="乙眼镜店", trade="optical_shop")
+    world.merchant(name="丙餐厅", trade="restaurant")
+    inspect(world, a)
+    inspect(world, b, ["CHEAT"])
+    public = world.anonymous()
+    names = lambda url: [i["name"] for i in public.get(url).json["items"]]  # noqa: E731
+    assert names("/api/public/v1/merchants?grade=A") == ["甲记蔬菜"]
+    assert names("/api/public/v1/merchants?grade=D") == ["乙眼镜店"]
+    assert names("/api/public/v1/merchants?grade=unrated") == ["丙餐厅"]
+    assert names("/api/public/v1/merchants?district=310106") == ["乙眼镜店"]
+    assert names("/api/public/v1/merchants?q=眼镜") == ["乙眼镜店"]
+    assert names(f"/api/public/v1/merchants?q={a.uscc}") == ["甲记蔬菜"]
+    assert public.get("/api/public/v1/merchants?grade=E").status_code == 422
+    assert public.get("/api/public/v1/merchants?per_page=1").json["pages"] == 3
+
+
+def test_policies_are_public_to_read_and_only_the_city_adopts(world):
+    listed = world.anonymous().get("/api/v1/policies").json
+    assert [p["version"] for p in listed] == [1]
+    assert listed[0]["document"]["deductions"]["finding"]["major"] == 15
+    document = listed[0]["document"] | {"version": 2}
+    assert world.district().post("/api/v1/policies", json={"document": document}).status_code == 403
+    bad = world.city().post("/api/v1/policies", json={"document": document | {"grades": []}})
+    assert bad.status_code == 422 and "grades" in bad.json["message"]
+    skipped = world.city().post("/api/v1/policies", json={"document": document | {"version": 5}})
+    assert skipped.status_code == 422
+
+
+def test_a_new_policy_version_rescored_everyone_under_it(world):
+    merchant = world.merchant()
+    inspect(world, merchant, ["UNVERIFIED"])
+    document = world.anonymous().get("/api/v1/policies/1").json["document"]
+    document = document | {"version": 2}
+    document["deductions"] = document["deductions"] | {
+        "finding": {"serious": 40, "major": 20, "minor": 5}
+    }
+    created = world.city().post(
+        "/api/v1/policies", json={"document": document, "note": "较重扣分调整为20"}
+    )
+    assert created.status_code == 201
+    standing = world.district().get(f"/api/v1/merchants/{merchant.uscc}/standing").json
+    assert (standing["score"], standing["policy_version"]) == (80.0, 2)
+    versions = {s.policy_version for s in db.session.scalars(select(ScoreSnapshot))}
+    assert versions == {1, 2}
+
+
+@pytest.mark.slow
+def test_batch_and_single_paths_agree_on_the_demo_city(app):
+    from creditsvc.demo import city
+
+    city.load(merchants=300, seed=11)
+    db.session.commit()
+    rescoring.rescore(select(Merchant.id))
+    db.session.commit()
+    policy = policies.current()
+    for merchant_id, score, grade, rated, snapshot_id in db.session.execute(
+        select(
+            CurrentScore.merchant_id,
+            CurrentScore.score,
+            CurrentScore.grade,
+            CurrentScore.rated,
+            CurrentScore.snapshot_id,
+        )  # fmt: skip
+    ):
+        _, evidence = evidence_arrays.load(
+            select(Merchant.id).where(Merchant.id == merchant_id), TODAY, policy, per_day=True
+        )
+        alone = scorecard.score(evidence, policy, TODAY)
+        assert (bool(alone.rated[0]), str(alone.grade[0]) or None) == (rated, grade)
+        if rated:
+            assert float(alone.score[0]) == score
+        stored = db.session.get(ScoreSnapshot, snapshot_id).reasons
+        assert sorted(str(c) for c in alone.reasons["code"]) == sorted(r["code"] for r in stored)
+    grades = {g for (g,) in db.session.execute(select(CurrentScore.grade))}
+    assert {"A", "B"} <= grades
