@@ -95,20 +95,20 @@ def _counts(condition):
 
 
 def _aggregate(where, inner, outer, end, voided: bool) -> np.ndarray:
-    """Per merchant: counts younger than `inner`, then those between `outer` and `inner`."""
-    stmt = (
-        select(
-            Reading.merchant_id,
-            *_counts(Reading.measured_at >= inner),
-            *_counts(Reading.measured_at < inner),
-        )  # fmt: skip
-        .where(where(Reading.merchant_id), Reading.measured_at >= outer, Reading.measured_at < end)
-        .group_by(Reading.merchant_id)
-    )
+    """Per merchant: counts younger than `inner`, then those between `outer` and `inner`.
+
+    With `voided`, only readings that were voided: the query starts from the (small)
+    voids table, so it never scans the readings.
+    """
+    stmt = select(Reading.merchant_id, *_counts(Reading.measured_at >= inner),
+                  *_counts(Reading.measured_at < inner))  # fmt: skip
     if voided:
-        stmt = stmt.join(
-            Void, and_(Void.evidence_kind == "reading", Void.evidence_id == Reading.id)
+        stmt = stmt.select_from(Void).join(
+            Reading, and_(Void.evidence_kind == "reading", Void.evidence_id == Reading.id)
         )
+    stmt = stmt.where(
+        where(Reading.merchant_id), Reading.measured_at >= outer, Reading.measured_at < end
+    ).group_by(Reading.merchant_id)
     return np.array(db.session.execute(stmt).all(), dtype=np.int64).reshape(-1, 7)
 
 
