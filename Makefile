@@ -28,6 +28,7 @@ migrate: venv
 
 demo: migrate
 	$(BIN)/creditsvc demo --if-empty
+	$(BIN)/creditsvc rescore
 
 run: system demo
 	@echo "serving on http://127.0.0.1:$(PORT)"

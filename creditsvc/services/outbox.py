@@ -22,11 +22,12 @@ def mark_dirty(merchant_ids: Iterable[int], reason: str) -> None:
         return
     now = utcnow()
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(DirtyMerchant).values(
-        [{"merchant_id": i, "marked_at": now, "reason": reason} for i in ids]
-    )
+    # On the table, as an executemany: one short statement the driver caches and
+    # pipelines, rather than one long multi-row VALUES built through the ORM.
+    table = DirtyMerchant.__table__
+    stmt = dialect.insert(table)
     stmt = stmt.on_conflict_do_update(
-        index_elements=[DirtyMerchant.merchant_id],
+        index_elements=[table.c.merchant_id],
         set_={"marked_at": stmt.excluded.marked_at, "reason": stmt.excluded.reason},
     )
-    db.session.execute(stmt)
+    db.session.execute(stmt, [{"merchant_id": i, "marked_at": now, "reason": reason} for i in ids])
