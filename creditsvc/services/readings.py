@@ -7,9 +7,10 @@ row would say. Readings are never edited (DESIGN.md §3), so there is no before/
 to record either; the token's own issue and revocation are audited in
 `creditsvc.services.accounts`.
 
-A batch costs a fixed number of queries whatever its size: one for the stalls and one
-for the merchants it names, one `INSERT ... ON CONFLICT (device_id, seq) DO NOTHING
-RETURNING seq`, and one upsert into the rescoring outbox. The caller commits once.
+A batch costs a fixed number of queries whatever its size: the policy in force, one for
+the stalls and one for the merchants it names, one `INSERT ... ON CONFLICT (device_id,
+seq) DO NOTHING RETURNING seq`, and one upsert into the rescoring outbox. The caller
+commits once.
 """
 
 from __future__ import annotations
