@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint system venv migrate demo clean
+.PHONY: run test lint system venv migrate demo clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 venv: $(VENV)/.installed
 
+# The Chinese catalogue is kept by hand as .po; the .mo is built, never committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+translations: $(MO_FILES)
+translations/%.mo: translations/%.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@
+
 system:
 	scripts/system-packages.sh
 
@@ -30,7 +36,7 @@ demo: migrate
 	$(BIN)/creditsvc demo --if-empty
 	$(BIN)/creditsvc rescore
 
-run: system demo
+run: system demo translations
 	@echo "serving on http://127.0.0.1:$(PORT)"
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
 
@@ -39,8 +45,8 @@ lint: venv
 	$(BIN)/ruff format --check creditsvc scoring notices tests
 	$(BIN)/mypy scoring notices
 
-test: venv
-	scripts/system-packages.sh test
+test: venv translations
+	scripts/system-packages.sh test  # includes Debian's chromium for the browser tests
 	scripts/services.sh
 	$(MAKE) lint
 	@echo "== suite on SQLite =="

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian 12 packages the service (and, with "test", the suite) needs,
 # only those missing. WeasyPrint needs Pango; PDFs need a CJK font with a real bold.
+# The browser tests drive Debian's chromium through Playwright's bundled driver (node
+# ships inside the wheel): no browser is ever downloaded.
 set -euo pipefail
 
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
-testing=(poppler-utils postgresql redis-server)
+testing=(poppler-utils postgresql redis-server chromium)
 
 wanted=("${runtime[@]}")
 [ "${1:-}" = "test" ] && wanted+=("${testing[@]}")
