@@ -58,7 +58,7 @@ def _pg_admin(sql: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def migrated_url(tmp_path_factory, worker_id) -> Iterator[str]:
+def migrated_url(tmp_path_factory) -> Iterator[str]:
     """Build the schema from empty with the Alembic migrations, once per run.
 
     On PostgreSQL each run (and each xdist worker) gets a database of its own, so
@@ -70,7 +70,8 @@ def migrated_url(tmp_path_factory, worker_id) -> Iterator[str]:
         _migrate(url, instance)
         yield url
         return
-    name = f"creditsvc_test_{worker_id}_{os.getpid()}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # also without xdist (-p no:xdist)
+    name = f"creditsvc_test_{worker}_{os.getpid()}"
     _pg_admin(f'CREATE DATABASE "{name}"')
     url = database_url(PG_URL, Path(".")).rsplit("/", 1)[0] + "/" + name
     try:
