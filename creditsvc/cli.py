@@ -204,8 +204,17 @@ def rescore(everyone: bool) -> None:
         click.echo(f"full rescore queued: {run.total} district jobs, status row {run.id}")
 
 
+@click.command("routes")
+@with_appcontext
+def routes() -> None:
+    """Print every route with its allowed roles and scope rule, as Markdown (SECURITY.md)."""
+    from creditsvc.security_table import markdown
+
+    click.echo(markdown(current_app), nl=False)
+
+
 def register(app: Flask) -> None:
-    for command in (users, tokens, demo, worker, scheduler, rescore):
+    for command in (users, tokens, demo, worker, scheduler, rescore, routes):
         app.cli.add_command(command)
 
 
@@ -213,4 +222,6 @@ def main() -> None:
     from creditsvc import create_app
 
     group = FlaskGroup(create_app=create_app, help="诚信计量 credit service")
+    # `creditsvc routes` is the authorisation table; `flask --app wsgi routes` keeps Flask's own.
+    group.add_command(routes)
     sys.exit(group.main())

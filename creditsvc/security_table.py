@@ -1,0 +1,173 @@
+"""Every route's authorisation, read from the code: who may call it and what scopes its data.
+
+The roles are the `@allow(...)` declaration on the view (`creditsvc.auth`). The scope rule is
+found by reading the view's source: the `scope.*` functions (`creditsvc.services.scope`) it
+reaches directly, through helpers of its own module, or through the service verbs it calls.
+`creditsvc routes` prints the table; SECURITY.md carries it and a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import re
+import textwrap
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import ModuleType
+
+from flask import Flask
+
+from creditsvc.auth import PUBLIC
+
+SKIPPED_ENDPOINTS = ("static",)
+# flask-smorest's own view of the OpenAPI document carries no @allow: it is public by design.
+IMPLICIT_ROLES = {"api-docs.openapi_json": (PUBLIC,)}
+SERVICE_PACKAGE = "creditsvc.services"
+FOLLOW_DEPTH = 3
+# A view that narrows by the caller's own attributes rather than a scope.* function.
+PRINCIPAL_NAMES = ("p", "principal")
+PRINCIPAL_FIELDS = {
+    "district_code": "own district",
+    "market_ids": "own markets",
+    "merchant_id": "own merchant",
+    "user": "own account",
+    "device": "own device",
+    "name": "own records",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    roles: tuple[str, ...]
+    scope: tuple[str, ...]
+    summary: str
+
+    @property
+    def openapi_path(self) -> str:
+        """The path as OpenAPI spells it: `<int:market_id>` becomes `{market_id}`."""
+        return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", self.path)
+
+    @property
+    def scope_text(self) -> str:
+        if self.scope:
+            return ", ".join(
+                name if name.startswith("own ") else f"`scope.{name}`"
+                for name in sorted(self.scope, key=lambda n: (n.startswith("own "), n))
+            )
+        return "published data only" if PUBLIC in self.roles else "role only"
+
+
+def _handlers(app: Flask, rule) -> Iterator[tuple[str, Callable]]:
+    view = app.view_functions[rule.endpoint]
+    view_class = getattr(view, "view_class", None)
+    for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        handler = getattr(view_class, method.lower(), None) if view_class else view
+        if handler is not None:
+            yield method, handler
+
+
+def _innermost(func: Callable) -> Callable:
+    while hasattr(func, "__wrapped__"):
+        func = func.__wrapped__
+    return func
+
+
+def _is_principal(node: ast.expr) -> bool:
+    """`p`, `principal` or `auth.current()`: the caller."""
+    if isinstance(node, ast.Name):
+        return node.id in PRINCIPAL_NAMES
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "current"
+    )
+
+
+def _narrows(node: ast.Attribute, parents: dict) -> bool:
+    """The caller's attribute is compared, or is the list of an `.in_(...)`: a WHERE clause."""
+    parent = parents.get(node)
+    if isinstance(parent, ast.Compare):
+        return True
+    return (
+        isinstance(parent, ast.Call)
+        and isinstance(parent.func, ast.Attribute)
+        and parent.func.attr == "in_"
+    )
+
+
+def _followed(target: object) -> bool:
+    return inspect.isfunction(target) and target.__module__.startswith("creditsvc.")
+
+
+def _scope_calls(func: Callable, depth: int, seen: set) -> set[str]:
+    """Scope rules reached from `func`, following its module's helpers and service verbs."""
+    func = _innermost(func)
+    if func in seen or depth < 0:
+        return set()
+    seen.add(func)
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError):
+        return set()
+    module = importlib.import_module(func.__module__)
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        target = None
+        if isinstance(node, ast.Attribute) and _is_principal(node.value):
+            # The caller's own user or device object scopes whatever is read through it.
+            identity = node.attr in ("user", "device")
+            if node.attr in PRINCIPAL_FIELDS and (identity or _narrows(node, parents)):
+                found.add(PRINCIPAL_FIELDS[node.attr])
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            owner = getattr(module, node.value.id, None)
+            if owner is _scope_module():
+                found.add(node.attr)
+            elif isinstance(owner, ModuleType) and owner.__name__.startswith(SERVICE_PACKAGE):
+                target = getattr(owner, node.attr, None)
+        elif isinstance(node, ast.Name):
+            target = getattr(module, node.id, None)
+        if _followed(target):
+            found |= _scope_calls(target, depth - 1, seen)
+    return found
+
+
+def _scope_module() -> ModuleType:
+    return importlib.import_module(f"{SERVICE_PACKAGE}.scope")
+
+
+def _summary(handler: Callable) -> str:
+    doc = inspect.getdoc(_innermost(handler)) or ""
+    return doc.splitlines()[0] if doc else ""
+
+
+def routes(app: Flask) -> list[Route]:
+    """Every (method, path) the app serves, with its declared roles and scope rule."""
+    table = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SKIPPED_ENDPOINTS:
+            continue
+        for method, handler in _handlers(app, rule):
+            roles = tuple(getattr(handler, "allowed_roles", IMPLICIT_ROLES.get(rule.endpoint, ())))
+            scope = tuple(sorted(_scope_calls(handler, FOLLOW_DEPTH, set())))
+            table.append(Route(method, rule.rule, roles, scope, _summary(handler)))
+    return sorted(table, key=lambda r: (r.path, r.method))
+
+
+def markdown(app: Flask) -> str:
+    """The table as Markdown, stable from run to run so a stale copy can be detected."""
+    lines = [
+        "| method | path | roles (`@allow`) | scope rule | what |",
+        "|---|---|---|---|---|",
+    ]
+    for route in routes(app):
+        roles = ", ".join(route.roles) if route.roles else "**undeclared**"
+        what = route.summary.replace("|", "\\|")
+        lines.append(
+            f"| {route.method} | `{route.path}` | {roles} | {route.scope_text} | {what} |"
+        )
+    return "\n".join(lines) + "\n"
