@@ -1,0 +1,102 @@
+"""Browser tests: the app served on a free loopback port, driven by Debian's chromium.
+
+The server runs in a thread of the test process on the same per-test database as the
+`app` fixture (SQLite copy or PostgreSQL), so data a test makes with `world` is what the
+browser sees. Playwright only drives `/usr/bin/chromium`; it never downloads a browser.
+Screenshots go to tests/output/screenshots/ (ignored by git).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from creditsvc.extensions import db
+from tests.conftest import PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "output" / "screenshots"
+# A wide page and a phone: each main page is shot at both widths.
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:  # the access log is noise here
+        pass
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The app on 127.0.0.1:<free port>; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run `scripts/system-packages.sh test`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh headless tab (own cookies) on the live server; fails the test on any
+    console error, which is how a Content-Security-Policy violation shows."""
+    context = browser.new_context(base_url=live_server, viewport=DESKTOP, locale="zh-CN")
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    # The test's own open transaction would block the server's writes on SQLite.
+    db.session.commit()
+    yield tab
+    context.close()
+    assert not errors, f"browser console errors: {errors}"
+
+
+def screenshot(page, name: str) -> Path:
+    """Write the full page at desktop and phone widths; returns the desktop file."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^\w.-]+", "-", name)
+    target = SCREENSHOTS / f"{safe}.png"
+    page.screenshot(path=str(target), full_page=True)
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(SCREENSHOTS / f"{safe}.phone.png"), full_page=True)
+    page.set_viewport_size(size)
+    return target
+
+
+def login(page, username: str, password: str = PASSWORD) -> None:
+    """Log in through the form, as a person would (labels, not CSS selectors)."""
+    page.goto("/login")
+    form = page.locator("main form")
+    form.get_by_label(re.compile("用户名|Username")).fill(username)
+    form.get_by_label(re.compile("^(密码|Password)$")).fill(password)
+    form.get_by_role("button").click()
+    page.wait_for_load_state()
+    assert "/login" not in page.url, page.locator("main").inner_text()
+
+
+def use_language(page, code: str) -> None:
+    """Switch the tab's session to `code` (zh or en) through the header link."""
+    page.goto(f"/lang/{code}?next=/")
