@@ -21,13 +21,14 @@ from sqlalchemy import select
 from creditsvc.extensions import csrf, db
 from creditsvc.models import ApiToken, Device, User
 
-CITY, DISTRICT, HOST, MERCHANT, DEVICE, PUBLIC = (
+CITY, DISTRICT, HOST, MERCHANT, DEVICE, PUBLIC, ASSOCIATION = (
     "city",
     "district",
     "host",
     "merchant",
     "device",
     "public",
+    "association",
 )
 OFFICERS = (CITY, DISTRICT)
 STAFF = (CITY, DISTRICT, HOST)

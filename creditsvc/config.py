@@ -71,6 +71,20 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # others for 3 years; the province sets "low". Shanghai's figure was not found:
         # uncertain, so a setting (yuan).
         "EXPOSURE_LOW_FINE_YUAN": int(env.get("EXPOSURE_LOW_FINE_YUAN", "10000")),
+        # The honest-metrology programme (rules.md §5): accepted demonstration communities
+        # are re-evaluated every few years (3 to 5 seen), officers reminded this many days
+        # before; a demonstration unit's designation is valid for this many years.
+        "COMMUNITY_REEVALUATION_YEARS": int(env.get("COMMUNITY_REEVALUATION_YEARS", "3")),
+        "COMMUNITY_REMINDER_DAYS": int(env.get("COMMUNITY_REMINDER_DAYS", "60")),
+        "DEMONSTRATION_UNIT_VALID_YEARS": int(env.get("DEMONSTRATION_UNIT_VALID_YEARS", "3")),
+        "COMMITMENT_DOCUMENT_MAX_BYTES": int(env.get("COMMITMENT_DOCUMENT_MAX_BYTES", "5242880")),
+        # Notifications are also mailed when a mail server is set; unset means portal only.
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "0") == "1",
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_FROM": env.get("MAIL_FROM", "creditsvc@localhost"),
     }
     config.update(overrides or {})
     if not config["SECRET_KEY"]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
@@ -11,8 +13,9 @@ from creditsvc.api.notices import send_pdf
 from creditsvc.auth import PUBLIC, allow
 from creditsvc.models import NOTICE_KINDS
 from creditsvc.schemas.common import PageArgs, page_of
+from creditsvc.schemas.programme import PublicUnitOut
 from creditsvc.schemas.standing import PublicMerchantOut, PublicRecordOut, PublicSearchArgs
-from creditsvc.services import public
+from creditsvc.services import demonstration_units, public, replies
 from creditsvc.spreadsheets import write_csv
 
 blp = Blueprint(
@@ -30,16 +33,28 @@ class PublicMerchants(MethodView):
         return public.page(args)
 
 
+class PublicReplyOut(Schema):
+    text = fields.Str()
+    approved_at = fields.DateTime()
+
+
+class PublicRecordWithReplyOut(PublicRecordOut):
+    reply = fields.Nested(
+        PublicReplyOut, allow_none=True, metadata={"description": "the business's moderated reply"}
+    )
+    disputed = fields.Bool(metadata={"description": "an objection is under consideration"})
+
+
 @blp.route("/merchants/<uscc>")
 class PublicMerchant(MethodView):
     @allow(PUBLIC)
-    @blp.response(200, PublicRecordOut)
+    @blp.response(200, PublicRecordWithReplyOut)
     def get(self, uscc):
-        """A business's public record: grade, date and its top three reasons."""
+        """A business's public record: grade, date, its top three reasons and its reply."""
         record = public.record(uscc)
         if record is None:
             abort(404, message="no such business")
-        return record
+        return record | replies.public_annotations(uscc)
 
 
 # Published documents, honor rolls, demonstration listings; CSV exports -------------
@@ -87,6 +102,7 @@ class DocumentEntryOut(Schema):
     status = fields.Str()
     status_text = fields.Str()
     ends_on = fields.Date(allow_none=True)
+    withdraw_reason = fields.Str(allow_none=True, metadata={"description": "why it came off"})
 
 
 class DocumentVerifyOut(DocumentOut):
@@ -217,3 +233,13 @@ class PublicDemonstrationsCsv(MethodView):
     def get(self, args):
         """Demonstration communities on listings in force, as CSV."""
         return csv_response("demonstrations", DemonstrationOut(), public.demonstrations(args))
+
+
+@blp.route("/demonstration-units")
+class PublicDemonstrationUnits(MethodView):
+    @allow(PUBLIC)
+    @blp.arguments(DistrictArgs, location="query")
+    @blp.response(200, PublicUnitOut(many=True))
+    def get(self, args):
+        """Demonstration units designated and in force (a suspended one is not listed)."""
+        return demonstration_units.public_listing(args, date.today())

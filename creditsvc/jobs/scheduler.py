@@ -25,6 +25,7 @@ from rq.cron import CronScheduler
 
 from creditsvc.jobs import QUEUES, SCHEDULER_LOCK_KEY, SCHEDULER_LOCK_RENEW, SCHEDULER_LOCK_TTL
 from creditsvc.jobs.expiry import expire_notices
+from creditsvc.jobs.reminders import send_reminders
 from creditsvc.jobs.rescore import daily_roll, rescore_dirty
 
 # Cron fields are read in the bureau's time zone (China has no daylight saving time).
@@ -47,6 +48,8 @@ PERIODIC = (
     Periodic("daily-roll", daily_roll, "rescore", cron="30 2 * * *"),
     # Exposure entries leave publication at the end of their window (rules.md §4).
     Periodic("expire-notices", expire_notices, "default", cron="10 2 * * *"),
+    # Programme deadlines: re-evaluations coming due, objections due (rules.md §4, §5).
+    Periodic("programme-reminders", send_reminders, "default", cron="0 8 * * *"),
 )
 
 

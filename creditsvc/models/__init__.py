@@ -4,6 +4,7 @@ from creditsvc.models.account import ROLES, ApiToken, User, host_markets
 from creditsvc.models.audit import AuditEntry
 from creditsvc.models.base import Base
 from creditsvc.models.calendar import CalendarDay
+from creditsvc.models.commitment import COMMITMENT_CHANNELS, Commitment
 from creditsvc.models.complaint import (
     CHANNELS,
     COMPLAINT_STATUSES,
@@ -12,6 +13,15 @@ from creditsvc.models.complaint import (
     ComplaintTransition,
 )
 from creditsvc.models.correction import EVIDENCE_KINDS, Void
+from creditsvc.models.demonstration import (
+    DRAW_KINDS,
+    UNIT_ROUTES,
+    UNIT_STATUSES,
+    CommunityDraw,
+    CommunityUnit,
+    DemonstrationUnit,
+    DrawnUnit,
+)
 from creditsvc.models.geography import COMMUNITY_STATUSES, Community, District, Street
 from creditsvc.models.inspection import (
     INSPECTION_KINDS,
@@ -33,8 +43,17 @@ from creditsvc.models.notice import (
     NoticeEntry,
     PenaltyPublication,
 )
+from creditsvc.models.notification import Notification
+from creditsvc.models.objection import (
+    OBJECTION_STATUSES,
+    OBJECTION_SUBJECTS,
+    REPLY_STATUSES,
+    MerchantReply,
+    Objection,
+)
 from creditsvc.models.outbox import DirtyMerchant
 from creditsvc.models.reading import VERDICTS, Reading
+from creditsvc.models.repair import REPAIR_STATUSES, RepairApplication
 from creditsvc.models.score import CurrentScore, ScoreSnapshot, ScoringPolicy
 
 __all__ = [
@@ -84,4 +103,21 @@ __all__ = [
     "Notice",
     "NoticeEntry",
     "PenaltyPublication",
+    "COMMITMENT_CHANNELS",
+    "DRAW_KINDS",
+    "OBJECTION_STATUSES",
+    "OBJECTION_SUBJECTS",
+    "REPAIR_STATUSES",
+    "REPLY_STATUSES",
+    "UNIT_ROUTES",
+    "UNIT_STATUSES",
+    "Commitment",
+    "CommunityDraw",
+    "CommunityUnit",
+    "DemonstrationUnit",
+    "DrawnUnit",
+    "MerchantReply",
+    "Notification",
+    "Objection",
+    "RepairApplication",
 ]

@@ -11,7 +11,7 @@ from creditsvc.models.base import Base, Timestamped, UTCDateTime, utcnow
 from creditsvc.models.market import Device, Market
 from creditsvc.models.merchant import Merchant
 
-ROLES = ("city", "district", "host", "merchant")
+ROLES = ("city", "district", "host", "merchant", "association")
 
 host_markets = Table(
     "host_markets",
@@ -22,7 +22,8 @@ host_markets = Table(
 
 
 class User(Timestamped, Base):
-    """An account: city officer, district officer (one district), market host, merchant."""
+    """An account: city officer, district officer (one district), market host, merchant,
+    industry association (行业协会, nominates demonstration units)."""
 
     __tablename__ = "users"
 
@@ -33,6 +34,7 @@ class User(Timestamped, Base):
     district_code: Mapped[str | None] = mapped_column(ForeignKey("districts.code"))
     merchant_id: Mapped[int | None] = mapped_column(ForeignKey("merchants.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    email: Mapped[str | None] = mapped_column(String(254))  # notifications, where mail is set up
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     merchant: Mapped[Merchant | None] = relationship()

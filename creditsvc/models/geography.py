@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from creditsvc.models.base import Base, Timestamped
@@ -34,7 +34,8 @@ class Street(Timestamped, Base):
     district: Mapped[District] = relationship()
 
 
-COMMUNITY_STATUSES = ("applying", "accepted", "re_evaluated", "rejected", "revoked")
+# applying → reviewed (district) → accepted (city draw) → re_evaluated …; rejected, revoked end.
+COMMUNITY_STATUSES = ("applying", "reviewed", "accepted", "re_evaluated", "rejected", "revoked")
 
 
 class Community(Timestamped, Base):
@@ -50,6 +51,11 @@ class Community(Timestamped, Base):
     applied_on: Mapped[date | None] = mapped_column(Date)
     accepted_on: Mapped[date | None] = mapped_column(Date)
     revoked_on: Mapped[date | None] = mapped_column(Date)
+    reviewed_on: Mapped[date | None] = mapped_column(Date)
+    review_note: Mapped[str | None] = mapped_column(Text)
+    # The next re-evaluation (rules.md §5), and the due date a reminder was last sent for.
+    re_evaluation_due: Mapped[date | None] = mapped_column(Date)
+    reminded_for: Mapped[date | None] = mapped_column(Date)
 
     street: Mapped[Street] = relationship()
 

@@ -15,7 +15,7 @@ from creditsvc.models import (
     NetContentLot,
     PenaltyDecision,
 )
-from creditsvc.services import audit, outbox
+from creditsvc.services import audit, demonstration_units, outbox
 from creditsvc.services.errors import Conflict, Invalid
 from creditsvc.services.evidence import merchant_in_scope
 from scoring import netcontent
@@ -113,4 +113,5 @@ def record_inspection(p: Principal, data: dict, plan: str = netcontent.DEFAULT_P
     db.session.flush()
     audit.record(p.name, "create", inspection, district_code=merchant.district_code)
     outbox.mark_dirty([merchant.id], "inspection")
+    demonstration_units.on_inspection(p.name, inspection)
     return inspection

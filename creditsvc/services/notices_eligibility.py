@@ -29,6 +29,7 @@ from creditsvc.models import (
     Street,
     Void,
 )
+from creditsvc.services import demonstration_units
 from creditsvc.uscc import USCC
 from notices.context import GRADE_LABELS, UNRATED_LABEL
 
@@ -174,9 +175,8 @@ def _serious_finding_since(since: date) -> ColumnElement[bool]:
 
 
 def honor_roll(district_code: str, today: date) -> list[Candidate]:
-    """Rated grade A now, a signed commitment, no major or serious finding in 12 months.
-
-    There is no demonstration-unit field on merchants yet, so none is marked.
+    """Rated grade A now, a signed commitment, no major or serious finding in 12 months;
+    demonstration units designated and in force are marked (DESIGN.md §7).
     """
     since = add_months(today, -HONOR_ROLL_CLEAN_MONTHS)
     stmt = (
@@ -196,10 +196,13 @@ def honor_roll(district_code: str, today: date) -> list[Candidate]:
         db.session.execute(stmt).all(),
         key=lambda r: (r[2] is None, r[2] or "", TRADES.index(r[0].trade), r[0].name, r[0].id),
     )
-    return [_honor_entry(m, score, street, since) for m, score, street in rows]
+    units = demonstration_units.designated_merchant_ids(today)
+    return [_honor_entry(m, score, street, since, m.id in units) for m, score, street in rows]
 
 
-def _honor_entry(merchant: Merchant, score: CurrentScore, street: str | None, since: date):
+def _honor_entry(
+    merchant: Merchant, score: CurrentScore, street: str | None, since: date, unit: bool
+):
     facts = business(merchant)
     content = {
         "name": merchant.name,
@@ -209,13 +212,13 @@ def _honor_entry(merchant: Merchant, score: CurrentScore, street: str | None, si
         "as_of": score.as_of.isoformat(),
         "address": facts["address"],
         "stall": facts["stall"],
-        "demonstration": False,
+        "demonstration": unit,
     }
     qualifies = (
         f"诚信计量等级A（{score.score:.1f}分，评定日期{score.as_of.isoformat()}）；"
         f"{merchant.commitment_signed_on.isoformat()}签署诚信计量自我承诺书；"
         f"{since.isoformat()}以来无重大或严重计量违法行为"
-    )
+    ) + ("；诚信计量示范单位" if unit else "")
     return Candidate(content, qualifies, merchant_id=merchant.id)
 
 
@@ -258,10 +261,11 @@ def placard(merchant: Merchant, today: date) -> list[Candidate]:
         "grade": score.grade if rated else None,
         "grade_label": GRADE_LABELS[score.grade] if rated else UNRATED_LABEL,
         "as_of": as_of.isoformat(),
+        "demonstration": merchant.id in demonstration_units.designated_merchant_ids(today),
     }
     qualifies = (
         f"当前诚信计量等级{score.grade}（评定日期{as_of.isoformat()}）"
         if rated
         else "尚未评级：公示牌显示“未评级”，不显示分数"
-    )
+    ) + ("；诚信计量示范单位" if content["demonstration"] else "")
     return [Candidate(content, qualifies, merchant_id=merchant.id)]

@@ -212,6 +212,9 @@ def document(text: str) -> dict:
             "status": e.status,
             "status_text": ENTRY_STATUS_TEXT[e.status],
             "ends_on": e.ends_on if shown and e.status == "active" else None,
+            # Why an entry came off (an upheld objection, a repair): written by officers
+            # for the public, it names no person (rules.md §4, 第六条).
+            "withdraw_reason": e.withdraw_reason if e.status == "withdrawn" else None,
         }
         for e in notice.entries
     ]

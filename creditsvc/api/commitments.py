@@ -1,0 +1,107 @@
+"""Self-commitments (诚信计量自我承诺书): signed in the portal or recorded from paper."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import send_file
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy import select
+
+from creditsvc import auth
+from creditsvc.api import one_or_404
+from creditsvc.auth import MERCHANT, OFFICERS, allow
+from creditsvc.extensions import db
+from creditsvc.models import Commitment, Merchant
+from creditsvc.schemas.common import page_of, paginate
+from creditsvc.schemas.programme import (
+    CommitmentArgs,
+    CommitmentFile,
+    CommitmentForm,
+    CommitmentOut,
+    WithdrawIn,
+)
+from creditsvc.services import commitments, notifications, scope
+
+blp = Blueprint(
+    "commitments", __name__, url_prefix="/api/v1/commitments", description="Self-commitments"
+)
+
+
+def scoped_commitments():
+    return (
+        select(Commitment)
+        .join(Merchant, Merchant.id == Commitment.merchant_id)
+        .where(scope.merchants(auth.current()))
+    )
+
+
+def commitment_or_404(commitment_id: int) -> Commitment:
+    return one_or_404(scoped_commitments().where(Commitment.id == commitment_id), "commitment")
+
+
+@blp.route("")
+class Commitments(MethodView):
+    @allow(*OFFICERS, MERCHANT)
+    @blp.arguments(CommitmentArgs, location="query")
+    @blp.response(200, page_of(CommitmentOut))
+    def get(self, args):
+        """List commitments, newest first (a merchant sees its own)."""
+        stmt = scoped_commitments().order_by(Commitment.id.desc())
+        if "merchant" in args:
+            stmt = stmt.where(Merchant.uscc == args["merchant"])
+        if "in_force" in args:
+            withdrawn = Commitment.withdrawn_on.is_(None)
+            stmt = stmt.where(withdrawn if args["in_force"] else ~withdrawn)
+        return paginate(stmt, args["page"], args["per_page"])
+
+    @allow(*OFFICERS, MERCHANT)
+    @blp.arguments(CommitmentForm, location="form")
+    @blp.arguments(CommitmentFile, location="files")
+    @blp.response(201, CommitmentOut)
+    def post(self, form, files):
+        """Sign (merchant, today) or record a signed paper commitment with its scan (officer)."""
+        p = auth.current()
+        upload = files.get("document")
+        document = upload.read() if upload is not None else None
+        merchant = commitments.signer(p, form.get("merchant"))
+        commitment = commitments.sign(p, merchant, form.get("signed_on"), document)
+        db.session.commit()
+        notifications.mail_soon()
+        return commitment
+
+
+@blp.route("/<int:commitment_id>")
+class CommitmentItem(MethodView):
+    @allow(*OFFICERS, MERCHANT)
+    @blp.response(200, CommitmentOut)
+    def get(self, commitment_id):
+        """Read one commitment."""
+        return commitment_or_404(commitment_id)
+
+
+@blp.route("/<int:commitment_id>/withdraw")
+class CommitmentWithdraw(MethodView):
+    @allow(*OFFICERS, MERCHANT)
+    @blp.arguments(WithdrawIn)
+    @blp.response(200, CommitmentOut)
+    def post(self, data, commitment_id):
+        """Withdraw a commitment in force, giving the reason."""
+        commitment = commitment_or_404(commitment_id)
+        commitments.withdraw(auth.current(), commitment, data["reason"], date.today())
+        db.session.commit()
+        notifications.mail_soon()
+        return commitment
+
+
+@blp.route("/<int:commitment_id>/document")
+class CommitmentDocument(MethodView):
+    @allow(*OFFICERS, MERCHANT)
+    @blp.response(200, description="the scanned document as uploaded")
+    def get(self, commitment_id):
+        """Download the scan of a paper commitment."""
+        commitment = commitment_or_404(commitment_id)
+        if commitment.document_file is None:
+            abort(404, message="this commitment was signed in the portal: no scan")
+        return send_file(commitments.document_path(commitment), commitment.document_type)

@@ -1,0 +1,118 @@
+"""A demonstration community's way through the programme: participating units, district
+review, the city's draw and acceptance, re-evaluation (reference/rules.md §5)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from creditsvc import auth
+from creditsvc.api import one_or_404
+from creditsvc.api.communities import scoped_communities
+from creditsvc.auth import CITY, OFFICERS, STAFF, allow
+from creditsvc.extensions import db
+from creditsvc.models import Community, CommunityDraw, CommunityUnit, Merchant
+from creditsvc.schemas.programme import (
+    AcceptIn,
+    DrawIn,
+    DrawOut,
+    ProgrammeCommunityOut,
+    ReviewIn,
+    UnitBrief,
+    UnitsIn,
+)
+from creditsvc.services import communities, notifications
+
+blp = Blueprint(
+    "community_programme",
+    __name__,
+    url_prefix="/api/v1/communities",
+    description="Demonstration communities: review, draw, acceptance",
+)
+
+
+def community_or_404(community_id: int) -> Community:
+    return one_or_404(scoped_communities().where(Community.id == community_id), "community")
+
+
+def _done(result):
+    db.session.commit()
+    notifications.mail_soon()
+    return result
+
+
+@blp.route("/<int:community_id>/units")
+class CommunityUnits(MethodView):
+    @allow(*STAFF)
+    @blp.response(200, UnitBrief(many=True))
+    def get(self, community_id):
+        """The participating units of a community."""
+        community = community_or_404(community_id)
+        stmt = (
+            select(Merchant)
+            .join(CommunityUnit, CommunityUnit.merchant_id == Merchant.id)
+            .where(CommunityUnit.community_id == community.id)
+        )
+        return db.session.scalars(stmt.order_by(Merchant.id)).all()
+
+    @allow(*OFFICERS)
+    @blp.arguments(UnitsIn)
+    @blp.response(200, UnitBrief(many=True))
+    def put(self, data, community_id):
+        """Name the participating units of an application (replaces the list)."""
+        community = community_or_404(community_id)
+        return _done(communities.set_units(auth.current(), community, data["units"]))
+
+
+@blp.route("/<int:community_id>/review")
+class CommunityReview(MethodView):
+    @allow(*OFFICERS)
+    @blp.arguments(ReviewIn)
+    @blp.response(200, ProgrammeCommunityOut)
+    def post(self, data, community_id):
+        """The district bureau's review: pass on to the city, or reject."""
+        community = community_or_404(community_id)
+        communities.review(auth.current(), community, data["approve"], data["note"], date.today())
+        return _done(community)
+
+
+@blp.route("/<int:community_id>/draws")
+class CommunityDraws(MethodView):
+    @allow(*OFFICERS)
+    @blp.response(200, DrawOut(many=True))
+    def get(self, community_id):
+        """The community's draws, first to last, with each drawn unit's score."""
+        community = community_or_404(community_id)
+        stmt = select(CommunityDraw).where(CommunityDraw.community_id == community.id)
+        return db.session.scalars(stmt.order_by(CommunityDraw.id)).all()
+
+    @allow(CITY)
+    @blp.arguments(DrawIn)
+    @blp.response(201, DrawOut)
+    def post(self, data, community_id):
+        """Draw 12 units in 4 groups for acceptance or re-evaluation (the seed is recorded)."""
+        community = community_or_404(community_id)
+        return _done(communities.draw(auth.current(), community, data.get("seed")))
+
+
+@blp.route("/<int:community_id>/accept")
+class CommunityAccept(MethodView):
+    @allow(CITY)
+    @blp.arguments(AcceptIn)
+    @blp.response(200, DrawOut)
+    def post(self, data, community_id):
+        """Accept or reject on the open draw, recording the organiser's score."""
+        community = community_or_404(community_id)
+        return _done(communities.decide(auth.current(), community, data, date.today()))
+
+
+@blp.route("/<int:community_id>/programme")
+class CommunityProgramme(MethodView):
+    @allow(*STAFF)
+    @blp.response(200, ProgrammeCommunityOut)
+    def get(self, community_id):
+        """Where a community stands in the programme, with its next re-evaluation."""
+        return community_or_404(community_id)

@@ -1,0 +1,109 @@
+"""Demonstration units (诚信计量示范单位): nomination or application, assessment,
+designation, suspension on a serious finding, revocation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from creditsvc import auth
+from creditsvc.api import one_or_404
+from creditsvc.auth import ASSOCIATION, MERCHANT, OFFICERS, allow
+from creditsvc.extensions import db
+from creditsvc.models import DemonstrationUnit
+from creditsvc.schemas.common import page_of, paginate
+from creditsvc.schemas.programme import (
+    AssessIn,
+    DemonstrationUnitOut,
+    UnitArgs,
+    UnitIn,
+    WithdrawIn,
+)
+from creditsvc.services import demonstration_units, notifications
+
+blp = Blueprint(
+    "demonstration_units",
+    __name__,
+    url_prefix="/api/v1/demonstration-units",
+    description="Demonstration units",
+)
+READERS = (*OFFICERS, ASSOCIATION, MERCHANT)
+
+
+def unit_or_404(unit_id: int) -> DemonstrationUnit:
+    stmt = select(DemonstrationUnit).where(
+        DemonstrationUnit.id == unit_id, demonstration_units.scoped(auth.current())
+    )
+    return one_or_404(stmt, "demonstration unit")
+
+
+def _done(result):
+    db.session.commit()
+    notifications.mail_soon()
+    return result
+
+
+@blp.route("")
+class DemonstrationUnits(MethodView):
+    @allow(*READERS)
+    @blp.arguments(UnitArgs, location="query")
+    @blp.response(200, page_of(DemonstrationUnitOut))
+    def get(self, args):
+        """List demonstration-unit cases you may see, newest first."""
+        stmt = select(DemonstrationUnit).where(demonstration_units.scoped(auth.current()))
+        if "status" in args:
+            stmt = stmt.where(DemonstrationUnit.status == args["status"])
+        return paginate(stmt.order_by(DemonstrationUnit.id.desc()), args["page"], args["per_page"])
+
+    @allow(ASSOCIATION, MERCHANT)
+    @blp.arguments(UnitIn)
+    @blp.response(201, DemonstrationUnitOut)
+    def post(self, data):
+        """Nominate a member unit (association) or apply (merchant)."""
+        return _done(demonstration_units.file(auth.current(), data, date.today()))
+
+
+@blp.route("/<int:unit_id>")
+class DemonstrationUnitItem(MethodView):
+    @allow(*READERS)
+    @blp.response(200, DemonstrationUnitOut)
+    def get(self, unit_id):
+        """Read one demonstration-unit case."""
+        return unit_or_404(unit_id)
+
+
+@blp.route("/<int:unit_id>/assess")
+class DemonstrationUnitAssess(MethodView):
+    @allow(*OFFICERS)
+    @blp.arguments(AssessIn)
+    @blp.response(200, DemonstrationUnitOut)
+    def post(self, data, unit_id):
+        """Assess: designate for the validity period, or reject."""
+        unit = unit_or_404(unit_id)
+        return _done(demonstration_units.assess(auth.current(), unit, data, date.today()))
+
+
+@blp.route("/<int:unit_id>/revoke")
+class DemonstrationUnitRevoke(MethodView):
+    @allow(*OFFICERS)
+    @blp.arguments(WithdrawIn)
+    @blp.response(200, DemonstrationUnitOut)
+    def post(self, data, unit_id):
+        """Revoke a designation (suspended or not), giving the reason."""
+        unit = unit_or_404(unit_id)
+        p = auth.current()
+        return _done(demonstration_units.revoke(p, unit, data["reason"], date.today()))
+
+
+@blp.route("/<int:unit_id>/reinstate")
+class DemonstrationUnitReinstate(MethodView):
+    @allow(*OFFICERS)
+    @blp.arguments(WithdrawIn)
+    @blp.response(200, DemonstrationUnitOut)
+    def post(self, data, unit_id):
+        """End a suspension without revoking, giving the reason."""
+        unit = unit_or_404(unit_id)
+        return _done(demonstration_units.reinstate(auth.current(), unit, data["reason"]))

@@ -1,0 +1,75 @@
+"""Credit repair (信用修复): early end of an exposure entry (行政处罚信息公示规定 第十四条)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from creditsvc import auth
+from creditsvc.api import one_or_404
+from creditsvc.auth import MERCHANT, OFFICERS, allow
+from creditsvc.extensions import db
+from creditsvc.models import RepairApplication
+from creditsvc.schemas.common import page_of, paginate
+from creditsvc.schemas.requests import RepairArgs, RepairDecisionIn, RepairIn, RepairOut
+from creditsvc.services import notifications, objections, repairs
+
+blp = Blueprint("repairs", __name__, url_prefix="/api/v1/repairs", description="Credit repair")
+
+
+def repair_or_404(repair_id: int) -> RepairApplication:
+    stmt = select(RepairApplication).where(
+        RepairApplication.id == repair_id, objections.scoped(auth.current(), RepairApplication)
+    )
+    return one_or_404(stmt, "repair application")
+
+
+@blp.route("")
+class Repairs(MethodView):
+    @allow(*OFFICERS, MERCHANT)
+    @blp.arguments(RepairArgs, location="query")
+    @blp.response(200, page_of(RepairOut))
+    def get(self, args):
+        """List repair applications (a merchant sees its own), soonest decision first."""
+        p = auth.current()
+        stmt = select(RepairApplication).where(objections.scoped(p, RepairApplication))
+        if "status" in args:
+            stmt = stmt.where(RepairApplication.status == args["status"])
+        stmt = stmt.order_by(RepairApplication.decision_due, RepairApplication.id)
+        return paginate(stmt, args["page"], args["per_page"])
+
+    @allow(MERCHANT)
+    @blp.arguments(RepairIn)
+    @blp.response(201, RepairOut)
+    def post(self, data):
+        """Apply to end one of your exposure entries early; the conditions are checked."""
+        application = repairs.file(auth.current(), data, date.today())
+        db.session.commit()
+        notifications.mail_soon()
+        return application
+
+
+@blp.route("/<int:repair_id>")
+class RepairItem(MethodView):
+    @allow(*OFFICERS, MERCHANT)
+    @blp.response(200, RepairOut)
+    def get(self, repair_id):
+        """Read one application, with the conditions' check and the decision."""
+        return repair_or_404(repair_id)
+
+
+@blp.route("/<int:repair_id>/decide")
+class RepairDecide(MethodView):
+    @allow(*OFFICERS)
+    @blp.arguments(RepairDecisionIn)
+    @blp.response(200, RepairOut)
+    def post(self, data, repair_id):
+        """Approve (the entry is withdrawn at once) or refuse, giving the reason."""
+        application = repair_or_404(repair_id)
+        repairs.decide(auth.current(), application, data, date.today())
+        db.session.commit()
+        notifications.mail_soon()
+        return application

@@ -1,0 +1,57 @@
+"""Merchants' replies shown next to their public record after moderation."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from creditsvc import auth
+from creditsvc.api import one_or_404
+from creditsvc.auth import MERCHANT, OFFICERS, allow
+from creditsvc.extensions import db
+from creditsvc.models import MerchantReply
+from creditsvc.schemas.common import PageArgs, page_of, paginate
+from creditsvc.schemas.requests import ModerateIn, ReplyIn, ReplyOut
+from creditsvc.services import notifications, objections, replies
+
+blp = Blueprint("replies", __name__, url_prefix="/api/v1/replies", description="Merchant replies")
+
+
+@blp.route("")
+class Replies(MethodView):
+    @allow(*OFFICERS, MERCHANT)
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(ReplyOut))
+    def get(self, args):
+        """List replies (a merchant sees its own), newest first."""
+        stmt = select(MerchantReply).where(objections.scoped(auth.current(), MerchantReply))
+        return paginate(stmt.order_by(MerchantReply.id.desc()), args["page"], args["per_page"])
+
+    @allow(MERCHANT)
+    @blp.arguments(ReplyIn)
+    @blp.response(201, ReplyOut)
+    def post(self, data):
+        """Submit a short reply to show next to your public record, after moderation."""
+        reply = replies.submit(auth.current(), data["text"])
+        db.session.commit()
+        notifications.mail_soon()
+        return reply
+
+
+@blp.route("/<int:reply_id>/moderate")
+class ReplyModerate(MethodView):
+    @allow(*OFFICERS)
+    @blp.arguments(ModerateIn)
+    @blp.response(200, ReplyOut)
+    def post(self, data, reply_id):
+        """Approve a reply for the public record, or reject it with a note."""
+        p = auth.current()
+        stmt = select(MerchantReply).where(
+            MerchantReply.id == reply_id, objections.scoped(p, MerchantReply)
+        )
+        reply = one_or_404(stmt, "reply")
+        replies.moderate(p, reply, data["approve"], data["note"])
+        db.session.commit()
+        notifications.mail_soon()
+        return reply

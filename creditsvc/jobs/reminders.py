@@ -1,0 +1,35 @@
+"""The daily reminders of the honest-metrology programme, and the mailing of
+notifications where a mail server is configured."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from creditsvc.extensions import db
+from creditsvc.services import communities, notifications, objections
+
+log = logging.getLogger(__name__)
+
+
+def send_reminders(today: date | None = None) -> dict[str, int]:
+    """Re-evaluations coming due (COMMUNITY_REMINDER_DAYS ahead) and objections due within a
+    working day (社会信用条例 第三十六条); each reminded once. Commits once."""
+    today = today or date.today()
+    counts = {
+        "communities": communities.remind(today),
+        "objections": objections.remind(today),
+    }
+    db.session.commit()
+    log.info("programme reminders: %s", counts)
+    deliver_mail()
+    return counts
+
+
+def deliver_mail() -> int:
+    """Mail the notifications not mailed yet to people with an address; commits."""
+    sent = notifications.send(notifications.unmailed())
+    db.session.commit()
+    if sent:
+        log.info("mailed %d notifications", sent)
+    return sent

@@ -1,0 +1,64 @@
+"""Objections (异议) to evidence or published entries, and merchants' moderated replies."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from creditsvc.models.base import Base, UTCDateTime, utcnow
+from creditsvc.models.merchant import Merchant
+
+OBJECTION_SUBJECTS = ("inspection", "complaint", "reading", "notice_entry")
+OBJECTION_STATUSES = ("disputed", "upheld", "rejected")
+REPLY_STATUSES = ("pending", "approved", "rejected")
+
+
+class Objection(Base):
+    """A merchant's objection to one piece of evidence or one published entry.
+
+    Shanghai 社会信用条例 第三十六条: the record is marked disputed within 1 working day
+    (`mark_due`; the service marks it on filing, `marked_at`) and decided within 5
+    (`decision_due`)."""
+
+    __tablename__ = "objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
+    subject_kind: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[int] = mapped_column(BigInteger)
+    grounds: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="disputed", index=True)
+    filed_by: Mapped[str] = mapped_column(String(96))
+    filed_on: Mapped[date] = mapped_column(Date)
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    mark_due: Mapped[date] = mapped_column(Date)
+    decision_due: Mapped[date] = mapped_column(Date)
+    reminded_on: Mapped[date | None] = mapped_column(Date)
+    decided_by: Mapped[str | None] = mapped_column(String(96))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+    merchant: Mapped[Merchant] = relationship()
+
+
+class MerchantReply(Base):
+    """A short statement a merchant asks to show next to its public record; shown once
+    an officer has approved it (moderated: no personal data, no abuse)."""
+
+    __tablename__ = "merchant_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    submitted_by: Mapped[str] = mapped_column(String(96))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    moderated_by: Mapped[str | None] = mapped_column(String(96))
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    moderation_note: Mapped[str | None] = mapped_column(Text)
+
+    merchant: Mapped[Merchant] = relationship()

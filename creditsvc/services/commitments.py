@@ -1,0 +1,139 @@
+"""Self-commitments (诚信计量自我承诺书): sign, record from paper, withdraw.
+
+Every signing is a row of `commitments`; `Merchant.commitment_signed_on` mirrors the one
+in force, because the scorecard, the honor roll and the acceptance draws read it there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from creditsvc.auth import MERCHANT, Principal
+from creditsvc.extensions import db
+from creditsvc.models import Commitment, Merchant
+from creditsvc.services import audit, notifications
+from creditsvc.services.errors import Conflict, Invalid
+from creditsvc.services.evidence import merchant_in_scope
+
+# A scanned paper commitment: PDF, JPEG or PNG, recognised by its first bytes (the name
+# and the declared type of an upload are whatever the sender says).
+DOCUMENT_TYPES = (
+    ("application/pdf", ".pdf", b"%PDF-"),
+    ("image/jpeg", ".jpg", b"\xff\xd8\xff"),
+    ("image/png", ".png", b"\x89PNG\r\n\x1a\n"),
+)
+
+
+def document_type(data: bytes) -> tuple[str, str] | None:
+    """(media type, extension) of a PDF, JPEG or PNG file; None for anything else."""
+    for media_type, extension, magic in DOCUMENT_TYPES:
+        if data.startswith(magic):
+            return media_type, extension
+    return None
+
+
+def in_force(merchant_id: int) -> Commitment | None:
+    stmt = select(Commitment).where(
+        Commitment.merchant_id == merchant_id, Commitment.withdrawn_on.is_(None)
+    )
+    return db.session.scalar(stmt)
+
+
+def signer(p: Principal, uscc: str | None) -> Merchant:
+    """The merchant a commitment is for: the caller itself, or one in the officer's scope."""
+    if p.role == MERCHANT:
+        return db.session.get(Merchant, p.merchant_id)
+    if not uscc:
+        raise Invalid("name the merchant whose signed commitment you record", "merchant")
+    return merchant_in_scope(p, uscc)
+
+
+def _store(data: bytes) -> tuple[str, str, str]:
+    """Keep the scan under STORAGE_DIR, named by its SHA-256: (file name, type, sha256)."""
+    limit = current_app.config["COMMITMENT_DOCUMENT_MAX_BYTES"]
+    if not data:
+        raise Invalid("the document is empty", "document", "files")
+    if len(data) > limit:
+        raise Invalid(f"the document exceeds {limit} bytes", "document", "files")
+    kind = document_type(data)
+    if kind is None:
+        raise Invalid("the document must be a PDF, JPEG or PNG file", "document", "files")
+    digest = hashlib.sha256(data).hexdigest()
+    name = f"commitments/{digest}{kind[1]}"
+    path = Path(current_app.config["STORAGE_DIR"]) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_bytes(data)
+    return name, kind[0], digest
+
+
+def document_path(commitment: Commitment) -> Path:
+    return Path(current_app.config["STORAGE_DIR"]) / commitment.document_file
+
+
+def sign(
+    p: Principal,
+    merchant: Merchant,
+    signed_on: date | None,
+    document: bytes | None,
+    today: date | None = None,
+) -> Commitment:
+    """A merchant signs in the portal today; an officer records a paper commitment with
+    the date it was signed and its scan."""
+    today = today or date.today()
+    officer = p.role != MERCHANT
+    if officer and document is None:
+        raise Invalid("attach the scan of the signed commitment", "document", "files")
+    signed_on = signed_on if officer and signed_on else today
+    if signed_on > today:
+        raise Invalid("a commitment cannot be signed in the future", "signed_on", "form")
+    if in_force(merchant.id) is not None:
+        raise Conflict("the merchant's commitment is in force already; withdraw it first")
+    commitment = Commitment(
+        merchant=merchant,
+        signed_on=signed_on,
+        channel="officer" if officer else "portal",
+        recorded_by=p.name,
+    )
+    if document is not None:
+        commitment.document_file, commitment.document_type, commitment.document_sha256 = _store(
+            document
+        )
+        commitment.document_bytes = len(document)
+    db.session.add(commitment)
+    merchant.commitment_signed_on = signed_on
+    audit.record(p.name, "sign", commitment)
+    _tell(
+        commitment,
+        "诚信计量自我承诺已签署",
+        f"{merchant.name}于{signed_on.isoformat()}签署诚信计量自我承诺书。",
+    )
+    return commitment
+
+
+def withdraw(p: Principal, commitment: Commitment, reason: str, today: date | None = None):
+    if commitment.withdrawn_on is not None:
+        raise Conflict("the commitment is withdrawn already")
+    before = audit.state(commitment)
+    commitment.withdrawn_on = today or date.today()
+    commitment.withdrawn_by, commitment.withdraw_reason = p.name, reason
+    commitment.merchant.commitment_signed_on = None
+    audit.record(p.name, "withdraw", commitment, before=before, reason=reason)
+    merchant = commitment.merchant
+    _tell(
+        commitment, "诚信计量自我承诺已撤回", f"{merchant.name}的诚信计量自我承诺已撤回：{reason}"
+    )
+    return commitment
+
+
+def _tell(commitment: Commitment, subject: str, body: str) -> None:
+    merchant = commitment.merchant
+    people = notifications.merchant_users(merchant.id) + notifications.officers_of(
+        merchant.district_code
+    )
+    notifications.notify(people, subject, body, "commitment", commitment.id)

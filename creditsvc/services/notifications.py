@@ -1,0 +1,96 @@
+"""Notify people of each step of the programme: a row shown in the portal, and an e-mail
+when MAIL_SERVER is configured (sent by a job after the change has committed)."""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Iterable
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from creditsvc.auth import CITY, DISTRICT, MERCHANT
+from creditsvc.extensions import db
+from creditsvc.models import Notification, User
+from creditsvc.models.base import utcnow
+
+
+def officers_of(district_code: str) -> list[int]:
+    """The district's officers and every city officer (who oversees all districts)."""
+    stmt = select(User.id).where(
+        User.active.is_(True),
+        or_(User.role == CITY, (User.role == DISTRICT) & (User.district_code == district_code)),
+    )
+    return list(db.session.scalars(stmt.order_by(User.id)))
+
+
+def city_officers() -> list[int]:
+    stmt = select(User.id).where(User.active.is_(True), User.role == CITY)
+    return list(db.session.scalars(stmt.order_by(User.id)))
+
+
+def merchant_users(merchant_id: int) -> list[int]:
+    stmt = select(User.id).where(
+        User.active.is_(True), User.role == MERCHANT, User.merchant_id == merchant_id
+    )
+    return list(db.session.scalars(stmt.order_by(User.id)))
+
+
+def notify(user_ids: Iterable[int], subject: str, body: str, about_kind: str, about_id: int):
+    """One notification per person (each id once); flushed with the caller's change."""
+    rows = [
+        Notification(
+            user_id=uid, subject=subject[:200], body=body, about_kind=about_kind, about_id=about_id
+        )
+        for uid in dict.fromkeys(user_ids)
+    ]
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def mark_read(notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+    return notification
+
+
+def mail_soon() -> None:
+    """After a commit: queue the mailing job, only where a mail server is configured."""
+    if not current_app.config.get("MAIL_SERVER"):
+        return
+    from creditsvc.jobs import enqueue
+    from creditsvc.jobs.reminders import deliver_mail
+
+    enqueue("default", deliver_mail)
+
+
+def unmailed() -> list[tuple[Notification, str]]:
+    stmt = (
+        select(Notification, User.email)
+        .join(User, User.id == Notification.user_id)
+        .where(Notification.mailed_at.is_(None), User.email.is_not(None), User.email != "")
+        .order_by(Notification.id)
+    )
+    return [(n, email) for n, email in db.session.execute(stmt)]
+
+
+def send(pending: list[tuple[Notification, str]]) -> int:
+    """Mail each pending notification over SMTP; marks those sent (the caller commits)."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER") or not pending:
+        return 0
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        for notification, address in pending:
+            message = EmailMessage()
+            message["From"], message["To"] = config["MAIL_FROM"], address
+            message["Subject"] = notification.subject
+            message.set_content(notification.body)
+            smtp.send_message(message)
+            notification.mailed_at = utcnow()
+    return len(pending)

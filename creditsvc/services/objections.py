@@ -1,0 +1,188 @@
+"""Objections (异议) to a piece of evidence or a published entry.
+
+Shanghai 《社会信用条例》第三十六条: the record is marked disputed within 1 working day and
+the objection decided within 5 working days. The mark is made at once, on filing; both
+deadlines are recorded, and officers are reminded before the decision falls due. Upheld:
+the evidence is voided (corrections), the merchant rescored and any published entry
+resting on it withdrawn. Rejected: the reason is shown to the merchant.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ColumnElement, false, select, true
+
+from creditsvc.auth import CITY, DISTRICT, MERCHANT, Principal
+from creditsvc.extensions import db
+from creditsvc.models import (
+    Complaint,
+    Inspection,
+    Merchant,
+    Notice,
+    NoticeEntry,
+    Objection,
+    PenaltyDecision,
+    Reading,
+    Void,
+)
+from creditsvc.services import audit, calendar, corrections, notices, notifications, scope
+from creditsvc.services.errors import Conflict, Forbidden, Invalid
+
+MARK_WORKING_DAYS, DECIDE_WORKING_DAYS = 1, 5  # 社会信用条例 第三十六条
+EVIDENCE = {"inspection": Inspection, "complaint": Complaint, "reading": Reading}
+
+
+def scoped(p: Principal, model=Objection) -> ColumnElement[bool]:
+    """Officers see their district's requests, the city all, a merchant its own."""
+    if p.role == CITY:
+        return true()
+    if p.role == DISTRICT:
+        return model.district_code == p.district_code
+    if p.role == MERCHANT and p.merchant_id is not None:
+        return model.merchant_id == p.merchant_id
+    return false()
+
+
+def _subject_owner(kind: str, subject_id: int) -> int | None:
+    """The merchant a disputable record is about, or None if there is no such record
+    (or, for an entry, it is not in publication)."""
+    if kind in EVIDENCE:
+        record = db.session.get(EVIDENCE[kind], subject_id)
+        return record.merchant_id if record else None
+    entry = db.session.get(NoticeEntry, subject_id)
+    if entry is None or entry.status != "active" or entry.notice.status != notices.IN_FORCE:
+        return None
+    return entry.merchant_id
+
+
+def is_void(kind: str, subject_id: int) -> bool:
+    stmt = select(Void.id).where(Void.evidence_kind == kind, Void.evidence_id == subject_id)
+    return kind in EVIDENCE and db.session.scalar(stmt) is not None
+
+
+def open_on(kind: str, subject_id: int) -> Objection | None:
+    stmt = select(Objection).where(
+        Objection.subject_kind == kind,
+        Objection.subject_id == subject_id,
+        Objection.status == "disputed",
+    )
+    return db.session.scalar(stmt)
+
+
+def file(p: Principal, data: dict, today: date) -> Objection:
+    """A merchant disputes one of its own records; marked disputed at once."""
+    kind, subject_id = data["kind"], data["id"]
+    if _subject_owner(kind, subject_id) != p.merchant_id:
+        raise Invalid(f"no {kind} {subject_id} of yours that can be disputed", "id")
+    if is_void(kind, subject_id):
+        raise Conflict(f"{kind} {subject_id} is void already")
+    if open_on(kind, subject_id) is not None:
+        raise Conflict(f"{kind} {subject_id} is disputed already; wait for the decision")
+    merchant = db.session.get(Merchant, p.merchant_id)
+    objection = Objection(
+        merchant=merchant,
+        district_code=merchant.district_code,
+        subject_kind=kind,
+        subject_id=subject_id,
+        grounds=data["grounds"],
+        filed_by=p.name,
+        filed_on=today,
+        mark_due=calendar.deadline(today, MARK_WORKING_DAYS),
+        decision_due=calendar.deadline(today, DECIDE_WORKING_DAYS),
+    )
+    db.session.add(objection)
+    audit.record(p.name, "file", objection)
+    notifications.notify(
+        notifications.officers_of(merchant.district_code),
+        f"异议待处理：{merchant.name}",
+        f"{merchant.name}对{kind} {subject_id}提出异议，已标注“异议处理中”，"
+        f"须于{objection.decision_due.isoformat()}前作出决定。",
+        "objection",
+        objection.id,
+    )
+    return objection
+
+
+def decide(p: Principal, objection: Objection, upheld: bool, reason: str, today: date):
+    if not scope.may_write_district(p, objection.district_code):
+        raise Forbidden("only an officer of the merchant's district may decide")
+    if objection.status != "disputed":
+        raise Conflict(f"the objection is {objection.status} already")
+    before = audit.state(objection)
+    objection.status = "upheld" if upheld else "rejected"
+    objection.decided_by, objection.decided_on, objection.decision_reason = p.name, today, reason
+    if upheld:
+        _correct(p, objection, reason)
+    audit.record(p.name, "decide", objection, before=before, reason=reason)
+    outcome = "异议成立，相关记录已作废或撤下" if upheld else f"异议不成立，理由：{reason}"
+    notifications.notify(
+        notifications.merchant_users(objection.merchant_id),
+        f"异议处理结果（第{objection.id}号）",
+        outcome,
+        "objection",
+        objection.id,
+    )
+    return objection
+
+
+def _correct(p: Principal, objection: Objection, reason: str) -> None:
+    """Void the disputed evidence (which marks the merchant for rescoring) and take off
+    publication every entry that rests on it."""
+    kind, subject_id = objection.subject_kind, objection.subject_id
+    why = f"异议成立（第{objection.id}号异议，《上海市社会信用条例》第三十六条）：{reason}"
+    if kind == "notice_entry":
+        entries = [db.session.get(NoticeEntry, subject_id)]
+    else:
+        if not is_void(kind, subject_id):
+            corrections.void(p, kind, subject_id, why)
+        entries = _entries_on(kind, subject_id)
+    for entry in entries:
+        if entry.status == "active" and entry.notice.status == notices.IN_FORCE:
+            notices.withdraw_entry(p, entry.notice, entry, why)
+
+
+def _entries_on(kind: str, subject_id: int) -> list[NoticeEntry]:
+    """Published entries whose penalty decision came from this inspection."""
+    if kind != "inspection":
+        return []
+    stmt = (
+        select(NoticeEntry)
+        .join(PenaltyDecision, PenaltyDecision.id == NoticeEntry.penalty_id)
+        .join(Notice, Notice.id == NoticeEntry.notice_id)
+        .where(PenaltyDecision.inspection_id == subject_id, Notice.status == notices.IN_FORCE)
+    )
+    return list(db.session.scalars(stmt.order_by(NoticeEntry.id)))
+
+
+def disputed_subjects(merchant_id: int) -> list[dict]:
+    """The merchant's records marked disputed now (shown next to its record)."""
+    stmt = select(Objection).where(
+        Objection.merchant_id == merchant_id, Objection.status == "disputed"
+    )
+    return [
+        {"kind": o.subject_kind, "id": o.subject_id, "since": o.filed_on}
+        for o in db.session.scalars(stmt.order_by(Objection.id))
+    ]
+
+
+def remind(today: date, actor: str = "scheduler") -> int:
+    """Remind officers of objections due within one working day, once each."""
+    stmt = select(Objection).where(
+        Objection.status == "disputed",
+        Objection.reminded_on.is_(None),
+        Objection.decision_due <= calendar.deadline(today, 1),
+    )
+    due = list(db.session.scalars(stmt.order_by(Objection.id)))
+    for objection in due:
+        before = audit.state(objection)
+        objection.reminded_on = today
+        audit.record(actor, "remind", objection, before=before)
+        notifications.notify(
+            notifications.officers_of(objection.district_code),
+            f"异议即将到期：第{objection.id}号",
+            f"须于{objection.decision_due.isoformat()}前作出决定（《上海市社会信用条例》第三十六条）。",
+            "objection",
+            objection.id,
+        )
+    return len(due)

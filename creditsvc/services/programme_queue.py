@@ -1,0 +1,114 @@
+"""The officers' queue: every programme request awaiting a decision, with its deadline
+in working days, in the officer's district (the city officer: all districts)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from creditsvc.auth import CITY, Principal
+from creditsvc.extensions import db
+from creditsvc.models import (
+    Community,
+    CommunityDraw,
+    DemonstrationUnit,
+    MerchantReply,
+    Objection,
+    RepairApplication,
+    Street,
+)
+from creditsvc.services import calendar, objections
+
+
+def _item(kind: str, obj_id: int, district: str, title: str, step: str, due, today: date):
+    left = calendar.working_days_left(today, due) if due else None
+    return {
+        "kind": kind,
+        "id": obj_id,
+        "district": district,
+        "title": title,
+        "step": step,
+        "due_on": due,
+        "working_days_left": left,
+        "overdue": left is not None and due < today,
+    }
+
+
+def _requests(p: Principal, today: date) -> list[dict]:
+    items = []
+    for o in db.session.scalars(
+        select(Objection).where(Objection.status == "disputed", objections.scoped(p))
+    ):
+        title = f"{o.merchant.name}：{o.subject_kind} {o.subject_id}"
+        items.append(
+            _item("objection", o.id, o.district_code, title, "decide", o.decision_due, today)
+        )
+    for r in db.session.scalars(
+        select(RepairApplication).where(
+            RepairApplication.status == "pending", objections.scoped(p, RepairApplication)
+        )
+    ):
+        items.append(
+            _item("repair", r.id, r.district_code, r.merchant.name, "decide", r.decision_due, today)
+        )
+    for m in db.session.scalars(
+        select(MerchantReply).where(
+            MerchantReply.status == "pending", objections.scoped(p, MerchantReply)
+        )
+    ):
+        items.append(
+            _item("reply", m.id, m.district_code, m.merchant.name, "moderate", None, today)
+        )
+    return items
+
+
+def _units(p: Principal, today: date) -> list[dict]:
+    stmt = select(DemonstrationUnit).where(
+        DemonstrationUnit.status.in_(("pending", "suspended")),
+        objections.scoped(p, DemonstrationUnit),
+    )
+    steps = {"pending": "assess", "suspended": "revoke_or_reinstate"}
+    return [
+        _item(
+            "demonstration_unit",
+            u.id,
+            u.district_code,
+            u.merchant.name,
+            steps[u.status],
+            None,
+            today,
+        )
+        for u in db.session.scalars(stmt)
+    ]
+
+
+def _communities(p: Principal, today: date) -> list[dict]:
+    stmt = select(Community).join(Street, Street.id == Community.street_id)
+    if p.role != CITY:
+        stmt = stmt.where(Street.district_code == p.district_code)
+    items = []
+    for c in db.session.scalars(stmt.order_by(Community.id)):
+        drawn = db.session.scalar(
+            select(CommunityDraw.id).where(
+                CommunityDraw.community_id == c.id, CommunityDraw.passed.is_(None)
+            )
+        )
+        if c.status == "applying":
+            step, due = "review", None
+        elif c.status == "reviewed" or drawn:
+            step, due = ("decide" if drawn else "draw"), None
+        elif c.status in ("accepted", "re_evaluated") and c.reminded_for is not None:
+            step, due = "re_evaluate", c.re_evaluation_due
+        else:
+            continue
+        items.append(_item("community", c.id, c.district_code, c.name, step, due, today))
+    return items
+
+
+def queue(p: Principal, today: date) -> list[dict]:
+    """Deadlines first (soonest at the top), then the rest by kind and id."""
+    items = _requests(p, today) + _units(p, today) + _communities(p, today)
+    return sorted(
+        items, key=lambda i: (i["due_on"] is None, i["due_on"] or today, i["kind"], i["id"])
+    )
