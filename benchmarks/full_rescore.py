@@ -1,14 +1,15 @@
 """City-scale full rescore against a bare SQL aggregation over the same readings (issue 4).
 
     .venv/bin/python benchmarks/full_rescore.py [--merchants 200000] [--readings 20000000]
-        [--inspections 150000] [--complaints 60000] [--keep] [--reuse]
+        [--inspections 150000] [--complaints 60000] [--keep] [--reuse] [--build-only]
 
 Builds (or with --reuse, reuses) a PostgreSQL database `bench_city` loaded by the demo
 generator, then in one run measures:
   1. the lower bound: one bare SQL aggregation pass over the readings of the scoring
      window (count, assessable and short per merchant), as the scorecard needs;
-  2. a full rescore, district by district exactly as the rq fan-out runs it
-     (creditsvc.jobs.rescore.rescore_district), with wall time and peak RSS.
+  2. a full rescore, its jobs run in this process in the order the rq fan-out runs them
+     (creditsvc.jobs.rescore: one readings tally, sixteen districts, the finish), with
+     wall time and peak RSS.
 Target: full rescore within 3× the bare aggregation, peak memory under 1.5 GiB.
 """
 
@@ -72,21 +73,19 @@ def bare_aggregation(as_of: date) -> tuple[float, int]:
 
 
 def full_rescore() -> tuple[float, dict]:
+    """The jobs of a full rescore run in this process, in the order rq runs them: the
+    readings tally, sixteen districts, the finish (creditsvc.jobs.rescore)."""
     from creditsvc import create_app
-    from creditsvc.extensions import db
-    from creditsvc.jobs.rescore import rescore_district
-    from creditsvc.models import District
+    from creditsvc.jobs.rescore import SYSTEM, start_full_rescore
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "REDIS_URL": None})
-    totals = {"merchants": 0, "snapshots": 0}
     with app.app_context():
-        codes = [d.code for d in db.session.query(District).order_by(District.code)]
         started = time.perf_counter()
-        for code in codes:
-            counts = rescore_district(code)
-            totals = {k: totals[k] + counts[k] for k in totals}
+        run = start_full_rescore(SYSTEM, actor="benchmark")
         elapsed = time.perf_counter() - started
-    return elapsed, totals
+        if run.status != "done":
+            raise SystemExit(f"full rescore {run.id} ended {run.status}: {run.error}")
+    return elapsed, run.result
 
 
 def main() -> None:
@@ -97,9 +96,12 @@ def main() -> None:
     parser.add_argument("--complaints", type=int, default=60_000)
     parser.add_argument("--reuse", action="store_true", help="keep an existing bench_city")
     parser.add_argument("--keep", action="store_true", help="do not drop bench_city at the end")
+    parser.add_argument("--build-only", action="store_true", help="load bench_city and stop")
     args = parser.parse_args()
     if not args.reuse:
         build(args)
+    if args.build_only:
+        return
     as_of = date.today()
     bare, groups = bare_aggregation(as_of)
     bare_again, _ = bare_aggregation(as_of)  # warm cache, as the rescore will see it

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select, text
 
-from creditsvc.demo import bulk, city, evidence, names, readings
+from creditsvc import bulk
+from creditsvc.demo import city, evidence, names, readings
 from creditsvc.demo.plan import (
     AS_OF,
     DISTRICT_CODES,

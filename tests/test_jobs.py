@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CREDITSVC = str(Path(sys.executable).with_name("creditsvc"))
 TODAY = date.today().isoformat()
 DISTRICTS = ("310101", "310104", "310106", "310115")
-SLOW = "310104"  # the second district of a full rescore, in code order
+SLOW = "310104"  # a district with merchants, where the test worker stalls
 WORKER_TIMEOUT = 120
 REDIS_CLAIM = "creditsvc-tests:redis-db:{}"  # in database 0: which test uses which database
 REDIS_CLAIM_TTL = 900
@@ -300,7 +300,6 @@ def test_a_worker_killed_mid_full_rescore_leaves_whole_standings_and_the_retry_f
     ids = city_with_evidence(world)
     assert set(standings()) == set(ids)  # scored in-process, under policy 1
     district_of = dict(db.session.execute(select(Merchant.id, Merchant.district_code)).all())
-    first_district = {m for m in ids if district_of[m] == DISTRICTS[0]}
     adopt_policy_v2()
     app.config["REDIS_URL"] = redis_url
     run = start_full_rescore(SYSTEM, actor="test")
@@ -312,12 +311,16 @@ def test_a_worker_killed_mid_full_rescore_leaves_whole_standings_and_the_retry_f
         wait_for("the slow district", marker.exists, proc=proc)
         kill_tree(proc)
 
-    # The first district's commit stands; the killed one's never happened.
+    # Districts finished before it stand (rq starts a run's district jobs in no fixed
+    # order once the tally is done); the killed one's commit never happened.
     row = run_row(run_id)
-    assert (row.status, row.done, row.total, row.error) == ("running", 1, 16, None)
+    assert (row.status, row.total, row.error) == ("running", 16, None)
+    assert row.done < 16
     snapshots = assert_complete(ids)
-    assert {m for m, s in snapshots.items() if s.run_id == run_id} == first_district
-    assert {s.policy_version for m, s in snapshots.items() if m not in first_district} == {1}
+    rescored = {m for m, s in snapshots.items() if s.run_id == run_id}
+    assert {s.policy_version for m, s in snapshots.items() if m in rescored} <= {2}
+    assert {s.policy_version for m, s in snapshots.items() if m not in rescored} == {1}
+    assert {m for m in ids if district_of[m] == SLOW}.isdisjoint(rescored)
 
     # rq finds the job abandoned once its heartbeat lapses (about 90 s): move the clock
     # on instead of waiting. The failure callback sees a retry left and only logs.

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, insert, select
 
 from creditsvc.demo import evidence, names
-from creditsvc.demo.bulk import (
+from creditsvc.bulk import (
     Loader,
     advance_sequences,
     defer_constraints,

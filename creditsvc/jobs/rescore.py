@@ -1,8 +1,10 @@
 """Rescoring jobs: thin, take ids, commit once, log.
 
 - `rescore_dirty` runs shortly after evidence arrives (debounced) and from the sweep;
-- a full rescore (`start_full_rescore`) fans out one `rescore_district` job per district
-  and ends with `finish_full_rescore`, which depends on them all; its status row (JobRun,
+- a full rescore (`start_full_rescore`) first counts every merchant's re-weighs in one
+  pass (`tally_readings`), then fans out one `rescore_district` job per district that
+  depends on it, and ends with `finish_full_rescore`, which depends on them all; the
+  whole run scores one date with one policy version; its status row (JobRun,
   kind "rescore:full", keyed by the finishing job's id) counts the districts done and
   shows the error of a job rq gave up on;
 - the periodic sweep rescores any merchant still dirty (a lost job or a flushed Redis
@@ -15,6 +17,7 @@ standing in place; rq counts the abandoned job as a failed attempt and runs it a
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -23,7 +26,7 @@ from creditsvc.auth import CITY, Principal
 from creditsvc.extensions import db
 from creditsvc.jobs import enqueue, redis_connection
 from creditsvc.models import District, JobRun, Merchant, ScoreSnapshot
-from creditsvc.services import jobruns, rescoring
+from creditsvc.services import jobruns, policies, rescoring, tallies
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +49,28 @@ def rescore_dirty() -> dict:
     return total
 
 
-def rescore_district(code: str, run_id: str | None = None) -> dict:
-    """Rescore one district's merchants in one transaction: one unit of a full rescore."""
-    counts = rescoring.district(code, run_id=run_id)
+def tally_readings(run_id: str, as_of: date, policy_version: int) -> dict:
+    """Count every merchant's re-weighs once for the run's district jobs."""
+    policy = policies.version(policy_version)
+    if policy is None:
+        raise LookupError(f"scoring policy version {policy_version} does not exist")
+    counted = tallies.count(run_id, as_of, policy)
+    db.session.commit()
+    log.info("full rescore %s: re-weighs of %d merchants counted", run_id, counted)
+    return {"merchants": counted}
+
+
+def rescore_district(
+    code: str, run_id: str | None = None, as_of: date | None = None,
+    policy_version: int | None = None,
+) -> dict:  # fmt: skip
+    """Rescore one district's merchants in one transaction: one unit of a full rescore.
+
+    Within a full rescore (`run_id`) it reads the re-weighs the run tallied."""
+    counts = rescoring.district(
+        code, run_id=run_id, as_of=as_of, policy_version=policy_version,
+        tallied=run_id is not None,
+    )  # fmt: skip
     db.session.commit()
     if run_id:
         jobruns.advance(run_id, "districts")
@@ -63,7 +85,8 @@ def finish_full_rescore(run_id: str) -> dict:
         "merchants": db.session.scalar(select(func.count()).select_from(Merchant)),
         "snapshots": db.session.scalar(select(func.count()).where(ScoreSnapshot.run_id == run_id)),
     }
-    db.session.commit()  # end the read before the status write (SQLite: services.jobruns)
+    tallies.discard(run_id)
+    db.session.commit()  # end the transaction before the status write (SQLite: services.jobruns)
     jobruns.finish(run_id, result, total=result["districts"])
     log.info("full rescore %s finished: %s", run_id, result)
     return result
@@ -77,14 +100,15 @@ def start_full_rescore(principal: Principal, actor: str | None = None) -> JobRun
     names a caller that is not a person ("cli", "scheduler").
     """
     codes = list(db.session.scalars(select(District.code).order_by(District.code)))
+    scope = {"as_of": rescoring.today(), "policy_version": policies.current().version}
     run = jobruns.create(principal, FULL_RESCORE, total=len(codes))
     if actor:
         run.created_by = actor
     db.session.commit()
     if redis_connection() is None:
-        _run_inline(run.id, codes)
+        _run_inline(run.id, codes, scope)
     else:
-        _fan_out(run.id, codes)
+        _fan_out(run.id, codes, scope)
     db.session.refresh(run)
     return run
 
@@ -94,30 +118,33 @@ def daily_roll() -> str:
     return start_full_rescore(SYSTEM, actor="scheduler").id
 
 
-def _run_inline(run_id: str, codes: list[str]) -> None:
-    step = "finish"
+def _run_inline(run_id: str, codes: list[str], scope: dict) -> None:
+    step = "tally"
     try:
+        tally_readings(run_id, **scope)
         for code in codes:
             step = f"district {code}"
-            rescore_district(code, run_id=run_id)
+            rescore_district(code, run_id=run_id, **scope)
         step = "finish"
         finish_full_rescore(run_id)
     except Exception as exc:
         db.session.rollback()
-        jobruns.fail(run_id, f"{step}: {_describe(type(exc), exc)}")
+        _give_up(run_id, f"{step}: {_describe(type(exc), exc)}")
         raise
 
 
-def _fan_out(run_id: str, codes: list[str]) -> None:
+def _fan_out(run_id: str, codes: list[str], scope: dict) -> None:
     from rq import Callback
 
     on_failure = Callback(record_failure)
     try:
         options = {"run_id": run_id, "on_failure": on_failure}
+        tally = enqueue("rescore", tally_readings, job_id=f"{run_id}-tally", **options, **scope)
         districts = [
-            enqueue("rescore", rescore_district, code, job_id=f"{run_id}-{code}", **options)
+            enqueue("rescore", rescore_district, code, job_id=f"{run_id}-{code}",
+                    depends_on=tally, **options, **scope)
             for code in codes
-        ]
+        ]  # fmt: skip
         enqueue("rescore", finish_full_rescore, job_id=run_id, depends_on=districts, **options)
     except Exception as exc:  # Redis down: no job will ever finish the row
         jobruns.fail(run_id, f"enqueue: {_describe(type(exc), exc)}")
@@ -131,12 +158,19 @@ def record_failure(job: Any, connection: Any, exc_type: type, exc_value: Any, tb
     the error. The job's failure itself stays rq's to record.
     """
     run_id = job.kwargs["run_id"]
-    step = f"district {job.args[0]}" if job.args else "finish"
+    step = f"district {job.args[0]}" if job.args else job.func_name.rsplit(".", 1)[-1]
     error = f"{step}: {_describe(exc_type, exc_value)}"
     if job.should_retry:
         log.warning("full rescore %s: %s; %s retries left", run_id, error, job.retries_left)
         return
     db.session.rollback()  # the failed job's transaction ends before the status write
+    _give_up(run_id, error)
+
+
+def _give_up(run_id: str, error: str) -> None:
+    """A run that will not finish: its tallies go, its status row shows why."""
+    tallies.discard(run_id)
+    db.session.commit()
     jobruns.fail(run_id, error)
 
 

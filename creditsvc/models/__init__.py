@@ -54,7 +54,7 @@ from creditsvc.models.objection import (
 from creditsvc.models.outbox import DirtyMerchant
 from creditsvc.models.reading import VERDICTS, Reading
 from creditsvc.models.repair import REPAIR_STATUSES, RepairApplication
-from creditsvc.models.score import CurrentScore, ScoreSnapshot, ScoringPolicy
+from creditsvc.models.score import CurrentScore, ReadingTally, ScoreSnapshot, ScoringPolicy
 
 __all__ = [
     "CHANNELS",
@@ -71,6 +71,7 @@ __all__ = [
     "Complaint",
     "CurrentScore",
     "ScoreSnapshot",
+    "ReadingTally",
     "ScoringPolicy",
     "ComplaintTransition",
     "DirtyMerchant",

@@ -56,3 +56,24 @@ class CurrentScore(Base):
     grade: Mapped[str | None] = mapped_column(String(1), index=True)
     as_of: Mapped[date] = mapped_column(Date)
     policy_version: Mapped[int] = mapped_column(Integer)
+
+
+class ReadingTally(Base):
+    """Per merchant, its fair-scale re-weighs counted once for a whole full rescore.
+
+    A full rescore counts the readings table in one pass into these rows, keyed by the
+    run, and each district's job reads its merchants' rows instead of scanning the
+    readings again; the run's rows are deleted when it finishes. "recent" is the shorter
+    of the rated and fair-scale windows, "older" the rest of the longer one.
+    """
+
+    __tablename__ = "reading_tallies"
+
+    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recent_total: Mapped[int] = mapped_column(Integer)
+    recent_assessable: Mapped[int] = mapped_column(Integer)
+    recent_short: Mapped[int] = mapped_column(Integer)
+    older_total: Mapped[int] = mapped_column(Integer)
+    older_assessable: Mapped[int] = mapped_column(Integer)
+    older_short: Mapped[int] = mapped_column(Integer)

@@ -112,27 +112,38 @@ def _aggregate(where, inner, outer, end, voided: bool) -> np.ndarray:
     return np.array(db.session.execute(stmt).all(), dtype=np.int64).reshape(-1, 7)
 
 
-def reweighs_per_merchant(
-    where, as_of: date, policy: Policy, ids: np.ndarray
-) -> scorecard.Reweighs:
-    """Two rows per merchant: re-weighs younger than the shorter window, and those between
-    the two windows (rated and fair-scale windows may differ), dated so the scorecard's
-    own window test puts each where it belongs.
+def reweigh_windows(policy: Policy) -> tuple[int, int]:
+    """The shorter and the longer of the rated and fair-scale windows, in days."""
+    windows = sorted((int(policy.number("rated", "reweigh_days")),
+                      int(policy.number("fair_scale", "window_days"))))  # fmt: skip
+    return windows[0], windows[1]
+
+
+def reweigh_counts(where, as_of: date, policy: Policy) -> np.ndarray:
+    """Per merchant with readings: its id, then total, assessable and short re-weighs
+    younger than the shorter window, then the same between the two windows.
 
     Voided readings are counted apart and subtracted: the main pass then reads only the
     (merchant, time, verdict) index, whatever the size of the readings table.
     """
-    windows = sorted((int(policy.number("rated", "reweigh_days")),
-                      int(policy.number("fair_scale", "window_days"))))  # fmt: skip
     end = _midnight(as_of + timedelta(days=1))
-    inner, outer = (_midnight(as_of + timedelta(days=1 - w)) for w in windows)
+    inner, outer = (_midnight(as_of + timedelta(days=1 - w)) for w in reweigh_windows(policy))
     table = _aggregate(where, inner, outer, end, voided=False)
     void = _aggregate(where, inner, outer, end, voided=True)
+    if len(void):
+        np.subtract.at(table[:, 1:], np.searchsorted(table[:, 0], void[:, 0]), void[:, 1:])
+    return table
+
+
+def reweighs_from_counts(
+    table: np.ndarray, as_of: date, policy: Policy, ids: np.ndarray
+) -> scorecard.Reweighs:
+    """Two rows per merchant from `reweigh_counts` rows: the recent counts dated today,
+    the older ones dated at the shorter window, so the scorecard's own window test puts
+    each where it belongs (rated and fair-scale windows may differ)."""
     merchant = _index(ids, table[:, 0])
     counts = table[:, 1:]
-    if len(void):
-        np.subtract.at(counts, np.searchsorted(table[:, 0], void[:, 0]), void[:, 1:])
-    days = [as_of.toordinal(), as_of.toordinal() - windows[0]]
+    days = [as_of.toordinal(), as_of.toordinal() - reweigh_windows(policy)[0]]
     return scorecard.Reweighs(
         np.concatenate([merchant, merchant]),
         np.repeat(np.array(days, dtype=np.int64), len(table)),
@@ -166,9 +177,19 @@ def reweighs_per_day(merchant_id: int, as_of: date, policy: Policy) -> scorecard
     )  # fmt: skip
 
 
-def load(selection: Select, as_of: date, policy: Policy, *, per_day: bool = False):
+def load(
+    selection: Select,
+    as_of: date,
+    policy: Policy,
+    *,
+    per_day: bool = False,
+    tallied: np.ndarray | None = None,
+):
     """The Evidence of the merchants `selection` (a SELECT of merchant ids) picks, as of a
-    date; rows follow the sorted ids. Each query filters by the selection in SQL."""
+    date; rows follow the sorted ids. Each query filters by the selection in SQL.
+
+    `tallied` gives the merchants' re-weigh counts already counted (`reweigh_counts`
+    rows, as a full rescore's tally holds them) instead of counting them here."""
     ids = np.array(sorted(db.session.scalars(selection)), dtype=np.int64)
     since = as_of - timedelta(days=int(policy.number("decay", "max_age_days")))
 
@@ -180,7 +201,8 @@ def load(selection: Select, as_of: date, policy: Policy, *, per_day: bool = Fals
             raise ValueError("per-day re-weigh counts are for one merchant")
         reweighs = reweighs_per_day(int(ids[0]), as_of, policy)
     else:
-        reweighs = reweighs_per_merchant(where, as_of, policy, ids)
+        counts = reweigh_counts(where, as_of, policy) if tallied is None else tallied
+        reweighs = reweighs_from_counts(counts, as_of, policy, ids)
     evidence = scorecard.Evidence(
         size=len(ids),
         findings=_findings(where, since, as_of, ids),

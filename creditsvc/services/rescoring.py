@@ -14,7 +14,7 @@ from sqlalchemy import Select, delete, select
 from creditsvc.extensions import db
 from creditsvc.models import DirtyMerchant, Merchant
 from creditsvc.models.base import utcnow
-from creditsvc.services import evidence_arrays, policies, snapshots
+from creditsvc.services import evidence_arrays, policies, snapshots, tallies
 from scoring import scorecard
 
 
@@ -22,12 +22,24 @@ def today() -> date:
     return date.today()
 
 
-def rescore(selection: Select, as_of: date | None = None, run_id: str | None = None) -> dict:
-    """Score the merchants a SELECT of ids picks; returns counts for the job's status."""
+def rescore(
+    selection: Select,
+    as_of: date | None = None,
+    run_id: str | None = None,
+    policy_version: int | None = None,
+    tallied: bool = False,
+) -> dict:
+    """Score the merchants a SELECT of ids picks; returns counts for the job's status.
+
+    A full rescore names its date and policy version, so every district is scored alike
+    even when a job runs after midnight, and with `tallied` reads the re-weighs its run
+    counted once (services.tallies) instead of counting them again.
+    """
     as_of = as_of or today()
     started = utcnow()
-    policy = policies.current()
-    ids, evidence = evidence_arrays.load(selection, as_of, policy)
+    policy = _policy(policy_version)
+    counted = tallies.read(run_id, selection) if tallied and run_id else None
+    ids, evidence = evidence_arrays.load(selection, as_of, policy, tallied=counted)
     scores = scorecard.score(evidence, policy, as_of)
     written = snapshots.write(ids, scores, evidence, policy, as_of, run_id)
     # Only marks made before this pass began are cleared: evidence that arrived while it
@@ -38,6 +50,15 @@ def rescore(selection: Select, as_of: date | None = None, run_id: str | None = N
         )
     )
     return {"merchants": len(ids), "snapshots": int(written), "policy_version": policy.version}
+
+
+def _policy(version: int | None):
+    if version is None:
+        return policies.current()
+    policy = policies.version(version)
+    if policy is None:
+        raise LookupError(f"scoring policy version {version} does not exist")
+    return policy
 
 
 def merchants(ids: list[int], **kwargs) -> dict:

@@ -12,9 +12,9 @@ import hashlib
 from datetime import date
 
 import numpy as np
-from sqlalchemy import func, insert, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select, text, update
 
+from creditsvc import bulk
 from creditsvc.catalogue import violations
 from creditsvc.extensions import db
 from creditsvc.models import CurrentScore, ScoreSnapshot
@@ -104,16 +104,6 @@ def _new_ids(count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def _upsert_current(rows: list[dict]) -> None:
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(CurrentScore)
-    keys = ("snapshot_id", "rated", "score", "grade", "as_of", "policy_version")
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[CurrentScore.merchant_id], set_={k: stmt.excluded[k] for k in keys}
-    )
-    db.session.execute(stmt, rows)
-
-
 def write(ids: np.ndarray, scores: Scores, evidence: Evidence, policy: Policy,
           as_of: date, run_id: str | None) -> int:  # fmt: skip
     """Write what changed and move the pointers; flushes, the caller commits. Returns the
@@ -138,12 +128,17 @@ def write(ids: np.ndarray, scores: Scores, evidence: Evidence, policy: Policy,
         for sid, (m, mid, rated, score, grade) in zip(new_ids, fresh, strict=True)
     ]  # fmt: skip
     if snapshots:
-        db.session.execute(insert(ScoreSnapshot), snapshots)
-        _upsert_current([
-            {"merchant_id": s["merchant_id"], "snapshot_id": s["id"], "rated": s["rated"],
-             "score": s["score"], "grade": s["grade"], "as_of": as_of,
-             "policy_version": policy.version} for s in snapshots
-        ])  # fmt: skip
+        # COPY on PostgreSQL (creditsvc.bulk): a first full rescore writes 200,000 of them.
+        bulk.Loader(db.session).load([(ScoreSnapshot.__table__, snapshots)])
+        bulk.upsert(db.session, CurrentScore.__table__, {
+            "merchant_id": [s["merchant_id"] for s in snapshots],
+            "snapshot_id": [s["id"] for s in snapshots],
+            "rated": [s["rated"] for s in snapshots],
+            "score": [s["score"] for s in snapshots],
+            "grade": [s["grade"] for s in snapshots],
+            "as_of": [as_of] * len(snapshots),
+            "policy_version": [policy.version] * len(snapshots),
+        }, key="merchant_id")  # fmt: skip
     if confirmed:
         db.session.execute(
             update(CurrentScore).where(CurrentScore.merchant_id.in_(confirmed)).values(as_of=as_of)

@@ -1,0 +1,55 @@
+"""Re-weigh tallies of a full rescore: the readings table counted once for all districts.
+
+Counting a district's re-weighs filters the readings by its merchants, and PostgreSQL
+answers that with a pass over the whole table; sixteen districts cost sixteen passes. A
+full rescore therefore counts every merchant in one pass first (`count`), keyed by its
+run, and each district's job reads its merchants' rows (`read`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+from sqlalchemy import Select, delete, select, true
+
+from creditsvc.bulk import Loader
+from creditsvc.extensions import db
+from creditsvc.models import ReadingTally
+from creditsvc.services import evidence_arrays
+from scoring.policy import Policy
+
+COUNTS = (
+    "merchant_id",
+    "recent_total",
+    "recent_assessable",
+    "recent_short",
+    "older_total",
+    "older_assessable",
+    "older_short",
+)
+
+
+def count(run_id: str, as_of: date, policy: Policy) -> int:
+    """Count every merchant's re-weighs as of a date into the run's rows (a retried job
+    starts again from none); returns the number of merchants with readings."""
+    discard(run_id)
+    table = evidence_arrays.reweigh_counts(lambda column: true(), as_of, policy)
+    columns = {"run_id": [run_id] * len(table)}
+    columns |= {name: table[:, i] for i, name in enumerate(COUNTS)}
+    Loader(db.session).load([(ReadingTally.__table__, columns)])
+    return len(table)
+
+
+def read(run_id: str, selection: Select) -> np.ndarray:
+    """The counted rows of the merchants a SELECT of ids picks, in `reweigh_counts` form."""
+    stmt = (
+        select(*(getattr(ReadingTally, name) for name in COUNTS))
+        .where(ReadingTally.run_id == run_id, ReadingTally.merchant_id.in_(selection))
+        .order_by(ReadingTally.merchant_id)
+    )
+    return np.array(db.session.execute(stmt).all(), dtype=np.int64).reshape(-1, len(COUNTS))
+
+
+def discard(run_id: str) -> None:
+    db.session.execute(delete(ReadingTally).where(ReadingTally.run_id == run_id))
