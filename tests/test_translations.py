@@ -78,7 +78,7 @@ def test_a_stale_mo_is_recompiled(tmp_path):
 
 def test_pages_are_served_in_chinese_by_default_and_english_on_request(client):
     zh = client.get("/login").get_data(as_text=True)
-    assert "<title>登录</title>" in zh and "用户名" in zh
+    assert "<title>登录 · " in zh and "用户名" in zh
     client.get("/lang/en?next=/login")
     en = client.get("/login").get_data(as_text=True)
-    assert "<title>Log in</title>" in en and "Username" in en
+    assert "<title>Log in · " in en and "Username" in en

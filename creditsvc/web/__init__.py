@@ -23,8 +23,9 @@ def _secure(response: Response) -> Response:
 
 
 def register(app: Flask) -> None:
-    from creditsvc.web import account, apidocs, home, verify
+    from creditsvc.web import account, apidocs, home, labels, portal, public_site, verify
 
-    for module in (home, account, apidocs, verify):
+    for module in (home, account, apidocs, verify, public_site, portal):
         app.register_blueprint(module.bp)
+    app.context_processor(labels.template_helpers)
     app.after_request(_secure)

@@ -1,0 +1,92 @@
+"""The merchant portal: a merchant's own standing, every reason with its evidence, the
+score over time, how to rise, its placard, and its objections and replies.
+
+There is no merchant in the URL: the page shows the merchant of the logged-in account
+and nothing else, so no address can lead one merchant to another's record.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from creditsvc import auth
+from creditsvc.auth import MERCHANT, allow
+from creditsvc.extensions import db
+from creditsvc.models import Merchant, MerchantReply, Objection
+from creditsvc.services import objections, policies, standing
+from creditsvc.web import labels
+from creditsvc.web.charts import Band, Point, score_chart
+from creditsvc.web.public_site import placard_in_force, unit_in_force
+from scoring.policy import Policy
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+
+def own_merchant() -> Merchant:
+    merchant_id = auth.current().merchant_id
+    merchant = db.session.get(Merchant, merchant_id) if merchant_id else None
+    if merchant is None:
+        abort(404, description="this account is linked to no business")
+    return merchant
+
+
+def chart(history: list, policy: Policy):
+    points = [Point(s.as_of, s.score if s.rated else None) for s in history]
+    bands = [
+        Band(g["grade"], g["min"], labels.grade_label(policy, g["grade"])) for g in policy.grades
+    ]
+    rated = [p for p in points if p.score is not None]
+    if rated:
+        first, last = rated[0], rated[-1]
+        summary = _(
+            "Score from %(first)s on %(start)s to %(last)s on %(end)s.",
+            first=round(first.score, 1), start=first.day.isoformat(),
+            last=round(last.score, 1), end=last.day.isoformat(),
+        )  # fmt: skip
+    else:
+        summary = _("No rated score yet.")
+    return score_chart(points, bands, _("Score over time"), summary)
+
+
+def own_objections(merchant: Merchant) -> list[Objection]:
+    stmt = (
+        select(Objection)
+        .where(objections.scoped(auth.current()), Objection.merchant_id == merchant.id)
+        .order_by(Objection.filed_on.desc(), Objection.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def own_replies(merchant: Merchant) -> list[MerchantReply]:
+    stmt = (
+        select(MerchantReply)
+        .where(MerchantReply.merchant_id == merchant.id)
+        .order_by(MerchantReply.submitted_at.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+@bp.get("")
+@allow(MERCHANT)
+def standing_page():
+    """The merchant's score, grade, reasons, history and outlook."""
+    merchant = own_merchant()
+    found = standing.of(merchant)
+    policy = policies.version(found["policy_version"]) or policies.current()
+    history = found["history"]
+    return render_template(
+        "portal/standing.html",
+        merchant=merchant,
+        s=found,
+        grade_name=labels.grade_label(policy, found["grade"] if found["rated"] else None),
+        grade_label=labels.grade_label,
+        policy=policy,
+        chart=chart(history, policy),
+        history=history[-12:][::-1],
+        placard=placard_in_force(merchant.id),
+        unit=unit_in_force(merchant.id),
+        objections=own_objections(merchant),
+        replies=own_replies(merchant),
+    )

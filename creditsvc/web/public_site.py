@@ -1,0 +1,272 @@
+"""The public site: find a business, read its public record, the documents in force,
+the demonstration listings, and how grades are computed. No login, no JavaScript.
+
+Every fact comes from `creditsvc.services.public` (published columns only), so a page
+can show nothing the open-data API would not.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from creditsvc.api.public import DocumentArgs, HonorRollArgs
+from creditsvc.auth import PUBLIC, allow
+from creditsvc.extensions import db
+from creditsvc.models import (
+    NOTICE_KINDS,
+    Community,
+    CommunityUnit,
+    DemonstrationUnit,
+    District,
+    Merchant,
+    Notice,
+    NoticeEntry,
+    Street,
+)
+from creditsvc.schemas.standing import PublicSearchArgs
+from creditsvc.services import demonstration_units, policies, public
+from creditsvc.services.notices_eligibility import DEMONSTRATION_STATUSES
+from creditsvc.web import labels
+
+bp = Blueprint("site", __name__)
+
+PER_PAGE = 20
+# Placards are one per business: they are linked from each business's own page.
+LISTED_KINDS = tuple(k for k in NOTICE_KINDS if k != "placard")
+GRADE_CHOICES = ("A", "B", "C", "D", "unrated")
+
+
+def form_args(fields: tuple[str, ...]) -> dict:
+    """The non-empty query parameters of a GET form among `fields` (an empty select or
+    text box means "any"); other parameters, such as `lang`, are not filters."""
+    return {k: v.strip() for k, v in request.args.items() if k in fields and v.strip()}
+
+
+def districts() -> list[District]:
+    return list(db.session.scalars(select(District).order_by(District.code)))
+
+
+def district_names() -> dict[str, str]:
+    return {d.code: labels.district_name(d) for d in districts()}
+
+
+def pages_around(result: dict) -> dict:
+    """Links to the previous and next page keeping the other filters."""
+    query = {k: v for k, v in request.args.items() if k != "page"}
+    number, pages = result["page"], result["pages"]
+    return {
+        "previous": url_for(request.endpoint, **query, page=number - 1) if number > 1 else None,
+        "next": url_for(request.endpoint, **query, page=number + 1) if number < pages else None,
+    }
+
+
+@bp.get("/merchants")
+@allow(PUBLIC)
+def search():
+    """Search businesses by name or USCC, district, street, trade and grade (paged)."""
+    raw = form_args(("q", "district", "street", "trade", "grade", "page"))
+    try:
+        args = PublicSearchArgs().load(raw | {"per_page": PER_PAGE})
+    except ValidationError as exc:
+        return render_search(raw, None, exc.messages), 400
+    return render_search(raw, public.page(args), {})
+
+
+def render_search(raw: dict, result: dict | None, errors: dict) -> str:
+    return render_template(
+        "public/search.html",
+        query=raw,
+        result=result,
+        errors=errors,
+        paging=pages_around(result) if result else None,
+        districts=districts(),
+        district_names=district_names(),
+        grades=GRADE_CHOICES,
+        policy=policies.current(),
+        grade_label=labels.grade_label,
+        trades=labels.TRADE_LABELS,
+    )
+
+
+def placard_in_force(merchant_id: int) -> dict | None:
+    notice = db.session.scalar(
+        select(Notice)
+        .where(
+            Notice.kind == "placard",
+            Notice.merchant_id == merchant_id,
+            Notice.status == "published",
+        )
+        .order_by(Notice.published_on.desc(), Notice.id.desc())
+        .limit(1)
+    )
+    return public.document_summary(notice) if notice else None
+
+
+def honor_rolls_listing(merchant_id: int) -> list[dict]:
+    rows = db.session.scalars(
+        select(Notice)
+        .join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
+        .where(
+            Notice.kind == "honor_roll",
+            Notice.status == "published",
+            NoticeEntry.status == "active",
+            NoticeEntry.merchant_id == merchant_id,
+        )
+        .order_by(Notice.published_on.desc())
+    )
+    return [public.document_summary(n) for n in rows]
+
+
+def unit_in_force(merchant_id: int) -> DemonstrationUnit | None:
+    """The business's demonstration-unit designation, if one is in force today."""
+    return db.session.scalar(
+        select(DemonstrationUnit).where(
+            DemonstrationUnit.merchant_id == merchant_id,
+            demonstration_units.in_force(date.today()),
+        )
+    )
+
+
+def communities_of(merchant_id: int) -> list[Community]:
+    """Demonstration communities (accepted or re-evaluated) the business takes part in."""
+    return list(
+        db.session.scalars(
+            select(Community)
+            .join(CommunityUnit, CommunityUnit.community_id == Community.id)
+            .where(
+                CommunityUnit.merchant_id == merchant_id,
+                Community.status.in_(DEMONSTRATION_STATUSES),
+            )
+            .order_by(Community.name)
+        )
+    )
+
+
+def units_in_force(district: str | None) -> list[dict]:
+    stmt = (
+        select(
+            Merchant.uscc,
+            Merchant.name,
+            Merchant.trade,
+            Merchant.district_code,
+            Street.name.label("street"),
+            DemonstrationUnit.designated_on,
+            DemonstrationUnit.valid_until,
+        )
+        .join(Merchant, Merchant.id == DemonstrationUnit.merchant_id)
+        .outerjoin(Street, Street.id == Merchant.street_id)
+        .where(demonstration_units.in_force(date.today()))
+        .order_by(Merchant.district_code, Merchant.name)
+    )
+    if district:
+        stmt = stmt.where(Merchant.district_code == district)
+    return [dict(r) for r in db.session.execute(stmt).mappings()]
+
+
+@bp.get("/merchants/<uscc>")
+@allow(PUBLIC)
+def business(uscc: str):
+    """A business's public record; the page its placard's QR code opens."""
+    record = public.record(uscc)
+    if record is None:
+        abort(404, description="no such business")
+    merchant_id = db.session.scalar(select(Merchant.id).where(Merchant.uscc == record["uscc"]))
+    policy = (
+        policies.version(record["policy_version"]) if record["policy_version"] else None
+    ) or policies.current()
+    return render_template(
+        "public/business.html",
+        record=record,
+        district=db.session.get(District, record["district"]),
+        grade_name=labels.grade_label(policy, record["grade"] if record["rated"] else None),
+        placard=placard_in_force(merchant_id),
+        honor_rolls=honor_rolls_listing(merchant_id),
+        unit=unit_in_force(merchant_id),
+        communities=communities_of(merchant_id),
+    )
+
+
+@bp.get("/documents")
+@allow(PUBLIC)
+def documents():
+    """Honor rolls, exposure notices and demonstration listings in force, with their PDFs."""
+    raw = form_args(("kind", "district", "page"))
+    raw.setdefault("kind", "honor_roll")
+    if raw["kind"] not in LISTED_KINDS:
+        abort(400, description=f"kind must be one of {', '.join(LISTED_KINDS)}")
+    try:
+        args = DocumentArgs().load(raw | {"per_page": PER_PAGE})
+    except ValidationError as exc:
+        abort(400, description=str(exc.messages))
+    result = public.documents_page(args)
+    return render_template(
+        "public/documents.html",
+        query=raw,
+        result=result,
+        paging=pages_around(result),
+        kinds=LISTED_KINDS,
+        districts=districts(),
+        district_names=district_names(),
+    )
+
+
+@bp.get("/honor-roll")
+@allow(PUBLIC)
+def honor_roll():
+    """The businesses on honor rolls in force, by district."""
+    raw = form_args(("district", "page"))
+    try:
+        args = HonorRollArgs().load(raw | {"per_page": PER_PAGE})
+    except ValidationError as exc:
+        abort(400, description=str(exc.messages))
+    result = public.honor_roll_page(args)
+    return render_template(
+        "public/honor_roll.html",
+        query=raw,
+        result=result,
+        paging=pages_around(result),
+        districts=districts(),
+        district_names=district_names(),
+    )
+
+
+@bp.get("/demonstrations")
+@allow(PUBLIC)
+def demonstrations():
+    """Demonstration communities on listings in force, and demonstration units."""
+    raw = form_args(("district",))
+    return render_template(
+        "public/demonstrations.html",
+        query=raw,
+        communities=public.demonstrations(raw),
+        units=units_in_force(raw.get("district")),
+        districts=districts(),
+        district_names=district_names(),
+    )
+
+
+@bp.get("/verify")
+@allow(PUBLIC)
+def verify_form():
+    """Type the serial printed on a document (the QR code opens /verify/<serial> itself)."""
+    serial = request.args.get("serial", "").strip().upper()
+    if serial:
+        return redirect(url_for("verify.document", serial=serial))
+    return render_template("public/verify_form.html")
+
+
+@bp.get("/grades")
+@allow(PUBLIC)
+def how_grades_work():
+    """How grades are computed, in plain words, from the policy in force."""
+    policy = policies.current()
+    return render_template(
+        "public/grades.html",
+        policy=policy,
+        doc=policy.document,
+        grade_label=labels.grade_label,
+    )
