@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-
 from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.jobs.reminders import send_reminders
