@@ -48,7 +48,14 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "STORAGE_DIR": env.get("STORAGE_DIR") or str(instance_path / "storage"),
         "BUREAU_NAME": env.get("BUREAU_NAME", "上海市市场监督管理局"),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # A browser session ends 8 hours after log-in, or after SESSION_IDLE_MINUTES
+        # without a request, whichever comes first (creditsvc/web/account.py).
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+        "SESSION_IDLE_MINUTES": 30,
+        # Log-in throttling (creditsvc/web/throttle.py): failures counted over the window.
+        "LOGIN_WINDOW_SECONDS": 15 * 60,
+        "LOGIN_MAX_FAILURES_PER_USERNAME": 5,
+        "LOGIN_MAX_FAILURES_PER_IP": 50,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",

@@ -1,8 +1,24 @@
-"""Log in, log out and change the password, with a browser session."""
+"""Log in, log out and change the password, with a browser session.
+
+A session ends PERMANENT_SESSION_LIFETIME after log-in, or after SESSION_IDLE_MINUTES
+without a request; the log-in form is throttled (creditsvc/web/throttle.py).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+import time
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from creditsvc import auth
@@ -10,9 +26,44 @@ from creditsvc.auth import CITY, DISTRICT, HOST, MERCHANT, PUBLIC, allow
 from creditsvc.extensions import db
 from creditsvc.services import accounts
 from creditsvc.services.errors import Invalid
+from creditsvc.web import throttle
 from creditsvc.web.forms import LoginForm, PasswordForm
 
 bp = Blueprint("account", __name__)
+# Refresh the idle clock at most this often, so a page with many requests does not
+# rewrite the cookie on each.
+IDLE_CLOCK_STEP_SECONDS = 60
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a same-site path: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+def _landing(role: str) -> str:
+    if role == MERCHANT:
+        return url_for("portal.standing_page")
+    return url_for("home.index")
+
+
+def _start_session(user) -> None:
+    session.clear()
+    session.permanent = True
+    session["user_id"] = user.id
+    session["pw_stamp"] = user.password_changed_at.isoformat()
+    session["login_at"] = session["seen_at"] = int(time.time())
+
+
+def _throttled(form: LoginForm, wait: int):
+    minutes = max(1, -(-wait // 60))
+    message = _(
+        "Too many failed log-in attempts. Try again in %(minutes)s minutes.", minutes=minutes
+    )
+    flash(message, "error")
+    page = render_template("login.html", form=form)
+    return page, 429, {"Retry-After": str(wait)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -20,13 +71,16 @@ bp = Blueprint("account", __name__)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.username.data, form.password.data)
+        username, ip = form.username.data.strip(), request.remote_addr or "unknown"
+        wait = throttle.wait_seconds(username, ip)
+        if wait:
+            return _throttled(form, wait)
+        user = accounts.authenticate(username, form.password.data)
+        throttle.record(username, ip, succeeded=user is not None)
+        db.session.commit()
         if user is not None:
-            session.clear()
-            session.permanent = True
-            session["user_id"] = user.id
-            session["pw_stamp"] = user.password_changed_at.isoformat()
-            return redirect(url_for("home.index"))
+            _start_session(user)
+            return redirect(_safe_next(request.args.get("next")) or _landing(user.role))
         flash(_("Wrong username or password."), "error")
         return render_template("login.html", form=form), 401
     return render_template("login.html", form=form), 400 if form.errors else 200
@@ -58,3 +112,20 @@ def change_password():
             return redirect(url_for("home.index"))
     status = 400 if form.errors else 200
     return render_template("password.html", form=form), status
+
+
+def expire_session() -> None:
+    """before_request, after the principal is loaded: end a browser session that is too
+    old or has been idle too long, as if its cookie had not been sent."""
+    if g.get("via_token") or "user_id" not in session:
+        return
+    now, config = int(time.time()), current_app.config
+    lifetime = config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    idle = config["SESSION_IDLE_MINUTES"] * 60
+    login_at, seen_at = session.get("login_at", 0), session.get("seen_at", 0)
+    if now - login_at > lifetime or now - seen_at > idle:
+        session.clear()
+        g.principal = auth.ANONYMOUS
+        return
+    if now - seen_at >= IDLE_CLOCK_STEP_SECONDS:
+        session["seen_at"] = now

@@ -1,0 +1,167 @@
+"""The merchant portal with the Flask client: standing, every reason with its evidence,
+the chart, the outlook, the placard, objections; a merchant sees only itself. And the
+log-in form's throttling and session expiry."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date, timedelta
+
+from creditsvc.extensions import db
+from creditsvc.models import LoginAttempt
+from tests.conftest import PASSWORD
+from tests.test_notices import inspect, publish
+from tests.test_web_session import csrf_token, login
+
+TODAY = date.today()
+
+
+def merchant_client(app, world, merchant):
+    who = world.merchant_user(merchant)
+    client = app.test_client()
+    response = login(client, who.username)
+    assert response.status_code == 302 and response.headers["Location"] == "/portal"
+    return client, who
+
+
+def page_of(client, url="/portal") -> str:
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:400]
+    return response.get_data(as_text=True)
+
+
+def test_the_portal_shows_every_reason_with_its_evidence_and_the_chart(app, world):
+    merchant = world.merchant(name="张记水产")
+    inspect(world, merchant, [], on=TODAY - timedelta(days=200))
+    inspection_id = inspect(world, merchant, ["UNVERIFIED"])
+    client, _ = merchant_client(app, world, merchant)
+    page = page_of(client)
+    assert "张记水产" in page and "87.0 分" in page and "基本诚信" in page
+    rows = re.findall(r"<tr>\s*<td class=\"nowrap\">([^<]+)</td>\s*<td>([^<]+)(.*?)</td>\s*"
+                      r"<td class=\"number\">([^<]+)</td>", page, re.S)  # fmt: skip
+    assert (TODAY.isoformat(), "检查", f"第 {inspection_id} 号", "−15.0") in [
+        (d, k.strip(), re.sub(r"<[^>]+>", "", ref).strip(), p) for d, k, ref, p in rows
+    ]
+    assert any(p == "+2.0" for *_, p in rows)  # the clean inspection, credited
+    svg = re.search(r"<svg class=\"chart\".*?</svg>", page, re.S).group(0)
+    assert "<polyline" in svg and '<title id="chart-title">得分变化</title>' in svg
+    assert len(re.findall(r"<rect class=\"band", svg)) == 4
+    rises = re.search(r"将于 (\d{4}-\d\d-\d\d) 提升为 A", page)
+    assert rises and date.fromisoformat(rises.group(1)) > TODAY
+
+
+def test_a_merchant_sees_only_itself(app, world):
+    mine, other = world.merchant(name="本店"), world.merchant(name="隔壁店")
+    inspect(world, other, ["UNVERIFIED"])
+    client, _ = merchant_client(app, world, mine)
+    page = page_of(client)
+    assert "本店" in page and "隔壁店" not in page and other.uscc not in page
+    # No merchant in the URL: the query string cannot choose another one either.
+    assert "隔壁店" not in page_of(client, f"/portal?uscc={other.uscc}")
+
+
+def test_only_a_logged_in_merchant_opens_the_portal(app, world):
+    anonymous = app.test_client().get("/portal")
+    assert anonymous.status_code == 302 and "/login?next=/portal" in anonymous.headers["Location"]
+    officer = app.test_client()
+    login(officer, world.district().username)
+    assert officer.get("/portal", headers={"Accept": "text/html"}).status_code == 403
+
+
+def test_after_log_in_the_next_page_is_honoured_but_only_on_this_site(app, world):
+    who = world.merchant_user(world.merchant())
+    client = app.test_client()
+    token = csrf_token(client, "/login")
+    data = {"username": who.username, "password": PASSWORD, "csrf_token": token}
+    assert client.post("/login?next=/grades", data=data).headers["Location"] == "/grades"
+    client = app.test_client()
+    data["csrf_token"] = csrf_token(client, "/login")
+    assert client.post("/login?next=//evil.example/", data=data).headers["Location"] == "/portal"
+
+
+def test_the_placard_in_force_can_be_downloaded(app, world):
+    merchant = world.merchant(name="公示牌摊位")
+    inspect(world, merchant, [])
+    client, _ = merchant_client(app, world, merchant)
+    assert "尚未为本单位发放公示牌" in page_of(client)
+    placard = publish(world.district(), {"kind": "placard", "merchant": merchant.uscc})
+    page = page_of(client)
+    link = re.search(r'href="([^"]+)" download', page).group(1)
+    assert placard["serial"] in link
+    assert client.get(link).data.startswith(b"%PDF")
+
+
+def test_objections_filed_are_listed(app, world):
+    merchant = world.merchant(name="异议商户")
+    inspection_id = inspect(world, merchant, ["UNVERIFIED"])
+    client, who = merchant_client(app, world, merchant)
+    assert "您尚未提出异议" in page_of(client)
+    filed = who.post("/api/v1/objections", json={"kind": "inspection", "id": inspection_id,
+                                                 "grounds": "当日未营业"})  # fmt: skip
+    assert filed.status_code == 201, filed.json
+    page = page_of(client)
+    assert "有异议，待处理" in page and filed.json["decision_due"] in page
+
+
+# Log-in throttling and session expiry ------------------------------------------------
+
+
+def test_failed_log_ins_are_throttled_per_username_with_a_429(app, world):
+    who = world.district()
+    client = app.test_client()
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_USERNAME"]):
+        assert login(client, who.username, "wrong password!").status_code == 401
+    refused = login(client, who.username)  # even the right password waits
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 800
+    assert "登录失败次数过多" in refused.get_data(as_text=True)
+    other = world.district()
+    assert login(client, other.username).status_code == 302  # another name is not locked
+
+
+def test_failures_per_address_are_throttled_and_a_success_clears_the_name(app, world):
+    app.config["LOGIN_MAX_FAILURES_PER_IP"] = 3
+    first, second = world.district(), world.district()
+    client = app.test_client()
+    login(client, first.username, "wrong password!")
+    assert login(app.test_client(), first.username).status_code == 302
+    assert db.session.query(LoginAttempt).filter_by(succeeded=False).count() == 0
+    for _ in range(3):
+        login(client, second.username, "wrong password!")
+    assert login(client, first.username).status_code == 429
+
+
+def test_old_failures_leave_the_window(app, world):
+    who = world.district()
+    client = app.test_client()
+    for _ in range(5):
+        login(client, who.username, "wrong password!")
+    for attempt in db.session.query(LoginAttempt):
+        attempt.at = attempt.at - timedelta(seconds=app.config["LOGIN_WINDOW_SECONDS"] + 1)
+    db.session.commit()
+    assert login(client, who.username).status_code == 302
+
+
+def test_a_login_form_without_csrf_token_is_refused(app, world):
+    response = app.test_client().post(
+        "/login", data={"username": world.district().username, "password": PASSWORD}
+    )
+    assert response.status_code == 400
+    assert db.session.query(LoginAttempt).count() == 0  # refused before any password check
+
+
+def test_an_idle_session_ends(app, world):
+    client, _ = merchant_client(app, world, world.merchant())
+    assert client.get("/portal").status_code == 200
+    with client.session_transaction() as session:
+        session["seen_at"] = int(time.time()) - app.config["SESSION_IDLE_MINUTES"] * 60 - 1
+    assert client.get("/portal").status_code == 302
+    assert client.get("/api/v1/merchants").status_code == 401
+
+
+def test_a_session_ends_after_its_lifetime_even_when_busy(app, world):
+    client, _ = merchant_client(app, world, world.merchant())
+    lifetime = int(app.config["PERMANENT_SESSION_LIFETIME"].total_seconds())
+    with client.session_transaction() as session:
+        session["login_at"] = int(time.time()) - lifetime - 1
+    assert client.get("/portal").status_code == 302
