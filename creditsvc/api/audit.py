@@ -34,6 +34,13 @@ class AuditOut(Schema):
     reason = fields.Str(allow_none=True)
 
 
+def scoped_entries():
+    """The entries the caller may read: all for the city officer, else the district's."""
+    p = auth.current()
+    in_scope = true() if p.role == CITY else AuditEntry.district_code == p.district_code
+    return select(AuditEntry).where(in_scope)
+
+
 @blp.route("")
 class Audit(MethodView):
     @allow(*OFFICERS)
@@ -41,9 +48,7 @@ class Audit(MethodView):
     @blp.response(200, page_of(AuditOut))
     def get(self, args):
         """List audit entries, newest first."""
-        p = auth.current()
-        in_scope = true() if p.role == CITY else AuditEntry.district_code == p.district_code
-        stmt = select(AuditEntry).where(in_scope).order_by(AuditEntry.id.desc())
+        stmt = scoped_entries().order_by(AuditEntry.id.desc())
         for key in ("entity", "entity_id", "actor"):
             if key in args:
                 stmt = stmt.where(getattr(AuditEntry, key) == args[key])

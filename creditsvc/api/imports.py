@@ -8,14 +8,13 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from creditsvc import auth, jobs
+from creditsvc import auth
 from creditsvc.api import one_or_404
 from creditsvc.auth import CITY, OFFICERS, allow
 from creditsvc.extensions import db
-from creditsvc.imports import runner, sheets
-from creditsvc.jobs.imports import run_import
+from creditsvc.imports import sheets
+from creditsvc.jobs.imports import start_import
 from creditsvc.models import JobRun
-from creditsvc.services import jobruns
 from creditsvc.spreadsheets import write_csv, write_xlsx
 
 blp = Blueprint("imports", __name__, url_prefix="/api/v1/imports", description="Imports")
@@ -75,17 +74,12 @@ class Imports(MethodView):
         data = upload["file"].read()
         if not data:
             abort(422, message="the file is empty", errors={"files": {"file": ["empty file"]}})
-        run = jobruns.create(auth.current(), f"import:{form['kind']}")
-        db.session.commit()
-        path = runner.upload_path(run.id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        jobs.enqueue("imports", run_import, run.id)
+        run_id = start_import(auth.current(), form["kind"], data)
         db.session.expire_all()
         return (
-            db.session.get(JobRun, run.id),
+            db.session.get(JobRun, run_id),
             202,
-            {"Location": url_for("imports.ImportItem", run_id=run.id)},
+            {"Location": url_for("imports.ImportItem", run_id=run_id)},
         )
 
     @allow(*OFFICERS)

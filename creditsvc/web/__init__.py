@@ -23,9 +23,9 @@ def _secure(response: Response) -> Response:
 
 
 def register(app: Flask) -> None:
-    from creditsvc.web import account, apidocs, home, labels, portal, public_site, verify
+    from creditsvc.web import account, apidocs, console, home, labels, portal, public_site, verify
 
-    for module in (home, account, apidocs, verify, public_site, portal):
+    for module in (home, account, apidocs, verify, console, public_site, portal):
         app.register_blueprint(module.bp)
     app.before_request(account.expire_session)
     app.context_processor(labels.template_helpers)

@@ -1,0 +1,76 @@
+"""The audit log in the console: filter by entity, actor and date, newest first, paged.
+Read-only: the database itself refuses to change an entry."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import render_template, request
+from sqlalchemy import select
+
+from creditsvc.api.audit import scoped_entries
+from creditsvc.auth import OFFICERS, allow
+from creditsvc.extensions import db
+from creditsvc.models import AuditEntry
+from creditsvc.schemas.common import paginate
+from creditsvc.web.console_common import bp, district_in_view, page_number
+
+# Officers think in Shanghai days; entries are stored in UTC.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SHOWN_VALUE_CHARS = 120
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=SHANGHAI).astimezone(UTC)
+
+
+def changes(entry: AuditEntry) -> list[tuple[str, str, str]]:
+    """(column, before, after) of an entry, each value shortened for the table."""
+    before, after = entry.before or {}, entry.after or {}
+
+    def shown(value: object) -> str:
+        text = "—" if value is None else str(value)
+        return text if len(text) <= SHOWN_VALUE_CHARS else text[:SHOWN_VALUE_CHARS] + "…"
+
+    keys = list(after) + [k for k in before if k not in after]
+    return [(k, shown(before.get(k)) if k in before else "", shown(after.get(k))) for k in keys]
+
+
+@bp.get("/audit")
+@allow(*OFFICERS)
+def audit_log():
+    district = district_in_view()
+    args = {k: request.args.get(k, "").strip() for k in ("entity", "actor", "since", "until")}
+    since, until = _day(args["since"]), _day(args["until"])
+    stmt = scoped_entries()
+    if district:
+        stmt = stmt.where(AuditEntry.district_code == district)
+    if args["entity"]:
+        stmt = stmt.where(AuditEntry.entity == args["entity"])
+    if args["actor"]:
+        stmt = stmt.where(AuditEntry.actor == args["actor"])
+    if since:
+        stmt = stmt.where(AuditEntry.at >= _start_of(since))
+    if until:
+        stmt = stmt.where(AuditEntry.at < _start_of(until + (date.resolution)))
+    entities = db.session.scalars(
+        select(AuditEntry.entity).distinct().order_by(AuditEntry.entity)
+    ).all()
+    return render_template(
+        "console/audit.html",
+        page=paginate(stmt.order_by(AuditEntry.id.desc()), page_number(), 50),
+        args=args,
+        bad_dates=[k for k in ("since", "until") if args[k] and _day(args[k]) is None],
+        entities=entities,
+        district=district,
+        changes=changes,
+        shanghai=SHANGHAI,
+    )

@@ -1,0 +1,171 @@
+"""What the officer console's pages share: the blueprint, the district in view, labels,
+form posts checked by the API's own marshmallow schemas, and paging.
+
+Every view is `@allow(*OFFICERS)`; what it shows comes through the WHERE clauses of
+`creditsvc.services.scope`, so another district's record answers 404, never data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+
+from flask import Blueprint, abort, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError
+from sqlalchemy import select
+
+from creditsvc import auth
+from creditsvc.auth import CITY
+from creditsvc.extensions import db
+from creditsvc.models import District
+from creditsvc.services.errors import DomainError
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+
+INSPECTION_KIND_LABELS = {
+    "routine": _l("Routine"),
+    "random": _l("Random (double-random)"),
+    "complaint": _l("Complaint-driven"),
+    "campaign": _l("Special campaign"),
+}
+SEVERITY_LABELS = {"minor": _l("Minor"), "major": _l("Major"), "serious": _l("Serious")}
+PROCEDURE_LABELS = {"ordinary": _l("Ordinary procedure"), "simplified": _l("Simplified procedure")}
+CHANNEL_LABELS = {
+    "12345": _l("12345 hotline"),
+    "12315": _l("12315 hotline"),
+    "fair_scale": _l("Fair-scale one-key complaint"),
+    "walk_in": _l("Walk-in"),
+    "other": _l("Other"),
+}
+COMPLAINT_STATUS_LABELS = {
+    "received": _l("Received"),
+    "verifying": _l("Verifying"),
+    "substantiated": _l("Substantiated"),
+    "unfounded": _l("Unfounded"),
+    "withdrawn": _l("Withdrawn"),
+}
+NOTICE_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "approved": _l("Approved"),
+    "published": _l("Published"),
+    "expired": _l("Expired"),
+    "withdrawn": _l("Withdrawn"),
+    "superseded": _l("Superseded"),
+}
+JOB_STATUS_LABELS = {
+    "queued": _l("Queued"),
+    "running": _l("Running"),
+    "done": _l("Done"),
+    "failed": _l("Failed"),
+}
+IMPORT_KIND_LABELS = {
+    "merchants": _l("Merchants"),
+    "inspections": _l("Inspections"),
+    "complaints": _l("Complaints"),
+}
+
+# Messages of marshmallow and of the services that officers meet most often; any other
+# message is shown as it comes (the English text of the rule that refused the input).
+_KNOWN_MESSAGES = {
+    "Missing data for required field.": _l("Required."),
+    "Not a valid date.": _l("Not a valid date."),
+    "Not a valid number.": _l("Not a valid number."),
+    "Not a valid integer.": _l("Not a valid whole number."),
+    "Must be one of: {choices}.": _l("Not one of the choices."),
+    "cannot be in the future": _l("Cannot be in the future."),
+}
+
+
+@bp.app_template_global("label_of")
+def label_of(labels: Mapping, code: object) -> str:
+    """A code's translated label, or the code itself when it has none."""
+    return str(labels.get(code, code if code is not None else "—"))
+
+
+def districts() -> list[District]:
+    return list(db.session.scalars(select(District).order_by(District.code)))
+
+
+@bp.context_processor
+def _console_context() -> dict:
+    """The district picker's choices, on the city officer's pages only."""
+    return {"all_districts": districts() if auth.current().role == CITY else []}
+
+
+def district_in_view() -> str | None:
+    """The district a page shows: a district officer's own; for the city officer the
+    `district` picked (None: all). Asking for another district is a 404 (not data)."""
+    p = auth.current()
+    asked = request.args.get("district") or None
+    if p.role == CITY:
+        if asked is not None and db.session.get(District, asked) is None:
+            abort(404)
+        return asked
+    if asked is not None and asked != p.district_code:
+        abort(404)
+    return p.district_code
+
+
+def translate(message: str) -> str:
+    if message.startswith("Must be one of:"):
+        message = "Must be one of: {choices}."
+    known = _KNOWN_MESSAGES.get(message)
+    return str(known) if known is not None else message
+
+
+def _flatten(errors: object, prefix: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(errors, Mapping):
+        for key, value in errors.items():
+            path = prefix if key == "_schema" else (f"{prefix}.{key}" if prefix else str(key))
+            yield from _flatten(value, path)
+    elif isinstance(errors, list | tuple):
+        for item in errors:
+            yield from _flatten(item, prefix)
+    else:
+        yield prefix, str(errors)
+
+
+def field_errors(
+    errors: object, fields: set[str], rename: Callable[[str], str] = str
+) -> dict[str, list[str]]:
+    """Marshmallow's nested messages as {form field name: [reasons]}. `rename` maps a
+    payload path to the form's (rows skipped when blank); an error deeper than a form
+    field (one measurement of a lot) goes to that field; "" holds the rest."""
+    flat: dict[str, list[str]] = {}
+    for path, message in _flatten(errors):
+        name = rename(path)
+        while name and name not in fields:
+            name = name.rpartition(".")[0]
+        flat.setdefault(name, []).append(translate(message))
+    return flat
+
+
+def load(
+    schema: type[Schema], payload: dict, fields: set[str], rename: Callable[[str], str] = str
+) -> tuple[dict | None, dict[str, list[str]]]:
+    """Validate a form post with the API's own schema, so the form and the API share one
+    validation: (data, {}) or (None, reasons by form field)."""
+    try:
+        return schema().load(payload), {}
+    except ValidationError as exc:
+        return None, field_errors(exc.messages, fields, rename)
+
+
+def domain_errors(
+    exc: DomainError, fields: set[str], rename: Callable[[str], str] = str
+) -> dict[str, list[str]]:
+    """A service's refusal, shown next to the field it names."""
+    path = (exc.field or "").removeprefix("json.")
+    return field_errors({path: [exc.message]} if path else [exc.message], fields, rename)
+
+
+def page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def flash_domain_error(exc: DomainError) -> str:
+    return _("Not done: %(reason)s", reason=exc.message)

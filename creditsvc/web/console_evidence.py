@@ -1,0 +1,257 @@
+"""Console forms that record evidence: an inspection (findings, net-content lots, penalty),
+a complaint, and a complaint's status transitions. Posts are validated by the API's own
+schemas and stored by the API's own services, which audit every write."""
+
+from __future__ import annotations
+
+import re
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from creditsvc import auth, jobs
+from creditsvc.api import one_or_404
+from creditsvc.auth import OFFICERS, allow
+from creditsvc.catalogue import violations
+from creditsvc.extensions import db
+from creditsvc.imports.sheets import split_list
+from creditsvc.models import COMPLAINT_STATUSES, COMPLAINT_TRANSITIONS, Complaint, Inspection
+from creditsvc.schemas.common import paginate
+from creditsvc.schemas.evidence import ComplaintIn, InspectionIn, TransitionIn
+from creditsvc.services import complaints, inspections, scope
+from creditsvc.services.errors import DomainError
+from creditsvc.web.console_common import (
+    CHANNEL_LABELS,
+    COMPLAINT_STATUS_LABELS,
+    INSPECTION_KIND_LABELS,
+    PROCEDURE_LABELS,
+    SEVERITY_LABELS,
+    bp,
+    district_in_view,
+    domain_errors,
+    load,
+    page_number,
+)
+
+# Enough rows for one visit; a longer inspection goes in by spreadsheet import.
+FINDING_ROWS = 5
+LOT_ROWS = 4
+FINDING_KEYS = ("code", "severity", "description", "instrument")
+LOT_KEYS = ("product", "nominal", "unit", "batch_size", "measurements")
+PENALTY_KEYS = ("decision_number", "decided_on", "procedure", "fine_yuan", "confiscation")
+INSPECTION_FIELDS = (
+    {"merchant", "inspected_on", "kind", "officers", "notes", "penalty"}
+    | {
+        f"{group}.{i}.{key}"
+        for group, keys, rows in (
+            ("findings", FINDING_KEYS, FINDING_ROWS),
+            ("lots", LOT_KEYS, LOT_ROWS),
+        )
+        for i in range(rows)
+        for key in keys
+    }
+    | {f"penalty.{key}" for key in (*PENALTY_KEYS, "warning_only")}
+)
+COMPLAINT_FIELDS = {"merchant", "channel", "received_on", "reference", "allegation", "contact"}
+MEASUREMENT_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def _present(form: MultiDict, names) -> dict[str, str]:
+    """The non-blank values among `names`: a blank optional field is left out, and a
+    blank required one is reported missing by the schema."""
+    values = {name: form.get(name, "").strip() for name in names}
+    return {name: value for name, value in values.items() if value}
+
+
+def _rows(form: MultiDict, group: str, keys: tuple, count: int) -> tuple[list[dict], list[int]]:
+    """Filled rows of a repeated group, and the form row each payload item came from."""
+    rows, positions = [], []
+    for i in range(count):
+        row = {
+            key: value for key, value in _present(form, [f"{group}.{i}.{k}" for k in keys]).items()
+        }
+        if row:
+            rows.append({name.rsplit(".", 1)[1]: value for name, value in row.items()})
+            positions.append(i)
+    return rows, positions
+
+
+def inspection_payload(form: MultiDict) -> tuple[dict, dict[str, list[int]]]:
+    """The API's inspection payload from the form, and the form rows of its list items."""
+    payload: dict = _present(form, ("merchant", "inspected_on", "kind", "notes"))
+    if form.get("officers", "").strip():
+        payload["officers"] = split_list(form["officers"])
+    payload["findings"], finding_rows = _rows(form, "findings", FINDING_KEYS, FINDING_ROWS)
+    lots, lot_rows = _rows(form, "lots", LOT_KEYS, LOT_ROWS)
+    for lot in lots:
+        if "measurements" in lot:
+            lot["measurements"] = [
+                m for m in MEASUREMENT_SEPARATORS.split(lot["measurements"]) if m
+            ]
+    payload["lots"] = lots
+    penalty = {k.removeprefix("penalty."): v for k, v in
+               _present(form, [f"penalty.{k}" for k in PENALTY_KEYS]).items()}  # fmt: skip
+    if penalty or form.get("penalty.warning_only"):
+        penalty["warning_only"] = bool(form.get("penalty.warning_only"))
+        payload["penalty"] = penalty
+    return payload, {"findings": finding_rows, "lots": lot_rows}
+
+
+def _renamer(rows: dict[str, list[int]]):
+    """Map a payload path (findings.1.code) to its form field (findings.3.code)."""
+
+    def rename(path: str) -> str:
+        group, _, rest = path.partition(".")
+        index, _, tail = rest.partition(".")
+        if group in rows and index.isdigit() and int(index) < len(rows[group]):
+            return f"{group}.{rows[group][int(index)]}" + (f".{tail}" if tail else "")
+        return path
+
+    return rename
+
+
+def _inspection_form(values: MultiDict, errors: dict, status: int = 200):
+    return render_template(
+        "console/inspection_form.html",
+        values=values,
+        errors=errors,
+        violations=sorted(violations().values(), key=lambda v: v.code),
+        kinds=INSPECTION_KIND_LABELS,
+        severities=SEVERITY_LABELS,
+        procedures=PROCEDURE_LABELS,
+        finding_rows=range(FINDING_ROWS),
+        lot_rows=range(LOT_ROWS),
+    ), status
+
+
+@bp.route("/inspections/new", methods=["GET", "POST"])
+@allow(*OFFICERS)
+def new_inspection():
+    if request.method == "GET":
+        return _inspection_form(MultiDict(request.args), {})
+    payload, rows = inspection_payload(request.form)
+    rename = _renamer(rows)
+    data, errors = load(InspectionIn, payload, INSPECTION_FIELDS, rename)
+    if data is not None:
+        try:
+            inspection = inspections.record_inspection(auth.current(), data)
+        except DomainError as exc:
+            db.session.rollback()
+            errors = domain_errors(exc, INSPECTION_FIELDS, rename)
+        else:
+            db.session.commit()
+            jobs.after_evidence()
+            flash(_("Inspection recorded."), "info")
+            return redirect(url_for("console.inspection", inspection_id=inspection.id))
+    return _inspection_form(request.form, errors, 422)
+
+
+@bp.get("/inspections/<int:inspection_id>")
+@allow(*OFFICERS)
+def inspection(inspection_id: int):
+    stmt = select(Inspection).where(
+        Inspection.id == inspection_id, scope.evidence(auth.current(), Inspection)
+    )
+    return render_template(
+        "console/inspection.html",
+        inspection=one_or_404(stmt, "inspection"),
+        kinds=INSPECTION_KIND_LABELS,
+        severities=SEVERITY_LABELS,
+    )
+
+
+def _complaint_form(values: MultiDict, errors: dict, status: int = 200):
+    return render_template(
+        "console/complaint_form.html", values=values, errors=errors, channels=CHANNEL_LABELS
+    ), status
+
+
+@bp.route("/complaints/new", methods=["GET", "POST"])
+@allow(*OFFICERS)
+def new_complaint():
+    if request.method == "GET":
+        return _complaint_form(MultiDict(request.args), {})
+    data, errors = load(ComplaintIn, _present(request.form, COMPLAINT_FIELDS), COMPLAINT_FIELDS)
+    if data is not None:
+        try:
+            complaint = complaints.record_complaint(auth.current(), data)
+        except DomainError as exc:
+            db.session.rollback()
+            errors = domain_errors(exc, COMPLAINT_FIELDS)
+        else:
+            db.session.commit()
+            jobs.after_evidence()
+            flash(_("Complaint recorded."), "info")
+            return redirect(url_for("console.complaint", complaint_id=complaint.id))
+    return _complaint_form(request.form, errors, 422)
+
+
+@bp.get("/complaints")
+@allow(*OFFICERS)
+def complaint_list():
+    district = district_in_view()
+    status = request.args.get("status")
+    stmt = select(Complaint).where(scope.evidence(auth.current(), Complaint))
+    if district:
+        stmt = stmt.where(Complaint.district_code == district)
+    if status in COMPLAINT_STATUSES:
+        stmt = stmt.where(Complaint.status == status)
+    stmt = stmt.order_by(Complaint.received_on.desc(), Complaint.id.desc())
+    return render_template(
+        "console/complaints.html",
+        page=paginate(stmt, page_number(), 50),
+        status=status,
+        statuses=COMPLAINT_STATUS_LABELS,
+        channels=CHANNEL_LABELS,
+        district=district,
+    )
+
+
+def _scoped_complaint(complaint_id: int) -> Complaint:
+    stmt = select(Complaint).where(
+        Complaint.id == complaint_id, scope.evidence(auth.current(), Complaint)
+    )
+    return one_or_404(stmt, "complaint")
+
+
+def _complaint_page(complaint: Complaint, values: MultiDict, errors: dict, status: int = 200):
+    return render_template(
+        "console/complaint.html",
+        complaint=complaint,
+        contact=complaints.contact_for(auth.current(), complaint),
+        next_statuses={
+            s: COMPLAINT_STATUS_LABELS[s] for s in COMPLAINT_TRANSITIONS.get(complaint.status, ())
+        },
+        statuses=COMPLAINT_STATUS_LABELS,
+        channels=CHANNEL_LABELS,
+        values=values,
+        errors=errors,
+    ), status
+
+
+@bp.get("/complaints/<int:complaint_id>")
+@allow(*OFFICERS)
+def complaint(complaint_id: int):
+    return _complaint_page(_scoped_complaint(complaint_id), MultiDict(), {})
+
+
+@bp.post("/complaints/<int:complaint_id>/transitions")
+@allow(*OFFICERS)
+def move_complaint(complaint_id: int):
+    found = _scoped_complaint(complaint_id)
+    fields = {"to", "reason"}
+    data, errors = load(TransitionIn, _present(request.form, fields), fields)
+    if data is not None:
+        try:
+            complaints.move(auth.current(), found, **data)
+        except DomainError as exc:
+            db.session.rollback()
+            errors = domain_errors(exc, fields)
+        else:
+            db.session.commit()
+            jobs.after_evidence()
+            flash(_("Complaint status changed."), "info")
+            return redirect(url_for("console.complaint", complaint_id=complaint_id))
+    return _complaint_page(_scoped_complaint(complaint_id), request.form, errors, 422)

@@ -1,0 +1,72 @@
+"""Spreadsheet imports from the console: upload, a progress page that refreshes itself
+while the job runs, and the row-by-row error report. The import job checks the sheet
+whole: one bad row and nothing is imported (DESIGN.md §8)."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from creditsvc import auth
+from creditsvc.api import one_or_404
+from creditsvc.api.imports import KIND_NAMES, scoped_runs
+from creditsvc.auth import OFFICERS, allow
+from creditsvc.extensions import db
+from creditsvc.jobs.imports import start_import
+from creditsvc.models import JobRun
+from creditsvc.web.console_common import IMPORT_KIND_LABELS, JOB_STATUS_LABELS, bp
+
+RECENT_RUNS = 20
+REFRESH_SECONDS = 2
+
+
+def _upload_page(values: MultiDict, errors: dict, status: int = 200):
+    runs = db.session.scalars(
+        scoped_runs().order_by(JobRun.created_at.desc()).limit(RECENT_RUNS)
+    ).all()
+    return render_template(
+        "console/import_form.html",
+        values=values,
+        errors=errors,
+        kinds={k: IMPORT_KIND_LABELS.get(k, k) for k in KIND_NAMES},
+        runs=runs,
+        statuses=JOB_STATUS_LABELS,
+    ), status
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+@allow(*OFFICERS)
+def imports():
+    if request.method == "GET":
+        return _upload_page(MultiDict(request.args), {})
+    kind = request.form.get("kind", "")
+    upload = request.files.get("file")
+    data = upload.read() if upload else b""
+    errors: dict[str, list[str]] = {}
+    if kind not in KIND_NAMES:
+        errors["kind"] = [_("Choose what the sheet holds.")]
+    if not data:
+        errors["file"] = [_("Choose a non-empty CSV or XLSX file.")]
+    if errors:
+        return _upload_page(request.form, errors, 422)
+    run_id = start_import(auth.current(), kind, data)
+    return redirect(url_for("console.import_status", run_id=run_id), 303)
+
+
+@bp.get("/imports/<run_id>")
+@allow(*OFFICERS)
+def import_status(run_id: str):
+    run = one_or_404(scoped_runs().where(JobRun.id == run_id), "import")
+    result = run.result or {}
+    return render_template(
+        "console/import_status.html",
+        run=run,
+        kind=run.kind.removeprefix("import:"),
+        kinds=IMPORT_KIND_LABELS,
+        statuses=JOB_STATUS_LABELS,
+        accepted=result.get("accepted", 0),
+        rows=result.get("rows"),
+        errors=result.get("errors", []),
+        refresh=REFRESH_SECONDS if run.status in ("queued", "running") else None,
+    )

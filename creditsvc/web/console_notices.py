@@ -1,0 +1,215 @@
+"""The notice workflow in the console: list by status, draft, review with a PDF preview,
+approve, publish (a render job, its status shown while it runs) and withdraw. Every
+step goes through `creditsvc.services.notices`, which checks the state and the
+officer's district and audits it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from creditsvc import auth, jobs
+from creditsvc.api import one_or_404
+from creditsvc.api.notices import NoticeIn, ReasonIn, scoped_notices
+from creditsvc.auth import CITY, OFFICERS, allow
+from creditsvc.extensions import db
+from creditsvc.jobs.render import render_notice
+from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, JobRun, Notice
+from creditsvc.schemas.common import paginate
+from creditsvc.services import notices, notices_publish
+from creditsvc.services.errors import DomainError
+from creditsvc.web.console_common import (
+    JOB_STATUS_LABELS,
+    NOTICE_STATUS_LABELS,
+    bp,
+    district_in_view,
+    districts,
+    domain_errors,
+    load,
+    page_number,
+)
+from creditsvc.web.labels import NOTICE_KIND_LABELS
+from notices.render import render_pdf
+from notices.serials import make_serial
+
+DRAFT_FIELDS = {"kind", "district", "period_start", "period_end", "merchant"}
+REFRESH_SECONDS = 2
+# There is no watermark in `notices/`: the preview's printed title says it is a draft
+# that has not been published, and its serial and QR do not verify until it is.
+PREVIEW_MARK = "【预览·未发布】"
+
+
+def notice_or_404(notice_id: int) -> Notice:
+    return one_or_404(scoped_notices().where(Notice.id == notice_id), "notice")
+
+
+@bp.get("/notices")
+@allow(*OFFICERS)
+def notice_list():
+    district = district_in_view()
+    status, kind = request.args.get("status"), request.args.get("kind")
+    stmt = scoped_notices().order_by(Notice.id.desc())
+    if district:
+        stmt = stmt.where(Notice.district_code == district)
+    if status in NOTICE_STATUSES:
+        stmt = stmt.where(Notice.status == status)
+    if kind in NOTICE_KINDS:
+        stmt = stmt.where(Notice.kind == kind)
+    return render_template(
+        "console/notices.html",
+        page=paginate(stmt, page_number(), 50),
+        status=status,
+        kind=kind,
+        district=district,
+        statuses=NOTICE_STATUS_LABELS,
+        kinds=NOTICE_KIND_LABELS,
+    )
+
+
+def _draft_form(values: MultiDict, errors: dict, status: int = 200):
+    p = auth.current()
+    choices = [d for d in districts() if p.role == CITY or d.code == p.district_code]
+    return render_template(
+        "console/notice_form.html",
+        values=values,
+        errors=errors,
+        kinds=NOTICE_KIND_LABELS,
+        districts=choices,
+    ), status
+
+
+@bp.route("/notices/new", methods=["GET", "POST"])
+@allow(*OFFICERS)
+def new_notice():
+    if request.method == "GET":
+        values = MultiDict(request.args)
+        values.setdefault("district", auth.current().district_code or "")
+        return _draft_form(values, {})
+    payload = {k: v.strip() for k in DRAFT_FIELDS if (v := request.form.get(k, "")).strip()}
+    data, errors = load(NoticeIn, payload, DRAFT_FIELDS)
+    if data is not None:
+        try:
+            notice = notices.create_draft(auth.current(), data)
+        except DomainError as exc:
+            db.session.rollback()
+            errors = domain_errors(exc, DRAFT_FIELDS)
+        else:
+            db.session.commit()
+            flash(_("Draft saved: review it, then approve it."), "info")
+            return redirect(url_for("console.notice", notice_id=notice.id), 303)
+    return _draft_form(request.form, errors, 422)
+
+
+def _notice_page(notice: Notice, errors: dict | None = None, status: int = 200):
+    run = db.session.get(JobRun, notice.render_job_id) if notice.render_job_id else None
+    rendering = run is not None and run.status in ("queued", "running")
+    return render_template(
+        "console/notice.html",
+        notice=notice,
+        run=run,
+        refresh=REFRESH_SECONDS if rendering else None,
+        kinds=NOTICE_KIND_LABELS,
+        statuses=NOTICE_STATUS_LABELS,
+        job_statuses=JOB_STATUS_LABELS,
+        errors=errors or {},
+        values=request.form,
+    ), status
+
+
+@bp.get("/notices/<int:notice_id>")
+@allow(*OFFICERS)
+def notice(notice_id: int):
+    return _notice_page(notice_or_404(notice_id))
+
+
+def preview_pdf(notice: Notice, today: date) -> bytes:
+    """The PDF as it would be published today, through the publication's own context and
+    renderer. Publication windows are opened inside a savepoint that is rolled back,
+    so nothing of the preview is stored."""
+    serial = make_serial(notice.district_code, today.year, notice.id)
+    savepoint = db.session.begin_nested()
+    try:
+        notices_publish._open_windows(notice, today)  # the windows publishing would open
+        context = notices_publish.context(notice, serial, today)
+    finally:
+        savepoint.rollback()
+    context["document_title"] = PREVIEW_MARK + notice.title
+    kind = notices.RENDER_KINDS[notice.kind]
+    return render_pdf(kind, context, base_url=current_app.config["PUBLIC_BASE_URL"]).pdf
+
+
+@bp.get("/notices/<int:notice_id>/preview.pdf")
+@allow(*OFFICERS)
+def notice_preview(notice_id: int):
+    found = notice_or_404(notice_id)
+    if found.status not in ("draft", "approved"):
+        flash(_("Only a draft or an approved notice has a preview."), "error")
+        return redirect(url_for("console.notice", notice_id=notice_id))
+    pdf = preview_pdf(found, date.today())
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="preview-{found.id}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _done(notice_id: int, message: str):
+    db.session.commit()
+    flash(message, "info")
+    return redirect(url_for("console.notice", notice_id=notice_id), 303)
+
+
+def _refused(notice_id: int, exc: DomainError):
+    db.session.rollback()
+    flash(_("Not done: %(reason)s", reason=exc.message), "error")
+    return redirect(url_for("console.notice", notice_id=notice_id), 303)
+
+
+@bp.post("/notices/<int:notice_id>/approve")
+@allow(*OFFICERS)
+def approve_notice(notice_id: int):
+    try:
+        notices.approve(auth.current(), notice_or_404(notice_id))
+    except DomainError as exc:
+        return _refused(notice_id, exc)
+    return _done(notice_id, _("Approved: it can now be published."))
+
+
+@bp.post("/notices/<int:notice_id>/publish")
+@allow(*OFFICERS)
+def publish_notice(notice_id: int):
+    p = auth.current()
+    try:
+        run_id = notices.request_publication(p, notice_or_404(notice_id))
+    except DomainError as exc:
+        return _refused(notice_id, exc)
+    db.session.commit()
+    try:
+        jobs.enqueue("render", render_notice, notice_id, run_id, p.name)
+    except DomainError as exc:  # inline rendering failed; recorded on the notice
+        flash(_("Not published: %(reason)s", reason=exc.message), "error")
+        return redirect(url_for("console.notice", notice_id=notice_id), 303)
+    flash(_("Publication started: the PDF is rendered by a job."), "info")
+    return redirect(url_for("console.notice", notice_id=notice_id), 303)
+
+
+@bp.post("/notices/<int:notice_id>/withdraw")
+@allow(*OFFICERS)
+def withdraw_notice(notice_id: int):
+    found = notice_or_404(notice_id)
+    fields = {"reason"}
+    reason = request.form.get("reason", "").strip()
+    data, errors = load(ReasonIn, {"reason": reason} if reason else {}, fields)
+    if data is None:
+        return _notice_page(found, errors, 422)
+    try:
+        notices.withdraw(auth.current(), found, data["reason"])
+    except DomainError as exc:
+        return _refused(notice_id, exc)
+    return _done(notice_id, _("Withdrawn."))
