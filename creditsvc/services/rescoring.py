@@ -41,7 +41,7 @@ def rescore(
     counted = tallies.read(run_id, selection) if tallied and run_id else None
     ids, evidence = evidence_arrays.load(selection, as_of, policy, tallied=counted)
     scores = scorecard.score(evidence, policy, as_of)
-    written = snapshots.write(ids, scores, evidence, policy, as_of, run_id)
+    written = snapshots.write(selection, ids, scores, evidence, policy, as_of, run_id)
     # Only marks made before this pass began are cleared: evidence that arrived while it
     # ran keeps its merchant dirty for the next one.
     db.session.execute(

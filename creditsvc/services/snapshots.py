@@ -12,7 +12,7 @@ import hashlib
 from datetime import date
 
 import numpy as np
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Select, func, select, text, update
 
 from creditsvc import bulk
 from creditsvc.catalogue import violations
@@ -63,19 +63,23 @@ def _reasons_by_merchant(scores: Scores, size: int) -> list[list[dict]]:
     return [reason_dicts(reasons, order[bounds[m] : bounds[m + 1]], names) for m in range(size)]
 
 
-def _current(ids: np.ndarray) -> dict[int, tuple]:
-    rows = db.session.execute(
-        select(
-            CurrentScore.merchant_id,
-            CurrentScore.rated,
-            CurrentScore.score,
-            CurrentScore.grade,
-            CurrentScore.policy_version,
-            ScoreSnapshot.inputs_hash,
-        )  # fmt: skip
-        .join(ScoreSnapshot, ScoreSnapshot.id == CurrentScore.snapshot_id)
-        .where(CurrentScore.merchant_id.in_(ids.tolist()))
-    ).all()
+def _current(selection: Select) -> dict[int, tuple]:
+    rows = (
+        db.session.connection()
+        .execute(
+            select(
+                CurrentScore.merchant_id,
+                CurrentScore.rated,
+                CurrentScore.score,
+                CurrentScore.grade,
+                CurrentScore.policy_version,
+                ScoreSnapshot.inputs_hash,
+            )  # fmt: skip
+            .join(ScoreSnapshot, ScoreSnapshot.id == CurrentScore.snapshot_id)
+            .where(CurrentScore.merchant_id.in_(selection))
+        )
+        .all()
+    )
     return {row[0]: row[1:] for row in rows}
 
 
@@ -104,21 +108,21 @@ def _new_ids(count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def write(ids: np.ndarray, scores: Scores, evidence: Evidence, policy: Policy,
-          as_of: date, run_id: str | None) -> int:  # fmt: skip
-    """Write what changed and move the pointers; flushes, the caller commits. Returns the
-    number of snapshots written."""
+def write(selection: Select, ids: np.ndarray, scores: Scores, evidence: Evidence,
+          policy: Policy, as_of: date, run_id: str | None) -> int:  # fmt: skip
+    """Write what changed and move the pointers of the merchants a SELECT of ids picks
+    (`ids`, sorted, are the rows of `scores`); flushes, the caller commits. Returns the
+    number of snapshots written. Statements filter by the selection itself: a list of
+    200,000 ids as bound parameters costs psycopg seconds to parse."""
     digests = inputs_digests(evidence, policy)
-    before = _current(ids)
-    fresh, confirmed = [], []
+    before = _current(selection)
+    fresh = []
     for m, merchant_id in enumerate(ids.tolist()):
         rated = bool(scores.rated[m])
         score = float(scores.score[m]) if rated else None
         grade = str(scores.grade[m]) or None
         if _changed(before.get(merchant_id), rated, score, grade, policy.version, digests[m]):
             fresh.append((m, merchant_id, rated, score, grade))
-        else:
-            confirmed.append(merchant_id)
     reasons = _reasons_by_merchant(scores, len(ids)) if fresh else []
     now, new_ids = utcnow(), _new_ids(len(fresh))
     snapshots = [
@@ -139,8 +143,10 @@ def write(ids: np.ndarray, scores: Scores, evidence: Evidence, policy: Policy,
             "as_of": [as_of] * len(snapshots),
             "policy_version": [policy.version] * len(snapshots),
         }, key="merchant_id")  # fmt: skip
-    if confirmed:
-        db.session.execute(
-            update(CurrentScore).where(CurrentScore.merchant_id.in_(confirmed)).values(as_of=as_of)
-        )
+    # The others are confirmed as of the new date (a no-op when rescored the same day).
+    db.session.execute(
+        update(CurrentScore)
+        .where(CurrentScore.merchant_id.in_(selection), CurrentScore.as_of != as_of)
+        .values(as_of=as_of)
+    )
     return len(snapshots)

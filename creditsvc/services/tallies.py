@@ -48,7 +48,7 @@ def read(run_id: str, selection: Select) -> np.ndarray:
         .where(ReadingTally.run_id == run_id, ReadingTally.merchant_id.in_(selection))
         .order_by(ReadingTally.merchant_id)
     )
-    return np.array(db.session.execute(stmt).all(), dtype=np.int64).reshape(-1, len(COUNTS))
+    return evidence_arrays.int_table(db.session.connection().execute(stmt).all(), len(COUNTS))
 
 
 def discard(run_id: str) -> None:
