@@ -35,8 +35,9 @@ def users() -> None:
 @click.option("--market", type=int, help="market id, for a market host")
 @click.option("--username", required=True)
 @click.option("--password", required=True, help="at least 10 characters")
+@click.option("--email", help="address for notifications, mailed when MAIL_SERVER is set")
 @with_appcontext
-def create_user(role, district, merchant, market, username, password) -> None:
+def create_user(role, district, merchant, market, username, password, email) -> None:
     """Create a user with a role and its scope."""
     try:
         user = accounts.create_user(
@@ -47,6 +48,7 @@ def create_user(role, district, merchant, market, username, password) -> None:
             district=district,
             merchant=merchant,
             market=market,
+            email=email,
         )
     except DomainError as exc:
         _fail(exc)

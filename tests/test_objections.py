@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.jobs.reminders import send_reminders
 from creditsvc.models import AuditEntry, CalendarDay, Notification, Objection, User, Void
 from creditsvc.services import calendar, notifications, objections
+from creditsvc.services.errors import DomainError
 from tests.test_notices import exposure_body, inspect, penalise, publish
 
 TODAY = date.today()
@@ -216,3 +219,49 @@ def test_notifications_are_listed_for_the_signed_in_person_and_marked_read(world
     assert me.post(url).json["read_at"] is not None
     assert me.get("/api/v1/notifications?unread=true").json["total"] == 0
     assert world.anonymous().get("/api/v1/notifications").status_code == 401
+
+
+class RecordingSMTP:
+    """Stands in for the mail server (no mail leaves a test run): records what is sent."""
+
+    sent: list = []
+
+    def __init__(self, host, port, timeout):
+        self.host, self.port = host, port
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send_message(self, message):
+        RecordingSMTP.sent.append((self.host, message["To"], message["Subject"]))
+
+
+def test_notifications_are_mailed_only_where_a_mail_server_is_set(world, app, monkeypatch):
+    from creditsvc.jobs.reminders import deliver_mail
+    from creditsvc.services import accounts
+
+    monkeypatch.setattr("creditsvc.services.notifications.smtplib.SMTP", RecordingSMTP)
+    RecordingSMTP.sent = []
+    merchant = world.merchant()
+    accounts.create_user(
+        "test", username="boss", password="correct horse battery", role="merchant",
+        merchant=merchant.uscc, email="boss@example.com",
+    )  # fmt: skip
+    db.session.commit()
+    me = world.merchant_user(merchant)
+    me.post("/api/v1/replies", json={"text": "欢迎复秤"})
+    reply_id = me.get("/api/v1/replies").json["items"][0]["id"]
+    world.district().post(f"/api/v1/replies/{reply_id}/moderate", json={"approve": True})
+    assert deliver_mail() == 0 and RecordingSMTP.sent == []  # MAIL_SERVER unset: portal only
+
+    app.config["MAIL_SERVER"] = "mail.example.com"
+    assert deliver_mail() == 1
+    assert RecordingSMTP.sent == [("mail.example.com", "boss@example.com", "商户回应审核结果")]
+    assert deliver_mail() == 0  # each notification is mailed once
+    with pytest.raises(DomainError, match="e-mail"):
+        accounts.create_user(
+            "test", username="x", password="correct horse battery", role="city", email="nope"
+        )

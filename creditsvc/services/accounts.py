@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
@@ -15,6 +17,7 @@ from creditsvc.services import audit, scope
 from creditsvc.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 MIN_PASSWORD = 10
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def generate_password_hash(password: str) -> str:
@@ -36,14 +39,23 @@ def create_user(
     district: str | None = None,
     merchant: str | None = None,
     market: int | None = None,
+    email: str | None = None,
 ) -> User:
-    """Create an account; each role needs exactly the attachment that scopes it."""
+    """Create an account; each role needs exactly the attachment that scopes it. An e-mail
+    address, if given, receives the notifications when a mail server is configured."""
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}", "role")
     _check_password(password)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise Conflict(f"user {username} exists", "username")
-    user = User(username=username, role=role, password_hash=generate_password_hash(password))
+    if email is not None and not EMAIL.fullmatch(email):
+        raise Invalid("not an e-mail address", "email")
+    user = User(
+        username=username,
+        role=role,
+        password_hash=generate_password_hash(password),
+        email=email,
+    )
     if role == DISTRICT:
         if not district or db.session.get(District, district) is None:
             raise Invalid("a district officer needs --district with a valid code", "district")
