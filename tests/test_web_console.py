@@ -290,9 +290,9 @@ def test_an_import_with_a_bad_row_shows_the_row_and_imports_nothing(world, app):
     assert response.status_code == 303
     page = text_of(client.get(response.headers["Location"]))
     assert '<meta http-equiv="refresh"' not in page  # finished (jobs run inline here)
-    row = re.search(r"<tr><td class=\"num\">3</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
+    row = re.search(r"<tr><td class=\"number\">3</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
     assert row and row.group(1) == "检查类型" and "日常检查" in row.group(2)
-    assert '<td class="num">2</td>' not in page  # the good row has no error
+    assert '<td class="number">2</td>' not in page  # the good row has no error
     assert db.session.scalar(select(func.count()).select_from(Inspection)) == 0
 
     fixed = sheet.replace("巡查", "专项检查")
@@ -470,7 +470,7 @@ def test_the_dashboard_shows_the_districts_figures(world, app):
     assert "斜土路菜市场" in short and "30.0%" in short and "天平菜场" not in short
     complaints = page[page.index('id="complaints-h"') :]
     assert complaints.index("四十天前的投诉") < complaints.index("已查实")
-    assert '<td class="num bad">40</td>' in complaints
+    assert '<td class="number bad">40</td>' in complaints
 
 
 # The audit log --------------------------------------------------------------------------
