@@ -236,6 +236,8 @@ class PlacardContext(DocumentContext):
     )
     as_of = Day(required=True)
     public_url = _site_url()
+    # A designated demonstration unit (诚信计量示范单位) says so on its placard.
+    demonstration = fields.Bool(load_default=False)
 
     @validates_schema
     def _label_matches_grade(self, data: dict[str, Any], **kwargs: Any) -> None:

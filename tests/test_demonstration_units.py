@@ -9,9 +9,12 @@ from datetime import date
 import pytest
 
 from creditsvc.extensions import db
-from creditsvc.models import AuditEntry, DemonstrationUnit, Notification, User
+from creditsvc.models import AuditEntry, DemonstrationUnit, Notice, Notification, User
 from creditsvc.services import notices_eligibility as eligibility
+from creditsvc.services import notices_publish
 from creditsvc.services.notices_eligibility import add_months
+from notices.render import render_html
+from notices.serials import make_serial
 
 TODAY = date.today()
 UNITS = "/api/v1/demonstration-units"
@@ -179,3 +182,21 @@ def test_the_command_line_creates_an_association_login(app):
     )
     assert result.exit_code == 0, result.output
     assert db.session.query(User).filter_by(username="optical-assoc").one().role == "association"
+
+
+def test_the_placard_of_a_demonstration_unit_says_so(world):
+    officer = world.district()
+    merchant = world.merchant(name="诚信加油站", trade="fuel_station")
+    inspect(officer, merchant)
+    designated(world, officer, merchant)
+    drafted = officer.post(
+        "/api/v1/notices",
+        json={"district": world.XUHUI, "kind": "placard", "merchant": merchant.uscc},
+    )
+    assert drafted.status_code == 201, drafted.json
+    assert drafted.json["entries"][0]["content"]["demonstration"] is True
+    notice = db.session.get(Notice, drafted.json["id"])
+    context = notices_publish.context(notice, make_serial(world.XUHUI, TODAY.year, 1), TODAY)
+    assert "诚信计量示范单位" in render_html("placard", context)
+    ordinary = world.merchant(name="普通商店")
+    assert eligibility.placard(ordinary, TODAY)[0].content["demonstration"] is False

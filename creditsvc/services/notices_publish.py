@@ -126,6 +126,7 @@ def _placard(notice: Notice, today: date) -> dict[str, Any]:
         "grade": content["grade"],
         "as_of": content["as_of"],
         "public_url": site_url(f"/merchants/{content['uscc']}"),
+        "demonstration": content.get("demonstration", False),
     }
 
 
