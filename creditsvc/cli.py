@@ -206,6 +206,34 @@ def rescore(everyone: bool) -> None:
         click.echo(f"full rescore queued: {run.total} district jobs, status row {run.id}")
 
 
+@click.command("train")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="today, for the data")
+@click.option("--score-only", is_flag=True, help="rescore every merchant with the latest model")
+@with_appcontext
+def train(as_of, score_only: bool) -> None:
+    """Train the internal risk model (out-of-time validated) and score every merchant."""
+    from creditsvc.jobs.rescore import SYSTEM
+    from creditsvc.jobs.train import score_merchants, start_training
+
+    try:
+        if score_only:
+            counts = score_merchants()
+            click.echo("risk classes: " + ", ".join(f"{c} {n}" for c, n in counts.items()))
+            return
+        run = start_training(SYSTEM, actor=CLI_ACTOR, today=as_of.date() if as_of else None)
+    except DomainError as exc:
+        _fail(exc)
+    if run.status != "done":
+        click.echo(f"risk model training queued, status row {run.id}")
+        return
+    result = run.result or {}
+    auc = ", ".join(f"{kind} {value}" for kind, value in result.get("auc", {}).items())
+    classes = ", ".join(f"{c} {n}" for c, n in result.get("classes", {}).items())
+    click.echo(f"trained {result.get('version')}: chose {result.get('chosen')}")
+    click.echo(f"out-of-time validation AUC: {auc}")
+    click.echo(f"risk classes: {classes}")
+
+
 @click.command("routes")
 @with_appcontext
 def routes() -> None:
@@ -216,7 +244,7 @@ def routes() -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (users, tokens, demo, worker, scheduler, rescore, routes):
+    for command in (users, tokens, demo, worker, scheduler, rescore, routes, train):
         app.cli.add_command(command)
 
 

@@ -30,6 +30,7 @@ def register(app: Flask) -> None:
         devices,
         health,
         imports,
+        inspection_plans,
         inspections,
         markets,
         merchants,
@@ -42,6 +43,7 @@ def register(app: Flask) -> None:
         readings,
         repairs,
         replies,
+        risk,
         stalls,
         streets,
         tokens,
@@ -76,6 +78,8 @@ def register(app: Flask) -> None:
         repairs,
         replies,
         notifications,
+        risk,
+        inspection_plans,
     ):
         # Bearer-token calls need no CSRF token; API writes made with a session
         # cookie are checked for one in creditsvc.auth.load_principal instead.

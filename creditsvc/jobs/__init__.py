@@ -42,6 +42,9 @@ QUEUES = {
     "imports": QueueSpec(
         "imports", timeout=1800, retries=0, result_ttl=86400, failure_ttl=7 * 86400
     ),
+    # Risk model training and scoring of every merchant (DESIGN.md §6); not retried: a
+    # failure is for a person to read on the status row, not to repeat.
+    "train": QueueSpec("train", timeout=3600, retries=0, result_ttl=86400, failure_ttl=7 * 86400),
     "default": QueueSpec("default", timeout=600, retries=1, result_ttl=3600, failure_ttl=7 * 86400),
 }
 

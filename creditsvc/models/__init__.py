@@ -55,9 +55,25 @@ from creditsvc.models.objection import (
 from creditsvc.models.outbox import DirtyMerchant
 from creditsvc.models.reading import VERDICTS, Reading
 from creditsvc.models.repair import REPAIR_STATUSES, RepairApplication
+from creditsvc.models.risk import (
+    PLAN_STATUSES,
+    RISK_CLASSES,
+    InspectionPlan,
+    InspectionPlanItem,
+    OfficerConflict,
+    RiskModelVersion,
+    RiskScore,
+)
 from creditsvc.models.score import CurrentScore, ReadingTally, ScoreSnapshot, ScoringPolicy
 
 __all__ = [
+    "PLAN_STATUSES",
+    "RISK_CLASSES",
+    "InspectionPlan",
+    "InspectionPlanItem",
+    "OfficerConflict",
+    "RiskModelVersion",
+    "RiskScore",
     "CHANNELS",
     "COMMUNITY_STATUSES",
     "COMPLAINT_STATUSES",

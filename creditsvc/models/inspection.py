@@ -28,6 +28,8 @@ class Inspection(Timestamped, Base):
     officers: Mapped[list] = mapped_column(JSON)  # names of the inspecting officers
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(96))
+    # The random inspection plan (双随机) this inspection carried out, if any.
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("inspection_plans.id"), index=True)
 
     merchant: Mapped[Merchant] = relationship()
     void: Mapped[Void | None] = relationship(
