@@ -28,8 +28,10 @@ def create_app(config: dict | None = None) -> Flask:
     from creditsvc import api as api_package
     from creditsvc import auth, cli, database, i18n, web
     from creditsvc.extensions import api, csrf, db, migrate
+    from creditsvc.schemas.common import RowIdConverter
     from creditsvc.services.errors import DomainError
 
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     db.init_app(app)
     database.configure(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

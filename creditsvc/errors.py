@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, request, url_for
 from flask_smorest import Api as SmorestApi
 from flask_smorest.error_handler import ErrorSchema
-from marshmallow import fields
+from marshmallow import fields, validate
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 
@@ -51,8 +51,45 @@ def error_body(error: HTTPException) -> dict:
     return {"code": error.code, "status": error.name, "message": message, "errors": errors}
 
 
+def _number(value) -> int | float:
+    return int(value) if value == int(value) else float(value)
+
+
+def decimal_properties(self, field, ret, **kwargs) -> dict:
+    """Decimals as they travel: apispec writes a Decimal's bounds as the field serialises
+    them (strings) and drops an exclusive bound; a Decimal sent `as_string` is a string."""
+    if not isinstance(field, fields.Decimal):
+        return {}
+    if field.as_string:
+        types = ret["type"] if isinstance(ret["type"], list) else [ret["type"]]
+        ret["type"] = [("string" if t == "number" else t) for t in types]
+        if len(ret["type"]) == 1:
+            ret["type"] = ret["type"][0]
+        ret["format"] = "decimal"
+        return {}
+    for rule in field.validators:
+        if not isinstance(rule, validate.Range):
+            continue
+        for bound, inclusive, name in (
+            (rule.min, rule.min_inclusive, "minimum"),
+            (rule.max, rule.max_inclusive, "maximum"),
+        ):
+            if bound is None:
+                continue
+            ret.pop(name, None)
+            exclusive = "exclusive" + name[0].upper() + name[1:]
+            ret[name if inclusive else exclusive] = _number(bound)
+    if "default" in ret:
+        ret["default"] = _number(field.load_default)
+    return {}
+
+
 class Api(SmorestApi):
     ERROR_SCHEMA = ErrorBody
+
+    def _init_spec(self, *args, **kwargs) -> None:
+        super()._init_spec(*args, **kwargs)
+        self.ma_plugin.converter.add_attribute_function(decimal_properties)
 
     def _register_error_handlers(self) -> None:
         self._app.register_error_handler(HTTPException, self.handle_http_exception)

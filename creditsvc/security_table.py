@@ -103,6 +103,26 @@ def _followed(target: object) -> bool:
     return inspect.isfunction(target) and target.__module__.startswith("creditsvc.")
 
 
+def _visit(node: ast.AST, module: ModuleType, parents: dict) -> tuple[set[str], object]:
+    """What one node says: scope rules it names, and a function it calls to follow."""
+    if isinstance(node, ast.Attribute) and _is_principal(node.value):
+        # The caller's own user or device object scopes whatever is read through it.
+        identity = node.attr in ("user", "device")
+        if node.attr in PRINCIPAL_FIELDS and (identity or _narrows(node, parents)):
+            return {PRINCIPAL_FIELDS[node.attr]}, None
+        return set(), None
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        owner = getattr(module, node.value.id, None)
+        if owner is _scope_module():
+            return {node.attr}, None
+        if isinstance(owner, ModuleType) and owner.__name__.startswith(SERVICE_PACKAGE):
+            return set(), getattr(owner, node.attr, None)
+        return set(), None
+    if isinstance(node, ast.Name):
+        return set(), getattr(module, node.id, None)
+    return set(), None
+
+
 def _scope_calls(func: Callable, depth: int, seen: set) -> set[str]:
     """Scope rules reached from `func`, following its module's helpers and service verbs."""
     func = _innermost(func)
@@ -117,22 +137,10 @@ def _scope_calls(func: Callable, depth: int, seen: set) -> set[str]:
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     found: set[str] = set()
     for node in ast.walk(tree):
-        target = None
-        if isinstance(node, ast.Attribute) and _is_principal(node.value):
-            # The caller's own user or device object scopes whatever is read through it.
-            identity = node.attr in ("user", "device")
-            if node.attr in PRINCIPAL_FIELDS and (identity or _narrows(node, parents)):
-                found.add(PRINCIPAL_FIELDS[node.attr])
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            owner = getattr(module, node.value.id, None)
-            if owner is _scope_module():
-                found.add(node.attr)
-            elif isinstance(owner, ModuleType) and owner.__name__.startswith(SERVICE_PACKAGE):
-                target = getattr(owner, node.attr, None)
-        elif isinstance(node, ast.Name):
-            target = getattr(module, node.id, None)
+        names, target = _visit(node, module, parents)
+        found |= names
         if _followed(target):
-            found |= _scope_calls(target, depth - 1, seen)
+            found |= _scope_calls(target, depth - 1, seen)  # type: ignore[arg-type]
     return found
 
 
@@ -145,16 +153,35 @@ def _summary(handler: Callable) -> str:
     return doc.splitlines()[0] if doc else ""
 
 
-def routes(app: Flask) -> list[Route]:
-    """Every (method, path) the app serves, with its declared roles and scope rule."""
-    table = []
+def _declared(app: Flask) -> Iterator[tuple[str, str, tuple[str, ...], Callable]]:
     for rule in app.url_map.iter_rules():
         if rule.endpoint in SKIPPED_ENDPOINTS:
             continue
+        implicit = IMPLICIT_ROLES.get(rule.endpoint, ())
         for method, handler in _handlers(app, rule):
-            roles = tuple(getattr(handler, "allowed_roles", IMPLICIT_ROLES.get(rule.endpoint, ())))
-            scope = tuple(sorted(_scope_calls(handler, FOLLOW_DEPTH, set())))
-            table.append(Route(method, rule.rule, roles, scope, _summary(handler)))
+            yield method, rule.rule, tuple(getattr(handler, "allowed_roles", implicit)), handler
+
+
+def allowed_roles(app: Flask) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(method, OpenAPI path) → the roles `@allow` admits; cheap, no source reading."""
+    return {
+        (method, Route(method, path, roles, (), "").openapi_path): roles
+        for method, path, roles, _ in _declared(app)
+    }
+
+
+def routes(app: Flask) -> list[Route]:
+    """Every (method, path) the app serves, with its declared roles and scope rule."""
+    table = [
+        Route(
+            method,
+            path,
+            roles,
+            tuple(sorted(_scope_calls(handler, FOLLOW_DEPTH, set()))),
+            _summary(handler),
+        )
+        for method, path, roles, handler in _declared(app)
+    ]
     return sorted(table, key=lambda r: (r.path, r.method))
 
 
@@ -167,7 +194,5 @@ def markdown(app: Flask) -> str:
     for route in routes(app):
         roles = ", ".join(route.roles) if route.roles else "**undeclared**"
         what = route.summary.replace("|", "\\|")
-        lines.append(
-            f"| {route.method} | `{route.path}` | {roles} | {route.scope_text} | {what} |"
-        )
+        lines.append(f"| {route.method} | `{route.path}` | {roles} | {route.scope_text} | {what} |")
     return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""Paging, shared by every list endpoint."""
+"""Paging and row ids, shared by every endpoint."""
 
 from __future__ import annotations
 
@@ -8,12 +8,33 @@ from functools import cache
 from flask import current_app
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, func, select
+from werkzeug.routing import IntegerConverter
 
 from creditsvc.extensions import db
 
+# PostgreSQL `integer` columns hold at most 2**31 - 1 (SQLite refuses past 2**63): a larger
+# id, count or page in the input is refused as invalid, never sent to the database to fail.
+INT_MAX = 2**31 - 1
+
+
+class RowId(fields.Integer):
+    """A row id in the input: a positive integer that fits the database column."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(validate=validate.Range(min=1, max=INT_MAX), **kwargs)
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every route: past the column's range there is no such row (404)."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", INT_MAX)
+        super().__init__(url_map, *args, **kwargs)
+
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=INT_MAX))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 

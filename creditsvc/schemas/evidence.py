@@ -15,7 +15,7 @@ from creditsvc.models import (
     PROCEDURES,
     SEVERITIES,
 )
-from creditsvc.schemas.common import PageArgs
+from creditsvc.schemas.common import INT_MAX, PageArgs, RowId
 from creditsvc.schemas.registry import StrippedSchema
 
 Text = validate.Length(max=2000)
@@ -52,7 +52,7 @@ class LotIn(StrippedSchema):
     product = fields.Str(required=True, validate=validate.Length(min=1, max=128))
     nominal = fields.Decimal(required=True, validate=validate.Range(min=0, min_inclusive=False))
     unit = fields.Str(required=True, validate=validate.OneOf(["g", "mL"]))
-    batch_size = fields.Int(required=True, validate=validate.Range(min=1))
+    batch_size = fields.Int(required=True, validate=validate.Range(min=1, max=INT_MAX))
     measurements = fields.List(
         fields.Decimal(validate=validate.Range(min=0)),
         required=True,
@@ -87,6 +87,7 @@ class InspectionIn(StrippedSchema):
     findings = fields.List(fields.Nested(FindingIn), load_default=list)
     lots = fields.List(fields.Nested(LotIn), load_default=list)
     penalty = fields.Nested(PenaltyIn)
+    plan = RowId(metadata={"description": "id of the random inspection plan (双随机) carried out"})
 
     @validates_schema
     def penalty_after_inspection(self, data, **kwargs):
@@ -149,6 +150,7 @@ class InspectionOut(Schema):
     lots = fields.List(fields.Nested(LotOut))
     penalty = fields.Nested(PenaltyOut, allow_none=True)
     void = fields.Nested(VoidOut, allow_none=True)
+    plan = fields.Int(attribute="plan_id", allow_none=True)
     recorded_by = fields.Str()
     created_at = fields.DateTime()
 
@@ -223,7 +225,7 @@ class ComplaintArgs(PageArgs):
 
 class VoidIn(StrippedSchema):
     kind = fields.Str(required=True, validate=validate.OneOf(EVIDENCE_KINDS))
-    id = fields.Int(required=True, validate=validate.Range(min=1))
+    id = RowId(required=True)
     reason = fields.Str(required=True, validate=validate.Length(min=2, max=2000))
 
 

@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from creditsvc import uscc as uscc_rules
 from creditsvc.models import COMMUNITY_STATUSES, INSTRUMENT_KINDS, TRADES
-from creditsvc.schemas.common import PageArgs
+from creditsvc.schemas.common import PageArgs, RowId
 
 Name = validate.Length(min=1, max=128)
 
@@ -54,7 +54,7 @@ class StreetArgs(PageArgs):
 
 
 class CommunityIn(StrippedSchema):
-    street_id = fields.Int(required=True)
+    street_id = RowId(required=True)
     name = fields.Str(required=True, validate=Name)
     applied_on = fields.Date()
 
@@ -71,7 +71,7 @@ class CommunityOut(Schema):
 
 class CommunityArgs(PageArgs):
     district = fields.Str()
-    street_id = fields.Int()
+    street_id = RowId()
     status = fields.Str(validate=validate.OneOf(COMMUNITY_STATUSES))
 
 
@@ -92,7 +92,7 @@ class USCCField(fields.Str):
 class MarketIn(StrippedSchema):
     name = fields.Str(required=True, validate=Name)
     district_code = district_field(required=True)
-    street_id = fields.Int(allow_none=True)
+    street_id = RowId(allow_none=True)
     address = fields.Str(load_default="", validate=validate.Length(max=256))
     host_name = fields.Str(load_default="", validate=validate.Length(max=128))
     host_uscc = USCCField(allow_none=True)
@@ -100,7 +100,7 @@ class MarketIn(StrippedSchema):
 
 class MarketUpdate(StrippedSchema):
     name = fields.Str(validate=Name)
-    street_id = fields.Int(allow_none=True)
+    street_id = RowId(allow_none=True)
     address = fields.Str(validate=validate.Length(max=256))
     host_name = fields.Str(validate=validate.Length(max=128))
     host_uscc = USCCField(allow_none=True)
@@ -118,12 +118,12 @@ class MarketOut(Schema):
 
 class MarketArgs(PageArgs):
     district = fields.Str()
-    street_id = fields.Int()
+    street_id = RowId()
     q = fields.Str(validate=validate.Length(max=64))
 
 
 class StallIn(StrippedSchema):
-    market_id = fields.Int(required=True)
+    market_id = RowId(required=True)
     number = fields.Str(required=True, validate=validate.Length(min=1, max=32))
     merchant = USCCField(allow_none=True)
 
@@ -140,7 +140,7 @@ class StallOut(Schema):
 
 
 class StallArgs(PageArgs):
-    market_id = fields.Int()
+    market_id = RowId()
 
 
 class DeviceIn(StrippedSchema):
@@ -151,7 +151,7 @@ class DeviceIn(StrippedSchema):
             validate.Regexp(r"^[A-Za-z0-9._-]+$", error="letters, digits, '.', '_' or '-' only"),
         ],
     )
-    market_id = fields.Int(required=True)
+    market_id = RowId(required=True)
     high_accuracy = fields.Bool(load_default=False)
     verification_due = fields.Date(allow_none=True)
 
@@ -175,7 +175,7 @@ class DeviceOut(Schema):
 
 
 class DeviceArgs(PageArgs):
-    market_id = fields.Int()
+    market_id = RowId()
 
 
 class TokenOut(Schema):
@@ -200,8 +200,8 @@ class MerchantIn(StrippedSchema):
     name = fields.Str(required=True, validate=Name)
     trade = fields.Str(required=True, validate=validate.OneOf(TRADES))
     district_code = district_field(required=True)
-    street_id = fields.Int(allow_none=True)
-    market_id = fields.Int(allow_none=True)
+    street_id = RowId(allow_none=True)
+    market_id = RowId(allow_none=True)
     address = fields.Str(load_default="", validate=validate.Length(max=256))
 
     @validates_schema
@@ -228,8 +228,8 @@ class MerchantIn(StrippedSchema):
 class MerchantUpdate(StrippedSchema):
     name = fields.Str(validate=Name)
     trade = fields.Str(validate=validate.OneOf(TRADES))
-    street_id = fields.Int(allow_none=True)
-    market_id = fields.Int(allow_none=True)
+    street_id = RowId(allow_none=True)
+    market_id = RowId(allow_none=True)
     address = fields.Str(validate=validate.Length(max=256))
 
 
@@ -253,8 +253,8 @@ class MerchantArgs(PageArgs):
     q = fields.Str(validate=validate.Length(max=64), metadata={"description": "name or USCC"})
     district = fields.Str()
     trade = fields.Str(validate=validate.OneOf(TRADES))
-    street_id = fields.Int()
-    market_id = fields.Int()
+    street_id = RowId()
+    market_id = RowId()
 
 
 class InstrumentIn(StrippedSchema):
