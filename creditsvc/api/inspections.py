@@ -13,7 +13,7 @@ from creditsvc.extensions import db
 from creditsvc.models import Inspection, Merchant, PenaltyDecision
 from creditsvc.schemas.common import page_of, paginate
 from creditsvc.schemas.evidence import InspectionArgs, InspectionIn, InspectionOut
-from creditsvc.services import inspections, scope
+from creditsvc.services import inspection_plans, inspections, scope
 
 blp = Blueprint(
     "inspections", __name__, url_prefix="/api/v1/inspections", description="Inspections"
@@ -52,6 +52,7 @@ class Inspections(MethodView):
     def post(self, data):
         """Record an inspection of a merchant in your district."""
         inspection = inspections.record_inspection(auth.current(), data)
+        inspection_plans.attach_inspection(auth.current(), inspection, data.get("plan"))
         db.session.commit()
         jobs.after_evidence()
         return inspection
