@@ -12,10 +12,19 @@ import pytest
 from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.jobs.reminders import send_reminders
-from creditsvc.models import AuditEntry, CalendarDay, Notification, Objection, User, Void
+from creditsvc.models import (
+    AuditEntry,
+    CalendarDay,
+    Notification,
+    Objection,
+    Reading,
+    User,
+    Void,
+)
 from creditsvc.services import calendar, notifications, objections
 from creditsvc.services.errors import DomainError
 from tests.test_notices import exposure_body, inspect, penalise, publish
+from tests.test_readings_api import add_device, add_stall, post, reading
 
 TODAY = date.today()
 OBJECTIONS = "/api/v1/objections"
@@ -265,3 +274,25 @@ def test_notifications_are_mailed_only_where_a_mail_server_is_set(world, app, mo
         accounts.create_user(
             "test", username="x", password="correct horse battery", role="city", email="nope"
         )
+
+
+def test_an_upheld_objection_to_a_reading_batch_voids_that_day_of_that_scale(world):
+    market = world.market()
+    merchant = world.merchant(market=market)
+    add_stall(market, "A-1", merchant)
+    _, fair_scale, _ = add_device(world, market, "FS-9")
+    posted = post(fair_scale, reading(1, time="2026-11-20T09:00:00"),
+                  reading(2, time="2026-11-20T23:30:00"),  # still the 20th in Shanghai
+                  reading(3, time="2026-11-21T08:00:00"))  # fmt: skip
+    assert posted.status_code == 200, posted.json
+    ids = [r.id for r in db.session.query(Reading).order_by(Reading.seq)]
+    me = world.merchant_user(merchant)
+    filed = me.post(OBJECTIONS, json={"kind": "reading_batch", "id": ids[1],
+                                      "grounds": "当日公平秤未校准"})  # fmt: skip
+    assert filed.status_code == 201
+    decided = world.district().post(
+        f"{OBJECTIONS}/{filed.json['id']}/decide", json={"upheld": True, "reason": "校准记录缺失"}
+    )
+    assert decided.status_code == 200
+    voided = {v.evidence_id for v in db.session.query(Void).filter_by(evidence_kind="reading")}
+    assert voided == {ids[0], ids[1]}

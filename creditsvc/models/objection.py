@@ -10,7 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from creditsvc.models.base import Base, UTCDateTime, utcnow
 from creditsvc.models.merchant import Merchant
 
-OBJECTION_SUBJECTS = ("inspection", "complaint", "reading", "notice_entry")
+# A reading batch: the readings of one fair scale for the merchant on the day (Shanghai
+# time) of the reading named, e.g. disputed because the scale was out of calibration.
+OBJECTION_SUBJECTS = ("inspection", "complaint", "reading", "reading_batch", "notice_entry")
 OBJECTION_STATUSES = ("disputed", "upheld", "rejected")
 REPLY_STATUSES = ("pending", "approved", "rejected")
 

@@ -9,9 +9,10 @@ resting on it withdrawn. Rejected: the reason is shown to the merchant.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, exists, false, select, true
 
 from creditsvc.auth import CITY, DISTRICT, MERCHANT, Principal
 from creditsvc.extensions import db
@@ -31,6 +32,7 @@ from creditsvc.services.errors import Conflict, Forbidden, Invalid
 
 MARK_WORKING_DAYS, DECIDE_WORKING_DAYS = 1, 5  # 社会信用条例 第三十六条
 EVIDENCE = {"inspection": Inspection, "complaint": Complaint, "reading": Reading}
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def scoped(p: Principal, model=Objection) -> ColumnElement[bool]:
@@ -47,8 +49,8 @@ def scoped(p: Principal, model=Objection) -> ColumnElement[bool]:
 def _subject_owner(kind: str, subject_id: int) -> int | None:
     """The merchant a disputable record is about, or None if there is no such record
     (or, for an entry, it is not in publication)."""
-    if kind in EVIDENCE:
-        record = db.session.get(EVIDENCE[kind], subject_id)
+    if kind in EVIDENCE or kind == "reading_batch":
+        record = db.session.get(EVIDENCE.get(kind, Reading), subject_id)
         return record.merchant_id if record else None
     entry = db.session.get(NoticeEntry, subject_id)
     if entry is None or entry.status != "active" or entry.notice.status != notices.IN_FORCE:
@@ -133,6 +135,10 @@ def _correct(p: Principal, objection: Objection, reason: str) -> None:
     why = f"异议成立（第{objection.id}号异议，《上海市社会信用条例》第三十六条）：{reason}"
     if kind == "notice_entry":
         entries = [db.session.get(NoticeEntry, subject_id)]
+    elif kind == "reading_batch":
+        for reading_id in batch_of(db.session.get(Reading, subject_id)):
+            corrections.void(p, "reading", reading_id, why)
+        entries = []
     else:
         if not is_void(kind, subject_id):
             corrections.void(p, kind, subject_id, why)
@@ -140,6 +146,20 @@ def _correct(p: Principal, objection: Objection, reason: str) -> None:
     for entry in entries:
         if entry.status == "active" and entry.notice.status == notices.IN_FORCE:
             notices.withdraw_entry(p, entry.notice, entry, why)
+
+
+def batch_of(reading: Reading) -> list[int]:
+    """The readings not yet void of the same scale and merchant on the same Shanghai day."""
+    day = reading.measured_at.astimezone(SHANGHAI).date()
+    start = datetime.combine(day, time(), SHANGHAI)
+    stmt = select(Reading.id).where(
+        Reading.device_id == reading.device_id,
+        Reading.merchant_id == reading.merchant_id,
+        Reading.measured_at >= start,
+        Reading.measured_at < start + timedelta(days=1),
+        ~exists().where(Void.evidence_kind == "reading", Void.evidence_id == Reading.id),
+    )
+    return list(db.session.scalars(stmt.order_by(Reading.id)))
 
 
 def _entries_on(kind: str, subject_id: int) -> list[NoticeEntry]:
