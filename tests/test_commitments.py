@@ -10,6 +10,7 @@ import pytest
 
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry, Commitment, Merchant, Notification
+from creditsvc.services import notices_eligibility as eligibility
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%scan\n"
@@ -137,3 +138,21 @@ def test_others_do_not_see_or_withdraw_a_commitment(world):
     assert world.district().get(url).status_code == 200
     assert world.district().get(url + "/document").status_code == 404  # signed online
     assert signed_on(merchant.id) == TODAY
+
+
+def test_the_honor_roll_reads_the_commitment_in_force(world):
+    officer = world.district()
+    merchant = world.merchant(name="诚信果蔬")
+    body = {"merchant": merchant.uscc, "inspected_on": TODAY.isoformat(), "kind": "routine",
+            "officers": ["张三"], "findings": []}  # fmt: skip
+    assert officer.post("/api/v1/inspections", json=body).status_code == 201  # grade A
+
+    def on_the_roll():
+        return [c.content["name"] for c in eligibility.honor_roll(world.XUHUI, TODAY)]
+
+    assert on_the_roll() == []  # no commitment signed
+    me = world.merchant_user(merchant)
+    signed = me.post("/api/v1/commitments", data={}).json
+    assert on_the_roll() == ["诚信果蔬"]
+    me.post(f"/api/v1/commitments/{signed['id']}/withdraw", json={"reason": "停业"})
+    assert on_the_roll() == []

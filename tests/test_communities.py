@@ -44,8 +44,15 @@ def application(world, officer, units=14, scored=3):
 def test_application_review_draw_acceptance_and_reminder(world):
     officer, city = world.district(), world.city()
     url, merchants = application(world, officer)
+
+    def steps(caller):
+        return [(i["kind"], i["step"]) for i in caller.get("/api/v1/queue").json["items"]]
+
+    assert steps(officer) == [("community", "review")]
+    assert steps(world.district(world.JINGAN)) == []  # another district's queue
     reviewed = officer.post(url + "/review", json={"approve": True, "note": "材料齐全"})
     assert reviewed.status_code == 200 and reviewed.json["status"] == "reviewed"
+    assert steps(city) == [("community", "draw")]
 
     drawn = city.post(url + "/draws", json={"seed": 20261126})
     assert drawn.status_code == 201, drawn.json
@@ -63,6 +70,7 @@ def test_application_review_draw_acceptance_and_reminder(world):
     assert all(u["rated"] == (u["uscc"] in inspected) for u in units)
     assert all(u["grade"] == "A" for u in units if u["rated"])
     assert city.post(url + "/draws", json={}).status_code == 409  # one open draw at a time
+    assert steps(city) == [("community", "decide")]
 
     accepted = city.post(
         url + "/accept", json={"passed": True, "organiser_score": 92.5, "note": "抽查合格"}
