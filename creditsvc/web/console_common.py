@@ -8,9 +8,9 @@ Every view is `@allow(*OFFICERS)`; what it shows comes through the WHERE clauses
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from typing import TypeVar
 
 from flask import Blueprint, abort, request
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from creditsvc.models import District
 from creditsvc.services.errors import DomainError
 
 bp = Blueprint("console", __name__, url_prefix="/console")
+T = TypeVar("T")
 
 INSPECTION_KIND_LABELS = {
     "routine": _l("Routine"),
@@ -160,12 +161,29 @@ def domain_errors(
     return field_errors({path: [exc.message]} if path else [exc.message], fields, rename)
 
 
+def save(
+    schema: type[Schema],
+    payload: dict,
+    fields: set[str],
+    apply: Callable[[dict], T],
+    rename: Callable[[str], str] = str,
+) -> tuple[T | None, dict[str, list[str]]]:
+    """Validate a form post with the API's schema and hand it to a service; commit what
+    it made, or roll back and return the reasons by form field."""
+    data, errors = load(schema, payload, fields, rename)
+    if data is None:
+        return None, errors
+    try:
+        made = apply(data)
+    except DomainError as exc:
+        db.session.rollback()
+        return None, domain_errors(exc, fields, rename)
+    db.session.commit()
+    return made, {}
+
+
 def page_number() -> int:
     try:
         return max(1, int(request.args.get("page", "1")))
     except ValueError:
         return 1
-
-
-def flash_domain_error(exc: DomainError) -> str:
-    return _("Not done: %(reason)s", reason=exc.message)

@@ -15,13 +15,11 @@ from creditsvc import auth, jobs
 from creditsvc.api import one_or_404
 from creditsvc.auth import OFFICERS, allow
 from creditsvc.catalogue import violations
-from creditsvc.extensions import db
 from creditsvc.imports.sheets import split_list
 from creditsvc.models import COMPLAINT_STATUSES, COMPLAINT_TRANSITIONS, Complaint, Inspection
 from creditsvc.schemas.common import paginate
 from creditsvc.schemas.evidence import ComplaintIn, InspectionIn, TransitionIn
 from creditsvc.services import complaints, inspections, scope
-from creditsvc.services.errors import DomainError
 from creditsvc.web.console_common import (
     CHANNEL_LABELS,
     COMPLAINT_STATUS_LABELS,
@@ -30,9 +28,8 @@ from creditsvc.web.console_common import (
     SEVERITY_LABELS,
     bp,
     district_in_view,
-    domain_errors,
-    load,
     page_number,
+    save,
 )
 
 # Enough rows for one visit; a longer inspection goes in by spreadsheet import.
@@ -132,19 +129,15 @@ def new_inspection():
     if request.method == "GET":
         return _inspection_form(MultiDict(request.args), {})
     payload, rows = inspection_payload(request.form)
-    rename = _renamer(rows)
-    data, errors = load(InspectionIn, payload, INSPECTION_FIELDS, rename)
-    if data is not None:
-        try:
-            inspection = inspections.record_inspection(auth.current(), data)
-        except DomainError as exc:
-            db.session.rollback()
-            errors = domain_errors(exc, INSPECTION_FIELDS, rename)
-        else:
-            db.session.commit()
-            jobs.after_evidence()
-            flash(_("Inspection recorded."), "info")
-            return redirect(url_for("console.inspection", inspection_id=inspection.id))
+    p = auth.current()
+    inspection, errors = save(
+        InspectionIn, payload, INSPECTION_FIELDS,
+        lambda data: inspections.record_inspection(p, data), _renamer(rows),
+    )  # fmt: skip
+    if inspection is not None:
+        jobs.after_evidence()
+        flash(_("Inspection recorded."), "info")
+        return redirect(url_for("console.inspection", inspection_id=inspection.id))
     return _inspection_form(request.form, errors, 422)
 
 
@@ -173,18 +166,15 @@ def _complaint_form(values: MultiDict, errors: dict, status: int = 200):
 def new_complaint():
     if request.method == "GET":
         return _complaint_form(MultiDict(request.args), {})
-    data, errors = load(ComplaintIn, _present(request.form, COMPLAINT_FIELDS), COMPLAINT_FIELDS)
-    if data is not None:
-        try:
-            complaint = complaints.record_complaint(auth.current(), data)
-        except DomainError as exc:
-            db.session.rollback()
-            errors = domain_errors(exc, COMPLAINT_FIELDS)
-        else:
-            db.session.commit()
-            jobs.after_evidence()
-            flash(_("Complaint recorded."), "info")
-            return redirect(url_for("console.complaint", complaint_id=complaint.id))
+    p = auth.current()
+    complaint, errors = save(
+        ComplaintIn, _present(request.form, COMPLAINT_FIELDS), COMPLAINT_FIELDS,
+        lambda data: complaints.record_complaint(p, data),
+    )  # fmt: skip
+    if complaint is not None:
+        jobs.after_evidence()
+        flash(_("Complaint recorded."), "info")
+        return redirect(url_for("console.complaint", complaint_id=complaint.id))
     return _complaint_form(request.form, errors, 422)
 
 
@@ -242,16 +232,13 @@ def complaint(complaint_id: int):
 def move_complaint(complaint_id: int):
     found = _scoped_complaint(complaint_id)
     fields = {"to", "reason"}
-    data, errors = load(TransitionIn, _present(request.form, fields), fields)
-    if data is not None:
-        try:
-            complaints.move(auth.current(), found, **data)
-        except DomainError as exc:
-            db.session.rollback()
-            errors = domain_errors(exc, fields)
-        else:
-            db.session.commit()
-            jobs.after_evidence()
-            flash(_("Complaint status changed."), "info")
-            return redirect(url_for("console.complaint", complaint_id=complaint_id))
+    p = auth.current()
+    moved, errors = save(
+        TransitionIn, _present(request.form, fields), fields,
+        lambda data: complaints.move(p, found, **data),
+    )  # fmt: skip
+    if moved is not None:
+        jobs.after_evidence()
+        flash(_("Complaint status changed."), "info")
+        return redirect(url_for("console.complaint", complaint_id=complaint_id))
     return _complaint_page(_scoped_complaint(complaint_id), request.form, errors, 422)

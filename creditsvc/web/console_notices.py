@@ -27,9 +27,9 @@ from creditsvc.web.console_common import (
     bp,
     district_in_view,
     districts,
-    domain_errors,
     load,
     page_number,
+    save,
 )
 from creditsvc.web.labels import NOTICE_KIND_LABELS
 from notices.render import render_pdf
@@ -89,17 +89,13 @@ def new_notice():
         values.setdefault("district", auth.current().district_code or "")
         return _draft_form(values, {})
     payload = {k: v.strip() for k in DRAFT_FIELDS if (v := request.form.get(k, "")).strip()}
-    data, errors = load(NoticeIn, payload, DRAFT_FIELDS)
-    if data is not None:
-        try:
-            notice = notices.create_draft(auth.current(), data)
-        except DomainError as exc:
-            db.session.rollback()
-            errors = domain_errors(exc, DRAFT_FIELDS)
-        else:
-            db.session.commit()
-            flash(_("Draft saved: review it, then approve it."), "info")
-            return redirect(url_for("console.notice", notice_id=notice.id), 303)
+    p = auth.current()
+    notice, errors = save(
+        NoticeIn, payload, DRAFT_FIELDS, lambda data: notices.create_draft(p, data)
+    )
+    if notice is not None:
+        flash(_("Draft saved: review it, then approve it."), "info")
+        return redirect(url_for("console.notice", notice_id=notice.id), 303)
     return _draft_form(request.form, errors, 422)
 
 
