@@ -184,7 +184,7 @@ def test_deadlines_count_working_days_across_a_weekend_and_a_holiday(world):
     assert send_reminders(date(2026, 10, 12))["objections"] == 1
     assert send_reminders(date(2026, 10, 12))["objections"] == 0
     reminded = db.session.query(Notification).filter(Notification.subject.like("异议即将到期%"))
-    assert reminded.count() == len(notifications.officers_of(merchant.district_code)) > 0
+    assert reminded.count() == len(notifications.district_officers(merchant.district_code)) > 0
     assert db.session.get(Objection, national.id).reminded_on == date(2026, 10, 12)
 
 

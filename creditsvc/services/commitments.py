@@ -133,7 +133,7 @@ def withdraw(p: Principal, commitment: Commitment, reason: str, today: date | No
 
 def _tell(commitment: Commitment, subject: str, body: str) -> None:
     merchant = commitment.merchant
-    people = notifications.merchant_users(merchant.id) + notifications.officers_of(
+    people = notifications.merchant_users(merchant.id) + notifications.district_officers(
         merchant.district_code
     )
     notifications.notify(people, subject, body, "commitment", commitment.id)

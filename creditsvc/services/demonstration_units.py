@@ -149,7 +149,7 @@ def on_inspection(actor: str, inspection: Inspection) -> list[DemonstrationUnit]
 
 
 def _tell(unit: DemonstrationUnit, subject: str, body: str) -> None:
-    people = notifications.officers_of(unit.district_code)
+    people = notifications.district_officers(unit.district_code)
     people += notifications.merchant_users(unit.merchant_id)
     if unit.filed_by_user_id is not None:
         people.append(unit.filed_by_user_id)

@@ -16,8 +16,17 @@ from creditsvc.models import Notification, User
 from creditsvc.models.base import utcnow
 
 
+def district_officers(district_code: str) -> list[int]:
+    """Who decides a merchant's requests: the officers of its district."""
+    stmt = select(User.id).where(
+        User.active.is_(True), User.role == DISTRICT, User.district_code == district_code
+    )
+    return list(db.session.scalars(stmt.order_by(User.id)))
+
+
 def officers_of(district_code: str) -> list[int]:
-    """The district's officers and every city officer (who oversees all districts)."""
+    """The district's officers and every city officer: for the demonstration communities,
+    whose acceptance and re-evaluation are the city bureau's (rules.md §5)."""
     stmt = select(User.id).where(
         User.active.is_(True),
         or_(User.role == CITY, (User.role == DISTRICT) & (User.district_code == district_code)),

@@ -96,7 +96,7 @@ def file(p: Principal, data: dict, today: date) -> Objection:
     db.session.add(objection)
     audit.record(p.name, "file", objection)
     notifications.notify(
-        notifications.officers_of(merchant.district_code),
+        notifications.district_officers(merchant.district_code),
         f"异议待处理：{merchant.name}",
         f"{merchant.name}对{kind} {subject_id}提出异议，已标注“异议处理中”，"
         f"须于{objection.decision_due.isoformat()}前作出决定。",
@@ -199,7 +199,7 @@ def remind(today: date, actor: str = "scheduler") -> int:
         objection.reminded_on = today
         audit.record(actor, "remind", objection, before=before)
         notifications.notify(
-            notifications.officers_of(objection.district_code),
+            notifications.district_officers(objection.district_code),
             f"异议即将到期：第{objection.id}号",
             f"须于{objection.decision_due.isoformat()}前作出决定（《上海市社会信用条例》第三十六条）。",
             "objection",

@@ -100,7 +100,7 @@ def file(p: Principal, data: dict, today: date) -> RepairApplication:
     db.session.add(application)
     audit.record(p.name, "file", application)
     notifications.notify(
-        notifications.officers_of(application.district_code),
+        notifications.district_officers(application.district_code),
         f"信用修复申请待处理（第{entry.notice.id}号通报）",
         f"须于{application.decision_due.isoformat()}前作出决定。",
         "repair",

@@ -28,7 +28,7 @@ def submit(p: Principal, text: str) -> MerchantReply:
     db.session.add(reply)
     audit.record(p.name, "submit", reply)
     notifications.notify(
-        notifications.officers_of(merchant.district_code),
+        notifications.district_officers(merchant.district_code),
         f"商户回应待审核：{merchant.name}",
         text,
         "reply",
