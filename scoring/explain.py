@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cache
 
 import numpy as np
 
@@ -13,6 +14,7 @@ from scoring.scorecard import Evidence, Inspections, score
 SEVERITY_ZH = {"FINDING_SERIOUS": "严重", "FINDING_MAJOR": "较重", "FINDING_MINOR": "轻微"}
 
 
+@cache
 def _day(ordinal: int) -> str:
     return date.fromordinal(int(ordinal)).isoformat() if ordinal > 0 else ""
 
@@ -63,23 +65,34 @@ CAPS = {
 
 def reasons_of(reasons: dict[str, np.ndarray], merchant: int, names=None) -> list[dict]:
     """The reasons of one merchant of a batch, largest loss first."""
-    rows = np.flatnonzero(reasons["merchant"] == merchant)
-    return reason_dicts(reasons, rows, names or {})
+    mine = reasons["merchant"] == merchant
+    return reasons_by_merchant({key: column[mine] for key, column in reasons.items()},
+                               merchant + 1, names or {})[merchant]  # fmt: skip
 
 
-def reason_dicts(reasons: dict[str, np.ndarray], rows: np.ndarray, names) -> list[dict]:
-    out = []
-    for r in rows:
-        code, points = str(reasons["code"][r]), round(float(reasons["points"][r]), 2)
-        zh, en = text(code, points, int(reasons["day"][r]), str(reasons["detail"][r]), names)
-        kind, evidence_id = str(reasons["evidence_kind"][r]), int(reasons["evidence_id"][r])
-        out.append({
+REASON_FIELDS = ("merchant", "code", "points", "day", "detail", "evidence_kind", "evidence_id")
+CAPS_FIRST = {"CAP_CHEAT": 0, "CAP_SERIOUS": 1}
+
+
+def reasons_by_merchant(reasons: dict[str, np.ndarray], size: int, names) -> list[list[dict]]:
+    """Each of a batch's `size` merchants' reasons as dicts, caps first, then largest loss.
+
+    The columns become Python lists once: reading numpy arrays element by element costs
+    more than writing the sentences, and a first city-wide rescore writes 200,000 lists.
+    """
+    columns = [reasons[key].tolist() for key in REASON_FIELDS]
+    out: list[list[dict]] = [[] for _ in range(size)]
+    for merchant, code, points, day, detail, kind, evidence_id in zip(*columns, strict=True):
+        code, detail, points = str(code), str(detail), round(float(points), 2)
+        zh, en = text(code, points, day, detail, names)
+        out[merchant].append({
             "code": code, "points": points, "text": zh, "text_en": en,
-            "date": _day(int(reasons["day"][r])), "detail": str(reasons["detail"][r]),
+            "date": _day(day), "detail": detail,
             "evidence": {"kind": kind, "id": evidence_id} if evidence_id else {"kind": kind},
         })  # fmt: skip
-    caps_first = {"CAP_CHEAT": 0, "CAP_SERIOUS": 1}
-    out.sort(key=lambda r: (caps_first.get(r["code"], 2), -r["points"]))
+    for merchant_reasons in out:
+        if len(merchant_reasons) > 1:
+            merchant_reasons.sort(key=lambda r: (CAPS_FIRST.get(r["code"], 2), -r["points"]))
     return out
 
 

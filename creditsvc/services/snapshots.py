@@ -19,7 +19,7 @@ from creditsvc.catalogue import violations
 from creditsvc.extensions import db
 from creditsvc.models import CurrentScore, ScoreSnapshot
 from creditsvc.models.base import utcnow
-from scoring.explain import reason_dicts
+from scoring.explain import reasons_by_merchant
 from scoring.policy import Policy
 from scoring.scorecard import Evidence, Scores
 
@@ -55,12 +55,9 @@ def inputs_digests(evidence: Evidence, policy: Policy) -> list[str]:
     return [hashlib.sha256((prefix + str(v)).encode()).hexdigest() for v in acc.tolist()]
 
 
-def _reasons_by_merchant(scores: Scores, size: int) -> list[list[dict]]:
-    reasons = scores.reasons
-    order = np.argsort(reasons["merchant"], kind="stable")
-    bounds = np.searchsorted(reasons["merchant"][order], np.arange(size + 1))
+def _reasons(scores: Scores, size: int) -> list[list[dict]]:
     names = {code: (v.name_zh, v.name_en) for code, v in violations().items()}
-    return [reason_dicts(reasons, order[bounds[m] : bounds[m + 1]], names) for m in range(size)]
+    return reasons_by_merchant(scores.reasons, size, names)
 
 
 def _current(selection: Select) -> dict[int, tuple]:
@@ -123,7 +120,7 @@ def write(selection: Select, ids: np.ndarray, scores: Scores, evidence: Evidence
         grade = str(scores.grade[m]) or None
         if _changed(before.get(merchant_id), rated, score, grade, policy.version, digests[m]):
             fresh.append((m, merchant_id, rated, score, grade))
-    reasons = _reasons_by_merchant(scores, len(ids)) if fresh else []
+    reasons = _reasons(scores, len(ids)) if fresh else []
     now, new_ids = utcnow(), _new_ids(len(fresh))
     snapshots = [
         {"id": sid, "merchant_id": mid, "as_of": as_of, "computed_at": now,
