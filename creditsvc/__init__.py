@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.exceptions import default_exceptions
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from creditsvc import config as config_module
 from creditsvc.config import PROJECT_ROOT
@@ -22,6 +23,8 @@ def create_app(config: dict | None = None) -> Flask:
     instance = Path(app.instance_path)
     app.config.from_mapping(config_module.load(instance, config))
     app.json.sort_keys = False  # answers keep the order of their schemas
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     instance.mkdir(parents=True, exist_ok=True)
     Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
 

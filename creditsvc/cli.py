@@ -235,12 +235,26 @@ def train(as_of, score_only: bool) -> None:
 
 
 @click.command("routes")
+@click.option(
+    "--write",
+    "document",
+    type=click.Path(exists=True, dir_okay=False),
+    help="replace the route section of this file (SECURITY.md) instead of printing",
+)
 @with_appcontext
-def routes() -> None:
+def routes(document: str | None) -> None:
     """Print every route with its allowed roles and scope rule, as Markdown (SECURITY.md)."""
-    from creditsvc.security_table import markdown
+    from pathlib import Path
 
-    click.echo(markdown(current_app), nl=False)
+    from creditsvc.security_table import markdown, with_table
+
+    table = markdown(current_app)
+    if document is None:
+        click.echo(table, nl=False)
+        return
+    path = Path(document)
+    path.write_text(with_table(path.read_text(encoding="utf-8"), table), encoding="utf-8")
+    click.echo(f"wrote {table.count(chr(10)) - 2} routes to {document}")
 
 
 def register(app: Flask) -> None:

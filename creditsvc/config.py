@@ -59,6 +59,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        # Behind a TLS-terminating proxy: how many proxies' X-Forwarded-* headers to trust
+        # (0 trusts none, so a client cannot claim https). HSTS is sent on https requests.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "WTF_CSRF_TIME_LIMIT": None,
         # Bearer-token API calls carry no cookie, so CSRF applies to the browser
         # forms only; the API blueprints are exempted where they are registered.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 SECURITY_HEADERS = {
     # Nothing is loaded from outside the service; no inline script is needed.
@@ -14,11 +14,15 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
+# Sent only over TLS (RFC 6797 §7.2: a plain-http answer must not carry it); a year.
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def _secure(response: Response) -> Response:
     for key, value in SECURITY_HEADERS.items():
         response.headers.setdefault(key, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 
