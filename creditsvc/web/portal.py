@@ -33,7 +33,9 @@ def own_merchant() -> Merchant:
 
 
 def chart(history: list, policy: Policy):
-    points = [Point(s.as_of, s.score if s.rated else None) for s in history]
+    # Several rescorings on one day: the day's last one is that day's score.
+    by_day = {s.as_of: s for s in history}
+    points = [Point(day, s.score if s.rated else None) for day, s in by_day.items()]
     bands = [
         Band(g["grade"], g["min"], labels.grade_label(policy, g["grade"])) for g in policy.grades
     ]

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -257,6 +266,13 @@ def verify_form():
     if serial:
         return redirect(url_for("verify.document", serial=serial))
     return render_template("public/verify_form.html")
+
+
+@bp.get("/favicon.ico")
+@allow(PUBLIC)
+def favicon():
+    """Browsers ask for it on pages without a <link rel="icon">, such as a PDF viewer."""
+    return send_from_directory(current_app.static_folder, "favicon.svg", mimetype="image/svg+xml")
 
 
 @bp.get("/grades")

@@ -88,6 +88,7 @@ def screenshot(page, name: str) -> Path:
 
 def login(page, username: str, password: str = PASSWORD) -> None:
     """Log in through the form, as a person would (labels, not CSS selectors)."""
+    db.session.commit()  # the server writes the attempt: hold no SQLite read lock
     page.goto("/login")
     form = page.locator("main form")
     form.get_by_label(re.compile("用户名|Username")).fill(username)
@@ -100,3 +101,50 @@ def login(page, username: str, password: str = PASSWORD) -> None:
 def use_language(page, code: str) -> None:
     """Switch the tab's session to `code` (zh or en) through the header link."""
     page.goto(f"/lang/{code}?next=/")
+
+
+@pytest.fixture
+def small_city(world) -> dict:
+    """A few businesses with grades, an honor roll, an exposure notice and a placard, all
+    published as PDFs, and a merchant account; what the browser tests look at."""
+    from datetime import date, timedelta
+
+    from tests.test_notices import inspect, penalise, publish
+
+    today = date.today()
+    street = world.street(name="斜土路街道")
+    market = world.market(name="天钥桥菜市场")
+    honest = world.merchant(
+        name="王记蔬菜", market=market, street_id=street.id,
+        commitment_signed_on=today - timedelta(days=30), address="天钥桥路1号",
+    )  # fmt: skip
+    inspect(world, honest, [])
+    fishmonger = world.merchant(name="李记水产", market=market, street_id=street.id)
+    inspect(world, fishmonger, [], on=today - timedelta(days=300))
+    inspect(world, fishmonger, ["UNVERIFIED"])
+    cheat = world.merchant(name="赵记粮油", street_id=street.id)
+    penalise(world, cheat, "徐市监罚〔2026〕7号", today - timedelta(days=3))
+    officer = world.district()
+    documents = {
+        "honor_roll": publish(officer, {"kind": "honor_roll"}),
+        "exposure": publish(
+            officer,
+            {
+                "kind": "exposure",
+                "period_start": (today - timedelta(days=60)).isoformat(),
+                "period_end": today.isoformat(),
+            },
+        ),  # fmt: skip
+        "placard": publish(officer, {"kind": "placard", "merchant": honest.uscc}),
+    }
+    account = world.merchant_user(fishmonger)
+    facts = {
+        "honest": {"uscc": honest.uscc, "name": honest.name},
+        "fishmonger": {"uscc": fishmonger.uscc, "name": fishmonger.name},
+        "merchant_login": account.username,
+        "documents": documents,
+    }
+    # Plain values only, and no open read transaction: on SQLite it would block the
+    # server's writes (a log-in records its attempt).
+    db.session.commit()
+    return facts

@@ -1,0 +1,99 @@
+"""A member of the public, in a real browser: finds a business, opens its page and a
+published PDF. And every public and portal page, in Chinese and in English, carries no
+string of the other language that is not marked as such (WCAG 3.1.2)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.e2e.conftest import login, screenshot, use_language
+
+# Text nodes (and accessible names) of the page with the language they are marked in.
+TEXTS_WITH_LANGUAGE = """() => {
+  const out = [];
+  const langOf = (el) => (el.closest('[lang]') || document.documentElement).getAttribute('lang');
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    const text = node.textContent.trim();
+    if (!text || el.closest('code, script, style')) continue;
+    out.push([langOf(el), text]);
+  }
+  for (const el of document.querySelectorAll('[aria-label], [title]')) {
+    for (const name of ['aria-label', 'title']) {
+      if (el.hasAttribute(name)) out.push([langOf(el), el.getAttribute(name)]);
+    }
+  }
+  // A title cannot mark its parts: data shown marked elsewhere on the page is not text.
+  let title = document.title;
+  for (const el of document.querySelectorAll('body [lang]')) {
+    const data = el.textContent.trim();
+    if (data) title = title.split(data).join('');
+  }
+  out.push([document.documentElement.lang, title]);
+  return out;
+}"""
+CJK = re.compile(r"[\u3400-\u9fff]")
+ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}(?:[ ,.'-]+[A-Za-z]{2,})+")
+
+
+def untranslated(page, language: str) -> list[str]:
+    """Text in the wrong language: English words on a Chinese page, Chinese characters
+    on an English page, unless the element says so with its own `lang`."""
+    wrong = []
+    for lang, text in page.evaluate(TEXTS_WITH_LANGUAGE):
+        if language == "zh" and lang.startswith("zh") and ENGLISH_WORDS.search(text):
+            wrong.append(text)
+        if language == "en" and lang == "en" and CJK.search(text):
+            wrong.append(text)
+    return wrong
+
+
+def test_a_member_of_the_public_finds_a_business_and_opens_a_pdf(page, small_city):
+    uscc = small_city["honest"]["uscc"]
+    page.goto("/")
+    page.get_by_label("按名称或统一社会信用代码查询经营者").fill("王记")
+    page.get_by_role("button", name="查询").click()
+    screenshot(page, "public-search")
+    page.get_by_role("link", name="王记蔬菜").click()
+    assert page.url.endswith(f"/merchants/{uscc}")
+    assert page.locator(".grade.large").inner_text() == "A"
+    assert "诚信计量等级 A" in page.locator("main").inner_text()
+    screenshot(page, "public-business")
+
+    page.get_by_role("link", name="公示公告").first.click()
+    roll = small_city["documents"]["honor_roll"]
+    assert roll["serial"] in page.locator("main").inner_text()
+    screenshot(page, "public-notices")
+    page.get_by_role("link", name=f"PDF文件 {roll['serial']}").click()
+    page.wait_for_url(f"**/documents/{roll['serial']}/pdf")
+    # Chromium shows the PDF in its viewer; the bytes it was served are the check.
+    served = page.context.request.get(page.url)
+    assert served.status == 200 and served.headers["content-type"] == "application/pdf"
+    assert served.body().startswith(b"%PDF-")
+
+
+def test_pages_carry_no_untranslated_strings(page, small_city):
+    uscc, docs = small_city["honest"]["uscc"], small_city["documents"]
+    public_pages = [
+        "/", "/merchants?q=记", f"/merchants/{uscc}", "/documents",
+        "/documents?kind=exposure", "/honor-roll", "/demonstrations", "/verify",
+        f"/verify/{docs['exposure']['serial']}", "/grades", "/login",
+    ]  # fmt: skip
+    portal_pages = ["/portal", "/account/password"]
+    found = {}
+    for language in ("zh", "en"):
+        use_language(page, language)
+        for url in public_pages:
+            page.goto(url)
+            found[(language, url)] = untranslated(page, language)
+            if language == "zh":
+                screenshot(page, f"zh{url}")
+    login(page, small_city["merchant_login"])
+    for language in ("zh", "en"):
+        use_language(page, language)
+        for url in portal_pages:
+            page.goto(url)
+            found[(language, url)] = untranslated(page, language)
+            screenshot(page, f"{language}{url}")
+    assert {k: v for k, v in found.items() if v} == {}
