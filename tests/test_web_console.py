@@ -26,7 +26,7 @@ from creditsvc.models import (
 from creditsvc.models.base import utcnow
 from creditsvc.services import complaints as complaint_service
 from creditsvc.web.console_audit import SHANGHAI
-from tests.test_notices import read_pdf
+from tests.test_notices import penalise, read_pdf
 from tests.test_web_session import csrf_token, login
 
 TODAY = date.today()
@@ -503,3 +503,18 @@ def test_the_audit_log_filters_and_pages(world, app):
     assert 'aria-invalid="true"' in text_of(client.get("/console/audit?since=yesterday"))
     city = session_for(world, app, "city")
     assert "静安的投诉" in text_of(city.get("/console/audit?district=310106"))
+
+
+def test_an_exposure_preview_opens_its_windows_without_keeping_them(world, app):
+    merchant = world.merchant(name="赵记粮油", address="漕溪北路1号")
+    penalise(world, merchant, "徐市监罚〔2026〕21号", TODAY - timedelta(days=5))
+    client = session_for(world, app, "city")
+    drafted = post_form(client, "/console/notices/new", {
+        "kind": "exposure", "district": "310104",
+        "period_start": (TODAY - timedelta(days=30)).isoformat(), "period_end": TODAY.isoformat()})  # fmt: skip
+    assert drafted.status_code == 303, text_of(drafted)[:2000]
+    preview = client.get(drafted.headers["Location"] + "/preview.pdf")
+    assert preview.status_code == 200 and preview.mimetype == "application/pdf"
+    assert read_pdf(preview.data).metadata.title.startswith("【预览·未发布】")
+    entry = db.session.scalar(select(Notice)).entries[0]
+    assert entry.published_on is None and entry.ends_on is None

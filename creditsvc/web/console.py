@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, func, select, true
+from sqlalchemy.orm import selectinload
 
 from creditsvc import auth
 from creditsvc.auth import OFFICERS, allow
@@ -156,7 +157,9 @@ def open_complaints(district: str | None, today: date) -> tuple[list[dict], int]
     )
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = db.session.scalars(
-        stmt.order_by(Complaint.received_on, Complaint.id).limit(OPEN_COMPLAINTS)
+        stmt.options(selectinload(Complaint.merchant))
+        .order_by(Complaint.received_on, Complaint.id)
+        .limit(OPEN_COMPLAINTS)
     )
     return [{"complaint": c, "age": (today - c.received_on).days} for c in rows], total
 

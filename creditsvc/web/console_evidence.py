@@ -9,6 +9,7 @@ import re
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from creditsvc import auth, jobs
@@ -188,7 +189,9 @@ def complaint_list():
         stmt = stmt.where(Complaint.district_code == district)
     if status in COMPLAINT_STATUSES:
         stmt = stmt.where(Complaint.status == status)
-    stmt = stmt.order_by(Complaint.received_on.desc(), Complaint.id.desc())
+    stmt = stmt.options(selectinload(Complaint.merchant)).order_by(
+        Complaint.received_on.desc(), Complaint.id.desc()
+    )
     return render_template(
         "console/complaints.html",
         page=paginate(stmt, page_number(), 50),
