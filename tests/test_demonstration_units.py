@@ -88,8 +88,12 @@ def test_a_minor_finding_does_not_suspend_and_a_suspension_can_be_lifted(world):
     url, _ = designated(world, officer, merchant)
     inspect(officer, merchant, ["UNVERIFIED"])  # major, not serious
     assert officer.get(url).json["status"] == "designated"
-    inspect(officer, merchant, ["TAMPER"])
+    tamper = inspect(officer, merchant, ["TAMPER"])
     assert officer.get(url).json["status"] == "suspended"
+    voided = {"kind": "inspection", "id": tamper, "reason": "录入错误"}
+    assert officer.post("/api/v1/corrections", json=voided).status_code == 201
+    put_back = db.session.query(Notification).filter(Notification.subject.like("暂停依据已作废%"))
+    assert put_back.count() >= 1  # the voided finding is put before the officers
     lifted = officer.post(url + "/reinstate", json={"reason": "检查记录经异议作废"})
     assert lifted.json["status"] == "designated"
     assert len(world.anonymous().get(LISTING).json) == 1

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 
 from creditsvc.auth import Principal
 from creditsvc.extensions import db
-from creditsvc.models import NoticeEntry, RepairApplication, User
+from creditsvc.jobs.reminders import send_reminders
+from creditsvc.models import NoticeEntry, Notification, RepairApplication, User
 from creditsvc.services import calendar, repairs
 from scoring.repair import RepairFacts, assess
 from tests.test_notices import exposure_body, inspect, penalise, publish
@@ -165,3 +166,15 @@ def test_only_an_exposure_entry_can_be_repaired(world):
     entry_id = officer.get(f"/api/v1/notices/{roll['id']}").json["entries"][0]["id"]
     response = apply(world.merchant_user(merchant), entry_id)
     assert response.status_code == 422 and "exposure entry" in response.json["message"]
+
+
+def test_officers_are_reminded_once_before_a_repair_decision_falls_due(world):
+    officer = world.district()
+    merchant, entry_id, _ = published_entry(world, officer)
+    filed = apply(world.merchant_user(merchant), entry_id).json
+    due = date.fromisoformat(filed["decision_due"])
+    assert send_reminders(TODAY)["repairs"] == 0  # 15 working days ahead
+    assert send_reminders(due)["repairs"] == 1
+    assert send_reminders(due)["repairs"] == 0
+    subjects = [n.subject for n in db.session.query(Notification)]
+    assert f"信用修复申请即将到期：第{filed['id']}号" in subjects

@@ -7,18 +7,20 @@ import logging
 from datetime import date
 
 from creditsvc.extensions import db
-from creditsvc.services import communities, notifications, objections
+from creditsvc.services import communities, notifications, objections, repairs
 
 log = logging.getLogger(__name__)
 
 
 def send_reminders(today: date | None = None) -> dict[str, int]:
-    """Re-evaluations coming due (COMMUNITY_REMINDER_DAYS ahead) and objections due within a
-    working day (社会信用条例 第三十六条); each reminded once. Commits once."""
+    """Re-evaluations coming due (COMMUNITY_REMINDER_DAYS ahead), objections (社会信用条例
+    第三十六条) and repair applications due within a working day; each reminded once.
+    Commits once."""
     today = today or date.today()
     counts = {
         "communities": communities.remind(today),
         "objections": objections.remind(today),
+        "repairs": repairs.remind(today),
     }
     db.session.commit()
     log.info("programme reminders: %s", counts)

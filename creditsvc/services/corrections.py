@@ -7,7 +7,7 @@ from sqlalchemy import select
 from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import Complaint, Inspection, Merchant, Reading, Void
-from creditsvc.services import audit, outbox, scope
+from creditsvc.services import audit, demonstration_units, outbox, scope
 from creditsvc.services.errors import Conflict, NotFound
 
 MODELS = {"inspection": Inspection, "complaint": Complaint, "reading": Reading}
@@ -38,4 +38,6 @@ def void(p: Principal, kind: str, evidence_id: int, reason: str) -> Void:
         p.name, "void", correction, district_code=_district_of(kind, record), reason=reason
     )
     outbox.mark_dirty([record.merchant_id], "void")
+    if kind == "inspection":
+        demonstration_units.on_void(p.name, evidence_id)
     return correction

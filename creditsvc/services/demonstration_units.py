@@ -171,3 +171,20 @@ def public_listing(args: dict, today: date) -> list[dict]:
          "designated_on": u.designated_on, "valid_until": u.valid_until}
         for u, m in rows
     ]  # fmt: skip
+
+
+def on_void(actor: str, inspection_id: int) -> list[DemonstrationUnit]:
+    """Called when an inspection is voided: a unit it suspended is put back before its
+    officers, who may reinstate it (the finding no longer stands)."""
+    stmt = select(DemonstrationUnit).where(
+        DemonstrationUnit.suspending_inspection_id == inspection_id,
+        DemonstrationUnit.status == "suspended",
+    )
+    units = list(db.session.scalars(stmt))
+    for unit in units:
+        _tell(
+            unit,
+            f"暂停依据已作废，可恢复示范单位：{unit.merchant.name}",
+            f"第{inspection_id}号检查记录已作废（{actor}），请决定恢复或撤销。",
+        )
+    return units

@@ -27,7 +27,14 @@ from creditsvc.models import (
     Reading,
     Void,
 )
-from creditsvc.services import audit, calendar, corrections, notices, notifications, scope
+from creditsvc.services import (
+    audit,
+    calendar,
+    corrections,
+    notices,
+    notifications,
+    scope,
+)
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
 
 MARK_WORKING_DAYS, DECIDE_WORKING_DAYS = 1, 5  # 社会信用条例 第三十六条
