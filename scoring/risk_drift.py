@@ -20,10 +20,14 @@ CLASSES = ("A", "B", "C", "D")  # A lowest risk … D highest
 
 
 def reference(values: np.ndarray, bins: int = BINS) -> dict[str, list[float]]:
-    """Bin edges at the training population's quantiles (repeated edges merged, so a
-    feature with few distinct values gets one bin per value) and each bin's share."""
+    """Bin edges at the training population's deciles (repeated edges merged), or halfway
+    between its values when it has no more than `bins` of them; and each bin's share."""
     values = np.asarray(values, dtype=float)
-    inner = np.unique(np.quantile(values, np.linspace(0, 1, bins + 1)[1:-1]))
+    distinct = np.unique(values)
+    if len(distinct) <= bins:  # a flag or a count: one bin per value, split halfway
+        inner = (distinct[1:] + distinct[:-1]) / 2
+    else:
+        inner = np.unique(np.quantile(values, np.linspace(0, 1, bins + 1)[1:-1]))
     return {"edges": inner.tolist(), "shares": _shares(values, inner).tolist()}
 
 

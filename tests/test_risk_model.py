@@ -71,7 +71,7 @@ def test_artifacts_load_only_from_the_store_with_their_hash(trained):
     path.write_bytes(path.read_bytes() + b"\0")
     with pytest.raises(Invalid, match="SHA-256"):
         risk_models.load_artifact(trained)
-    for name in ("../evil.joblib", "/tmp/evil.joblib", "sub/x.joblib", "x.pkl"):
+    for name in ("../evil.joblib", "/etc/evil.joblib", "sub/x.joblib", "x.pkl"):
         trained.file_name = name
         with pytest.raises(Invalid, match="not in the model store"):
             risk_models.load_artifact(trained)

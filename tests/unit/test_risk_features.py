@@ -97,7 +97,7 @@ def test_features_read_what_was_known_on_the_date():
 def test_many_dates_stack_the_same_rows_as_one_date_each():
     days = [D - 100, D]
     both = rf.build_features(evidence(extra=True), days)
-    for k, day in enumerate(days):
+    for day in days:
         one = rf.build_features(evidence(extra=True), day)
         np.testing.assert_array_equal(both.X[both.as_of == day], one.X)
     assert both.merchant.tolist() == [0, 1, 2, 0, 1, 2]
