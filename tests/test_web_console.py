@@ -518,3 +518,19 @@ def test_an_exposure_preview_opens_its_windows_without_keeping_them(world, app):
     assert read_pdf(preview.data).metadata.title.startswith("【预览·未发布】")
     entry = db.session.scalar(select(Notice)).entries[0]
     assert entry.published_on is None and entry.ends_on is None
+
+
+def test_another_districts_officer_cannot_move_a_notice(world, app):
+    client = officer(world, app)
+    grade_a_merchant(world, client)
+    url = post_form(client, "/console/notices/new", {"kind": "honor_roll", "district": "310104"})
+    url = url.headers["Location"]
+    jingan = session_for(world, app, "district", district=world.JINGAN)
+    token = csrf_token(jingan, "/console/notices/new")
+    for action in ("approve", "publish", "withdraw"):
+        response = jingan.post(f"{url}/{action}", data={"csrf_token": token, "reason": "越权"})
+        assert response.status_code == 404, action
+    assert jingan.get(f"{url}/preview.pdf").status_code == 404
+    city = session_for(world, app, "city")
+    assert post_form(city, f"{url}/approve", {}, url).status_code == 303
+    assert db.session.scalar(select(Notice.status)) == "approved"
