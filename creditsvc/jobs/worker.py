@@ -56,6 +56,7 @@ def run(queue_names: list[str], burst: bool = False) -> bool:
 
     import creditsvc.jobs.imports  # noqa: F401  (the jobs, and what they import)
     import creditsvc.jobs.rescore  # noqa: F401
+    import creditsvc.jobs.train  # noqa: F401
 
     # The models' mappers are otherwise set up by the first query: in every horse, at
     # half a second each.
