@@ -9,7 +9,7 @@ import time
 from datetime import date, timedelta
 
 from creditsvc.extensions import db
-from creditsvc.models import LoginAttempt
+from creditsvc.models import LoginAttempt, Objection
 from tests.conftest import PASSWORD
 from tests.test_notices import inspect, publish
 from tests.test_web_session import csrf_token, login
@@ -102,6 +102,34 @@ def test_objections_filed_are_listed(app, world):
     assert filed.status_code == 201, filed.json
     page = page_of(client)
     assert "有异议，待处理" in page and filed.json["decision_due"] in page
+
+
+def test_an_objection_is_filed_from_the_portal_with_its_csrf_token(app, world):
+    merchant = world.merchant(name="表单异议商户")
+    inspection_id = inspect(world, merchant, ["UNVERIFIED"])
+    neighbour_inspection = inspect(world, world.merchant(name="邻居"), ["UNVERIFIED"])
+    client, _ = merchant_client(app, world, merchant)
+    link = f"/portal/objections/new?kind=inspection&amp;id={inspection_id}"
+    assert link in page_of(client)
+    form = page_of(client, link.replace("&amp;", "&"))
+    assert f'value="{inspection_id}"' in form
+    data = {"kind": "inspection", "id": str(inspection_id), "grounds": "当日未营业"}
+
+    refused = client.post("/portal/objections", data=data)
+    assert refused.status_code == 400 and "CSRF" in refused.get_data(as_text=True)
+    assert db.session.query(Objection).count() == 0
+
+    token = csrf_token(client, "/portal/objections/new")
+    other = client.post("/portal/objections", data=data | {"id": str(neighbour_inspection),
+                                                           "csrf_token": token})  # fmt: skip
+    assert other.status_code == 422 and "of yours" in other.get_data(as_text=True)
+    empty = client.post("/portal/objections", data=data | {"grounds": " ", "csrf_token": token})
+    assert empty.status_code == 400 and "grounds" in empty.get_data(as_text=True)
+    filed = client.post("/portal/objections", data=data | {"csrf_token": token})
+    assert filed.status_code == 302
+    (objection,) = db.session.query(Objection).all()
+    assert (objection.subject_id, objection.merchant_id) == (inspection_id, merchant.id)
+    assert "有异议，待处理" in page_of(client)
 
 
 # Log-in throttling and session expiry ------------------------------------------------

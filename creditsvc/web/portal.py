@@ -7,15 +7,20 @@ and nothing else, so no address can lead one merchant to another's record.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc.auth import MERCHANT, allow
 from creditsvc.extensions import db
-from creditsvc.models import Merchant, MerchantReply, Objection
-from creditsvc.services import objections, policies, standing
+from creditsvc.models import OBJECTION_SUBJECTS, Merchant, MerchantReply, Objection
+from creditsvc.schemas.requests import ObjectionIn
+from creditsvc.services import notifications, objections, policies, standing
+from creditsvc.services.errors import DomainError
 from creditsvc.web import labels
 from creditsvc.web.charts import Band, Point, score_chart
 from creditsvc.web.public_site import placard_in_force, unit_in_force
@@ -92,3 +97,40 @@ def standing_page():
         objections=own_objections(merchant),
         replies=own_replies(merchant),
     )
+
+
+def objection_form(values: dict, errors: dict, status: int = 200):
+    page = render_template(
+        "portal/objection.html",
+        merchant=own_merchant(),
+        values=values,
+        errors=errors,
+        kinds=OBJECTION_SUBJECTS,
+    )
+    return page, status
+
+
+@bp.get("/objections/new")
+@allow(MERCHANT)
+def new_objection():
+    """The objection form, filled in from a reason's "object" link."""
+    return objection_form({k: request.args.get(k, "") for k in ("kind", "id")}, {})
+
+
+@bp.post("/objections")
+@allow(MERCHANT)
+def file_objection():
+    """File an objection (社会信用条例 第三十六条): the record is marked disputed at once."""
+    values = {k: request.form.get(k, "") for k in ("kind", "id", "grounds")}
+    try:
+        data = ObjectionIn().load(values)
+        objections.file(auth.current(), data, date.today())
+    except ValidationError as exc:
+        return objection_form(values, exc.messages, 400)
+    except DomainError as exc:
+        db.session.rollback()
+        return objection_form(values, {"id": [exc.message]}, exc.status)
+    db.session.commit()
+    notifications.mail_soon()
+    flash(_("Your objection was filed. The record is now marked as disputed."), "info")
+    return redirect(url_for("portal.standing_page") + "#objections-heading")

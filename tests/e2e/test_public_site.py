@@ -80,7 +80,7 @@ def test_pages_carry_no_untranslated_strings(page, small_city):
         "/documents?kind=exposure", "/honor-roll", "/demonstrations", "/verify",
         f"/verify/{docs['exposure']['serial']}", "/grades", "/login",
     ]  # fmt: skip
-    portal_pages = ["/portal", "/account/password"]
+    portal_pages = ["/portal", "/portal/objections/new", "/account/password"]
     found = {}
     for language in ("zh", "en"):
         use_language(page, language)
