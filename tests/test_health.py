@@ -35,3 +35,23 @@ def test_down_when_redis_is_configured_but_unreachable(app):
 @pytest.mark.parametrize("path", ["/api/openapi.json", "/healthz"])
 def test_needs_no_login(client, path):
     assert client.get(path).status_code == 200
+
+
+def test_live_answers_without_asking_the_database(app):
+    from sqlalchemy import event
+
+    from creditsvc.extensions import db
+
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, sql)
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = app.test_client().get("/healthz/live")
+        during_live = list(statements)
+        assert app.test_client().get("/healthz").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+    assert during_live == []
+    assert "SELECT 1" in statements  # the listener sees the readiness probe's query
