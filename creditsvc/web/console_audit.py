@@ -33,14 +33,16 @@ def _start_of(day: date) -> datetime:
 
 
 def changes(entry: AuditEntry) -> list[tuple[str, str, str]]:
-    """(column, before, after) of an entry, each value shortened for the table."""
+    """(column, before, after) of an entry, each value shortened for the table; columns
+    a new record left empty are not listed."""
     before, after = entry.before or {}, entry.after or {}
 
     def shown(value: object) -> str:
         text = "—" if value is None else str(value)
         return text if len(text) <= SHOWN_VALUE_CHARS else text[:SHOWN_VALUE_CHARS] + "…"
 
-    keys = list(after) + [k for k in before if k not in after]
+    keys = [k for k in after if k in before or after[k] not in (None, "", [])]
+    keys += [k for k in before if k not in after]
     return [(k, shown(before.get(k)) if k in before else "", shown(after.get(k))) for k in keys]
 
 
