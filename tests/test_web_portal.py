@@ -130,6 +130,7 @@ def test_an_objection_is_filed_from_the_portal_with_its_csrf_token(app, world):
     (objection,) = db.session.query(Objection).all()
     assert (objection.subject_id, objection.merchant_id) == (inspection_id, merchant.id)
     assert "有异议，待处理" in page_of(client)
+    assert "正在处理" in page_of(app.test_client(), f"/merchants/{merchant.uscc}")  # public
 
 
 # Log-in throttling and session expiry ------------------------------------------------

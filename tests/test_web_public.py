@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 from creditsvc.auth import Principal
 from creditsvc.extensions import db
-from creditsvc.models import Community, DemonstrationUnit
+from creditsvc.models import Community, DemonstrationUnit, MerchantReply
 from creditsvc.services import policies
 from creditsvc.services.notices_publish import site_url
 from scoring.policy import DEFAULT_POLICY
@@ -174,3 +174,13 @@ def test_how_grades_work_follows_the_policy_in_force(world, client):
     page = html(client.get("/grades"))
     assert '<td class="number">50</td>' in page and '<td class="number">40</td>' not in page
     assert "现行第 2 版评分规则" in page
+
+
+def test_an_approved_reply_is_shown_next_to_the_record(world, client):
+    merchant = world.merchant(name="回应商户")
+    for text, status in (("已更换检定合格的电子秤", "approved"), ("待审核的回应", "pending")):
+        db.session.add(MerchantReply(merchant_id=merchant.id, district_code=merchant.district_code,
+                                     text=text, status=status, submitted_by="test"))  # fmt: skip
+    db.session.commit()
+    page = html(client.get(f"/merchants/{merchant.uscc}"))
+    assert "已更换检定合格的电子秤" in page and "待审核的回应" not in page

@@ -37,7 +37,7 @@ from creditsvc.models import (
     Street,
 )
 from creditsvc.schemas.standing import PublicSearchArgs
-from creditsvc.services import demonstration_units, policies, public
+from creditsvc.services import demonstration_units, policies, public, replies
 from creditsvc.services.notices_eligibility import DEMONSTRATION_STATUSES
 from creditsvc.web import labels
 
@@ -183,6 +183,7 @@ def business(uscc: str):
     record = public.record(uscc)
     if record is None:
         abort(404, description="no such business")
+    record |= replies.public_annotations(record["uscc"])
     merchant_id = db.session.scalar(select(Merchant.id).where(Merchant.uscc == record["uscc"]))
     policy = (
         policies.version(record["policy_version"]) if record["policy_version"] else None
