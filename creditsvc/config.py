@@ -36,6 +36,11 @@ def persistent_secret(instance_path: Path, name: str, make) -> str:
     return path.read_text().strip()
 
 
+def _floats(raw: str) -> tuple[float, ...]:
+    """A comma-separated list of numbers, e.g. "0.1,0.2,0.35"."""
+    return tuple(float(part) for part in raw.split(","))
+
+
 def load(instance_path: Path, overrides: dict | None = None) -> dict:
     """Build the Flask config mapping from the environment plus explicit overrides."""
     env = os.environ
@@ -95,6 +100,12 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_FROM": env.get("MAIL_FROM", "creditsvc@localhost"),
+        # The internal risk model (DESIGN.md §6): probability bounds of classes A|B|C|D, and
+        # the share of each class a random inspection plan (双随机) draws.
+        "RISK_CLASS_THRESHOLDS": _floats(env.get("RISK_CLASS_THRESHOLDS", "0.10,0.20,0.35")),
+        "RISK_PLAN_RATIOS": dict(
+            zip("ABCD", _floats(env.get("RISK_PLAN_RATIOS", "0.05,0.15,0.40,0.80")), strict=True)
+        ),
     }
     config.update(overrides or {})
     if not config["SECRET_KEY"]:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from creditsvc.extensions import db
 from creditsvc.models import Inspection, Merchant, RiskModelVersion, RiskScore, User
-from creditsvc.services.inspection_plans import DEFAULT_RATIOS, draw
+from creditsvc.services.inspection_plans import draw
 
 XUHUI = "310104"
 PER_CLASS = 100
@@ -62,7 +62,7 @@ def test_the_same_seed_draws_the_same_plan_and_another_seed_another(world):
     assert repeat.json["items"] == unseeded.json["items"]
 
 
-def test_each_class_is_drawn_at_its_ratio(world):
+def test_each_class_is_drawn_at_its_ratio(app, world):
     scored_district(world)
     response = world.district().post("/api/v1/inspection-plans", json=plan_body(seed=7))
     assert response.json["population"] == {c: PER_CLASS for c in "ABCD"}
@@ -70,7 +70,9 @@ def test_each_class_is_drawn_at_its_ratio(world):
     for item in response.json["items"]:
         drawn[item["risk_class"]] += 1
         assert len(item["inspectors"]) == 1  # the district has one officer
-    assert drawn == {c: round(DEFAULT_RATIOS[c] * PER_CLASS) for c in "ABCD"}
+    ratios = app.config["RISK_PLAN_RATIOS"]
+    assert ratios == {"A": 0.05, "B": 0.15, "C": 0.40, "D": 0.80}  # the default setting
+    assert drawn == {c: round(ratios[c] * PER_CLASS) for c in "ABCD"}
 
 
 def test_ratios_are_configurable_and_hold_over_many_draws():

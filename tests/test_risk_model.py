@@ -45,7 +45,7 @@ def test_chosen_model_beats_shuffled_labels_out_of_time(trained):
     assert split["validate_until"] <= (AS_OF - timedelta(days=180)).isoformat()
 
 
-def test_the_card_and_every_merchant_scored(trained):
+def test_the_card_and_every_merchant_scored(app, trained):
     card = trained.card
     for key in ("data_window", "features", "metrics", "version", "trained_at", "split"):
         assert card[key]
@@ -62,6 +62,11 @@ def test_the_card_and_every_merchant_scored(trained):
     assert set(classes) <= {"A", "B", "C", "D"} and len(classes) >= 3
     assert trained.drift["score"]["psi"] >= 0
     assert set(trained.drift["features"]) == set(card["features"])
+    # The class thresholds are a setting: rescoring with other bounds moves the classes.
+    app.config["RISK_CLASS_THRESHOLDS"] = (0.0, 0.001, 0.002)
+    counts = risk_models.score_all(trained, AS_OF)
+    assert counts == {"A": 0, "B": 0, "C": 0, "D": scored}
+    db.session.rollback()
 
 
 def test_artifacts_load_only_from_the_store_with_their_hash(trained):

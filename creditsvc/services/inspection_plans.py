@@ -37,14 +37,14 @@ from creditsvc.models import (
 from creditsvc.services import audit, risk_models, scope
 from creditsvc.services.errors import Conflict, Forbidden, Invalid, NotFound
 
-DEFAULT_RATIOS = {"A": 0.05, "B": 0.15, "C": 0.40, "D": 0.80}
 INSPECTORS_PER_MERCHANT = 2  # 行政执法 by at least two officers (行政处罚法第四十二条)
 UNSCORED_CLASS = "B"  # a merchant the model has not scored yet: the general class
 SEED_BITS = 62  # fits a signed BIGINT
 
 
 def ratios(given: dict[str, float] | None) -> dict[str, float]:
-    configured = current_app.config.get("RISK_PLAN_RATIOS", DEFAULT_RATIOS)
+    """The share of each class to draw: as given, else the setting RISK_PLAN_RATIOS."""
+    configured = current_app.config["RISK_PLAN_RATIOS"]
     return {c: float((given or {}).get(c, configured[c])) for c in RISK_CLASSES}
 
 

@@ -38,7 +38,6 @@ from scoring.risk_model import select as select_model
 AS_OF_STEP_DAYS = 30
 MIN_HISTORY_DAYS = 365  # as-of dates start once a year of inspections exists
 MIN_ROWS, MIN_POSITIVES = 200, 20
-DEFAULT_THRESHOLDS = (0.10, 0.20, 0.35)  # probability bounds of classes A | B | C | D
 TARGET = "a major or serious finding at an inspection within 180 days after the as-of date"
 LABELS = (
     "rows are (merchant, as-of date) pairs whose 180-day window has fully elapsed; a "
@@ -48,7 +47,8 @@ ARTIFACT_SUFFIX = ".joblib"
 
 
 def thresholds() -> tuple[float, ...]:
-    return tuple(current_app.config.get("RISK_CLASS_THRESHOLDS", DEFAULT_THRESHOLDS))
+    """Probability bounds of classes A | B | C | D (the setting RISK_CLASS_THRESHOLDS)."""
+    return tuple(current_app.config["RISK_CLASS_THRESHOLDS"])
 
 
 def models_dir() -> Path:
