@@ -88,12 +88,12 @@ def test_pages_carry_no_untranslated_strings(page, small_city):
             page.goto(url)
             found[(language, url)] = untranslated(page, language)
             if language == "zh":
-                screenshot(page, f"zh{url}")
+                screenshot(page, f"zh-{url.strip('/') or 'home'}")
     login(page, small_city["merchant_login"])
     for language in ("zh", "en"):
         use_language(page, language)
         for url in portal_pages:
             page.goto(url)
             found[(language, url)] = untranslated(page, language)
-            screenshot(page, f"{language}{url}")
+            screenshot(page, f"{language}-{url.strip('/')}")
     assert {k: v for k, v in found.items() if v} == {}
