@@ -1,0 +1,251 @@
+"""Load on loopback with the city-scale data set (issue 9): public lookups and searches
+from many clients while fair scales post readings and a full rescore runs.
+
+    .venv/bin/python benchmarks/full_rescore.py --build-only   # once: bench_city
+    .venv/bin/python benchmarks/load_test.py [--duration 40] [--connections 32]
+
+Needs `wrk` (Debian package wrk: `scripts/system-packages.sh bench`). Against the
+PostgreSQL database `bench_city` (200,000 merchants, 20 million readings), it starts
+gunicorn on a free port and, in one run, measures with wrk:
+  1. the lower bound: `GET /healthz/live` (a trivial JSON answer, no database);
+  2. public lookups alone: `GET /api/public/v1/merchants/<uscc>` of random merchants;
+  3. everything at once: lookups and searches (`?q=&district=&grade=`) while devices
+     post 100-reading batches from threads and a full rescore runs on an rq worker.
+Targets: zero errors, p99 of lookups under 100 ms, lookup throughput at least 60 % of
+the trivial endpoint's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+URL = "postgresql://postgres@127.0.0.1:5432/bench_city"
+REDIS_URL = "redis://127.0.0.1:6379/12"  # a database of its own, flushed before use
+CATEGORIES = ("vegetable", "fruit", "meat", "seafood", "egg", "grain")
+
+# wrk prints one JSON line at the end: requests, errors, non-2xx, latency percentiles.
+REPORT_LUA = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "seconds": %.3f, "errors": %d, "non2xx": %d, '
+    .. '"p50_ms": %.2f, "p99_ms": %.2f, "max_ms": %.2f}\\n',
+    summary.requests, summary.duration / 1e6, e.connect + e.read + e.write + e.timeout,
+    e.status, latency:percentile(50) / 1e3, latency:percentile(99) / 1e3, latency.max / 1e3))
+end
+"""
+
+PATHS_LUA = """
+local paths = {}
+for line in io.lines("%s") do paths[#paths + 1] = line end
+math.randomseed(%d)
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+"""
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=int, default=40, help="seconds per phase")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--devices", type=int, default=4, help="posting fair scales")
+    return parser.parse_args()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare(folder: Path, devices: int) -> dict:
+    """USCCs and search paths for wrk, device tokens and their stalls, a scored city."""
+    from sqlalchemy import func, select
+
+    from creditsvc import create_app
+    from creditsvc.extensions import db
+    from creditsvc.jobs.rescore import SYSTEM, start_full_rescore
+    from creditsvc.models import CurrentScore, Device, Merchant, Reading, Stall
+    from creditsvc.services import accounts
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "REDIS_URL": None})
+    rng = random.Random(7)
+    with app.app_context():
+        if not db.session.scalar(select(func.count()).select_from(CurrentScore)):
+            start_full_rescore(SYSTEM, actor="load-test")
+        codes = list(db.session.scalars(select(Merchant.uscc).order_by(Merchant.id)))
+        names = list(db.session.scalars(select(Merchant.name).order_by(Merchant.id).limit(5000)))
+        lookups = [f"/api/public/v1/merchants/{c}" for c in rng.sample(codes, 5000)]
+        districts = list(db.session.scalars(select(Merchant.district_code).distinct()))
+        searches = [
+            f"/api/public/v1/merchants?district={rng.choice(districts)}"
+            f"&grade={rng.choice('ABCD')}&page={rng.randint(1, 5)}"
+            for _ in range(500)
+        ] + [f"/api/public/v1/merchants?q={quote(n[:3])}" for n in rng.sample(names, 500)]
+        scales = []
+        for device in db.session.scalars(select(Device).order_by(Device.id).limit(devices)):
+            stalls = list(db.session.scalars(
+                select(Stall.number).where(Stall.market_id == device.market_id,
+                                           Stall.merchant_id.is_not(None))
+            ))  # fmt: skip
+            top = db.session.scalar(select(func.max(Reading.seq)).where(Reading.device_id == device.id))
+            token = accounts.issue_device_token("load-test", device)[1]
+            scales.append({"token": token, "stalls": stalls, "seq": (top or 0) + 1_000_000})
+        db.session.commit()
+    (folder / "lookups.txt").write_text("\n".join(lookups) + "\n")
+    (folder / "mixed.txt").write_text("\n".join(lookups + searches) + "\n")
+    return {"scales": scales}
+
+
+def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    env.update(DATABASE_URL=URL, REDIS_URL=REDIS_URL, SECRET_KEY="load-" + os.urandom(8).hex())
+    command = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+               "wsgi:app"]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - fixed command
+    for _ in range(300):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz/live")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer")
+
+
+def wrk(port: int, args, path: str, paths_file: Path | None, folder: Path, name: str) -> dict:
+    script = folder / f"{name}.lua"
+    body = REPORT_LUA if paths_file is None else PATHS_LUA % (paths_file, 11) + REPORT_LUA
+    script.write_text(body)
+    command = ["wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.duration}s",
+               "-s", str(script), f"http://127.0.0.1:{port}{path}"]  # fmt: skip
+    out = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
+def post_readings(port: int, scale: dict, stop: threading.Event, out: dict) -> None:
+    """One fair scale posting 100-reading batches back to back until told to stop."""
+    rng = random.Random(scale["seq"])
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Authorization": f"Bearer {scale['token']}", "Content-Type": "application/json"}
+    while not stop.is_set():
+        now = datetime.now(UTC) - timedelta(minutes=1)
+        items = []
+        for _ in range(100):
+            settled = round(rng.uniform(100, 3000), 1)
+            items.append({
+                "seq": scale["seq"], "time": now.isoformat(), "settled_g": settled,
+                "measured_g": round(settled - rng.uniform(0, 12), 1),
+                "category": rng.choice(CATEGORIES), "stall": rng.choice(scale["stalls"]),
+            })  # fmt: skip
+            scale["seq"] += 1
+        started = time.perf_counter()
+        conn.request("POST", "/api/v1/readings", body=json.dumps({"readings": items}),
+                     headers=headers)  # fmt: skip
+        response = conn.getresponse()
+        answer = json.loads(response.read())
+        out["latencies"].append(time.perf_counter() - started)
+        if response.status != 200 or answer["rejected"]:
+            out["errors"] += 1
+        else:
+            out["accepted"] += answer["accepted"]
+    conn.close()
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
+    """Lookups and searches by wrk, readings from threads, a full rescore on a worker."""
+    from redis import Redis
+
+    Redis.from_url(REDIS_URL).flushdb()
+    env = {**os.environ, "DATABASE_URL": URL, "REDIS_URL": REDIS_URL}
+    bin_ = str(ROOT / ".venv/bin/creditsvc")
+    subprocess.run([bin_, "rescore", "--all"], env=env, cwd=ROOT, check=True,  # noqa: S603
+                   capture_output=True)  # fmt: skip
+    worker = subprocess.Popen([bin_, "worker", "--burst"], env=env, cwd=ROOT,  # noqa: S603
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    stop, posts = threading.Event(), {"latencies": [], "errors": 0, "accepted": 0}
+    threads = [threading.Thread(target=post_readings, args=(port, s, stop, posts))
+               for s in world["scales"]]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    started = time.perf_counter()
+    web = wrk(port, args, "/", folder / "mixed.txt", folder, "mixed")
+    stop.set()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    rescore_running = worker.poll() is None
+    worker.wait()
+    return {
+        "web": web,
+        "readings_per_s": posts["accepted"] / seconds,
+        "batches": len(posts["latencies"]),
+        "batch_errors": posts["errors"],
+        "batch_p50_ms": percentile(posts["latencies"], 0.5) * 1000,
+        "batch_p99_ms": percentile(posts["latencies"], 0.99) * 1000,
+        "rescore_outlasted_phase": rescore_running,
+        "rescore_total_s": time.perf_counter() - started,
+    }
+
+
+def line(name: str, r: dict) -> str:
+    return (f"{name:<34} {r['rps']:>8.0f} req/s  p50 {r['p50_ms']:>7.2f} ms"
+            f"  p99 {r['p99_ms']:>7.2f} ms  errors {r['errors']}  non-2xx {r['non2xx']}")  # fmt: skip
+
+
+def main() -> None:
+    args = parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        world = prepare(folder, args.devices)
+        port = free_port()
+        server = start_gunicorn(port, args.workers)
+        try:
+            trivial = wrk(port, args, "/healthz/live", None, folder, "trivial")
+            lookups = wrk(port, args, "/", folder / "lookups.txt", folder, "lookups")
+            mixed = mixed_phase(port, args, world, folder)
+        finally:
+            server.terminate()
+            server.wait()
+    print(f"gunicorn {args.workers} workers, wrk {args.connections} connections,"
+          f" {args.duration} s per phase, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print(line("trivial GET /healthz/live", trivial))
+    print(line("lookups alone", lookups))
+    print(f"lookups / trivial: {lookups['rps'] / trivial['rps']:.2f} (target ≥ 0.60)")
+    print(line("lookups + searches, mixed phase", mixed["web"]))
+    print(f"readings during the mixed phase: {mixed['readings_per_s']:.0f}/s in"
+          f" {mixed['batches']} batches of 100, p50 {mixed['batch_p50_ms']:.0f} ms,"
+          f" p99 {mixed['batch_p99_ms']:.0f} ms, {mixed['batch_errors']} errors")  # fmt: skip
+    print(f"full rescore on one rq worker: {mixed['rescore_total_s']:.1f} s from the start"
+          f" of the phase (still running when wrk stopped: {mixed['rescore_outlasted_phase']})")
+
+
+if __name__ == "__main__":
+    main()
