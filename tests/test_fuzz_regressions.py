@@ -116,3 +116,42 @@ def test_the_document_bounds_integer_path_parameters(client):
     parameters = item.get("parameters") or item["get"]["parameters"]
     (stall_id,) = [p for p in parameters if p["name"] == "stall_id"]
     assert stall_id["schema"] == {"type": "integer", "minimum": 1, "maximum": INT_MAX}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/merchants?q=%00%7C",
+        "/api/v1/streets?q=a%00b",
+        "/api/v1/audit?actor=%00",
+        "/api/public/v1/merchants?q=e%00",
+        "/api/public/v1/merchants.csv?q=%00",
+        "/api/v1/merchants/9131%0000",
+    ],
+)
+def test_a_nul_character_in_a_query_or_path_is_refused(officer, url):
+    """PostgreSQL text cannot hold U+0000: these answered 500 there."""
+    response = officer.get(url)
+    assert response.status_code == 422
+    assert "NUL" in response.get_json()["message"]
+
+
+def test_a_nul_character_in_a_json_body_is_refused_and_nothing_is_written(officer):
+    response = officer.put(
+        "/api/v1/calendar/2026-10-01", json={"name": "国庆\u0000", "kind": "holiday"}
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"json": {"_nul": ["NUL characters are not allowed"]}}
+    days = officer.get("/api/v1/calendar?year=2026").get_json()
+    assert "国庆\u0000" not in str(days)
+
+
+def test_an_escaped_backslash_before_u0000_is_ordinary_text(officer):
+    """`\\\\u0000` in JSON is a backslash followed by the letters u0000, not a NUL."""
+    response = officer.post(
+        "/api/v1/streets",
+        data='{"district": "310104", "name": "\\\\u0000路"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["name"] == "\\u0000路"
