@@ -296,3 +296,33 @@ def test_an_upheld_objection_to_a_reading_batch_voids_that_day_of_that_scale(wor
     assert decided.status_code == 200
     voided = {v.evidence_id for v in db.session.query(Void).filter_by(evidence_kind="reading")}
     assert voided == {ids[0], ids[1]}
+
+
+def test_the_verify_page_marks_a_disputed_entry_and_says_why_one_came_off(world):
+    officer = world.district()
+    first, second = world.merchant(name="戊摊"), world.merchant(name="己摊")
+    disputed = penalise(world, first, "徐市监罚〔2026〕71号", TODAY - timedelta(days=4))
+    penalise(world, second, "徐市监罚〔2026〕72号", TODAY - timedelta(days=4))
+    notice = publish(officer, exposure_body())
+    verify = f"/api/public/v1/documents/{notice['serial']}"
+    assert [e["disputed"] for e in world.anonymous().get(verify).json["entries"]] == [False, False]
+    filed = world.merchant_user(first).post(
+        OBJECTIONS, json={"kind": "inspection", "id": disputed, "grounds": "未在现场"}
+    )
+    entries = world.anonymous().get(verify).json["entries"]
+    assert [e["disputed"] for e in entries] == [True, False]  # marked at once, in public
+    assert "有异议，待处理" in world.client.get(f"/verify/{notice['serial']}").get_data(
+        as_text=True
+    )
+
+    officer.post(
+        f"{OBJECTIONS}/{filed.json['id']}/decide",
+        json={"upheld": True, "reason": "执法记录显示检查对象有误"},
+    )
+    entries = world.anonymous().get(verify).json["entries"]
+    assert [(e["status"], e["disputed"]) for e in entries] == [
+        ("withdrawn", False),
+        ("active", False),
+    ]
+    page = world.client.get(f"/verify/{notice['serial']}").get_data(as_text=True)
+    assert "执法记录显示检查对象有误" in page  # the notice stays in force; the entry says why

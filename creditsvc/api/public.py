@@ -103,6 +103,7 @@ class DocumentEntryOut(Schema):
     status_text = fields.Str()
     ends_on = fields.Date(allow_none=True)
     withdraw_reason = fields.Str(allow_none=True, metadata={"description": "why it came off"})
+    disputed = fields.Bool(metadata={"description": "under objection (社会信用条例 第三十六条)"})
 
 
 class DocumentVerifyOut(DocumentOut):

@@ -182,6 +182,33 @@ def _entries_on(kind: str, subject_id: int) -> list[NoticeEntry]:
     return list(db.session.scalars(stmt.order_by(NoticeEntry.id)))
 
 
+def disputed_entries(entries: list[NoticeEntry]) -> set[int]:
+    """The entries under an open objection: to the entry itself, or to the inspection its
+    penalty decision came from (marked in public: 社会信用条例 第三十六条)."""
+    ids = [e.id for e in entries]
+    penalties = {e.penalty_id: e.id for e in entries if e.penalty_id is not None}
+    open_ = select(Objection.subject_kind, Objection.subject_id).where(
+        Objection.status == "disputed",
+        ((Objection.subject_kind == "notice_entry") & Objection.subject_id.in_(ids))
+        | (
+            (Objection.subject_kind == "inspection")
+            & Objection.subject_id.in_(
+                select(PenaltyDecision.inspection_id).where(PenaltyDecision.id.in_(penalties))
+            )
+        ),
+    )
+    marked = set()
+    for kind, subject_id in db.session.execute(open_):
+        if kind == "notice_entry":
+            marked.add(subject_id)
+            continue
+        penalty = db.session.scalar(
+            select(PenaltyDecision.id).where(PenaltyDecision.inspection_id == subject_id)
+        )
+        marked.add(penalties[penalty])
+    return marked
+
+
 def disputed_subjects(merchant_id: int) -> list[dict]:
     """The merchant's records marked disputed now (shown next to its record)."""
     stmt = select(Objection).where(

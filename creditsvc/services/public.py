@@ -24,7 +24,7 @@ from creditsvc.models import (
     Stall,
     Street,
 )
-from creditsvc.services import notices, notices_publish
+from creditsvc.services import notices, notices_publish, objections
 from creditsvc.services.errors import NotFound
 from notices.serials import SerialError, parse_serial
 
@@ -205,6 +205,7 @@ def document(text: str) -> dict:
     only of entries still published on a document in force)."""
     notice = published_document(text)
     shown = notice.status == "published"
+    disputed = objections.disputed_entries(notice.entries) if shown else set()
     entries = [
         {
             "position": e.position,
@@ -215,6 +216,7 @@ def document(text: str) -> dict:
             # Why an entry came off (an upheld objection, a repair): written by officers
             # for the public, it names no person (rules.md §4, 第六条).
             "withdraw_reason": e.withdraw_reason if e.status == "withdrawn" else None,
+            "disputed": e.id in disputed and e.status == "active",
         }
         for e in notice.entries
     ]
