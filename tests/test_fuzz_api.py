@@ -13,11 +13,14 @@ same test with a larger budget (FUZZ_EXAMPLES).
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
 from cryptography.fernet import Fernet
+from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -28,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy import create_engine, text
 
 from creditsvc import create_app
 from creditsvc.auth import CITY, DEVICE, DISTRICT, MERCHANT, PUBLIC
@@ -35,7 +39,7 @@ from creditsvc.extensions import db
 from creditsvc.models import Device, Stall
 from creditsvc.security_table import allowed_roles
 from creditsvc.services import accounts
-from tests.conftest import Caller
+from tests.conftest import KEEP_TABLES, Caller, IsolatedClient, World
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 CHECKS = [
@@ -72,9 +76,55 @@ OPERATIONS = [
 ]
 
 
-@pytest.fixture
-def fuzz_world(app, world):
+@pytest.fixture(scope="module")
+def fuzz_app(migrated_url, tmp_path_factory) -> Iterator[Flask]:
+    """One database for the whole run: a clean copy per operation would cost more than
+    the fuzzing itself (PostgreSQL truncates every table). Cases of one operation may see
+    rows another created, as on a live service."""
+    instance = tmp_path_factory.mktemp("fuzz")
+    url = migrated_url
+    if url.startswith("sqlite"):
+        shutil.copy(url.removeprefix("sqlite:///"), instance / "fuzz.db")
+        url = f"sqlite:///{instance / 'fuzz.db'}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "fuzz",
+            "PERSONAL_DATA_KEY": Fernet.generate_key().decode(),
+            "STORAGE_DIR": str(instance / "storage"),
+            "REDIS_URL": None,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        if not url.startswith("sqlite"):
+            _empty(url)
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    if not url.startswith("sqlite"):
+        _empty(url)  # the next test's copy starts clean either way; this keeps it quick
+
+
+def _empty(url: str) -> None:
+    """Truncate what the migrations did not load (as conftest does for each test)."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = conn.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        ).scalars()
+        names = ", ".join(f'"{t}"' for t in tables if t not in KEEP_TABLES)
+        if names:
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def fuzz_world(fuzz_app):
     """Two districts with a market, merchants, a stall and a fair scale; four tokens."""
+    world = World(fuzz_app)
     xuhui_market = world.market(world.XUHUI)
     jingan_market = world.market(world.JINGAN)
     world.street(world.XUHUI)
@@ -178,13 +228,13 @@ def fuzz(app, label: str, callers: dict, known: dict, examples: int) -> None:
 
 
 @pytest.mark.parametrize("label", OPERATIONS)
-def test_operation_survives_fuzzing(app, fuzz_world, label):
-    fuzz(app, label, fuzz_world["callers"], fuzz_world["known"], EXAMPLES)
+def test_operation_survives_fuzzing(fuzz_app, fuzz_world, label):
+    fuzz(fuzz_app, label, fuzz_world["callers"], fuzz_world["known"], EXAMPLES)
 
 
-def test_every_documented_operation_is_fuzzed(app):
+def test_every_documented_operation_is_fuzzed(fuzz_app):
     """The list is read from the live document, so a new endpoint cannot escape the run."""
-    document = app.test_client().get("/api/openapi.json").get_json()
+    document = fuzz_app.test_client().get("/api/openapi.json").get_json()
     assert len(OPERATIONS) == sum(
         1 for item in document["paths"].values() for m in item if m != "parameters"
     )
