@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import smtplib
 from collections.abc import Iterable
+from datetime import date
 from email.message import EmailMessage
 
 from flask import current_app
@@ -14,6 +15,7 @@ from creditsvc.auth import CITY, DISTRICT, MERCHANT
 from creditsvc.extensions import db
 from creditsvc.models import Notification, User
 from creditsvc.models.base import utcnow
+from creditsvc.services import audit, calendar
 
 
 def district_officers(district_code: str) -> list[int]:
@@ -57,6 +59,29 @@ def notify(user_ids: Iterable[int], subject: str, body: str, about_kind: str, ab
     db.session.add_all(rows)
     db.session.flush()
     return rows
+
+
+def remind_due(model, open_status: str, kind: str, title: str, today: date, actor: str) -> int:
+    """Remind the district's officers of each open request (objection, repair) whose
+    decision falls due within one working day; once per request (`reminded_on`)."""
+    stmt = select(model).where(
+        model.status == open_status,
+        model.reminded_on.is_(None),
+        model.decision_due <= calendar.deadline(today, 1),
+    )
+    due = list(db.session.scalars(stmt.order_by(model.id)))
+    for row in due:
+        before = audit.state(row)
+        row.reminded_on = today
+        audit.record(actor, "remind", row, before=before)
+        notify(
+            district_officers(row.district_code),
+            f"{title}即将到期：第{row.id}号",
+            f"须于{row.decision_due.isoformat()}前作出决定。",
+            kind,
+            row.id,
+        )
+    return len(due)
 
 
 def mark_read(notification: Notification) -> Notification:

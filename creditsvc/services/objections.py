@@ -221,22 +221,5 @@ def disputed_subjects(merchant_id: int) -> list[dict]:
 
 
 def remind(today: date, actor: str = "scheduler") -> int:
-    """Remind officers of objections due within one working day, once each."""
-    stmt = select(Objection).where(
-        Objection.status == "disputed",
-        Objection.reminded_on.is_(None),
-        Objection.decision_due <= calendar.deadline(today, 1),
-    )
-    due = list(db.session.scalars(stmt.order_by(Objection.id)))
-    for objection in due:
-        before = audit.state(objection)
-        objection.reminded_on = today
-        audit.record(actor, "remind", objection, before=before)
-        notifications.notify(
-            notifications.district_officers(objection.district_code),
-            f"异议即将到期：第{objection.id}号",
-            f"须于{objection.decision_due.isoformat()}前作出决定（《上海市社会信用条例》第三十六条）。",
-            "objection",
-            objection.id,
-        )
-    return len(due)
+    """Remind officers of objections due within one working day, once each (第三十六条)."""
+    return notifications.remind_due(Objection, "disputed", "objection", "异议", today, actor)

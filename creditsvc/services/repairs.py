@@ -147,21 +147,6 @@ def decide(p: Principal, application: RepairApplication, data: dict, today: date
 
 def remind(today: date, actor: str = "scheduler") -> int:
     """Remind officers of repair applications due within one working day, once each."""
-    stmt = select(RepairApplication).where(
-        RepairApplication.status == "pending",
-        RepairApplication.reminded_on.is_(None),
-        RepairApplication.decision_due <= calendar.deadline(today, 1),
+    return notifications.remind_due(
+        RepairApplication, "pending", "repair", "信用修复申请", today, actor
     )
-    due = list(db.session.scalars(stmt.order_by(RepairApplication.id)))
-    for application in due:
-        before = audit.state(application)
-        application.reminded_on = today
-        audit.record(actor, "remind", application, before=before)
-        notifications.notify(
-            notifications.district_officers(application.district_code),
-            f"信用修复申请即将到期：第{application.id}号",
-            f"须于{application.decision_due.isoformat()}前作出决定。",
-            "repair",
-            application.id,
-        )
-    return len(due)
