@@ -259,3 +259,27 @@ def test_disk_full_while_storing_a_pdf_leaves_the_notice_unpublished_with_a_clea
         db.session.expire_all()
         assert db.session.get(Notice, notice_id).status == "published"
         assert len(list(filler.parent.rglob("*.pdf"))) == 1
+
+
+def test_an_unreachable_database_answers_a_quick_503_and_the_health_probe_says_so(tmp_path):
+    from cryptography.fernet import Fernet
+
+    from creditsvc import create_app
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/x",
+            "SECRET_KEY": "t",
+            "PERSONAL_DATA_KEY": Fernet.generate_key().decode(),
+            "STORAGE_DIR": str(tmp_path / "s"),
+        }
+    )
+    client = app.test_client()
+    started = time.monotonic()
+    response = client.get("/api/public/v1/merchants?q=x")
+    assert time.monotonic() - started < 5
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.get_json()["message"] == "the database is unavailable; try again shortly"
+    health = client.get("/healthz")
+    assert (health.status_code, health.get_json()["database"]) == (503, "down")
