@@ -184,3 +184,24 @@ def test_an_approved_reply_is_shown_next_to_the_record(world, client):
     db.session.commit()
     page = html(client.get(f"/merchants/{merchant.uscc}"))
     assert "已更换检定合格的电子秤" in page and "待审核的回应" not in page
+
+
+def test_pages_are_accessible_in_structure(world, client):
+    """One h1, no skipped heading level, a label for every field, the page's language."""
+    merchant = world.merchant(name="结构商户")
+    inspect(world, merchant, ["UNVERIFIED"])
+    pages = ["/", "/merchants?q=结构", f"/merchants/{merchant.uscc}", "/documents", "/honor-roll",
+             "/demonstrations", "/verify", "/grades", "/login"]  # fmt: skip
+    for url in pages:
+        page = html(client.get(url))
+        assert re.search(r'<html lang="zh-CN">', page), url
+        levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", page)]
+        assert levels.count(1) == 1 and levels[0] == 1, url
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), (url, levels)
+        fields = re.findall(
+            r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', page
+        )
+        labelled = set(re.findall(r'<label for="([^"]+)"', page))
+        assert set(fields) <= labelled, (url, set(fields) - labelled)
+        visible = re.findall(r'<(?:input|select|textarea)(?![^>]*type="hidden")', page)
+        assert len(visible) == len(fields), url  # every visible field has an id to label

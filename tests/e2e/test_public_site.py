@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.conftest import login, screenshot, use_language
+from tests.e2e.conftest import PHONE, login, screenshot, use_language
 
 # Text nodes (and accessible names) of the page with the language they are marked in.
 TEXTS_WITH_LANGUAGE = """() => {
@@ -49,6 +49,16 @@ def untranslated(page, language: str) -> list[str]:
     return wrong
 
 
+def fits_a_phone(page) -> bool:
+    """At a phone's width the page does not scroll sideways (wide tables scroll inside
+    their own region instead)."""
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size(size)
+    return fits
+
+
 def test_a_member_of_the_public_finds_a_business_and_opens_a_pdf(page, small_city):
     uscc = small_city["honest"]["uscc"]
     page.goto("/")
@@ -89,6 +99,7 @@ def test_pages_carry_no_untranslated_strings(page, small_city):
             found[(language, url)] = untranslated(page, language)
             if language == "zh":
                 screenshot(page, f"zh-{url.strip('/') or 'home'}")
+                assert fits_a_phone(page), url
     login(page, small_city["merchant_login"])
     for language in ("zh", "en"):
         use_language(page, language)
@@ -96,4 +107,5 @@ def test_pages_carry_no_untranslated_strings(page, small_city):
             page.goto(url)
             found[(language, url)] = untranslated(page, language)
             screenshot(page, f"{language}-{url.strip('/')}")
+            assert fits_a_phone(page), url
     assert {k: v for k, v in found.items() if v} == {}
