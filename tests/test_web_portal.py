@@ -51,6 +51,13 @@ def test_the_portal_shows_every_reason_with_its_evidence_and_the_chart(app, worl
     assert rises and date.fromisoformat(rises.group(1)) > TODAY
 
 
+def test_an_unrated_merchant_is_told_why(app, world):
+    client, _ = merchant_client(app, world, world.merchant(name="新摊位"))
+    page = page_of(client)
+    assert "未评级" in page and "证据还不足以评级" in page and "尚无评级得分" in page
+    assert "<polyline" not in page
+
+
 def test_a_merchant_sees_only_itself(app, world):
     mine, other = world.merchant(name="本店"), world.merchant(name="隔壁店")
     inspect(world, other, ["UNVERIFIED"])
