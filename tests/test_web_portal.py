@@ -49,6 +49,7 @@ def test_the_portal_shows_every_reason_with_its_evidence_and_the_chart(app, worl
     assert len(re.findall(r"<rect class=\"band", svg)) == 4
     rises = re.search(r"将于 (\d{4}-\d\d-\d\d) 提升为 A", page)
     assert rises and date.fromisoformat(rises.group(1)) > TODAY
+    assert '<line class="rise"' in svg and f"{rises.group(1)} 起为 A" in svg
 
 
 def test_an_unrated_merchant_is_told_why(app, world):

@@ -13,7 +13,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 12, 34
+LEFT, RIGHT, TOP, BOTTOM = 44, 96, 12, 34  # grade names sit right of the plot
 MAX_SCORE = 100.0
 
 
@@ -47,8 +47,8 @@ def _bands(bands: Sequence[Band]) -> list[str]:
         parts.append(
             f'<rect class="band band-{escape(band.grade)}" x="{LEFT}" y="{y_top:.1f}" '
             f'width="{WIDTH - LEFT - RIGHT}" height="{y_low - y_top:.1f}"/>'
-            f'<text class="band-label" x="{WIDTH - RIGHT - 4}" y="{y_top + 14:.1f}" '
-            f'text-anchor="end">{escape(band.grade)} {escape(band.label)}</text>'
+            f'<text class="band-label" x="{WIDTH - RIGHT + 6}" y="{y_top + 14:.1f}" '
+            f'text-anchor="start">{escape(band.grade)} {escape(band.label)}</text>'
         )
         if band.low > 0:
             parts.append(
@@ -102,8 +102,30 @@ def _axis(first: date, last: date) -> list[str]:
     return parts
 
 
-def score_chart(points: Sequence[Point], bands: Sequence[Band], title: str, summary: str) -> Markup:
-    """The score over time on the grade bands, as an `<svg>` element to put in a page."""
+@dataclass(frozen=True)
+class Marker:
+    day: date  # a day ahead, e.g. when the grade rises if nothing new happens
+    label: str
+
+
+def _marker(marker: Marker, first: date, last: date) -> list[str]:
+    x = _x(marker.day, first, last)
+    return [
+        f'<line class="rise" x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{HEIGHT - BOTTOM}"/>',
+        f'<text class="rise-label" x="{x - 6:.1f}" y="{HEIGHT - BOTTOM - 8}" '
+        f'text-anchor="end">{escape(marker.label)}</text>',
+    ]
+
+
+def score_chart(
+    points: Sequence[Point],
+    bands: Sequence[Band],
+    title: str,
+    summary: str,
+    marker: Marker | None = None,
+) -> Markup:
+    """The score over time on the grade bands, as an `<svg>` element to put in a page;
+    a marker extends the time axis to its day and draws a dashed line there."""
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="chart-title chart-desc" preserveAspectRatio="xMidYMid meet">',
@@ -113,6 +135,9 @@ def score_chart(points: Sequence[Point], bands: Sequence[Band], title: str, summ
     ]
     if points:
         first, last = points[0].day, points[-1].day
+        if marker is not None and marker.day > last:
+            last = marker.day
+            parts += _marker(marker, first, last)
         parts += _axis(first, last) + _line(points, first, last)
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated text is escaped above

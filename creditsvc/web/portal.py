@@ -22,7 +22,7 @@ from creditsvc.schemas.requests import ObjectionIn
 from creditsvc.services import notifications, objections, policies, standing
 from creditsvc.services.errors import DomainError
 from creditsvc.web import labels
-from creditsvc.web.charts import Band, Point, score_chart
+from creditsvc.web.charts import Band, Marker, Point, score_chart
 from creditsvc.web.public_site import placard_in_force, unit_in_force
 from scoring.policy import Policy
 
@@ -37,7 +37,7 @@ def own_merchant() -> Merchant:
     return merchant
 
 
-def chart(history: list, policy: Policy):
+def chart(history: list, policy: Policy, rise: dict):
     # Several rescorings on one day: the day's last one is that day's score.
     by_day = {s.as_of: s for s in history}
     points = [Point(day, s.score if s.rated else None) for day, s in by_day.items()]
@@ -54,7 +54,13 @@ def chart(history: list, policy: Policy):
         )  # fmt: skip
     else:
         summary = _("No rated score yet.")
-    return score_chart(points, bands, _("Score over time"), summary)
+    marker = None
+    if rated and rise.get("date"):
+        day = rise["date"].isoformat()
+        marker = Marker(rise["date"], _("%(grade)s from %(date)s", grade=rise["grade"], date=day))
+        summary += " " + _("Grade %(grade)s from %(date)s if nothing new is recorded.",
+                           grade=rise["grade"], date=day)  # fmt: skip
+    return score_chart(points, bands, _("Score over time"), summary, marker)
 
 
 def own_objections(merchant: Merchant) -> list[Objection]:
@@ -90,7 +96,7 @@ def standing_page():
         grade_name=labels.grade_label(policy, found["grade"] if found["rated"] else None),
         grade_label=labels.grade_label,
         policy=policy,
-        chart=chart(history, policy),
+        chart=chart(history, policy, found["next_improvement"]),
         history=history[-12:][::-1],
         placard=placard_in_force(merchant.id),
         unit=unit_in_force(merchant.id),
