@@ -202,3 +202,17 @@ def test_a_session_ends_after_its_lifetime_even_when_busy(app, world):
     with client.session_transaction() as session:
         session["login_at"] = int(time.time()) - lifetime - 1
     assert client.get("/portal").status_code == 302
+
+
+def test_the_chart_breaks_its_line_where_unrated_and_escapes_its_text():
+    from creditsvc.web.charts import Band, Point, score_chart
+
+    days = [TODAY - timedelta(days=n) for n in (30, 20, 10, 0)]
+    svg = score_chart(
+        [Point(days[0], 80.0), Point(days[1], None), Point(days[2], 70.0), Point(days[3], 95.0)],
+        [Band("A", 90, "诚信"), Band("D", 0, "<失信>")],
+        "title <b>",
+        "summary & more",
+    )
+    assert svg.count("<polyline") == 2 and "<b>" not in svg and "&lt;失信&gt;" in svg
+    assert "summary &amp; more" in svg and days[0].isoformat() in svg
