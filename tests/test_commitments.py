@@ -7,9 +7,11 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry, Commitment, Merchant, Notification
+from creditsvc.services import commitments
 from creditsvc.services import notices_eligibility as eligibility
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -156,3 +158,30 @@ def test_the_honor_roll_reads_the_commitment_in_force(world):
     assert on_the_roll() == ["诚信果蔬"]
     me.post(f"/api/v1/commitments/{signed['id']}/withdraw", json={"reason": "停业"})
     assert on_the_roll() == []
+
+
+def test_a_date_already_in_the_registry_gets_its_history_row(world):
+    merchant = world.merchant(commitment_signed_on=TODAY - timedelta(days=400))
+    assert commitments.record_registry_dates("test") == 1
+    assert commitments.record_registry_dates("test") == 0  # once
+    db.session.commit()
+    me = world.merchant_user(merchant)
+    listed = me.get("/api/v1/commitments").json["items"]
+    assert [(c["channel"], c["signed_on"]) for c in listed] == [
+        ("registry", (TODAY - timedelta(days=400)).isoformat())
+    ]
+    me.post(f"/api/v1/commitments/{listed[0]['id']}/withdraw", json={"reason": "经营者变更"})
+    assert signed_on(merchant.id) is None
+
+
+def test_the_migration_gives_registry_dates_their_history_row(app, world):
+    from flask_migrate import downgrade, upgrade
+
+    merchant_id = world.merchant(commitment_signed_on=date(2025, 3, 1)).id
+    db.session.remove()  # no open read: SQLite lets the migration write
+    downgrade(revision="0005")
+    upgrade(revision="0006")
+    rows = db.session.execute(text("SELECT merchant_id, signed_on, channel FROM commitments")).all()
+    assert [(m, str(d), c) for m, d, c in rows] == [(merchant_id, "2025-03-01", "registry")]
+    db.session.remove()
+    upgrade()

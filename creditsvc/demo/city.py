@@ -59,6 +59,7 @@ from creditsvc.models import (
     Street,
 )
 from creditsvc.models.base import utcnow
+from creditsvc.services import commitments
 from creditsvc.services.errors import Conflict
 from creditsvc.uscc import make as make_uscc
 
@@ -332,6 +333,8 @@ def _write(city: CityPlan) -> Loader:
     advance_sequences(db.session, NUMBERED_TABLES)
     with loader.timed("dirty_merchants"):
         loader.rows["dirty_merchants"] = evidence.mark_dirty(db.session, utcnow())
+    with loader.timed("commitments"):
+        loader.rows["commitments"] = commitments.record_registry_dates(ACTOR)
     return loader
 
 

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from creditsvc.models.base import Base, UTCDateTime, utcnow
 from creditsvc.models.merchant import Merchant
 
-COMMITMENT_CHANNELS = ("portal", "officer")
+# portal: signed by the merchant; officer: recorded from paper with its scan; registry: the
+# date was in the registry before the programme kept commitments (no document on file).
+COMMITMENT_CHANNELS = ("portal", "officer", "registry")
 
 
 class Commitment(Base):

@@ -11,11 +11,12 @@ from datetime import date
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import exists, func, insert, literal, select
 
 from creditsvc.auth import MERCHANT, Principal
 from creditsvc.extensions import db
 from creditsvc.models import Commitment, Merchant
+from creditsvc.models.base import UTCDateTime, utcnow
 from creditsvc.services import audit, notifications
 from creditsvc.services.errors import Conflict, Invalid
 from creditsvc.services.evidence import merchant_in_scope
@@ -137,3 +138,24 @@ def _tell(commitment: Commitment, subject: str, body: str) -> None:
         merchant.district_code
     )
     notifications.notify(people, subject, body, "commitment", commitment.id)
+
+
+def record_registry_dates(actor: str) -> int:
+    """A commitment for each merchant whose `commitment_signed_on` was set with none in
+    force (the demo city's registry), so that every signing has its history row."""
+    in_force_row = exists().where(
+        Commitment.merchant_id == Merchant.id, Commitment.withdrawn_on.is_(None)
+    )
+    missing = (Merchant.commitment_signed_on.is_not(None), ~in_force_row)
+    count = db.session.scalar(select(func.count(Merchant.id)).where(*missing))
+    rows = select(
+        Merchant.id,
+        Merchant.commitment_signed_on,
+        literal("registry"),
+        literal(actor),
+        literal(utcnow(), UTCDateTime),
+    ).where(*missing)
+    columns = ["merchant_id", "signed_on", "channel", "recorded_by", "recorded_at"]
+    # One INSERT … SELECT: a city-scale demo registry is never read into Python.
+    db.session.execute(insert(Commitment.__table__).from_select(columns, rows))
+    return count or 0

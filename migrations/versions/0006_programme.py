@@ -330,6 +330,13 @@ def upgrade():
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("email", sa.String(length=254), nullable=True))
 
+    # Dates of commitments already in the registry become the first rows of their history.
+    op.execute(
+        "INSERT INTO commitments (merchant_id, signed_on, channel, recorded_by, recorded_at) "
+        "SELECT id, commitment_signed_on, 'registry', 'migration', CURRENT_TIMESTAMP "
+        "FROM merchants WHERE commitment_signed_on IS NOT NULL"
+    )
+
 
 def downgrade():
     with op.batch_alter_table("users", schema=None) as batch_op:
