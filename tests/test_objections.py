@@ -23,6 +23,7 @@ from creditsvc.models import (
 )
 from creditsvc.services import calendar, notifications, objections
 from creditsvc.services.errors import DomainError
+from tests.test_complaints_api import complaint, move
 from tests.test_notices import exposure_body, inspect, penalise, publish
 from tests.test_readings_api import add_device, add_stall, post, reading
 
@@ -326,3 +327,22 @@ def test_the_verify_page_marks_a_disputed_entry_and_says_why_one_came_off(world)
     ]
     page = world.client.get(f"/verify/{notice['serial']}").get_data(as_text=True)
     assert "执法记录显示检查对象有误" in page  # the notice stays in force; the entry says why
+
+
+def test_an_upheld_objection_to_a_substantiated_complaint_voids_it(world):
+    merchant, officer = world.merchant(), world.district()
+    created = officer.post("/api/v1/complaints", json=complaint(merchant))
+    complaint_id = created.json["id"]
+    for step in ("verifying", "substantiated"):
+        move(officer, complaint_id, step)
+    me = world.merchant_user(merchant)
+    filed = me.post(OBJECTIONS, json={"kind": "complaint", "id": complaint_id,
+                                      "grounds": "复称时秤盘未清零"})  # fmt: skip
+    assert filed.status_code == 201
+    officer.post(
+        f"{OBJECTIONS}/{filed.json['id']}/decide", json={"upheld": True, "reason": "复核属实"}
+    )
+    void = db.session.query(Void).filter_by(evidence_kind="complaint").one()
+    assert void.evidence_id == complaint_id and void.merchant_id == merchant.id
+    again = me.post(OBJECTIONS, json={"kind": "complaint", "id": complaint_id, "grounds": "再议"})
+    assert again.status_code == 409  # void already: nothing left to dispute
