@@ -31,7 +31,7 @@ def signed_on(merchant_id: int):
 def test_a_merchant_signs_in_the_portal_and_withdraws(world):
     merchant = world.merchant()
     me, officer = world.merchant_user(merchant), world.district()
-    signed = me.post("/api/v1/commitments", data={})
+    signed = me.post("/api/v1/commitments", json={})  # a JSON client: no form, no file
     assert signed.status_code == 201, signed.json
     assert signed.json["channel"] == "portal" and signed.json["in_force"]
     assert signed.json["signed_on"] == TODAY.isoformat()
@@ -154,7 +154,7 @@ def test_the_honor_roll_reads_the_commitment_in_force(world):
 
     assert on_the_roll() == []  # no commitment signed
     me = world.merchant_user(merchant)
-    signed = me.post("/api/v1/commitments", data={}).json
+    signed = me.post("/api/v1/commitments", json={})  # a JSON client: no form, no file.json
     assert on_the_roll() == ["诚信果蔬"]
     me.post(f"/api/v1/commitments/{signed['id']}/withdraw", json={"reason": "停业"})
     assert on_the_roll() == []
