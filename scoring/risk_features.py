@@ -286,3 +286,27 @@ def targets(
         observed[rows] = seen[merchant[rows]]
         bad[rows] = worse[merchant[rows]]
     return bad, observed
+
+
+def training_set(
+    ev: RiskEvidence, as_of: Sequence[int] | np.ndarray, horizon: int = HORIZON_DAYS
+) -> tuple[Features, np.ndarray]:
+    """The rows with an outcome and their targets, built one as-of date at a time so that
+    only one date's features of every merchant are ever held at once."""
+    parts, ys = [], []
+    for day in np.asarray(as_of, dtype=np.int64):
+        features = build_features(ev, int(day))
+        bad, observed = targets(ev, features.merchant, features.as_of, horizon)
+        parts.append(features.take(observed))
+        ys.append(bad[observed])
+    names = feature_names(ev.trades)
+    if not parts:
+        empty = np.empty(0, dtype=np.int64)
+        return Features(np.empty((0, len(names))), names, empty, empty), np.empty(0, dtype=bool)
+    stacked = Features(
+        X=np.vstack([f.X for f in parts]),
+        names=names,
+        merchant=np.concatenate([f.merchant for f in parts]),
+        as_of=np.concatenate([f.as_of for f in parts]),
+    )
+    return stacked, np.concatenate(ys)

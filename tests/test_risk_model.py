@@ -35,6 +35,8 @@ def test_chosen_model_beats_shuffled_labels_out_of_time(trained):
     metrics = trained.card["metrics"]
     chosen, shuffled = metrics[trained.kind]["auc"], metrics["shuffled"]["auc"]
     print(f"out-of-time AUC: { {k: m['auc'] for k, m in metrics.items()} }")
+    floor = metrics["shuffled"]
+    assert floor["shuffles"] == 10 and floor["auc_min"] <= shuffled <= floor["auc_max"]
     assert chosen >= metrics["logistic"]["auc"]  # the booster only when it beats the baseline
     assert chosen - shuffled > CLEAR_GAP, metrics
     split = trained.card["split"]

@@ -65,7 +65,7 @@ OFFICE_HOUR_UTC = 2  # 10:00 in Shanghai
 def chunks(city: CityPlan, subjects: Subjects) -> Stream:
     """Complaints and their transitions, block by block of merchants."""
     rng = seeded_generator(city.seed, "complaints")
-    weight = TRADE_WEIGHT[subjects.trade] * (0.2 + 3.0 * (1 - subjects.honesty) ** 2)
+    weight = TRADE_WEIGHT[subjects.trade] * (0.1 + 6.0 * (1 - subjects.honesty) ** 2)
     counts = allocate(city.evidence.complaints, weight, rng)
     first = city.layout.first_id
     transition_id = first("complaint_transitions")
@@ -86,7 +86,7 @@ def _block(city, subjects: Subjects, who, ids, rng, pools) -> tuple[list[dict], 
     stall = subjects.trade[who] == TRADES.index("market_stall")
     shares = np.where(stall[:, None], STALL_CHANNELS, SHOP_CHANNELS)
     channel = (rng.random(len(who))[:, None] >= shares.cumsum(axis=1)).sum(axis=1)
-    substantiated = rng.random(len(who)) < 0.1 + 0.8 * (1 - subjects.honesty[who])
+    substantiated = rng.random(len(who)) < 0.05 + 1.2 * (1 - subjects.honesty[who])
     outcome = np.where(substantiated, 2, 3)  # COMPLAINT_STATUSES: substantiated, unfounded
     outcome[rng.random(len(who)) < WITHDRAWN_SHARE] = 4
     verify_after = rng.integers(0, 4, len(who))

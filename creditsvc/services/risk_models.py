@@ -108,15 +108,14 @@ def _labelled(data: risk_data.RiskData, today: date):
     days = training_dates(data.first_day, today)
     if len(days) < 2:
         raise Invalid("not enough inspection history to train: need over a year and 180 days")
-    features = risk_features.build_features(data.evidence, days)
-    bad, observed = risk_features.targets(data.evidence, features.merchant, features.as_of)
-    rows, positives = int(observed.sum()), int(bad[observed].sum())
+    features, y = risk_features.training_set(data.evidence, days)
+    rows, positives = len(y), int(y.sum())
     if rows < MIN_ROWS or positives < MIN_POSITIVES:
         raise Invalid(
             f"not enough outcomes to train: {rows} inspected rows with {positives} major or "
             f"serious findings (need {MIN_ROWS} and {MIN_POSITIVES})"
         )
-    return features.take(observed), bad[observed], days
+    return features, y, days
 
 
 def _card(version, today, actor, selection, features, y, days) -> dict[str, Any]:

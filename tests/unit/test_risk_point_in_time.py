@@ -121,3 +121,14 @@ def test_base_rates_use_inspections_up_to_the_date_only():
     now = rf.build_features(evidence(), D)
     rates = column(now, "district_base_rate")
     assert rates[0] == rates[1] != rates[2]
+
+
+def test_the_training_set_keeps_the_rows_with_an_outcome():
+    ev = evidence(extra=True)
+    features, y = rf.training_set(ev, [D, D + 100])
+    assert features.merchant.tolist() == [0, 0] and features.as_of.tolist() == [D, D + 100]
+    assert y.tolist() == [True, True]
+    full = rf.build_features(ev, [D, D + 100])
+    np.testing.assert_array_equal(features.X, full.X[full.merchant == 0])
+    empty, none = rf.training_set(ev, [])
+    assert empty.X.shape == (0, len(empty.names)) and len(none) == 0
