@@ -38,6 +38,7 @@ import weasyprint  # noqa: E402
 
 from notices.render import render_pdf  # noqa: E402
 from notices.serials import make_serial  # noqa: E402
+from scoring.policy import DEFAULT  # noqa: E402
 
 BASE_URL = "https://cxjl.example.gov.cn"
 STREETS = ("天平路街道", "湖南路街道", "斜土路街道", "枫林路街道", "长桥街道", "龙华街道")
@@ -74,6 +75,7 @@ def honor_roll(count: int) -> dict:
         "verify_url": f"{BASE_URL}/verify/{serial}",
         "district": "徐汇区",
         "as_of": "2026-04-01",
+        "grade_label": DEFAULT.grade_label("A"),
         "entries": entries,
     }
 

@@ -2,8 +2,8 @@
 
 A caller (a job) builds a plain dict from the database and `load_context` turns it into
 the template's context: strings trimmed, dates as `date`, the serial canonical, and
-derived values (grade label, honor-roll grouping) filled in. No ORM object, no callable,
-nothing the template could use to reach further than the page it prints.
+derived values (the unrated label, honor-roll grouping) filled in. No ORM object, no
+callable, nothing the template could use to reach further than the page it prints.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from notices.serials import SerialError, parse_serial
 
-# Public grade names of the honest-metrology scheme (DESIGN.md §6); thresholds live in scoring.
-GRADE_LABELS = {"A": "诚信", "B": "基本诚信", "C": "警示", "D": "失信"}
+# Grades of the honest-metrology scheme (DESIGN.md §6). Their public names belong to the
+# scoring policy in force, which the caller holds: it passes them in as `grade_label`.
+GRADES = ("A", "B", "C", "D")
 # A merchant not rated yet (too little evidence) still gets a placard with its live QR.
 UNRATED_LABEL = "未评级"
 # 统一社会信用代码 (GB 32100-2015): shape only; the check character is verified at registration.
@@ -163,6 +164,8 @@ class HonorRollContext(DocumentContext):
 
     district = Text(required=True)
     as_of = Day(required=True)
+    # The name of grade A in the policy in force, printed in the lead paragraph.
+    grade_label = Text(required=True, max_length=20)
     entries = fields.List(fields.Nested(HonorRollEntry), required=True)
 
     @post_load
@@ -230,26 +233,28 @@ class PlacardContext(DocumentContext):
     uscc = fields.Str(required=True, validate=validate.Regexp(USCC_SHAPE))
     address = Text(load_default=None)
     # None: not rated yet, printed as 未评级.
-    grade = fields.Str(required=True, allow_none=True, validate=validate.OneOf(GRADE_LABELS))
-    grade_label = fields.Str(
-        load_default=None, validate=validate.OneOf([*GRADE_LABELS.values(), UNRATED_LABEL])
-    )
+    grade = fields.Str(required=True, allow_none=True, validate=validate.OneOf(GRADES))
+    # The grade's name in the scoring policy the caller holds; unrated: 未评级 or left out.
+    grade_label = Text(load_default=None, max_length=20)
     as_of = Day(required=True)
     public_url = _site_url()
     # A designated demonstration unit (诚信计量示范单位) says so on its placard.
     demonstration = fields.Bool(load_default=False)
 
     @validates_schema
-    def _label_matches_grade(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if "grade" not in data or not data.get("grade_label"):
+    def _label_fits_grade(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "grade" not in data:
             return
-        expected = GRADE_LABELS.get(data["grade"], UNRATED_LABEL)
-        if data["grade_label"] != expected:
-            raise ValidationError(f"grade {data['grade']} is {expected}", "grade_label")
+        label = data.get("grade_label")
+        if data["grade"] is not None and not label:
+            raise ValidationError(f"grade {data['grade']} needs its name", "grade_label")
+        if data["grade"] is None and label not in (None, UNRATED_LABEL):
+            raise ValidationError(f"an unrated merchant is {UNRATED_LABEL}", "grade_label")
 
     @post_load
     def _fill_label(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        data["grade_label"] = GRADE_LABELS.get(data["grade"], UNRATED_LABEL)
+        if data["grade"] is None:
+            data["grade_label"] = UNRATED_LABEL
         return data
 
 

@@ -92,6 +92,10 @@ class Policy:
     def grade_for(self, score: float) -> str:
         return next(g["grade"] for g in self.grades if score >= g["min"])
 
+    def grade_label(self, grade: str, language: str = "zh") -> str:
+        """A grade's public name ("zh" or "en"): the policy is its only source (DESIGN.md §6)."""
+        return str({g["grade"]: g[language] for g in self.grades}[grade])
+
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> Policy:
         """Check every figure the scorecard reads; raise PolicyError naming the first bad one."""
@@ -131,6 +135,12 @@ def _check_grades(grades: Any) -> None:
         raise PolicyError("grade minimums must be numbers falling from A to D")
     if minimums[-1] != 0:
         raise PolicyError("grade D must start at 0 so every score has a grade")
+    # Pages and printed placards show these names; nothing else holds a copy of them.
+    for row in grades:
+        for language in ("zh", "en"):
+            name = row.get(language)
+            if not isinstance(name, str) or not name.strip():
+                raise PolicyError(f"grade {row['grade']} needs its {language} name")
 
 
 DEFAULT = Policy.from_document(DEFAULT_POLICY)

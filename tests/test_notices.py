@@ -3,6 +3,7 @@ verify → withdraw or correct; eligibility, roles, expiry, disk full, hostile n
 
 from __future__ import annotations
 
+import copy
 import errno
 import hashlib
 import io
@@ -13,12 +14,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.jobs.expiry import expire_notices
 from creditsvc.models import AuditEntry, Device, JobRun, Notice, Stall
-from creditsvc.services import accounts, calendar
+from creditsvc.services import accounts, calendar, policies
 from creditsvc.services.notices_eligibility import add_months
 from notices.serials import parse_serial
+from scoring.policy import DEFAULT_POLICY
 from tests import test_jobs as jobs
 from tests.conftest import Caller
 
@@ -443,6 +446,20 @@ def test_placard_grade_and_qr_to_the_merchant_page(world):
     assert notice["title"] == "诚信计量公示牌：赵记粮油"
     text = pdf_text(pdf_of(world.district(), notice["pdf_url"]).data)
     assert "赵记粮油" in text and "基本诚信" in text
+
+
+def test_a_placard_names_the_grade_as_its_policy_does(world):
+    # DESIGN.md §6: the policy document is the one source of the grade names.
+    renamed = copy.deepcopy(DEFAULT_POLICY) | {"version": 2}
+    renamed["grades"][1]["zh"] = "较诚信"
+    policies.create(Principal(role="city"), renamed, "B 级改称较诚信")
+    db.session.commit()
+    merchant = world.merchant(name="钱记粮油")
+    inspect(world, merchant, findings=("UNVERIFIED",))  # 85 points: B, under version 2
+    notice = publish(world.district(), {"kind": "placard", "merchant": merchant.uscc})
+    assert notice["entries"][0]["content"]["grade_label"] == "较诚信"
+    text = pdf_text(pdf_of(world.district(), notice["pdf_url"]).data)
+    assert "较诚信" in text and "基本诚信" not in text
 
 
 def test_a_placard_of_an_unrated_merchant_says_so(world):

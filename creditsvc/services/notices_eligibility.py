@@ -29,9 +29,9 @@ from creditsvc.models import (
     Street,
     Void,
 )
-from creditsvc.services import demonstration_units
+from creditsvc.services import demonstration_units, policies
 from creditsvc.uscc import USCC
-from notices.context import GRADE_LABELS, UNRATED_LABEL
+from notices.context import UNRATED_LABEL
 
 TRADE_NAMES = {code: zh for zh, code in TRADE_ZH.items()}
 # 第十三条: a public reprimand or a low fine is shown for 3 months, anything else 3 years.
@@ -250,16 +250,21 @@ def _community_entry(community: Community) -> Candidate:
 
 
 def placard(merchant: Merchant, today: date) -> list[Candidate]:
-    """One merchant's grade now (or 未评级) and the date it was assessed."""
+    """One merchant's grade now (or 未评级), named as the policy it was computed under names
+    it (the merchant's public page does the same), and the date it was assessed."""
     score = db.session.get(CurrentScore, merchant.id)
     rated = bool(score and score.rated and score.grade)
     as_of = score.as_of if score else today
+    label = UNRATED_LABEL
+    if rated:
+        policy = policies.version(score.policy_version) or policies.current()
+        label = policy.grade_label(score.grade)
     content = {
         "name": merchant.name,
         "uscc": merchant.uscc,
         "address": business(merchant)["address"],
         "grade": score.grade if rated else None,
-        "grade_label": GRADE_LABELS[score.grade] if rated else UNRATED_LABEL,
+        "grade_label": label,
         "as_of": as_of.isoformat(),
         "demonstration": merchant.id in demonstration_units.designated_merchant_ids(today),
     }

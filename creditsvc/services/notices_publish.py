@@ -21,7 +21,7 @@ from sqlalchemy import select
 from creditsvc.extensions import db
 from creditsvc.models import Notice
 from creditsvc.models.base import utcnow
-from creditsvc.services import audit
+from creditsvc.services import audit, policies
 from creditsvc.services.errors import Conflict, DomainError
 from creditsvc.services.notices import IN_FORCE, RENDER_KINDS, bureau_name, check_predecessor
 from creditsvc.services.notices_eligibility import add_months
@@ -105,7 +105,12 @@ def _exposure(notice: Notice, today: date) -> dict[str, Any]:
 def _honor_roll(notice: Notice, today: date) -> dict[str, Any]:
     keys = ("street", "trade", "name", "grade", "address", "demonstration")
     entries = [{k: e.content[k] for k in keys} for e in notice.entries]
-    return {"district": notice.district.name_zh, "as_of": notice.as_of, "entries": entries}
+    return {
+        "district": notice.district.name_zh,
+        "as_of": notice.as_of,
+        "grade_label": policies.current().grade_label("A"),
+        "entries": entries,
+    }
 
 
 def _demonstration(notice: Notice, today: date) -> dict[str, Any]:
@@ -124,6 +129,7 @@ def _placard(notice: Notice, today: date) -> dict[str, Any]:
         "uscc": content["uscc"],
         "address": content["address"],
         "grade": content["grade"],
+        "grade_label": content["grade_label"],  # as drafted and approved, from the policy
         "as_of": content["as_of"],
         "public_url": site_url(f"/merchants/{content['uscc']}"),
         "demonstration": content.get("demonstration", False),

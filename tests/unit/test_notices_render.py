@@ -86,7 +86,8 @@ def honor_roll(n: int = 200) -> dict:
         }
         for i in range(n)
     ]
-    return {**_head(2), "district": "徐汇区", "as_of": "2026-04-01", "entries": entries}
+    head = {**_head(2), "district": "徐汇区", "as_of": "2026-04-01", "grade_label": "诚信"}
+    return {**head, "entries": entries}
 
 
 def demonstration() -> dict:
@@ -122,6 +123,7 @@ def placard(name: str = "上海徐汇诚信水产经营部") -> dict:
         "merchant_name": name,
         "uscc": uscc,
         "grade": "A",
+        "grade_label": "诚信",
         "as_of": "2026-04-01",
         "public_url": f"{BASE}/merchants/{uscc}",
         "address": "龙华菜市场12号摊位",
@@ -395,11 +397,17 @@ def test_context_is_normalised():
 
 
 def test_an_unrated_merchant_gets_a_placard_that_says_so():
-    data = {**placard("新开张摊"), "grade": None}
+    data = {**placard("新开张摊"), "grade": None, "grade_label": None}
     assert load_context("placard", data)["grade_label"] == "未评级"
     text = squeeze("".join(page_texts(render_pdf("placard", data, base_url=BASE).pdf)))
     assert "新开张摊" in text and "未评级" in text
     assert not any(label in text for label in ("基本诚信", "警示", "失信", "评定日期"))
+
+
+def test_grade_names_are_printed_as_the_caller_gives_them():
+    # The scoring policy in force names the grades; the renderer keeps no copy of them.
+    assert "守信" in render_html("placard", {**placard(), "grade_label": "守信"})
+    assert "A 级（守信）" in render_html("honor_roll", {**honor_roll(2), "grade_label": "守信"})
 
 
 def test_honor_roll_groups_by_street_then_trade_in_order_given():
@@ -414,7 +422,9 @@ def test_honor_roll_groups_by_street_then_trade_in_order_given():
     ("kind", "change", "field"),
     [
         ("placard", {"grade": "E"}, "grade"),
-        ("placard", {"grade_label": "失信"}, "grade_label"),
+        ("placard", {"grade_label": None}, "grade_label"),
+        ("placard", {"grade_label": " "}, "grade_label"),
+        ("honor_roll", {"grade_label": None}, "grade_label"),
         ("placard", {"grade": None, "grade_label": "诚信"}, "grade_label"),
         ("placard", {"uscc": "91310104MA1FL0000"}, "uscc"),
         ("placard", {"owner_id_number": "310104199001011234"}, "owner_id_number"),
