@@ -56,6 +56,9 @@ def report(run, seconds: float) -> None:
     print(f"{'model':<10} {'AUC':>6} {'KS':>6} {'Brier':>6}")
     for kind, m in card["metrics"].items():
         print(f"{kind:<10} {m['auc']:>6.3f} {m['ks']:>6.3f} {m['brier']:>6.3f}")
+    floor = card["metrics"]["shuffled"]
+    print(f"shuffled: mean of {floor['shuffles']} shuffles; AUC from {floor['auc_min']:.3f}"
+          f" to {floor['auc_max']:.3f}")  # fmt: skip
     print("risk classes:", ", ".join(f"{c} {n}" for c, n in run.result["classes"].items()))
     print("drift warnings:", "; ".join(row.drift["warnings"]) or "none")
 
