@@ -12,7 +12,8 @@ import hashlib
 from datetime import date
 
 import numpy as np
-from sqlalchemy import Select, func, select, text, update
+from sqlalchemy import ARRAY, BigInteger, Select, any_, bindparam, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from creditsvc import bulk
 from creditsvc.catalogue import violations
@@ -95,12 +96,41 @@ def _changed(before: tuple | None, rated: bool, score, grade, version: int, dige
     ) or moved
 
 
+POINTER = ("merchant_id", "snapshot_id", "rated", "score", "grade", "as_of", "policy_version")
+
+
+def _point_to(snapshot_ids: list[int]) -> None:
+    """Move each merchant's pointer to its snapshot just written, copying the facts lists
+    filter on: one INSERT ... SELECT from the snapshots themselves, upserting."""
+    source = select(
+        ScoreSnapshot.merchant_id, ScoreSnapshot.id, ScoreSnapshot.rated, ScoreSnapshot.score,
+        ScoreSnapshot.grade, ScoreSnapshot.as_of, ScoreSnapshot.policy_version,
+    )  # fmt: skip
+    if db.engine.dialect.name == "postgresql":
+        # One array parameter, not a bound parameter per id (see `write`).
+        stmt = postgresql.insert(CurrentScore).from_select(
+            POINTER,
+            source.where(ScoreSnapshot.id == any_(bindparam("ids", type_=ARRAY(BigInteger)))),
+        )
+        params = {"ids": snapshot_ids}
+    else:
+        stmt = sqlite.insert(CurrentScore).from_select(
+            POINTER, source.where(ScoreSnapshot.id.in_(snapshot_ids))
+        )
+        params = {}
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[CurrentScore.merchant_id],
+        set_={name: stmt.excluded[name] for name in POINTER[1:]},
+    )
+    db.session.execute(stmt, params)
+
+
 def _new_ids(count: int) -> list[int]:
     if db.engine.dialect.name == "postgresql":
-        return list(db.session.scalars(
+        return db.session.connection().execute(
             text("SELECT nextval(pg_get_serial_sequence('score_snapshots', 'id')) "
                  "FROM generate_series(1, :n)"), {"n": count},
-        ))  # fmt: skip
+        ).scalars().all()  # fmt: skip
     start = db.session.scalar(select(func.coalesce(func.max(ScoreSnapshot.id), 0))) + 1
     return list(range(start, start + count))
 
@@ -114,10 +144,10 @@ def write(selection: Select, ids: np.ndarray, scores: Scores, evidence: Evidence
     digests = inputs_digests(evidence, policy)
     before = _current(selection)
     fresh = []
-    for m, merchant_id in enumerate(ids.tolist()):
-        rated = bool(scores.rated[m])
-        score = float(scores.score[m]) if rated else None
-        grade = str(scores.grade[m]) or None
+    columns = zip(ids.tolist(), scores.rated.tolist(), scores.score.tolist(),
+                  scores.grade.tolist(), strict=True)  # fmt: skip
+    for m, (merchant_id, rated, score, grade) in enumerate(columns):
+        score, grade = (score if rated else None), (grade or None)
         if _changed(before.get(merchant_id), rated, score, grade, policy.version, digests[m]):
             fresh.append((m, merchant_id, rated, score, grade))
     reasons = _reasons(scores, len(ids)) if fresh else []
@@ -131,15 +161,7 @@ def write(selection: Select, ids: np.ndarray, scores: Scores, evidence: Evidence
     if snapshots:
         # COPY on PostgreSQL (creditsvc.bulk): a first full rescore writes 200,000 of them.
         bulk.Loader(db.session).load([(ScoreSnapshot.__table__, snapshots)])
-        bulk.upsert(db.session, CurrentScore.__table__, {
-            "merchant_id": [s["merchant_id"] for s in snapshots],
-            "snapshot_id": [s["id"] for s in snapshots],
-            "rated": [s["rated"] for s in snapshots],
-            "score": [s["score"] for s in snapshots],
-            "grade": [s["grade"] for s in snapshots],
-            "as_of": [as_of] * len(snapshots),
-            "policy_version": [policy.version] * len(snapshots),
-        }, key="merchant_id")  # fmt: skip
+        _point_to([s["id"] for s in snapshots])
     # The others are confirmed as of the new date (a no-op when rescored the same day).
     db.session.execute(
         update(CurrentScore)
