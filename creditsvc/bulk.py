@@ -1,5 +1,5 @@
 """Bulk writing: chunks of rows, table by table, as fast as the database allows. The demo
-city loads through it, and a full rescore writes its tallies and snapshots with it.
+city loads through it, and a rescore writes its tallies and snapshots with it.
 
 On PostgreSQL rows go through psycopg's binary COPY, one COPY per run of chunks of the same
 table, inside the session's transaction; elsewhere (SQLite) through an executemany of a Core
@@ -16,8 +16,7 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Column, MetaData, Table, func, insert, select, text
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 Columns = dict[str, Sequence[Any]]
@@ -145,42 +144,6 @@ def _python(values: Sequence[Any]) -> list:
     if values.dtype.kind == "M" and values.dtype != np.dtype("datetime64[D]"):
         return values.astype("datetime64[us]").tolist()
     return values.tolist()
-
-
-def upsert(session: Session, table: Table, columns: Columns, key: str) -> None:
-    """Insert the rows, or update the row that has the same `key`.
-
-    On PostgreSQL the rows are COPied into a temporary table of the same shape and moved
-    with one INSERT ... SELECT ... ON CONFLICT; elsewhere an executemany of the upsert.
-    """
-    names = list(columns)
-    updates = [name for name in names if name != key]
-    if session.get_bind().dialect.name != "postgresql":
-        stmt = sqlite.insert(table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c[key]], set_={name: stmt.excluded[name] for name in updates}
-        )
-        session.execute(stmt, _row_dicts(columns))
-        return
-    staging = Table(f"staging_{table.name}", MetaData(), *(Column(c.name, c.type) for c in table.c))
-    session.execute(text(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging.name} (LIKE {table.name})"
-        " ON COMMIT DELETE ROWS"
-    ))  # fmt: skip
-    Loader(session).load([(staging, columns)])
-    listed = ", ".join(names)
-    assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in updates)
-    session.execute(text(
-        f"INSERT INTO {table.name} ({listed}) SELECT {listed} FROM {staging.name}"  # noqa: S608
-        f" ON CONFLICT ({key}) DO UPDATE SET {assignments}"
-    ))  # fmt: skip
-    session.execute(text(f"DELETE FROM {staging.name}"))  # noqa: S608 - our own names
-
-
-def _row_dicts(columns: Columns) -> list[dict]:
-    names = list(columns)
-    values = [_python(columns[name]) for name in names]
-    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def first_free_ids(session: Session, tables: Iterable[Table]) -> dict[str, int]:
