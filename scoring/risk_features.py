@@ -8,7 +8,8 @@ features of a merchant as of day D read only evidence known on D —
   it was decided (a complaint received before D but decided after it is "not yet");
 - fair-scale readings in the twelve whole calendar months before D's month, so a partly
   elapsed month never mixes evidence from after D into a training row;
-- the signed self-commitment from the day it was signed;
+- the signed self-commitment from the day it was signed (the registry keeps the latest
+  signing, so an earlier commitment renewed after D reads as unsigned: lost, not leaked);
 - district and market base rates from inspections on or before D only.
 
 The target (`targets`) is the DESIGN.md §6 event: a major or serious finding at an
@@ -189,7 +190,8 @@ def _complaints(ev: RiskEvidence, day: int) -> list[np.ndarray]:
     recent = (age >= 0) & (age < RECENT_DAYS)
     # Substantiated as of `day`: decided by then. NO_DAY never is.
     substantiated = c.decided <= day
-    decayed = np.where(substantiated & (age < LOOKBACK_DAYS), _decay(np.maximum(age, 0)), 0.0)
+    counted = substantiated & (age >= 0) & (age < LOOKBACK_DAYS)
+    decayed = np.where(counted, _decay(np.maximum(age, 0)), 0.0)
     return [
         _count(n, c.merchant[recent]),
         _count(n, c.merchant[recent & substantiated]),
@@ -228,8 +230,9 @@ def _context(ev: RiskEvidence, day: int) -> list[np.ndarray]:
     district_rate = _base_rate(district, districts, bad, seen)[m.district]
     market_rate = _base_rate(market, markets, bad, seen)
     in_market = m.market >= 0
-    market_column = np.where(in_market, market_rate[np.maximum(m.market, 0)] if markets else 0.0,
-                             district_rate)  # fmt: skip
+    # A merchant outside any market takes its district's rate.
+    own_market = market_rate[np.maximum(m.market, 0)] if markets else district_rate
+    market_column = np.where(in_market, own_market, district_rate)
     return [
         (m.commitment_day <= day).astype(float),
         in_market.astype(float),

@@ -176,3 +176,12 @@ def test_inspections_under_a_plan_are_recorded_and_published(world):
     assert all("risk_class" not in item and "inspectors" not in item for item in items.values())
     listing = world.anonymous().get("/api/public/v1/inspection-plans")
     assert [p["id"] for p in listing.json["items"]] == [plan["id"]]
+
+
+def test_before_any_model_every_merchant_counts_as_class_b(world):
+    merchants = [world.merchant() for _ in range(20)]
+    response = world.district().post("/api/v1/inspection-plans", json=plan_body(seed=5))
+    assert response.status_code == 201
+    assert response.json["population"] == {"A": 0, "B": len(merchants), "C": 0, "D": 0}
+    assert response.json["model_id"] is None
+    assert [item["risk_class"] for item in response.json["items"]] == ["B"] * 3  # 15 % of 20
