@@ -154,7 +154,7 @@ def test_the_honor_roll_reads_the_commitment_in_force(world):
 
     assert on_the_roll() == []  # no commitment signed
     me = world.merchant_user(merchant)
-    signed = me.post("/api/v1/commitments", json={})  # a JSON client: no form, no file.json
+    signed = me.post("/api/v1/commitments", data={}).json
     assert on_the_roll() == ["诚信果蔬"]
     me.post(f"/api/v1/commitments/{signed['id']}/withdraw", json={"reason": "停业"})
     assert on_the_roll() == []
