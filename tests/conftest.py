@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from redis import Redis
 from sqlalchemy import create_engine, text
 
 from creditsvc import create_app
@@ -32,6 +37,8 @@ from creditsvc.uscc import make as make_uscc
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_CLAIM = "creditsvc-tests:redis-db:{}"  # in database 0: which test uses which database
+REDIS_CLAIM_TTL = 900
 KEEP_TABLES = ("districts", "calendar_days", "alembic_version")  # loaded by migrations
 PASSWORD = "correct horse battery"
 
@@ -243,13 +250,47 @@ def world(app) -> World:
     return World(app)
 
 
+def wait_until(what: str, check: Callable[[], Any], timeout: float = 60, proc=None) -> Any:
+    """Poll until `check` returns something true; fail if `proc` exits first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if proc is not None and proc.poll() is not None:
+            pytest.fail(f"process exited ({proc.returncode}) before {what}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"no {what} after {timeout}s")
+        time.sleep(0.2)
+
+
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    """The machine's real Redis, on a database of its own, emptied before and after."""
-    from redis import Redis
+    """The machine's real Redis, on a database of this test's own, emptied before and after.
 
-    conn = Redis.from_url(REDIS_TEST_URL)
+    Redis is shared by every xdist worker and every run on the machine, whose tests empty
+    their database at their start and end: that must not empty a queue a worker of this
+    test is draining. So a test claims one of databases 1-14 for itself (SET NX in
+    database 0, with a TTL in case the run dies) and gives it back at the end.
+    """
+    shared = urlparse(REDIS_TEST_URL)
+    claims = Redis.from_url(shared._replace(path="/0").geturl())
+    token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex}"
+    number = wait_until("a free Redis database", lambda: _claim(claims, token), timeout=120)
+    conn = Redis.from_url(shared._replace(path=f"/{number}").geturl())
     conn.flushdb()
-    yield REDIS_TEST_URL
-    conn.flushdb()
-    conn.close()
+    try:
+        yield shared._replace(path=f"/{number}").geturl()
+    finally:
+        conn.flushdb()
+        conn.close()
+        if claims.get(REDIS_CLAIM.format(number)) == token.encode():
+            claims.delete(REDIS_CLAIM.format(number))
+        claims.close()
+
+
+def _claim(claims: Redis, token: str) -> int | None:
+    for number in range(1, 15):
+        if claims.set(REDIS_CLAIM.format(number), token, nx=True, ex=REDIS_CLAIM_TTL):
+            return number
+    return None

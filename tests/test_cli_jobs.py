@@ -20,8 +20,6 @@ from creditsvc.models import CurrentScore, DirtyMerchant, District, JobRun
 from creditsvc.services.outbox import mark_dirty
 from tests import test_jobs as jobs
 
-redis_url = jobs.redis_url  # a Redis database of this test's own
-
 
 def run_cli(app, *args: str):
     db.session.commit()  # the command has a session of its own, which this one must not block

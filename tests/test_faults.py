@@ -33,7 +33,6 @@ from tests import test_jobs as jobs
 from tests import test_notices as notices
 
 REDIS_SERVER = "/usr/bin/redis-server"
-redis_url = jobs.redis_url  # a Redis database of this test's own, for the render queue
 
 # A worker whose work horse dies (SIGKILL, as under the OOM killer) the first time it has
 # written a PDF's bytes to the temporary file and is about to make them durable and rename

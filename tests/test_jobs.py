@@ -11,17 +11,14 @@ from __future__ import annotations
 import copy
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
 from redis import Redis
@@ -42,7 +39,7 @@ from creditsvc.jobs.scheduler import SchedulerLocked, SingleCronScheduler, regis
 from creditsvc.models import CurrentScore, DirtyMerchant, JobRun, Merchant, ScoreSnapshot
 from creditsvc.services import policies, rescoring
 from scoring.policy import DEFAULT_POLICY
-from tests.conftest import REDIS_TEST_URL
+from tests.conftest import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 CREDITSVC = str(Path(sys.executable).with_name("creditsvc"))
@@ -50,8 +47,6 @@ TODAY = date.today().isoformat()
 DISTRICTS = ("310101", "310104", "310106", "310115")
 SLOW = "310104"  # a district with merchants, where the test worker stalls
 WORKER_TIMEOUT = 120
-REDIS_CLAIM = "creditsvc-tests:redis-db:{}"  # in database 0: which test uses which database
-REDIS_CLAIM_TTL = 900
 
 # A worker whose rescore of one district raises, kills its work horse, or stops after
 # writing its snapshots and before committing them (the window a crash would hit). Only
@@ -80,38 +75,6 @@ rescoring.district = district
 sys.argv = ["creditsvc", *sys.argv[1:]]
 main()
 """
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    """conftest's, on a Redis database of this test's own, emptied before and after.
-
-    conftest's database is shared by every xdist worker and every run on the machine,
-    whose tests empty it at their start and end: that must not empty a queue a worker
-    here is draining. So a test claims one of databases 1-14 for itself (SET NX in
-    database 0, with a TTL in case the run dies) and gives it back at the end.
-    """
-    shared = urlparse(REDIS_TEST_URL)
-    claims = Redis.from_url(shared._replace(path="/0").geturl())
-    token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex}"
-    number = wait_until("a free Redis database", lambda: _claim(claims, token), timeout=120)
-    conn = Redis.from_url(shared._replace(path=f"/{number}").geturl())
-    conn.flushdb()
-    try:
-        yield shared._replace(path=f"/{number}").geturl()
-    finally:
-        conn.flushdb()
-        conn.close()
-        if claims.get(REDIS_CLAIM.format(number)) == token.encode():
-            claims.delete(REDIS_CLAIM.format(number))
-        claims.close()
-
-
-def _claim(claims: Redis, token: str) -> int | None:
-    for number in range(1, 15):
-        if claims.set(REDIS_CLAIM.format(number), token, nx=True, ex=REDIS_CLAIM_TTL):
-            return number
-    return None
 
 
 def job_env(app, **extra: str) -> dict[str, str]:
@@ -179,20 +142,6 @@ def run_worker(app, tmp_path: Path, hooked: bool = False, **env: str) -> str:
             pytest.fail(f"worker still busy after {WORKER_TIMEOUT}s:\n{log.read_text()}")
     assert proc.returncode == 0, log.read_text()
     return log.read_text()
-
-
-def wait_until(what: str, check: Callable[[], Any], timeout: float = 60, proc=None) -> Any:
-    """Poll until `check` returns something true; fail if `proc` exits first."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if proc is not None and proc.poll() is not None:
-            pytest.fail(f"process exited ({proc.returncode}) before {what}")
-        if time.monotonic() > deadline:
-            pytest.fail(f"no {what} after {timeout}s")
-        time.sleep(0.2)
 
 
 def wait_for(what: str, check: Callable[[], Any], timeout: float = 60, proc=None) -> Any:

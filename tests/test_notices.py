@@ -26,7 +26,6 @@ from tests import test_jobs as jobs
 from tests.conftest import Caller
 
 TODAY = date.today()
-redis_url = jobs.redis_url  # a Redis database of this xdist worker's own
 PASSWD_LINK = '<link rel="attachment" href="file:///etc/passwd">'
 
 

@@ -8,8 +8,6 @@ from creditsvc.models import Merchant, RiskModelVersion, RiskScore
 from tests import test_jobs as jobs
 from tests.test_risk_model import DEMO
 
-redis_url = jobs.redis_url  # a Redis database of this test's own
-
 
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
