@@ -20,6 +20,7 @@ request hung past the client timeout.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -286,10 +287,8 @@ def main() -> int:
         if gunicorn is not None:
             gunicorn.terminate()
             gunicorn.wait(timeout=30)
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             cluster.stop()
-        except subprocess.CalledProcessError:
-            pass
         if (root / "gunicorn.log").exists():
             log_tail = (root / "gunicorn.log").read_text(errors="replace").splitlines()[-15:]
             print("gunicorn log (last lines):", *log_tail, sep="\n  ")
