@@ -97,6 +97,7 @@ def _changed(before: tuple | None, rated: bool, score, grade, version: int, dige
 
 
 POINTER = ("merchant_id", "snapshot_id", "rated", "score", "grade", "as_of", "policy_version")
+POINTERS = CurrentScore.__table__  # Core: the ORM would read a parameter dict as rows
 
 
 def _point_to(snapshot_ids: list[int]) -> None:
@@ -108,21 +109,22 @@ def _point_to(snapshot_ids: list[int]) -> None:
     )  # fmt: skip
     if db.engine.dialect.name == "postgresql":
         # One array parameter, not a bound parameter per id (see `write`).
-        stmt = postgresql.insert(CurrentScore).from_select(
-            POINTER,
-            source.where(ScoreSnapshot.id == any_(bindparam("ids", type_=ARRAY(BigInteger)))),
+        ids = bindparam("ids", snapshot_ids, type_=ARRAY(BigInteger))
+        stmt = postgresql.insert(POINTERS).from_select(
+            POINTER, source.where(ScoreSnapshot.id == any_(ids))
         )
-        params = {"ids": snapshot_ids}
     else:
-        stmt = sqlite.insert(CurrentScore).from_select(
-            POINTER, source.where(ScoreSnapshot.id.in_(snapshot_ids))
+        # SQLite numbers them as one unbroken run (`_new_ids`) under its one writer, and
+        # would refuse more than 32,766 bound parameters.
+        first, last = snapshot_ids[0], snapshot_ids[-1]
+        stmt = sqlite.insert(POINTERS).from_select(
+            POINTER, source.where(ScoreSnapshot.id.between(first, last))
         )
-        params = {}
     stmt = stmt.on_conflict_do_update(
-        index_elements=[CurrentScore.merchant_id],
+        index_elements=[POINTERS.c.merchant_id],
         set_={name: stmt.excluded[name] for name in POINTER[1:]},
     )
-    db.session.execute(stmt, params)
+    db.session.execute(stmt)
 
 
 def _new_ids(count: int) -> list[int]:
