@@ -188,6 +188,7 @@ def _send(app, client, case, token: str | None) -> None:
 
 def _run_mode(app, operation, mode, tokens, known, examples) -> None:
     client = app.test_client()
+    cases = operation.as_strategy(generation_mode=mode)
 
     @settings(
         max_examples=examples,
@@ -198,7 +199,7 @@ def _run_mode(app, operation, mode, tokens, known, examples) -> None:
     )
     @given(data=st.data())
     def run(data):
-        case = data.draw(operation.as_strategy(generation_mode=mode), label="case")
+        case = data.draw(cases, label="case")
         _, token = data.draw(st.sampled_from(tokens), label="role")
         if mode is GenerationMode.POSITIVE and data.draw(st.booleans(), label="real ids"):
             for name in case.path_parameters or {}:
