@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from marshmallow import ValidationError
-from sqlalchemy import ColumnElement, Select, Text, bindparam, cast, column, func, select
+from sqlalchemy import Select, Text, bindparam, cast, column, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from creditsvc.auth import HOST, Principal
+from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import Device, Merchant, Reading, Stall
 from creditsvc.models.base import utcnow
@@ -246,21 +246,13 @@ def _from_json() -> postgresql.Insert:
 # Listing -------------------------------------------------------------------------
 
 
-def visible(p: Principal) -> ColumnElement[bool]:
-    """Hosts see the readings of their markets' scales; officers those of merchants in
-    their scope. Needs Device and Merchant joined (see `listing`)."""
-    if p.role == HOST:
-        return Device.market_id.in_(p.market_ids)
-    return scope.merchants(p)
-
-
 def listing(p: Principal, args: dict) -> Select:
     """The readings `p` may see, filtered, newest first."""
     stmt = (
         select(Reading)
         .join(Device, Device.id == Reading.device_id)
         .join(Merchant, Merchant.id == Reading.merchant_id)
-        .where(visible(p))
+        .where(scope.readings(p))
     )
     for key, condition in (
         ("device", lambda v: Device.serial == v),

@@ -44,6 +44,14 @@ def devices(p: Principal) -> ColumnElement[bool]:
     return markets(p) & (Device.market_id == Market.id)
 
 
+def readings(p: Principal) -> ColumnElement[bool]:
+    """Hosts see the readings of their markets' scales; officers those of merchants in
+    their scope. Join Device and Merchant in the query."""
+    if p.role == HOST:
+        return Device.market_id.in_(p.market_ids)
+    return merchants(p)
+
+
 def streets(p: Principal) -> ColumnElement[bool]:
     """Streets are registry facts every officer and host may read; writes check district."""
     return true() if p.role in (CITY, DISTRICT, HOST) else false()
