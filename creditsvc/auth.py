@@ -17,6 +17,7 @@ from typing import Any
 from flask import g, request, session
 from flask_smorest import abort
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from creditsvc.extensions import csrf, db
 from creditsvc.models import ApiToken, Device, User
@@ -78,7 +79,12 @@ def new_token() -> tuple[str, str, str]:
 
 
 def _principal_from_token(token: str) -> Principal | None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    # One statement with its scale or its user: a scale posts readings all day long.
+    row = db.session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.device), joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == hash_token(token))
+    )
     if row is None or row.revoked_at is not None:
         return None
     if row.device is not None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import event, func, select
@@ -18,6 +21,7 @@ from creditsvc.services import accounts, policies
 from tests.conftest import Caller
 
 URL = "/api/v1/readings"
+T = TypeVar("T")
 WHEN = "2025-06-01T10:00:00"  # naive: Asia/Shanghai, i.e. 02:00 UTC
 
 
@@ -340,6 +344,38 @@ def test_a_batch_of_only_duplicates_and_errors_marks_no_one(scale):
     assert db.session.scalar(select(func.count()).select_from(DirtyMerchant)) == 0
 
 
+def executed(action: Callable[[], T]) -> tuple[T, list[str]]:
+    """What `action` returns, and the SQL statements it ran on the app's engine (no BEGIN)."""
+    seen: list[str] = []
+    listener = lambda *args: seen.append(args[2])  # noqa: E731 - (conn, cursor, sql, ...)
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        result = action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return result, [sql for sql in seen if not sql.startswith("BEGIN")]
+
+
+def test_a_device_request_finds_its_token_and_scale_in_one_statement(monkeypatch, scale):
+    # A scale posts all day: its bearer token, the scale and the user slot are one SELECT
+    # (creditsvc/auth.py), and one reading costs the statements below, no more.
+    monkeypatch.setattr(jobs, "after_evidence", lambda: None)  # only the ingest's own
+    policies.current()  # the default policy is written once, on first use
+    db.session.commit()
+    response, sql = executed(lambda: post(scale.caller, reading(1)))
+    assert response.json["accepted"] == 1
+    tables = [re.search(r"\b(?:FROM|INTO)\s+(\w+)", s).group(1) for s in sql]
+    assert tables == [
+        "api_tokens",  # with its device and user joined
+        "stalls",
+        "scoring_policies",  # is there one yet? (services/policies.py)
+        "scoring_policies",  # the one in force
+        "readings",
+        "dirty_merchants",
+    ]
+    assert "JOIN devices" in sql[0] and "JOIN users" in sql[0]
+
+
 def test_the_queries_do_not_grow_with_the_batch(monkeypatch, world, scale):
     monkeypatch.setattr(jobs, "after_evidence", lambda: None)  # only the ingest's own
     policies.current()  # the default policy is written once, on first use
@@ -356,18 +392,13 @@ def test_the_queries_do_not_grow_with_the_batch(monkeypatch, world, scale):
             reading(first_seq + i, stall=None, merchant=codes[i % 3])
             for i in range(size)
         ]  # fmt: skip
-        seen: list[str] = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            assert post(scale.caller, *items).json["accepted"] == size
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return [sql.split("(")[0].strip() for sql in seen if not sql.startswith("BEGIN")]
+        response, seen = executed(lambda: post(scale.caller, *items))
+        assert response.json["accepted"] == size
+        return [sql.split("(")[0].strip() for sql in seen]
 
     small, large = statements(0, 4), statements(100, 600)
     assert len(small) == len(large)
-    # token, device, policy, stalls, merchants; one INSERT ... RETURNING; one outbox upsert
+    # token with its device, stalls, merchants, policy; one INSERT ... RETURNING; one upsert
     assert [sql for sql in large if sql.startswith("INSERT")] == [
         "INSERT INTO readings",
         "INSERT INTO dirty_merchants",
