@@ -86,6 +86,10 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # others for 3 years; the province sets "low". Shanghai's figure was not found:
         # uncertain, so a setting (yuan).
         "EXPOSURE_LOW_FINE_YUAN": int(env.get("EXPOSURE_LOW_FINE_YUAN", "10000")),
+        # A business's public record is kept this long by each worker (0: not kept), at
+        # most this many records: a change reaches the public within that time.
+        "PUBLIC_CACHE_SECONDS": int(env.get("PUBLIC_CACHE_SECONDS", "60")),
+        "PUBLIC_CACHE_ENTRIES": int(env.get("PUBLIC_CACHE_ENTRIES", "20000")),
         # The honest-metrology programme (rules.md §5): accepted demonstration communities
         # are re-evaluated every few years (3 to 5 seen), officers reminded this many days
         # before; a demonstration unit's designation is valid for this many years.

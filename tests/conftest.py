@@ -134,6 +134,7 @@ def app(database_url_for_test, tmp_path) -> Iterator[Flask]:
             "STORAGE_DIR": str(tmp_path / "storage"),
             "REDIS_URL": None,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt
+            "PUBLIC_CACHE_SECONDS": 0,  # changes show at once; test_public_cache turns it on
         }
     )
     app.test_client_class = IsolatedClient

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
@@ -15,7 +15,7 @@ from creditsvc.models import NOTICE_KINDS
 from creditsvc.schemas.common import PageArgs, page_of
 from creditsvc.schemas.programme import PublicUnitOut
 from creditsvc.schemas.standing import PublicMerchantOut, PublicRecordOut, PublicSearchArgs
-from creditsvc.services import demonstration_units, public, replies
+from creditsvc.services import demonstration_units, public, public_cache, replies
 from creditsvc.spreadsheets import write_csv
 
 blp = Blueprint(
@@ -50,11 +50,26 @@ class PublicMerchant(MethodView):
     @allow(PUBLIC)
     @blp.response(200, PublicRecordWithReplyOut)
     def get(self, uscc):
-        """A business's public record: grade, date, its top three reasons and its reply."""
-        record = public.record(uscc)
-        if record is None:
+        """A business's public record: grade, date, its top three reasons and its reply.
+
+        Kept for PUBLIC_CACHE_SECONDS by each worker (services.public_cache)."""
+        body = public_cache.answer(("merchant", uscc.strip().upper()), lambda: _record(uscc))
+        if body is None:
             abort(404, message="no such business")
-        return record | replies.public_annotations(uscc)
+        seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
+        response = Response(body, mimetype="application/json")
+        response.cache_control.public, response.cache_control.max_age = True, seconds
+        return response
+
+
+RECORD = PublicRecordWithReplyOut()
+
+
+def _record(uscc: str) -> str | None:
+    record = public.record(uscc)
+    if record is None:
+        return None
+    return RECORD.dumps(record | replies.public_annotations(uscc))
 
 
 # Published documents, honor rolls, demonstration listings; CSV exports -------------
