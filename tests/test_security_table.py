@@ -172,3 +172,21 @@ def test_a_forwarded_proto_counts_only_from_a_trusted_proxy(database_url_for_tes
     assert "Strict-Transport-Security" not in untrusting.headers
     behind_proxy = app_with(1).test_client().get("/api/v1/violations", headers=forwarded)
     assert "Strict-Transport-Security" in behind_proxy.headers
+
+
+def test_a_merchant_scoped_read_from_another_district_is_a_404_without_data(app, callers, world):
+    """The scope column, sampled: every GET the table scopes by `scope.merchants` on a USCC."""
+    other_district = world.district(world.JINGAN)
+    sampled = [
+        r
+        for r in routes(app)
+        if r.method == "GET" and "<uscc>" in r.path and "merchants" in r.scope
+    ]
+    assert len(sampled) >= 3
+    for route in sampled:
+        url = _url(route.path, callers)
+        if route.path.startswith("/api/v1/merchants/"):  # others may hold no row yet (404)
+            assert callers[DISTRICT].get(url).status_code == 200, url
+        refused = other_district.get(url)
+        assert refused.status_code == 404, url
+        assert SECRET_NAME not in refused.get_data(as_text=True)
