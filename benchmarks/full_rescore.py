@@ -1,7 +1,7 @@
 """City-scale full rescore against a bare SQL aggregation over the same readings (issue 4).
 
     .venv/bin/python benchmarks/full_rescore.py [--merchants 200000] [--readings 20000000]
-        [--inspections 150000] [--complaints 60000] [--keep] [--reuse] [--build-only]
+        [--inspections 150000] [--complaints 60000] [--keep] [--reuse] [--build-only] [--workers N]
 
 Builds (or with --reuse, reuses) a PostgreSQL database `bench_city` loaded by the demo
 generator, then in one run measures:
@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DB = "bench_city"
 URL = f"postgresql://postgres@127.0.0.1:5432/{DB}"
+REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own, flushed before use
 
 
 def admin(sql: str) -> None:
@@ -87,11 +88,47 @@ def clear_scores() -> None:
     engine.dispose()
 
 
-def full_rescore() -> tuple[float, dict]:
+def full_rescore_on_workers(workers: int) -> tuple[float, dict]:
+    """A full rescore as deployed: the fan-out on Redis, `workers` rq workers running it
+    (`creditsvc worker --burst`), timed from the enqueue to the last worker's exit."""
+    from redis import Redis
+
+    from creditsvc import create_app
+    from creditsvc.extensions import db
+    from creditsvc.jobs.rescore import SYSTEM, start_full_rescore
+    from creditsvc.models import JobRun
+
+    Redis.from_url(REDIS_URL).flushdb()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "REDIS_URL": REDIS_URL})
+    env = {"DATABASE_URL": URL, "REDIS_URL": REDIS_URL,
+           "PATH": str(ROOT / ".venv/bin") + ":/usr/bin:/bin"}  # fmt: skip
+    with app.app_context():
+        started = time.perf_counter()
+        run_id = start_full_rescore(SYSTEM, actor="benchmark").id
+        procs = [
+            subprocess.Popen([str(ROOT / ".venv/bin/creditsvc"), "worker", "--burst"],
+                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # fmt: skip
+            for _ in range(workers)
+        ]
+        for proc in procs:
+            proc.wait()
+        elapsed = time.perf_counter() - started
+        db.session.expire_all()
+        run = db.session.get(JobRun, run_id)
+        if run.status != "done":
+            raise SystemExit(f"full rescore {run.id} ended {run.status}: {run.error}")
+    return elapsed, run.result
+
+
+def full_rescore(days_ahead: int = 0) -> tuple[float, dict]:
     """The jobs of a full rescore run in this process, in the order rq runs them: the
-    readings tally, sixteen districts, the finish (creditsvc.jobs.rescore)."""
+    readings tally, sixteen districts, the finish (creditsvc.jobs.rescore). With
+    `days_ahead`, as the scheduler's daily roll would run that many days later."""
     from creditsvc import create_app
     from creditsvc.jobs.rescore import SYSTEM, start_full_rescore
+    from creditsvc.services import rescoring
+
+    rescoring.today = lambda: date.today() + timedelta(days=days_ahead)
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "REDIS_URL": None})
     with app.app_context():
@@ -112,6 +149,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep an existing bench_city")
     parser.add_argument("--keep", action="store_true", help="do not drop bench_city at the end")
     parser.add_argument("--build-only", action="store_true", help="load bench_city and stop")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="also time a first pass run by this many rq workers")  # fmt: skip
     args = parser.parse_args()
     if not args.reuse:
         build(args)
@@ -132,6 +171,14 @@ def main() -> None:
     second, totals2 = full_rescore()
     print(f"second full rescore (nothing changed): {second:.2f} s,"
           f" {totals2['snapshots']} snapshots written, ratio {second / bare:.2f}")  # fmt: skip
+    third, totals3 = full_rescore(days_ahead=1)
+    print(f"next day's roll (decay moved on): {third:.2f} s,"
+          f" {totals3['snapshots']} snapshots written, ratio {third / bare:.2f}")  # fmt: skip
+    if args.workers:
+        clear_scores()
+        deployed, totals4 = full_rescore_on_workers(args.workers)
+        print(f"first pass on {args.workers} rq workers: {deployed:.2f} s,"
+              f" {totals4['snapshots']} snapshots written, ratio {deployed / bare:.2f}")  # fmt: skip
     if not args.keep:
         admin(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
 
