@@ -1,5 +1,6 @@
-"""Faults, each made for real: Redis stopped while evidence arrives, a worker killed while it
-stores a PDF, and a disk that is full when a PDF is stored.
+"""Faults, each made for real: Redis stopped while evidence arrives, a worker killed in the
+middle of a rescore and while it stores a PDF, a disk that is full when a PDF is stored, and
+an unreachable database.
 
 Redis is a private `redis-server` on a free port, stopped and started by the test; workers are
 `creditsvc worker` subprocesses (tests/test_jobs.py); the full disk is a small tmpfs,
@@ -24,11 +25,11 @@ from pathlib import Path
 import pytest
 from redis import Redis
 from rq.cron import CronScheduler
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from creditsvc.extensions import db
 from creditsvc.jobs.scheduler import register_periodic
-from creditsvc.models import CurrentScore, DirtyMerchant, JobRun, Notice
+from creditsvc.models import CurrentScore, DirtyMerchant, JobRun, Notice, ScoreSnapshot
 from tests import test_jobs as jobs
 from tests import test_notices as notices
 
@@ -57,6 +58,49 @@ notices_publish.os.fsync = fsync
 sys.argv = ["creditsvc", *sys.argv[1:]]
 main()
 """
+
+
+# A worker whose work horse dies after the dirty merchants' snapshots are written and before
+# they are committed, the first time only: the retry must then finish the job.
+KILLED_MID_RESCORE = """
+import os, sys
+from pathlib import Path
+
+from creditsvc.cli import main
+from creditsvc.services import rescoring
+
+original = rescoring.dirty
+
+def dirty(**kwargs):
+    counts = original(**kwargs)
+    marker = Path(os.environ["KILL_MARKER"])
+    if counts["merchants"] and not marker.exists():
+        marker.touch()
+        os.kill(os.getpid(), 9)
+    return counts
+
+rescoring.dirty = dirty
+sys.argv = ["creditsvc", *sys.argv[1:]]
+main()
+"""
+
+
+def run_killing_worker(app, tmp_path: Path, script: str) -> str:
+    """Run the hooked `creditsvc worker --burst` to the end; return its log."""
+    command = [sys.executable, "-c", script, "worker", "--burst"]
+    db.session.commit()
+    log = tmp_path / f"worker-{time.monotonic_ns()}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(  # noqa: S603
+            command, cwd=jobs.ROOT, env=jobs.job_env(app, KILL_MARKER=str(tmp_path / "killed")),
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        proc.wait(timeout=jobs.WORKER_TIMEOUT)
+    finally:
+        jobs.kill_tree(proc)
+    assert (tmp_path / "killed").exists(), log.read_text()  # the horse really died
+    return log.read_text()
 
 
 def free_port() -> int:
@@ -150,6 +194,33 @@ def test_redis_stopped_while_evidence_arrives_nothing_is_lost(app, world, privat
     print(f"\nfault redis-stopped: {per_write * 1000:.0f} ms per evidence write while down")
 
 
+def test_a_worker_killed_mid_rescore_commits_nothing_and_the_retry_rescores(
+    app, world, redis_url, tmp_path
+):
+    from creditsvc.jobs import QUEUES, queue
+    from creditsvc.jobs.rescore import rescore_dirty
+
+    officer = world.city()
+    merchants = [world.merchant(district=code) for code in jobs.DISTRICTS]
+    app.config["REDIS_URL"] = redis_url
+    for merchant in merchants:
+        jobs.post_inspection(officer, merchant, "minor")
+    conn = Redis.from_url(redis_url)
+    conn.flushdb()  # only the job below: the debounced one would run after the burst ends
+    queue("rescore", conn).enqueue(rescore_dirty, **QUEUES["rescore"].job_options())
+
+    log = run_killing_worker(app, tmp_path, KILLED_MID_RESCORE)
+    db.session.expire_all()
+    ids = sorted(m.id for m in merchants)
+    snapshots = jobs.assert_complete(ids)  # every pointer names a whole snapshot
+    counted = db.session.execute(
+        select(ScoreSnapshot.merchant_id, func.count()).group_by(ScoreSnapshot.merchant_id)
+    ).all()
+    assert dict(counted) == dict.fromkeys(ids, 1), log  # the killed pass committed nothing
+    assert len(snapshots) == len(ids)
+    assert db.session.scalar(select(DirtyMerchant).limit(1)) is None
+
+
 def approved_notice(world) -> int:
     notices.penalise(
         world,
@@ -177,28 +248,14 @@ def test_a_worker_killed_while_storing_a_pdf_shows_no_half_document_and_the_retr
     queued = officer.post(f"/api/v1/notices/{notice_id}/publish")
     assert queued.status_code == 202
     run_id = queued.json["render_job"]
-    marker = tmp_path / "killed-once"
-
     # The horse dies mid-write; the worker sees it, and rq's retry (QUEUES["render"]) runs
     # the job again in the same burst.
-    command = [sys.executable, "-c", KILLED_MID_WRITE, "worker", "--burst"]
-    db.session.commit()
-    log = tmp_path / "worker.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(  # noqa: S603
-            command, cwd=jobs.ROOT, env=jobs.job_env(app, KILL_MARKER=str(marker)),
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    try:
-        proc.wait(timeout=jobs.WORKER_TIMEOUT)
-    finally:
-        jobs.kill_tree(proc)
-    assert marker.exists(), log.read_text()  # the horse really died mid-write
-    assert "terminated unexpectedly" in log.read_text() or "SIGKILL" in log.read_text()
+    log = run_killing_worker(app, tmp_path, KILLED_MID_WRITE)
+    assert "terminated unexpectedly" in log or "SIGKILL" in log
 
     db.session.expire_all()
     shown = officer.get(f"/api/v1/notices/{notice_id}").json
-    assert shown["status"] == "published", log.read_text()
+    assert shown["status"] == "published", log
     assert db.session.get(JobRun, run_id).status == "done"
     (pdf,) = published_files(app)
     data = notices.pdf_of(officer, shown["pdf_url"]).data
