@@ -35,7 +35,7 @@ def test_tallied_counts_equal_each_districts_own_count(app):
     codes = db.session.scalars(select(Merchant.district_code).distinct())
     for code in codes:
         selection = select(Merchant.id).where(Merchant.district_code == code)
-        own = evidence_arrays.reweigh_counts(lambda c: c.in_(selection), TODAY, policy)
+        own = evidence_arrays.reweigh_counts(lambda c, s=selection: c.in_(s), TODAY, policy)
         assert np.array_equal(tallies.read("run-1", selection), own)
     # Voids are subtracted: the tally has fewer re-weighs than the readings table.
     recent = db.session.scalar(select(func.sum(ReadingTally.recent_total)))

@@ -18,7 +18,6 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select
 
-from creditsvc.demo import evidence, names
 from creditsvc.bulk import (
     Loader,
     advance_sequences,
@@ -26,6 +25,7 @@ from creditsvc.bulk import (
     first_free_ids,
     restore_constraints,
 )
+from creditsvc.demo import evidence, names
 from creditsvc.demo.logins import ACTOR, PASSWORD, demo_users
 from creditsvc.demo.plan import (
     ALL_STREETS,

@@ -20,8 +20,8 @@ import numpy as np
 from sqlalchemy import Table, bindparam, text
 from sqlalchemy.orm import Session
 
-from creditsvc.demo import names
 from creditsvc.bulk import Chunk
+from creditsvc.demo import names
 from creditsvc.demo.logins import ACTOR as RECORDED_BY
 from creditsvc.demo.plan import DISTRICT_CODES, CityPlan, honesty_block, seeded_random
 from creditsvc.models import (
