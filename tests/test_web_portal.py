@@ -9,7 +9,8 @@ import time
 from datetime import date, timedelta
 
 from creditsvc.extensions import db
-from creditsvc.models import LoginAttempt, Objection
+from creditsvc.models import LoginAttempt, MerchantReply, Objection
+from creditsvc.services.replies import REPLY_MAX_CHARS
 from tests.conftest import PASSWORD
 from tests.test_notices import inspect, publish
 from tests.test_web_session import csrf_token, login
@@ -139,6 +140,73 @@ def test_an_objection_is_filed_from_the_portal_with_its_csrf_token(app, world):
     assert (objection.subject_id, objection.merchant_id) == (inspection_id, merchant.id)
     assert "有异议，待处理" in page_of(client)
     assert "正在处理" in page_of(app.test_client(), f"/merchants/{merchant.uscc}")  # public
+
+
+def textarea(page: str, name: str) -> str:
+    return re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+
+
+def test_a_reply_is_submitted_from_the_portal_and_shown_pending(app, world):
+    merchant = world.merchant(name="回应商户")
+    client, _ = merchant_client(app, world, merchant)
+    assert 'href="/portal/replies/new"' in page_of(client)
+    token = csrf_token(client, "/portal/replies/new")
+    sent = client.post("/portal/replies", data={"text": " 已整改，欢迎复查 ", "csrf_token": token})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("#replies-heading")
+    (reply,) = db.session.query(MerchantReply).all()
+    assert (reply.merchant_id, reply.text, reply.status) == (
+        merchant.id,
+        "已整改，欢迎复查",
+        "pending",
+    )
+    page = page_of(client)
+    assert "回应已提交" in page and "已整改，欢迎复查</span> — 待审核" in page
+    assert "已整改" not in page_of(app.test_client(), f"/merchants/{merchant.uscc}")  # not yet
+
+    again = client.post("/portal/replies", data={"text": "再说一句", "csrf_token": token})
+    assert again.status_code == 409 and "仍在审核中" in again.get_data(as_text=True)
+    assert textarea(again.get_data(as_text=True), "text") == "再说一句"
+    assert db.session.query(MerchantReply).count() == 1
+
+    approved = world.district().post(f"/api/v1/replies/{reply.id}/moderate", json={"approve": True})
+    assert approved.status_code == 200, approved.json
+    assert "已整改，欢迎复查</span> — 已随公开信息展示" in page_of(client)
+
+
+def test_an_empty_or_too_long_reply_is_refused_beside_the_field_keeping_the_text(app, world):
+    client, _ = merchant_client(app, world, world.merchant())
+    token = csrf_token(client, "/portal/replies/new")
+    long_text = "秤" * (REPLY_MAX_CHARS + 1)
+    for text, count in (("   ", 0), (long_text, REPLY_MAX_CHARS + 1)):
+        refused = client.post("/portal/replies", data={"text": text, "csrf_token": token})
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 400
+        assert textarea(page, "text") == text
+        assert 'aria-invalid="true" aria-describedby="e-text"' in page
+        beside = re.search(r'<span class="field-error" id="e-text">([^<]+)</span>', page).group(1)
+        assert beside == f"回应须为 1 至 {REPLY_MAX_CHARS} 个字，本次为 {count} 个字。"
+    assert db.session.query(MerchantReply).count() == 0
+
+
+def test_a_reply_without_csrf_token_is_refused_and_nothing_is_written(app, world):
+    client, _ = merchant_client(app, world, world.merchant())
+    refused = client.post("/portal/replies", data={"text": "没有令牌"})
+    assert refused.status_code == 400 and "CSRF" in refused.get_data(as_text=True)
+    forged = client.post("/portal/replies", data={"text": "伪造令牌", "csrf_token": "forged"})
+    assert forged.status_code == 400
+    assert db.session.query(MerchantReply).count() == 0
+
+
+def test_another_merchants_portal_never_shows_the_reply(app, world):
+    mine, other = world.merchant(name="本店回应"), world.merchant(name="邻店")
+    client, _ = merchant_client(app, world, mine)
+    token = csrf_token(client, "/portal/replies/new")
+    assert client.post("/portal/replies", data={"text": "本店独有的回应",
+                                                "csrf_token": token}).status_code == 302  # fmt: skip
+    assert "本店独有的回应" in page_of(client)
+    neighbour, _ = merchant_client(app, world, other)
+    assert "本店独有的回应" not in page_of(neighbour)
+    assert "本店独有的回应" not in page_of(neighbour, "/portal/replies/new")
 
 
 # Log-in throttling and session expiry ------------------------------------------------

@@ -18,9 +18,10 @@ from creditsvc import auth
 from creditsvc.auth import MERCHANT, allow
 from creditsvc.extensions import db
 from creditsvc.models import OBJECTION_SUBJECTS, Merchant, MerchantReply, Objection
-from creditsvc.schemas.requests import ObjectionIn
-from creditsvc.services import notifications, objections, policies, standing
-from creditsvc.services.errors import DomainError
+from creditsvc.schemas.requests import ObjectionIn, ReplyIn
+from creditsvc.services import notifications, objections, policies, replies, standing
+from creditsvc.services.errors import Conflict, DomainError
+from creditsvc.services.replies import REPLY_MAX_CHARS
 from creditsvc.web import labels
 from creditsvc.web.charts import Band, Marker, Point, score_chart
 from creditsvc.web.public_site import placard_in_force, unit_in_force
@@ -140,3 +141,49 @@ def file_objection():
     notifications.mail_soon()
     flash(_("Your objection was filed. The record is now marked as disputed."), "info")
     return redirect(url_for("portal.standing_page") + "#objections-heading")
+
+
+def reply_form(values: dict, errors: dict, status: int = 200):
+    merchant = own_merchant()
+    page = render_template(
+        "portal/reply.html",
+        merchant=merchant,
+        values=values,
+        errors=errors,
+        max_chars=REPLY_MAX_CHARS,
+        latest=next(iter(own_replies(merchant)), None),
+    )
+    return page, status
+
+
+@bp.get("/replies/new")
+@allow(MERCHANT)
+def new_reply():
+    """The form for a short reply shown beside the public record."""
+    return reply_form({"text": ""}, {})
+
+
+@bp.post("/replies")
+@allow(MERCHANT)
+def submit_reply():
+    """Submit a reply; it is public only once an officer approves it (rules.md §4, 第六条)."""
+    own_merchant()  # an account linked to no business is a 404 before anything is written
+    values = {"text": request.form.get("text", "")}
+    try:
+        data = ReplyIn().load(values)
+        replies.submit(auth.current(), data["text"])
+    except ValidationError:
+        # ReplyIn's one rule a form post can break: 1 to REPLY_MAX_CHARS characters, trimmed.
+        reason = _("A reply has 1 to %(max)s characters; this one has %(count)s.",
+                   max=REPLY_MAX_CHARS, count=len(values["text"].strip()))  # fmt: skip
+        return reply_form(values, {"text": [reason]}, 400)
+    except DomainError as exc:
+        db.session.rollback()
+        reason = exc.message
+        if isinstance(exc, Conflict):  # one reply at a time awaits moderation
+            reason = _("Your last reply still awaits moderation; send another once it is decided.")
+        return reply_form(values, {"text": [reason]}, exc.status)
+    db.session.commit()
+    notifications.mail_soon()
+    flash(_("Your reply was sent. It is shown with your public record once approved."), "info")
+    return redirect(url_for("portal.standing_page") + "#replies-heading")
