@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from creditsvc.models import OBJECTION_STATUSES, OBJECTION_SUBJECTS, REPAIR_STATUSES
-from creditsvc.schemas.common import PageArgs
+from creditsvc.schemas.common import PageArgs, RowId
 from creditsvc.schemas.registry import StrippedSchema
 from creditsvc.services.replies import REPLY_MAX_CHARS
 
@@ -14,7 +14,7 @@ Reason = validate.Length(min=1, max=1000)
 
 class ObjectionIn(StrippedSchema):
     kind = fields.Str(required=True, validate=validate.OneOf(OBJECTION_SUBJECTS))
-    id = fields.Int(required=True, validate=validate.Range(min=1))
+    id = RowId(required=True, metadata={"description": "the disputed record's id"})
     grounds = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
 
 
@@ -45,7 +45,7 @@ class ObjectionOut(Schema):
 
 
 class RepairIn(StrippedSchema):
-    entry_id = fields.Int(required=True, metadata={"description": "the exposure entry"})
+    entry_id = RowId(required=True, metadata={"description": "the exposure entry"})
     statement = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
     obligations_fulfilled = fields.Bool(required=True)
     harm_remedied = fields.Bool(required=True)
