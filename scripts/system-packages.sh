@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the Debian 12 packages the service (and, with "test", the suite) needs,
+# Install the Debian 12 packages the service (with "test", the suite; with "bench", the
+# benchmarks) needs,
 # only those missing. WeasyPrint needs Pango; PDFs need a CJK font with a real bold.
 # The browser tests drive Debian's chromium through Playwright's bundled driver (node
 # ships inside the wheel): no browser is ever downloaded.
@@ -7,9 +8,11 @@ set -euo pipefail
 
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
 testing=(poppler-utils postgresql redis-server chromium)
+benchmarking=(wrk)  # benchmarks/load_test.py, run by hand: `scripts/system-packages.sh bench`
 
 wanted=("${runtime[@]}")
 [ "${1:-}" = "test" ] && wanted+=("${testing[@]}")
+[ "${1:-}" = "bench" ] && wanted+=("${testing[@]}" "${benchmarking[@]}")
 
 missing=()
 for pkg in "${wanted[@]}"; do
