@@ -69,7 +69,7 @@ def _record(uscc: str) -> str | None:
     record = public.record(uscc)
     if record is None:
         return None
-    return RECORD.dumps(record | replies.public_annotations(uscc))
+    return RECORD.dumps(record | replies.public_annotations(record["merchant_id"]))
 
 
 # Published documents, honor rolls, demonstration listings; CSV exports -------------

@@ -101,19 +101,21 @@ def public_reason(reason: dict) -> dict:
 
 
 def record(uscc: str) -> dict | None:
-    row = (
-        db.session.execute(listing().where(Merchant.uscc == uscc.strip().upper()))
-        .mappings()
-        .first()
+    """A business's listing row with the top reasons of its current snapshot, read in one
+    statement; `merchant_id` is for the annotations beside it (replies.public_annotations)
+    and no public schema dumps it."""
+    stmt = (
+        listing()
+        .add_columns(Merchant.id.label("merchant_id"), ScoreSnapshot.reasons)
+        .outerjoin(ScoreSnapshot, ScoreSnapshot.id == CurrentScore.snapshot_id)
+        .where(Merchant.uscc == uscc.strip().upper())
     )
+    row = db.session.execute(stmt).mappings().first()
     if row is None:
         return None
     record = dict(row)
-    snapshot = db.session.get(ScoreSnapshot, row["snapshot_id"]) if row["snapshot_id"] else None
     losses = [
-        r
-        for r in (snapshot.reasons if snapshot else [])
-        if r["points"] > 0 or r["code"].startswith("CAP_")
+        r for r in (record.pop("reasons") or []) if r["points"] > 0 or r["code"].startswith("CAP_")
     ]
     record["reasons"] = [public_reason(r) for r in losses[:TOP_REASONS]]
     return record

@@ -65,14 +65,14 @@ def shown(merchant_id: int) -> MerchantReply | None:
     return db.session.scalar(stmt.order_by(MerchantReply.id.desc()).limit(1))
 
 
-def public_annotations(uscc: str) -> dict:
+def public_annotations(merchant_id: int) -> dict:
     """What the public record shows beside the grade: the approved reply, and whether
-    the business has an objection under consideration (社会信用条例 第三十六条)."""
-    merchant = db.session.scalar(select(Merchant).where(Merchant.uscc == uscc.strip().upper()))
-    if merchant is None:
-        return {"reply": None, "disputed": False}
-    reply = shown(merchant.id)
+    the business has an objection under consideration (社会信用条例 第三十六条).
+
+    Takes the id the record's own query read (public.record), not the USCC, so the
+    merchant is not looked up twice."""
+    reply = shown(merchant_id)
     return {
         "reply": {"text": reply.text, "approved_at": reply.moderated_at} if reply else None,
-        "disputed": bool(objections.disputed_subjects(merchant.id)),
+        "disputed": bool(objections.disputed_subjects(merchant_id)),
     }

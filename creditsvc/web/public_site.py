@@ -183,8 +183,8 @@ def business(uscc: str):
     record = public.record(uscc)
     if record is None:
         abort(404, description="no such business")
-    record |= replies.public_annotations(record["uscc"])
-    merchant_id = db.session.scalar(select(Merchant.id).where(Merchant.uscc == record["uscc"]))
+    merchant_id = record["merchant_id"]
+    record |= replies.public_annotations(merchant_id)
     policy = (
         policies.version(record["policy_version"]) if record["policy_version"] else None
     ) or policies.current()

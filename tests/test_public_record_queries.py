@@ -1,0 +1,61 @@
+"""The public record is built in at most three SQL statements: the listing row with its
+snapshot's reasons and the merchant's id, the approved reply, the open objections."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+
+from creditsvc.extensions import db
+from tests.test_standing import inspect
+
+MAX_STATEMENTS = 3
+
+
+def statements_during(call):
+    seen: list[str] = []
+    listener = lambda *args: seen.append(args[2])  # noqa: E731 - (conn, cursor, sql, ...)
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        result = call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    # SQLite's explicit BEGIN (creditsvc.database) is no query; PostgreSQL sends none.
+    return result, [s for s in seen if not s.lstrip().upper().startswith("BEGIN")]
+
+
+def test_a_record_with_reasons_a_reply_and_an_objection_takes_three_statements(world):
+    merchant = world.merchant(name="计数商户")
+    inspection_id = inspect(world, merchant, ["UNVERIFIED"])
+    me = world.merchant_user(merchant)
+    reply = me.post("/api/v1/replies", json={"text": "已更换经检定的电子秤"}).json
+    world.district().post(f"/api/v1/replies/{reply['id']}/moderate", json={"approve": True})
+    objection = {"kind": "inspection", "id": inspection_id, "grounds": "当日未营业"}
+    assert me.post("/api/v1/objections", json=objection).status_code == 201
+    public = world.anonymous()
+    url = f"/api/public/v1/merchants/{merchant.uscc.lower()}"  # read before counting
+
+    answer, statements = statements_during(lambda: public.get(url))
+    assert answer.status_code == 200, answer.json
+    assert len(statements) <= MAX_STATEMENTS, statements
+    body = answer.json
+    assert (body["name"], body["grade"], body["disputed"]) == ("计数商户", "B", True)
+    assert [r["code"] for r in body["reasons"]] == ["FINDING_MAJOR"]
+    assert body["reply"]["text"] == "已更换经检定的电子秤"
+    assert "merchant_id" not in body and "snapshot_id" not in body  # internal ids stay in
+
+
+def test_an_unscored_business_and_an_unknown_one_take_one_statement(world):
+    merchant = world.merchant(name="未评分商户")
+    public = world.anonymous()
+    url = f"/api/public/v1/merchants/{merchant.uscc}"  # read before counting
+
+    answer, statements = statements_during(lambda: public.get(url))
+    assert answer.status_code == 200 and len(statements) <= MAX_STATEMENTS
+    body = answer.json
+    assert (body["rated"], body["grade"], body["reasons"], body["reply"]) == (False, None, [], None)
+    assert body["disputed"] is False
+
+    missing, statements = statements_during(
+        lambda: public.get("/api/public/v1/merchants/91440300708461136T")
+    )
+    assert missing.status_code == 404 and len(statements) == 1
