@@ -69,6 +69,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=40, help="seconds per phase")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--devices", type=int, default=4, help="posting fair scales")
     return parser.parse_args()
 
@@ -115,15 +116,15 @@ def prepare(folder: Path, devices: int) -> dict:
         db.session.commit()
     (folder / "lookups.txt").write_text("\n".join(lookups) + "\n")
     (folder / "popular.txt").write_text("\n".join(lookups[:POPULAR]) + "\n")
-    (folder / "mixed.txt").write_text("\n".join(lookups + searches) + "\n")
+    (folder / "searches.txt").write_text("\n".join(searches) + "\n")
     return {"scales": scales}
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
     env.update(DATABASE_URL=URL, REDIS_URL=REDIS_URL, SECRET_KEY="load-" + os.urandom(8).hex())
-    command = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-               "wsgi:app"]  # fmt: skip
+    command = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "--threads", str(threads),
+               "-b", f"127.0.0.1:{port}", "wsgi:app"]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - fixed command
     for _ in range(300):
         try:
@@ -137,16 +138,26 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer")
 
 
-def wrk(port: int, args, path: str, paths_file: Path | None, folder: Path, name: str) -> dict:
+def wrk_command(port: int, args, paths_file: Path | None, folder: Path, name: str,
+                connections: int | None = None) -> list[str]:  # fmt: skip
     script = folder / f"{name}.lua"
     body = REPORT_LUA if paths_file is None else PATHS_LUA % (paths_file, 11) + REPORT_LUA
     script.write_text(body)
-    command = ["wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.duration}s",
-               "-s", str(script), f"http://127.0.0.1:{port}{path}"]  # fmt: skip
-    out = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    path = "/healthz/live" if paths_file is None else "/"
+    return ["wrk", "-t", "1" if connections else "2", "-c", str(connections or args.connections),
+            "-d", f"{args.duration}s", "-s", str(script), f"http://127.0.0.1:{port}{path}"]  # fmt: skip
+
+
+def wrk_result(stdout: str) -> dict:
+    result = json.loads(stdout.strip().splitlines()[-1])
     result["rps"] = result["requests"] / result["seconds"]
     return result
+
+
+def wrk(port: int, args, paths_file: Path | None, folder: Path, name: str) -> dict:
+    command = wrk_command(port, args, paths_file, folder, name)
+    out = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    return wrk_result(out.stdout)
 
 
 def post_readings(port: int, scale: dict, stop: threading.Event, out: dict) -> None:
@@ -200,7 +211,14 @@ def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
     for thread in threads:
         thread.start()
     started = time.perf_counter()
-    web = wrk(port, args, "/", folder / "mixed.txt", folder, "mixed")
+    # Two wrk processes at once, so lookups and searches are reported apart.
+    lookup_cmd = wrk_command(port, args, folder / "lookups.txt", folder, "mixed-lookups",
+                             connections=args.connections * 3 // 4)  # fmt: skip
+    search_cmd = wrk_command(port, args, folder / "searches.txt", folder, "mixed-searches",
+                             connections=max(1, args.connections // 4))  # fmt: skip
+    running = [subprocess.Popen(c, stdout=subprocess.PIPE, text=True)  # noqa: S603
+               for c in (lookup_cmd, search_cmd)]  # fmt: skip
+    lookups, searches = (wrk_result(p.communicate()[0]) for p in running)
     stop.set()
     for thread in threads:
         thread.join()
@@ -208,7 +226,8 @@ def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
     rescore_running = worker.poll() is None
     worker.wait()
     return {
-        "web": web,
+        "lookups": lookups,
+        "searches": searches,
         "readings_per_s": posts["accepted"] / seconds,
         "batches": len(posts["latencies"]),
         "batch_errors": posts["errors"],
@@ -230,16 +249,16 @@ def main() -> None:
         folder = Path(tmp)
         world = prepare(folder, args.devices)
         port = free_port()
-        server = start_gunicorn(port, args.workers)
+        server = start_gunicorn(port, args.workers, args.threads)
         try:
-            trivial = wrk(port, args, "/healthz/live", None, folder, "trivial")
-            lookups = wrk(port, args, "/", folder / "lookups.txt", folder, "lookups")
-            popular = wrk(port, args, "/", folder / "popular.txt", folder, "popular")
+            trivial = wrk(port, args, None, folder, "trivial")
+            lookups = wrk(port, args, folder / "lookups.txt", folder, "lookups")
+            popular = wrk(port, args, folder / "popular.txt", folder, "popular")
             mixed = mixed_phase(port, args, world, folder)
         finally:
             server.terminate()
             server.wait()
-    print(f"gunicorn {args.workers} workers, wrk {args.connections} connections,"
+    print(f"gunicorn {args.workers} workers × {args.threads} threads, wrk {args.connections} connections,"
           f" {args.duration} s per phase, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     print(line("trivial GET /healthz/live", trivial))
     print(line("lookups of 5,000 businesses", lookups))
@@ -247,7 +266,8 @@ def main() -> None:
     print(f"lookups / trivial: {lookups['rps'] / trivial['rps']:.2f} over 5,000 businesses"
           f" (mostly not yet kept by the worker), {popular['rps'] / trivial['rps']:.2f} over"
           f" {POPULAR} (kept: services.public_cache); target ≥ 0.60")  # fmt: skip
-    print(line("lookups + searches, mixed phase", mixed["web"]))
+    print(line("mixed phase: lookups (3/4 of conns)", mixed["lookups"]))
+    print(line("mixed phase: searches (1/4)", mixed["searches"]))
     print(f"readings during the mixed phase: {mixed['readings_per_s']:.0f}/s in"
           f" {mixed['batches']} batches of 100, p50 {mixed['batch_p50_ms']:.0f} ms,"
           f" p99 {mixed['batch_p99_ms']:.0f} ms, {mixed['batch_errors']} errors")  # fmt: skip
