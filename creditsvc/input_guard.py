@@ -23,8 +23,12 @@ def _where_nul() -> str | None:
         return "path"
     if b"%00" in request.query_string or b"\x00" in request.query_string:
         return "query"
-    if request.is_json and JSON_NUL.search(request.get_data(cache=True)):
-        return "json"
+    if request.is_json:
+        body = request.get_data(cache=True)
+        # The plain substring test first: the pattern costs milliseconds on a 100 KB
+        # batch of readings, the test microseconds, and almost no body has the escape.
+        if b"\\u0000" in body and JSON_NUL.search(body):
+            return "json"
     if request.mimetype in FORM_TYPES and any("\x00" in v for v in request.form.values()):
         return "form"
     return None
