@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 HOLIDAY, WORKDAY = "holiday", "workday"
+# Days, deadlines and times given without a zone are Shanghai's (UTC+8, no summer time).
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def is_working_day(day: date, calendar: Mapping[date, str]) -> bool:

@@ -8,16 +8,15 @@ in the answer's `errors` while the good items of the same batch are stored.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from creditsvc.models import VERDICTS
 from creditsvc.schemas.common import PageArgs
+from creditsvc.workdays import SHANGHAI
 from scoring.retail import Category
 
 MAX_BATCH = 1000
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 FUTURE_SLACK = timedelta(minutes=10)  # a scale's clock may run a little fast
 MAX_SEQ = 2**63 - 1  # the column is a BIGINT
 CATEGORIES = tuple(member.value for member in Category)

@@ -10,7 +10,6 @@ resting on it withdrawn. Rejected: the reason is shown to the merchant.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, exists, false, select, true
 
@@ -36,10 +35,10 @@ from creditsvc.services import (
     scope,
 )
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
+from creditsvc.workdays import SHANGHAI
 
 MARK_WORKING_DAYS, DECIDE_WORKING_DAYS = 1, 5  # 社会信用条例 第三十六条
 EVIDENCE = {"inspection": Inspection, "complaint": Complaint, "reading": Reading}
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def scoped(p: Principal, model=Objection) -> ColumnElement[bool]:

@@ -37,12 +37,8 @@ from creditsvc.web import (  # noqa: F401
     console_notices,
 )
 from creditsvc.web.charts import Bar, column_chart, row_chart
-from creditsvc.web.console_common import (
-    COMPLAINT_STATUS_LABELS,
-    bp,
-    district_in_view,
-)
-from creditsvc.web.labels import grade_label
+from creditsvc.web.console_common import bp, district_in_view
+from creditsvc.web.labels import COMPLAINT_STATUS_LABELS, grade_label
 
 TREND_DAYS = 90
 SHORT_RATE_DAYS = 30

@@ -4,7 +4,6 @@ Read-only: the database itself refuses to change an entry."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 from flask import render_template, request
 from sqlalchemy import select
@@ -15,9 +14,9 @@ from creditsvc.extensions import db
 from creditsvc.models import AuditEntry
 from creditsvc.schemas.common import paginate
 from creditsvc.web.console_common import bp, district_in_view, page_number
+from creditsvc.workdays import SHANGHAI
 
 # Officers think in Shanghai days; entries are stored in UTC.
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 SHOWN_VALUE_CHARS = 120
 
 

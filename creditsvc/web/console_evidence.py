@@ -21,16 +21,13 @@ from creditsvc.models import COMPLAINT_STATUSES, COMPLAINT_TRANSITIONS, Complain
 from creditsvc.schemas.common import paginate
 from creditsvc.schemas.evidence import ComplaintIn, InspectionIn, TransitionIn
 from creditsvc.services import complaints, inspections, scope
-from creditsvc.web.console_common import (
+from creditsvc.web.console_common import bp, district_in_view, page_number, save
+from creditsvc.web.labels import (
     CHANNEL_LABELS,
     COMPLAINT_STATUS_LABELS,
     INSPECTION_KIND_LABELS,
     PROCEDURE_LABELS,
     SEVERITY_LABELS,
-    bp,
-    district_in_view,
-    page_number,
-    save,
 )
 
 # Enough rows for one visit; a longer inspection goes in by spreadsheet import.

@@ -15,7 +15,8 @@ from creditsvc.auth import OFFICERS, allow
 from creditsvc.extensions import db
 from creditsvc.jobs.imports import start_import
 from creditsvc.models import JobRun
-from creditsvc.web.console_common import IMPORT_KIND_LABELS, JOB_STATUS_LABELS, bp
+from creditsvc.web.console_common import bp
+from creditsvc.web.labels import IMPORT_KIND_LABELS, JOB_STATUS_LABELS
 
 RECENT_RUNS = 20
 REFRESH_SECONDS = 2

@@ -14,24 +14,15 @@ from werkzeug.datastructures import MultiDict
 from creditsvc import auth, jobs
 from creditsvc.api import one_or_404
 from creditsvc.api.notices import NoticeIn, ReasonIn, scoped_notices
-from creditsvc.auth import CITY, OFFICERS, allow
+from creditsvc.auth import OFFICERS, allow
 from creditsvc.extensions import db
 from creditsvc.jobs.render import render_notice
 from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, JobRun, Notice
 from creditsvc.schemas.common import paginate
-from creditsvc.services import notices, notices_publish
+from creditsvc.services import notices, notices_publish, scope
 from creditsvc.services.errors import DomainError
-from creditsvc.web.console_common import (
-    JOB_STATUS_LABELS,
-    NOTICE_STATUS_LABELS,
-    bp,
-    district_in_view,
-    districts,
-    load,
-    page_number,
-    save,
-)
-from creditsvc.web.labels import NOTICE_KIND_LABELS
+from creditsvc.web.console_common import bp, district_in_view, districts, load, page_number, save
+from creditsvc.web.labels import JOB_STATUS_LABELS, NOTICE_KIND_LABELS, NOTICE_STATUS_LABELS
 from notices.render import render_pdf
 from notices.serials import make_serial
 
@@ -71,7 +62,7 @@ def notice_list():
 
 def _draft_form(values: MultiDict, errors: dict, status: int = 200):
     p = auth.current()
-    choices = [d for d in districts() if p.role == CITY or d.code == p.district_code]
+    choices = [d for d in districts() if scope.may_write_district(p, d.code)]
     return render_template(
         "console/notice_form.html",
         values=values,

@@ -62,6 +62,50 @@ COMMUNITY_STATUS_LABELS = {
 }
 
 
+# The officer console's words.
+INSPECTION_KIND_LABELS = {
+    "routine": _l("Routine"),
+    "random": _l("Random (double-random)"),
+    "complaint": _l("Complaint-driven"),
+    "campaign": _l("Special campaign"),
+}
+SEVERITY_LABELS = {"minor": _l("Minor"), "major": _l("Major"), "serious": _l("Serious")}
+PROCEDURE_LABELS = {"ordinary": _l("Ordinary procedure"), "simplified": _l("Simplified procedure")}
+CHANNEL_LABELS = {
+    "12345": _l("12345 hotline"),
+    "12315": _l("12315 hotline"),
+    "fair_scale": _l("Fair-scale one-key complaint"),
+    "walk_in": _l("Walk-in"),
+    "other": _l("Other"),
+}
+COMPLAINT_STATUS_LABELS = {
+    "received": _l("Received"),
+    "verifying": _l("Verifying"),
+    "substantiated": _l("Substantiated"),
+    "unfounded": _l("Unfounded"),
+    "withdrawn": _l("Withdrawn"),
+}
+NOTICE_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "approved": _l("Approved"),
+    "published": _l("Published"),
+    "expired": _l("Expired"),
+    "withdrawn": _l("Withdrawn"),
+    "superseded": _l("Superseded"),
+}
+JOB_STATUS_LABELS = {
+    "queued": _l("Queued"),
+    "running": _l("Running"),
+    "done": _l("Done"),
+    "failed": _l("Failed"),
+}
+IMPORT_KIND_LABELS = {
+    "merchants": _l("Merchants"),
+    "inspections": _l("Inspections"),
+    "complaints": _l("Complaints"),
+}
+
+
 def chinese() -> bool:
     locale = get_locale()
     return locale is None or locale.language == "zh"
