@@ -16,6 +16,7 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import numpy as np
+import orjson
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,10 @@ SLICE = 50_000  # rows converted to Python values at a time: bounds memory on bi
 PG_EPOCH = np.datetime64("2000-01-01T00:00:00", "us")
 INT8_OID = 20
 TIMESTAMP_OIDS = (1114, 1184)
+# A json column's binary COPY form is its text as is (PostgreSQL's json_recv), the same
+# bytes as a bytea's: json columns are sent as orjson's bytes, which it encodes several
+# times faster than psycopg's per-value json.dumps (2.9 s of 200,000 snapshots).
+JSON_OID, BYTEA_OID = 114, 17
 
 
 def as_columns(chunk: Chunk) -> Columns:
@@ -51,6 +56,7 @@ class Loader:
         self.seconds: defaultdict[str, float] = defaultdict(float)
         self._copy: Any = None
         self._key: tuple | None = None
+        self._json: list[int] = []  # positions of json columns in the open COPY
         self._stack = ExitStack()
 
     def load(self, chunks: Iterable[tuple[Table, Chunk]]) -> None:
@@ -102,6 +108,8 @@ class Loader:
             self._start(key)
         for start in range(0, row_count(columns), SLICE):
             values = [_binary(v[start : start + SLICE]) for v in columns.values()]
+            for i in self._json:
+                values[i] = [orjson.dumps(value) for value in values[i]]
             for row in zip(*values, strict=True):
                 self._copy.write_row(row)
 
@@ -114,6 +122,8 @@ class Loader:
             INT8_OID if numpy_time and column.type_code in TIMESTAMP_OIDS else column.type_code
             for column, numpy_time in zip(cursor.description, numpy_times, strict=True)
         ]
+        self._json = [i for i, oid in enumerate(types) if oid == JSON_OID]
+        types = [BYTEA_OID if oid == JSON_OID else oid for oid in types]
         statement = f"COPY {table.name} ({listed}) FROM STDIN (FORMAT BINARY)"
         self._copy = self._stack.enter_context(cursor.copy(statement))
         self._copy.set_types(types)

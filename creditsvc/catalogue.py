@@ -29,3 +29,9 @@ def violations() -> dict[str, Violation]:
 
 def violation(code: str) -> Violation:
     return violations()[code]
+
+
+@cache
+def violation_names() -> dict[str, tuple[str, str]]:
+    """Each violation's (Chinese, English) name, as reasons are worded with them."""
+    return {code: (v.name_zh, v.name_en) for code, v in violations().items()}

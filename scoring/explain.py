@@ -19,9 +19,9 @@ def _day(ordinal: int) -> str:
     return date.fromordinal(int(ordinal)).isoformat() if ordinal > 0 else ""
 
 
-def text(code: str, points: float, day: int, detail: str, names: dict[str, tuple[str, str]]):
-    """(zh, en) sentences for one reason; `names` maps violation codes to their names."""
-    when = _day(day)
+def text(code: str, points: float, when: str, detail: str, names: dict[str, tuple[str, str]]):
+    """(zh, en) sentences for one reason dated `when` (ISO); `names` maps violation codes
+    to their names."""
     zh_name, en_name = names.get(detail, (detail, detail))
     if code.startswith("FINDING_"):
         level = code.removeprefix("FINDING_").lower()
@@ -63,36 +63,52 @@ CAPS = {
 }
 
 
+def worded(reasons: list[dict], names: dict[str, tuple[str, str]]) -> list[dict]:
+    """Stored reasons with their sentences, Chinese and English. Snapshots keep the facts
+    (code, points, date, detail, evidence) and the words are written when read: a
+    city-wide rescore then stores a third of the bytes, and a fixed wording reaches
+    every past snapshot."""
+    return [
+        r | dict(zip(("text", "text_en"), text(r["code"], r["points"], r["date"], r["detail"],
+                                               names), strict=True))
+        for r in reasons
+    ]  # fmt: skip
+
+
 def reasons_of(reasons: dict[str, np.ndarray], merchant: int, names=None) -> list[dict]:
-    """The reasons of one merchant of a batch, largest loss first."""
+    """The reasons of one merchant of a batch, largest loss first, in words."""
     mine = reasons["merchant"] == merchant
-    return reasons_by_merchant({key: column[mine] for key, column in reasons.items()},
-                               merchant + 1, names or {})[merchant]  # fmt: skip
+    batch = {key: column[mine] for key, column in reasons.items()}
+    return worded(reasons_by_merchant(batch, merchant + 1)[merchant], names or {})
 
 
-REASON_FIELDS = ("merchant", "code", "points", "day", "detail", "evidence_kind", "evidence_id")
 CAPS_FIRST = {"CAP_CHEAT": 0, "CAP_SERIOUS": 1}
 
 
-def reasons_by_merchant(reasons: dict[str, np.ndarray], size: int, names) -> list[list[dict]]:
-    """Each of a batch's `size` merchants' reasons as dicts, caps first, then largest loss.
+def reasons_by_merchant(reasons: dict[str, np.ndarray], size: int) -> list[list[dict]]:
+    """Each of a batch's `size` merchants' reasons as stored (no sentences: `worded`),
+    caps first, then largest loss.
 
-    The columns become Python lists once: reading numpy arrays element by element costs
-    more than writing the sentences, and a first city-wide rescore writes 200,000 lists.
+    Sorted, rounded and dated as arrays, then turned into Python lists once: reading
+    numpy arrays element by element, or sorting 200,000 small lists, costs more than
+    building the dicts, and a first city-wide rescore writes 200,000 lists.
     """
-    columns = [reasons[key].tolist() for key in REASON_FIELDS]
+    points = np.round(reasons["points"].astype(float), 2)
+    rank = np.array([CAPS_FIRST.get(code, 2) for code in reasons["code"].tolist()], dtype=int)
+    order = np.lexsort((-points, rank, reasons["merchant"]))  # stable, as the old sort
+    days, day_index = np.unique(reasons["day"][order], return_inverse=True)
+    dates = np.array([_day(d) for d in days.tolist()], dtype=object)[day_index]
+    columns = [
+        reasons[key][order].tolist()
+        for key in ("merchant", "code", "detail", "evidence_kind", "evidence_id")
+    ]
     out: list[list[dict]] = [[] for _ in range(size)]
-    for merchant, code, points, day, detail, kind, evidence_id in zip(*columns, strict=True):
-        code, detail, points = str(code), str(detail), round(float(points), 2)
-        zh, en = text(code, points, day, detail, names)
+    rows = zip(*columns, points[order].tolist(), dates.tolist(), strict=True)
+    for merchant, code, detail, kind, evidence_id, lost, when in rows:
         out[merchant].append({
-            "code": code, "points": points, "text": zh, "text_en": en,
-            "date": _day(day), "detail": detail,
+            "code": code, "points": lost, "date": when, "detail": detail,
             "evidence": {"kind": kind, "id": evidence_id} if evidence_id else {"kind": kind},
         })  # fmt: skip
-    for merchant_reasons in out:
-        if len(merchant_reasons) > 1:
-            merchant_reasons.sort(key=lambda r: (CAPS_FIRST.get(r["code"], 2), -r["points"]))
     return out
 
 

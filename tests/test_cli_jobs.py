@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from creditsvc.extensions import db
 from creditsvc.jobs import SCHEDULER_LOCK_KEY, SCHEDULER_LOCK_TTL
-from creditsvc.models import CurrentScore, DirtyMerchant, District, JobRun
+from creditsvc.models import CurrentScore, DirtyMerchant, District, JobRun, Merchant
 from creditsvc.services.outbox import mark_dirty
 from tests import test_jobs as jobs
 
@@ -69,13 +69,25 @@ def test_rescore_all_with_redis_queues_one_job_per_district(app, world, redis_ur
     run = db.session.get(JobRun, found[1])
     assert (run.status, run.done, run.total, run.created_by) == ("queued", 0, 16, "cli")
 
-    # First the one count of the readings; the district jobs wait for it, and the last
-    # job, keyed by the status row's id, waits for all sixteen.
+    # First the one count of the readings, alone on the queue.
     conn = Redis.from_url(redis_url)
-    assert [job.id for job in Queue("rescore", connection=conn).jobs] == [f"{run.id}-tally"]
-    deferred = DeferredJobRegistry("rescore", connection=conn).get_job_ids()
-    districts = {f"{run.id}-{code}" for code in district_codes()}
-    assert set(deferred) == districts | {run.id}
+    queue = Queue("rescore", connection=conn)
+    (tally,) = queue.jobs
+    assert tally.id == f"{run.id}-tally"
+
+    # The tally job queues the sixteen district jobs itself, largest district first (rq
+    # would release dependents in no fixed order), and the last job, keyed by the status
+    # row's id, waits for all sixteen.
+    tally.perform()
+    queued = [job.id.removeprefix(f"{run.id}-") for job in queue.jobs if job.id != tally.id]
+    assert sorted(queued) == district_codes()
+    sizes = dict(
+        db.session.execute(
+            select(Merchant.district_code, func.count()).group_by(Merchant.district_code)
+        ).all()
+    )
+    assert [sizes.get(code, 0) for code in queued] == sorted(sizes.get(c, 0) for c in queued)[::-1]
+    assert DeferredJobRegistry("rescore", connection=conn).get_job_ids() == [run.id]
 
 
 def district_codes() -> list[str]:

@@ -3,7 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import DatabaseError
 
 from creditsvc.extensions import db
 from creditsvc.models import CurrentScore, Merchant, ScoreSnapshot
@@ -53,6 +54,24 @@ def test_history_grows_with_each_change_and_voiding_restores(world):
     body = officer.get(f"/api/v1/merchants/{merchant.uscc}/standing").json
     assert [h["score"] for h in body["history"]] == [100.0, 87.0, 100.0]
     assert body["grade"] == "A"
+
+
+def test_snapshots_are_history_the_database_refuses_to_change_them(world):
+    merchant = world.merchant()
+    inspect(world, merchant, ["UNVERIFIED"])
+    snapshot = db.session.scalar(
+        select(ScoreSnapshot).where(ScoreSnapshot.merchant_id == merchant.id)
+    )
+    # Stored as facts; the words are written when read (scoring.explain.worded).
+    assert snapshot.reasons[0]["code"] == "FINDING_MAJOR" and "text" not in snapshot.reasons[0]
+    for change in (
+        update(ScoreSnapshot).where(ScoreSnapshot.id == snapshot.id).values(grade="A"),
+        delete(ScoreSnapshot).where(ScoreSnapshot.id == snapshot.id),
+    ):
+        with pytest.raises(DatabaseError, match="score snapshots are history"):
+            db.session.execute(change)
+        db.session.rollback()
+    assert db.session.get(ScoreSnapshot, snapshot.id).grade == "B"
 
 
 def test_standing_is_scoped(world):

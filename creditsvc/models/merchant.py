@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from creditsvc.models.base import Base, Timestamped
@@ -35,6 +35,9 @@ INSTRUMENT_KINDS = (
 
 class Merchant(Timestamped, Base):
     __tablename__ = "merchants"
+    # A district's merchant ids straight from the index (an index-only scan): a rescore
+    # selects its district's merchants in every statement it runs.
+    __table_args__ = (Index("ix_merchants_district_code", "district_code", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uscc: Mapped[str] = mapped_column(String(18), unique=True)
@@ -43,7 +46,7 @@ class Merchant(Timestamped, Base):
     uscc_override_reason: Mapped[str | None] = mapped_column(Text)
     name: Mapped[str] = mapped_column(String(128), index=True)
     trade: Mapped[str] = mapped_column(String(32), index=True)
-    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))
     street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"), index=True)
     market_id: Mapped[int | None] = mapped_column(ForeignKey("markets.id"), index=True)
     address: Mapped[str] = mapped_column(String(256), default="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from creditsvc.models.base import Base, UTCDateTime, utcnow
@@ -23,12 +23,22 @@ class ScoringPolicy(Base):
 
 
 class ScoreSnapshot(Base):
-    """One scoring of one merchant: enough to recompute and defend the grade later."""
+    """One scoring of one merchant: enough to recompute and defend the grade later.
+
+    Snapshots are history: the database refuses to update or delete one (a trigger,
+    migration 0010). Neither they nor the standings carry foreign keys. PostgreSQL
+    checks a key by locking the row it refers to, and a first city-wide rescore, which
+    writes 200,000 of each, spent more time on those checks than on anything but the
+    readings pass. Nothing they would guard against can happen here: merchants are
+    never deleted (the registry closes them), snapshots are only added, and a standing
+    is always copied from its snapshot row in the statement that moves it
+    (`services.snapshots`).
+    """
 
     __tablename__ = "score_snapshots"
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    merchant_id: Mapped[int] = mapped_column(Integer, index=True)
     as_of: Mapped[date] = mapped_column(Date)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     policy_version: Mapped[int] = mapped_column(Integer)
@@ -49,8 +59,8 @@ class CurrentScore(Base):
 
     __tablename__ = "current_scores"
 
-    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), primary_key=True)
-    snapshot_id: Mapped[int] = mapped_column(ForeignKey("score_snapshots.id"))
+    merchant_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    snapshot_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     rated: Mapped[bool] = mapped_column(Boolean)
     score: Mapped[float | None] = mapped_column(Float)
     grade: Mapped[str | None] = mapped_column(String(1), index=True)

@@ -11,7 +11,9 @@ import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select, true
+from sqlalchemy import ColumnElement, Integer, Select, and_, exists, func, select, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from creditsvc.extensions import db
 from creditsvc.models import Complaint, Finding, Inspection, Reading, Void
@@ -32,12 +34,30 @@ def _index(merchant_ids: np.ndarray, column: np.ndarray) -> np.ndarray:
     return np.searchsorted(merchant_ids, column).astype(np.int64)
 
 
-def _in_batch(rows: list, ids: np.ndarray) -> list:
-    """The rows (merchant id first) of merchants in the batch. Each statement re-reads the
-    selection, and on PostgreSQL (READ COMMITTED) a merchant registered meanwhile would
-    appear in a later one: its evidence must not land on a neighbour's row."""
-    known = set(ids.tolist())
-    return [row for row in rows if row[0] in known]
+class day_number(FunctionElement):  # noqa: N801 - used as a SQL function
+    """A date column as `date.toordinal()` numbers it, computed by the database: the
+    scorecard counts in days, and a Python date per row costs more than the query."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(day_number, "postgresql")
+def _day_number_postgresql(element, compiler, **kw) -> str:
+    return f"({compiler.process(element.clauses, **kw)} - DATE '0001-01-01' + 1)"
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element, compiler, **kw) -> str:
+    # julianday('0001-01-01') is 1721425.5, the day numbered 1.
+    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) - 1721424.5 AS INTEGER)"
+
+
+def _in_batch(merchant: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Which rows belong to merchants of the batch. Each statement re-reads the selection,
+    and on PostgreSQL (READ COMMITTED) a merchant registered meanwhile would appear in a
+    later one: its evidence must not land on a neighbour's row."""
+    return np.isin(merchant, ids)
 
 
 def int_table(rows: list, width: int) -> np.ndarray:
@@ -47,73 +67,59 @@ def int_table(rows: list, width: int) -> np.ndarray:
     return np.fromiter(flat, dtype=np.int64, count=len(rows) * width).reshape(-1, width)
 
 
-def _findings(where, since: date, until: date, ids: np.ndarray) -> scorecard.Findings:
+def _inspections(where, since: date, until: date, ids: np.ndarray):
+    """The inspections in the window and their findings, from one query: a row per
+    finding, and one row without a finding for an inspection that found nothing."""
     rows = (
         db.session.connection()
         .execute(
             select(
                 Inspection.merchant_id,
-                Inspection.inspected_on,
-                Finding.severity,
-                Finding.lot_id.is_not(None),
-                Finding.code,
+                day_number(Inspection.inspected_on),
                 Inspection.id,
+                Finding.lot_id.is_not(None),
+                Finding.severity,
+                Finding.code,
             )  # fmt: skip
-            .join(Inspection, Finding.inspection_id == Inspection.id)
+            .outerjoin(Finding, Finding.inspection_id == Inspection.id)
             .where(where(Inspection.merchant_id), Inspection.inspected_on.between(since, until))
             .where(_not_void("inspection", Inspection.id))
         )
         .all()
     )
-    rows = _in_batch(rows, ids)
-    severity = {name: i for i, name in enumerate(SEVERITIES)}
-    return scorecard.Findings(
-        _index(ids, np.array([r[0] for r in rows], dtype=np.int64)),
-        np.array([r[1].toordinal() for r in rows], dtype=np.int64),
-        np.array([severity[r[2]] for r in rows], dtype=np.int64),
-        np.array([r[3] for r in rows], dtype=bool),
-        np.array([r[4] for r in rows], dtype=object),
-        np.array([r[5] for r in rows], dtype=np.int64),
+    merchant, day, inspection, lot = int_table([row[:4] for row in rows], 4).T
+    severity_of = {name: i for i, name in enumerate(SEVERITIES)}
+    severity = np.array([severity_of.get(row[4], -1) for row in rows], dtype=np.int64)
+    code = np.array([row[5] for row in rows], dtype=object)
+    keep = _in_batch(merchant, ids)
+    found = keep & (severity >= 0)
+    findings = scorecard.Findings(
+        _index(ids, merchant[found]), day[found], severity[found], lot[found].astype(bool),
+        code[found], inspection[found],
+    )  # fmt: skip
+    # One entry per inspection: clean when its only row carries no finding.
+    _, first = np.unique(np.where(keep, inspection, -1), return_index=True)
+    first = first[keep[first]]
+    inspections = scorecard.Inspections(
+        _index(ids, merchant[first]), day[first], severity[first] < 0, inspection[first]
     )
-
-
-def _inspections(where, since: date, until: date, ids: np.ndarray) -> scorecard.Inspections:
-    has_finding = exists().where(Finding.inspection_id == Inspection.id)
-    rows = (
-        db.session.connection()
-        .execute(
-            select(Inspection.merchant_id, Inspection.inspected_on, ~has_finding, Inspection.id)
-            .where(where(Inspection.merchant_id), Inspection.inspected_on.between(since, until))
-            .where(_not_void("inspection", Inspection.id))
-        )
-        .all()
-    )
-    rows = _in_batch(rows, ids)
-    return scorecard.Inspections(
-        _index(ids, np.array([r[0] for r in rows], dtype=np.int64)),
-        np.array([r[1].toordinal() for r in rows], dtype=np.int64),
-        np.array([bool(r[2]) for r in rows], dtype=bool),
-        np.array([r[3] for r in rows], dtype=np.int64),
-    )
+    return findings, inspections
 
 
 def _complaints(where, since: date, until: date, ids: np.ndarray) -> scorecard.Complaints:
     rows = (
         db.session.connection()
         .execute(
-            select(Complaint.merchant_id, Complaint.received_on, Complaint.id)
+            select(Complaint.merchant_id, day_number(Complaint.received_on), Complaint.id)
             .where(where(Complaint.merchant_id), Complaint.status == "substantiated")
             .where(Complaint.received_on.between(since, until))
             .where(_not_void("complaint", Complaint.id))
         )
         .all()
     )
-    rows = _in_batch(rows, ids)
-    return scorecard.Complaints(
-        _index(ids, np.array([r[0] for r in rows], dtype=np.int64)),
-        np.array([r[1].toordinal() for r in rows], dtype=np.int64),
-        np.array([r[2] for r in rows], dtype=np.int64),
-    )
+    table = int_table(rows, 3)
+    table = table[_in_batch(table[:, 0], ids)]
+    return scorecard.Complaints(_index(ids, table[:, 0]), table[:, 1], table[:, 2])
 
 
 def _counts(condition):
@@ -178,7 +184,7 @@ def reweighs_from_counts(
     """Two rows per merchant from `reweigh_counts` rows: the recent counts dated today,
     the older ones dated at the shorter window, so the scorecard's own window test puts
     each where it belongs (rated and fair-scale windows may differ)."""
-    table = table[np.isin(table[:, 0], ids)]  # as `_in_batch`
+    table = table[_in_batch(table[:, 0], ids)]
     merchant = _index(ids, table[:, 0])
     counts = table[:, 1:]
     days = [as_of.toordinal(), as_of.toordinal() - reweigh_windows(policy)[0]]
@@ -232,7 +238,8 @@ def load(
 
     `tallied` gives the merchants' re-weigh counts already counted (`reweigh_counts`
     rows, as a full rescore's tally holds them) instead of counting them here."""
-    ids = np.array(sorted(db.session.scalars(selection)), dtype=np.int64)
+    merchants = db.session.connection().execute(selection).scalars().all()
+    ids = np.array(sorted(merchants), dtype=np.int64)
     since = as_of - timedelta(days=int(policy.number("decay", "max_age_days")))
 
     def where(column):
@@ -245,10 +252,11 @@ def load(
     else:
         counts = reweigh_counts(where, as_of, policy) if tallied is None else tallied
         reweighs = reweighs_from_counts(counts, as_of, policy, ids)
+    findings, inspections = _inspections(where, since, as_of, ids)
     evidence = scorecard.Evidence(
         size=len(ids),
-        findings=_findings(where, since, as_of, ids),
-        inspections=_inspections(where, since, as_of, ids),
+        findings=findings,
+        inspections=inspections,
         complaints=_complaints(where, since, as_of, ids),
         reweighs=reweighs,
     )

@@ -13,6 +13,7 @@ from typing import Any
 from flask import url_for
 from sqlalchemy import Select, func, or_, select
 
+from creditsvc.catalogue import violation_names
 from creditsvc.extensions import db
 from creditsvc.models import (
     CurrentScore,
@@ -27,6 +28,7 @@ from creditsvc.models import (
 from creditsvc.services import notices, notices_publish, objections
 from creditsvc.services.errors import NotFound
 from notices.serials import SerialError, parse_serial
+from scoring import explain
 
 TOP_REASONS = 3
 
@@ -117,7 +119,8 @@ def record(uscc: str) -> dict | None:
     losses = [
         r for r in (record.pop("reasons") or []) if r["points"] > 0 or r["code"].startswith("CAP_")
     ]
-    record["reasons"] = [public_reason(r) for r in losses[:TOP_REASONS]]
+    top = explain.worded(losses[:TOP_REASONS], violation_names())
+    record["reasons"] = [public_reason(r) for r in top]
     return record
 
 

@@ -16,7 +16,6 @@ from sqlalchemy import ARRAY, BigInteger, Select, any_, bindparam, func, select,
 from sqlalchemy.dialects import postgresql, sqlite
 
 from creditsvc import bulk
-from creditsvc.catalogue import violations
 from creditsvc.extensions import db
 from creditsvc.models import CurrentScore, ScoreSnapshot
 from creditsvc.models.base import utcnow
@@ -56,11 +55,6 @@ def inputs_digests(evidence: Evidence, policy: Policy) -> list[str]:
     return [hashlib.sha256((prefix + str(v)).encode()).hexdigest() for v in acc.tolist()]
 
 
-def _reasons(scores: Scores, size: int) -> list[list[dict]]:
-    names = {code: (v.name_zh, v.name_en) for code, v in violations().items()}
-    return reasons_by_merchant(scores.reasons, size, names)
-
-
 def _current(selection: Select) -> dict[int, tuple]:
     rows = (
         db.session.connection()
@@ -81,9 +75,7 @@ def _current(selection: Select) -> dict[int, tuple]:
     return {row[0]: row[1:] for row in rows}
 
 
-def _changed(before: tuple | None, rated: bool, score, grade, version: int, digest: str) -> bool:
-    if before is None:
-        return True
+def _changed(before: tuple, rated: bool, score, grade, version: int, digest: str) -> bool:
     was_rated, was_score, was_grade, was_version, was_digest = before
     moved = (was_score is None) != (score is None) or (
         score is not None and abs(was_score - score) >= MIN_SCORE_CHANGE
@@ -127,12 +119,19 @@ def _point_to(snapshot_ids: list[int]) -> None:
     db.session.execute(stmt)
 
 
+def _sequence() -> str:
+    return db.session.scalar(text("SELECT pg_get_serial_sequence('score_snapshots', 'id')"))
+
+
 def _new_ids(count: int) -> list[int]:
     if db.engine.dialect.name == "postgresql":
-        return db.session.connection().execute(
-            text("SELECT nextval(pg_get_serial_sequence('score_snapshots', 'id')) "
-                 "FROM generate_series(1, :n)"), {"n": count},
-        ).scalars().all()  # fmt: skip
+        # The sequence is named once: as nextval's argument, pg_get_serial_sequence would
+        # be looked up again for every row (5× the cost of the numbers themselves). One
+        # array comes back, not a row per number.
+        numbers = text(
+            "SELECT array_agg(nextval(CAST(:sequence AS regclass))) FROM generate_series(1, :n)"
+        )
+        return db.session.scalar(numbers, {"sequence": _sequence(), "n": count})
     start = db.session.scalar(select(func.coalesce(func.max(ScoreSnapshot.id), 0))) + 1
     return list(range(start, start + count))
 
@@ -145,29 +144,32 @@ def write(selection: Select, ids: np.ndarray, scores: Scores, evidence: Evidence
     200,000 ids as bound parameters costs psycopg seconds to parse."""
     digests = inputs_digests(evidence, policy)
     before = _current(selection)
-    fresh = []
+    version, fresh = policy.version, []
     columns = zip(ids.tolist(), scores.rated.tolist(), scores.score.tolist(),
                   scores.grade.tolist(), strict=True)  # fmt: skip
     for m, (merchant_id, rated, score, grade) in enumerate(columns):
         score, grade = (score if rated else None), (grade or None)
-        if _changed(before.get(merchant_id), rated, score, grade, policy.version, digests[m]):
+        was = before.get(merchant_id)
+        if was is None or _changed(was, rated, score, grade, version, digests[m]):
             fresh.append((m, merchant_id, rated, score, grade))
-    reasons = _reasons(scores, len(ids)) if fresh else []
-    now, new_ids = utcnow(), _new_ids(len(fresh))
-    snapshots = [
-        {"id": sid, "merchant_id": mid, "as_of": as_of, "computed_at": now,
-         "policy_version": policy.version, "rated": rated, "score": score, "grade": grade,
-         "reasons": reasons[m], "inputs_hash": digests[m], "run_id": run_id}
-        for sid, (m, mid, rated, score, grade) in zip(new_ids, fresh, strict=True)
-    ]  # fmt: skip
-    if snapshots:
-        # COPY on PostgreSQL (creditsvc.bulk): a first full rescore writes 200,000 of them.
+    if fresh:
+        rows, merchants, rated, score, grade = (list(column) for column in zip(*fresh, strict=True))
+        reasons, n = reasons_by_merchant(scores.reasons, len(ids)), len(fresh)
+        new_ids = _new_ids(n)
+        # As columns, not a dict per row; COPY on PostgreSQL (creditsvc.bulk): a first
+        # full rescore writes 200,000 of them.
+        snapshots = {
+            "id": new_ids, "merchant_id": merchants, "as_of": [as_of] * n,
+            "computed_at": [utcnow()] * n, "policy_version": [version] * n, "rated": rated,
+            "score": score, "grade": grade, "reasons": [reasons[m] for m in rows],
+            "inputs_hash": [digests[m] for m in rows], "run_id": [run_id] * n,
+        }  # fmt: skip
         bulk.Loader(db.session).load([(ScoreSnapshot.__table__, snapshots)])
-        _point_to([s["id"] for s in snapshots])
+        _point_to(new_ids)
     # The others are confirmed as of the new date (a no-op when rescored the same day).
     db.session.execute(
         update(CurrentScore)
         .where(CurrentScore.merchant_id.in_(selection), CurrentScore.as_of != as_of)
         .values(as_of=as_of)
     )
-    return len(snapshots)
+    return len(fresh)

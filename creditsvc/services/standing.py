@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from creditsvc.catalogue import violations
+from creditsvc.catalogue import violation_names
 from creditsvc.extensions import db
 from creditsvc.models import CurrentScore, Merchant, ScoreSnapshot
 from creditsvc.services import evidence_arrays, policies
@@ -21,14 +21,13 @@ def _live(merchant: Merchant, as_of: date) -> dict:
     selection = select(Merchant.id).where(Merchant.id == merchant.id)
     _, evidence = evidence_arrays.load(selection, as_of, policy, per_day=True)
     scores = scorecard.score(evidence, policy, as_of)
-    names = {code: (v.name_zh, v.name_en) for code, v in violations().items()}
     rise = explain.improvement(evidence, policy, as_of)
     rated = bool(scores.rated[0])
     return {
         "rated": rated,
         "score": float(scores.score[0]) if rated else None,
         "grade": str(scores.grade[0]) or None,
-        "reasons": explain.reasons_of(scores.reasons, 0, names),
+        "reasons": explain.reasons_of(scores.reasons, 0, violation_names()),
         "policy_version": policy.version,
         "next_improvement": {
             "date": rise.rises_on,
@@ -60,7 +59,8 @@ def of(merchant: Merchant, as_of: date | None = None) -> dict:
     if snapshot is not None:
         standing.update(
             rated=snapshot.rated, score=snapshot.score, grade=snapshot.grade,
-            reasons=snapshot.reasons, policy_version=snapshot.policy_version,
+            reasons=explain.worded(snapshot.reasons, violation_names()),
+            policy_version=snapshot.policy_version,
             as_of=current.as_of, computed_at=snapshot.computed_at,
         )  # fmt: skip
     standing["history"] = history(merchant.id)
