@@ -424,7 +424,7 @@ def scored(merchant, history):
     now = rows[-1]
     db.session.add(CurrentScore(merchant_id=merchant.id, snapshot_id=now.id, rated=True,
                                 score=now.score, grade=now.grade, as_of=now.as_of,
-                                policy_version=1))  # fmt: skip
+                                policy_version=1, inputs_hash=now.inputs_hash))  # fmt: skip
     db.session.commit()
 
 

@@ -54,7 +54,8 @@ class CurrentScore(Base):
     """The pointer to each merchant's current snapshot, with the facts lists filter on.
 
     It moves in the same transaction that writes the new snapshot, so a crash
-    mid-run leaves the previous standing in place.
+    mid-run leaves the previous standing in place. It repeats the snapshot's inputs
+    hash, so a rescore learns what changed from this table alone.
     """
 
     __tablename__ = "current_scores"
@@ -66,6 +67,7 @@ class CurrentScore(Base):
     grade: Mapped[str | None] = mapped_column(String(1), index=True)
     as_of: Mapped[date] = mapped_column(Date)
     policy_version: Mapped[int] = mapped_column(Integer)
+    inputs_hash: Mapped[str] = mapped_column(String(64))
 
 
 class ReadingTally(Base):

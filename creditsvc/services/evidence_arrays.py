@@ -87,10 +87,11 @@ def _inspections(where, since: date, until: date, ids: np.ndarray):
         )
         .all()
     )
-    merchant, day, inspection, lot = int_table([row[:4] for row in rows], 4).T
+    columns = list(zip(*rows, strict=True)) or [()] * 6  # one tuple per column
+    merchant, day, inspection, lot = (np.array(c, dtype=np.int64) for c in columns[:4])
     severity_of = {name: i for i, name in enumerate(SEVERITIES)}
-    severity = np.array([severity_of.get(row[4], -1) for row in rows], dtype=np.int64)
-    code = np.array([row[5] for row in rows], dtype=object)
+    severity = np.array([severity_of.get(s, -1) for s in columns[4]], dtype=np.int64)
+    code = np.array(columns[5], dtype=object)
     keep = _in_batch(merchant, ids)
     found = keep & (severity >= 0)
     findings = scorecard.Findings(

@@ -65,10 +65,8 @@ def _current(selection: Select) -> dict[int, tuple]:
                 CurrentScore.score,
                 CurrentScore.grade,
                 CurrentScore.policy_version,
-                ScoreSnapshot.inputs_hash,
-            )  # fmt: skip
-            .join(ScoreSnapshot, ScoreSnapshot.id == CurrentScore.snapshot_id)
-            .where(CurrentScore.merchant_id.in_(selection))
+                CurrentScore.inputs_hash,
+            ).where(CurrentScore.merchant_id.in_(selection))  # fmt: skip
         )
         .all()
     )
@@ -88,7 +86,8 @@ def _changed(before: tuple, rated: bool, score, grade, version: int, digest: str
     ) or moved
 
 
-POINTER = ("merchant_id", "snapshot_id", "rated", "score", "grade", "as_of", "policy_version")
+POINTER = ("merchant_id", "snapshot_id", "rated", "score", "grade", "as_of", "policy_version",
+           "inputs_hash")  # fmt: skip
 POINTERS = CurrentScore.__table__  # Core: the ORM would read a parameter dict as rows
 
 
@@ -98,6 +97,7 @@ def _point_to(snapshot_ids: list[int]) -> None:
     source = select(
         ScoreSnapshot.merchant_id, ScoreSnapshot.id, ScoreSnapshot.rated, ScoreSnapshot.score,
         ScoreSnapshot.grade, ScoreSnapshot.as_of, ScoreSnapshot.policy_version,
+        ScoreSnapshot.inputs_hash,
     )  # fmt: skip
     if db.engine.dialect.name == "postgresql":
         # One array parameter, not a bound parameter per id (see `write`).
