@@ -31,7 +31,7 @@ from sqlalchemy import create_engine, text
 from creditsvc import create_app
 from creditsvc.config import database_url
 from creditsvc.extensions import db
-from creditsvc.models import Market, Merchant, Street
+from creditsvc.models import CalendarDay, Market, Merchant, Street
 from creditsvc.services import accounts
 from creditsvc.uscc import make as make_uscc
 
@@ -39,7 +39,11 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REDIS_CLAIM = "creditsvc-tests:redis-db:{}"  # in database 0: which test uses which database
 REDIS_CLAIM_TTL = 900
-KEEP_TABLES = ("districts", "calendar_days", "alembic_version")  # loaded by migrations
+KEEP_TABLES = ("districts", "alembic_version")  # loaded by the migrations, never edited
+# The calendar, also loaded by the migrations, may be edited by a test (the API fuzzer
+# sets days): on PostgreSQL each test gets back the rows the migrations loaded.
+CALENDAR = text("SELECT * FROM calendar_days")
+MIGRATED_CALENDARS: dict[str, list[dict]] = {}
 PASSWORD = "correct horse battery"
 
 
@@ -83,6 +87,10 @@ def migrated_url(tmp_path_factory) -> Iterator[str]:
     url = database_url(PG_URL, Path(".")).rsplit("/", 1)[0] + "/" + name
     try:
         _migrate(url, instance)
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            MIGRATED_CALENDARS[url] = [dict(r) for r in conn.execute(CALENDAR).mappings()]
+        engine.dispose()
         yield url
     finally:
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -104,6 +112,7 @@ def database_url_for_test(migrated_url, tmp_path) -> Iterator[str]:
         if doomed:
             names = ", ".join(f'"{t}"' for t in doomed)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.execute(CalendarDay.__table__.insert(), MIGRATED_CALENDARS[migrated_url])
     engine.dispose()
     yield migrated_url
 
