@@ -170,6 +170,14 @@ def advance_sequences(session: Session, tables: Iterable[Table]) -> None:
         session.execute(text(f"SELECT setval({sequence}, max(id)) FROM {table.name}"))  # noqa: S608
 
 
+def analyze(session: Session, table: Table) -> None:
+    """Fresh planner statistics for a table a bulk write has just filled or rewritten
+    (PostgreSQL; SQLite plans without them). Until autovacuum comes by, the planner
+    would take the new rows for a handful and join them the slow way."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"ANALYZE {table.name}"))
+
+
 def defer_constraints(session: Session, tables: Sequence[Table]) -> list[str]:
     """On PostgreSQL, drop the tables' foreign keys, unique constraints and secondary indexes;
     return the statements that rebuild them from their own definitions (`restore`).

@@ -6,10 +6,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from sqlalchemy import event
 
-from creditsvc.extensions import db
 from creditsvc.services import public_cache
+from tests.statements import executed
 from tests.test_standing import inspect
 
 
@@ -21,15 +20,9 @@ def kept(app):
     public_cache.clear()
 
 
-def statements_during(call):
-    seen = []
-    listener = lambda *args: seen.append(args[2])  # noqa: E731 - (conn, cursor, sql, ...)
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        result = call()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return result, [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+def selects_during(call):
+    result, statements = executed(call)
+    return result, [s for s in statements if s.lstrip().upper().startswith("SELECT")]
 
 
 def test_a_kept_record_is_served_without_a_query_until_it_expires(kept, world):
@@ -38,12 +31,12 @@ def test_a_kept_record_is_served_without_a_query_until_it_expires(kept, world):
     url = f"/api/public/v1/merchants/{merchant.uscc}"
     public = world.anonymous()
 
-    first, selects = statements_during(lambda: public.get(url))
+    first, selects = selects_during(lambda: public.get(url))
     assert first.status_code == 200 and first.json["grade"] == "A" and selects
     assert first.headers["Cache-Control"] in ("public, max-age=1", "max-age=1, public")
 
     inspect(world, merchant, ["UNVERIFIED"])  # a major finding: B, rescored in-process
-    again, selects = statements_during(lambda: public.get(url.lower()))  # same key
+    again, selects = selects_during(lambda: public.get(url.lower()))  # same key
     assert again.get_data() == first.get_data() and selects == []
 
     time.sleep(1.1)
@@ -55,5 +48,5 @@ def test_an_unknown_business_is_never_kept(kept, world):
     public = world.anonymous()
     url = "/api/public/v1/merchants/91440300708461136T"
     assert public.get(url).status_code == 404
-    _, selects = statements_during(lambda: public.get(url))
+    _, selects = selects_during(lambda: public.get(url))
     assert selects  # looked up again, not remembered as absent

@@ -3,24 +3,10 @@ snapshot's reasons and the merchant's id, the approved reply, the open objection
 
 from __future__ import annotations
 
-from sqlalchemy import event
-
-from creditsvc.extensions import db
+from tests.statements import executed
 from tests.test_standing import inspect
 
 MAX_STATEMENTS = 3
-
-
-def statements_during(call):
-    seen: list[str] = []
-    listener = lambda *args: seen.append(args[2])  # noqa: E731 - (conn, cursor, sql, ...)
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        result = call()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    # SQLite's explicit BEGIN (creditsvc.database) is no query; PostgreSQL sends none.
-    return result, [s for s in seen if not s.lstrip().upper().startswith("BEGIN")]
 
 
 def test_a_record_with_reasons_a_reply_and_an_objection_takes_three_statements(world):
@@ -34,7 +20,7 @@ def test_a_record_with_reasons_a_reply_and_an_objection_takes_three_statements(w
     public = world.anonymous()
     url = f"/api/public/v1/merchants/{merchant.uscc.lower()}"  # read before counting
 
-    answer, statements = statements_during(lambda: public.get(url))
+    answer, statements = executed(lambda: public.get(url))
     assert answer.status_code == 200, answer.json
     assert len(statements) <= MAX_STATEMENTS, statements
     body = answer.json
@@ -49,13 +35,13 @@ def test_an_unscored_business_and_an_unknown_one_take_one_statement(world):
     public = world.anonymous()
     url = f"/api/public/v1/merchants/{merchant.uscc}"  # read before counting
 
-    answer, statements = statements_during(lambda: public.get(url))
+    answer, statements = executed(lambda: public.get(url))
     assert answer.status_code == 200 and len(statements) <= MAX_STATEMENTS
     body = answer.json
     assert (body["rated"], body["grade"], body["reasons"], body["reply"]) == (False, None, [], None)
     assert body["disputed"] is False
 
-    missing, statements = statements_during(
+    missing, statements = executed(
         lambda: public.get("/api/public/v1/merchants/91440300708461136T")
     )
     assert missing.status_code == 404 and len(statements) == 1

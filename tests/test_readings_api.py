@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from creditsvc import jobs
 from creditsvc.auth import Principal
@@ -19,9 +17,9 @@ from creditsvc.models.market import Device
 from creditsvc.schemas.readings import ReadingBatchOut
 from creditsvc.services import accounts, policies
 from tests.conftest import Caller
+from tests.statements import executed
 
 URL = "/api/v1/readings"
-T = TypeVar("T")
 WHEN = "2025-06-01T10:00:00"  # naive: Asia/Shanghai, i.e. 02:00 UTC
 
 
@@ -342,18 +340,6 @@ def test_a_batch_of_only_duplicates_and_errors_marks_no_one(scale):
     db.session.commit()
     post(scale.caller, reading(1), reading(2, stall="Z-9"))
     assert db.session.scalar(select(func.count()).select_from(DirtyMerchant)) == 0
-
-
-def executed(action: Callable[[], T]) -> tuple[T, list[str]]:
-    """What `action` returns, and the SQL statements it ran on the app's engine (no BEGIN)."""
-    seen: list[str] = []
-    listener = lambda *args: seen.append(args[2])  # noqa: E731 - (conn, cursor, sql, ...)
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        result = action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return result, [sql for sql in seen if not sql.startswith("BEGIN")]
 
 
 def test_a_device_request_finds_its_token_and_scale_in_one_statement(monkeypatch, scale):

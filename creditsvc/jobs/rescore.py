@@ -20,12 +20,13 @@ import logging
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
+from creditsvc import bulk
 from creditsvc.auth import CITY, Principal
 from creditsvc.extensions import db
 from creditsvc.jobs import enqueue, redis_connection
-from creditsvc.models import District, JobRun, Merchant, ScoreSnapshot
+from creditsvc.models import CurrentScore, District, JobRun, Merchant, ScoreSnapshot
 from creditsvc.services import jobruns, policies, rescoring, tallies
 
 log = logging.getLogger(__name__)
@@ -86,12 +87,8 @@ def finish_full_rescore(run_id: str) -> dict:
         "snapshots": db.session.scalar(select(func.count()).where(ScoreSnapshot.run_id == run_id)),
     }
     tallies.discard(run_id)
-    if db.engine.dialect.name == "postgresql":
-        # A first full rescore writes every standing at once, and the public lists filter
-        # on them: without fresh statistics the planner takes the 127,000 grade-A
-        # standings of the city for a thousand and joins them the slow way until
-        # autovacuum comes by.
-        db.session.execute(text("ANALYZE current_scores"))
+    # A full rescore rewrites the standings the public lists filter on.
+    bulk.analyze(db.session, CurrentScore.__table__)
     db.session.commit()  # end the transaction before the status write (SQLite: services.jobruns)
     jobruns.finish(run_id, result, total=result["districts"])
     log.info("full rescore %s finished: %s", run_id, result)

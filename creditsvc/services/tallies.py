@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
-from sqlalchemy import Select, delete, select, text, true
+from sqlalchemy import Select, delete, select, true
 
-from creditsvc.bulk import Loader
+from creditsvc.bulk import Loader, analyze
 from creditsvc.extensions import db
 from creditsvc.models import ReadingTally
 from creditsvc.services import evidence_arrays
@@ -38,13 +38,11 @@ def count(run_id: str, as_of: date, policy: Policy) -> int:
     columns = {"run_id": [run_id] * len(table)}
     columns |= {name: table[:, i] for i, name in enumerate(COUNTS)}
     Loader(db.session).load([(ReadingTally.__table__, columns)])
-    if db.engine.dialect.name == "postgresql":
-        # Statistics for the rows just copied: without them the planner takes the run's
-        # 100,000 rows for a handful and reads each district's with a nested loop over
-        # all of them (4.5 s of a city's rescore instead of under 1 s). The counting is
-        # not an INSERT ... SELECT: PostgreSQL 15 runs no write in parallel, and alone
-        # the readings pass took three times as long.
-        db.session.execute(text("ANALYZE reading_tallies"))
+    # Without statistics the planner read each district's rows with a nested loop over
+    # the run's 100,000 (4.5 s of a city's rescore instead of 1 s). The counting is not
+    # an INSERT ... SELECT: PostgreSQL 15 runs no write in parallel, and alone the
+    # readings pass took three times as long.
+    analyze(db.session, ReadingTally.__table__)
     return len(table)
 
 
