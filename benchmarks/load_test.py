@@ -9,12 +9,24 @@ PostgreSQL database `bench_city` (200,000 merchants, 20 million readings), it st
 gunicorn on a free port and, in one run, measures with wrk:
   1. the lower bound: `GET /healthz/live` (a trivial JSON answer, no database);
   2. public lookups alone: `GET /api/public/v1/merchants/<uscc>`, uniformly over 5,000
-     random businesses (most answers built afresh: each worker keeps a record 60 s), then
-     over 200 of them, as the placards of a few busy markets are scanned (kept answers);
+     random businesses (most answers built afresh, then kept 60 s in Redis for every
+     worker), the same again (kept answers), then over 200 of them, as the placards of a
+     few busy markets are scanned;
   3. everything at once: lookups, searches (`?q=&district=&grade=`) and the trivial
-     endpoint, while devices post 100-reading batches from threads and a full rescore
-     runs on an rq worker started before the phase at `nice -n 10`, as the Procfile
-     runs workers.
+     endpoint, while fair scales post readings from threads and a full rescore runs on
+     an rq worker started before the phase at `nice -n 10`, as the Procfile runs workers.
+
+The scales post at --readings-per-s (default 100) in batches of --batch (10): the city
+has 4,616 fair scales, and one re-weigh a minute on every one of them at the morning
+peak would be 77 a second. --readings-per-s 0 posts back to back, as fast as the web
+tier takes them: that measures ingest capacity (benchmarks/readings_ingest.py does so
+alone), not a city's day.
+
+In the mixed phase every wrk connection sends its next request as soon as the last is
+answered, so the server is saturated and a request's latency is mostly its wait behind
+the others (the trivial endpoint's p99 shows how much). With --think-ms each connection
+waits that long between requests, as a person between two scans: latency at a load the
+server carries. --no-rescore leaves the full rescore out, to show what it costs.
 Targets: zero errors, p99 of lookups under 100 ms, lookup throughput at least 60 % of
 the trivial endpoint's.
 """
@@ -73,6 +85,17 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--devices", type=int, default=4, help="posting fair scales")
+    parser.add_argument("--readings-per-s", type=float, default=100,
+                        help="all scales together; 0 posts back to back")
+    parser.add_argument("--batch", type=int, default=10, help="readings per post")
+    parser.add_argument("--think-ms", type=int, default=0,
+                        help="mixed phase: each connection waits this long between requests"
+                             " (0: none, the server saturated)")
+    parser.add_argument("--tally-parallel-workers", type=int, default=0,
+                        help="the rq worker's TALLY_PARALLEL_WORKERS (docs/deployment.md: 0 on a"
+                             " host that also serves the public)")
+    parser.add_argument("--no-rescore", action="store_true",
+                        help="no full rescore in the mixed phase (to see what it costs)")
     return parser.parse_args()
 
 
@@ -142,10 +165,20 @@ def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer")
 
 
+THINK_LUA = """
+delay = function()
+  return %d
+end
+"""
+
+
 def wrk_command(port: int, args, paths_file: Path | None, folder: Path, name: str,
-                connections: int | None = None) -> list[str]:  # fmt: skip
+                connections: int | None = None, think_ms: int = 0) -> list[str]:  # fmt: skip
+    """wrk on `connections` connections, each sending its next request as soon as the last
+    is answered, or `think_ms` after it, as a person would."""
     script = folder / f"{name}.lua"
     body = REPORT_LUA if paths_file is None else PATHS_LUA % (paths_file, 11) + REPORT_LUA
+    body += THINK_LUA % think_ms if think_ms else ""
     script.write_text(body)
     path = "/healthz/live" if paths_file is None else "/"
     return ["wrk", "-t", "1" if connections else "2", "-c", str(connections or args.connections),
@@ -164,15 +197,28 @@ def wrk(port: int, args, paths_file: Path | None, folder: Path, name: str) -> di
     return wrk_result(out.stdout)
 
 
-def post_readings(port: int, scale: dict, stop: threading.Event, out: dict) -> None:
-    """One fair scale posting 100-reading batches back to back until told to stop."""
+def warm_up(port: int, folder: Path) -> None:
+    """A few seconds of requests before any is measured: a new gunicorn worker (a threaded
+    one most) answers its first thousands of requests slowly."""
+    script = folder / "warm.lua"
+    script.write_text(REPORT_LUA)
+    command = ["wrk", "-t", "2", "-c", "32", "-d", "5s", "-s", str(script),
+               f"http://127.0.0.1:{port}/healthz/live"]  # fmt: skip
+    subprocess.run(command, capture_output=True, check=True)  # noqa: S603
+
+
+def post_readings(port: int, scale: dict, pace: dict, stop: threading.Event, out: dict) -> None:
+    """One fair scale posting batches of `pace["batch"]` readings, one every
+    `pace["every"]` seconds (0: back to back), until told to stop."""
     rng = random.Random(scale["seq"])
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Authorization": f"Bearer {scale['token']}", "Content-Type": "application/json"}
-    while not stop.is_set():
+    due = time.monotonic() + rng.uniform(0, pace["every"])  # the scales out of step
+    while not stop.wait(max(0.0, due - time.monotonic())):
+        due += pace["every"]
         now = datetime.now(UTC) - timedelta(minutes=1)
         items = []
-        for _ in range(100):
+        for _ in range(pace["batch"]):
             settled = round(rng.uniform(100, 3000), 1)
             items.append({
                 "seq": scale["seq"], "time": now.isoformat(), "settled_g": settled,
@@ -196,6 +242,14 @@ def post_readings(port: int, scale: dict, stop: threading.Event, out: dict) -> N
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def forget_queues() -> None:
+    from redis import Redis
+
+    conn = Redis.from_url(REDIS_URL)
+    for key in conn.scan_iter("rq:*", count=1000):
+        conn.delete(key)
 
 
 def start_worker(env: dict) -> subprocess.Popen:
@@ -222,7 +276,6 @@ def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
 
     The trivial endpoint runs beside the lookups with as many connections, so the two
     are compared under the same load as well as alone."""
-    from redis import Redis
     from sqlalchemy import select
 
     from creditsvc import create_app
@@ -230,24 +283,31 @@ def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
     from creditsvc.jobs.rescore import FULL_RESCORE
     from creditsvc.models import JobRun
 
-    Redis.from_url(REDIS_URL).flushdb()
-    env = {**os.environ, "DATABASE_URL": URL, "REDIS_URL": REDIS_URL}
+    # rq's state of an earlier run goes; the public answers the lookups phases kept in
+    # Redis stay, as a running deployment keeps them (services.public_cache).
+    forget_queues()
+    env = {**os.environ, "DATABASE_URL": URL, "REDIS_URL": REDIS_URL,
+           "TALLY_PARALLEL_WORKERS": str(args.tally_parallel_workers)}  # fmt: skip
     worker = start_worker(env)
     app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "REDIS_URL": REDIS_URL})
     stop, posts = threading.Event(), {"latencies": [], "errors": 0, "accepted": 0}
-    threads = [threading.Thread(target=post_readings, args=(port, s, stop, posts))
+    every = args.batch * len(world["scales"]) / args.readings_per_s if args.readings_per_s else 0
+    pace = {"batch": args.batch, "every": every}
+    threads = [threading.Thread(target=post_readings, args=(port, s, pace, stop, posts))
                for s in world["scales"]]  # fmt: skip
     share = max(1, args.connections * 3 // 8)
+    think = args.think_ms
     commands = [
-        wrk_command(port, args, folder / "lookups.txt", folder, "mixed-lookups", share),
-        wrk_command(port, args, None, folder, "mixed-trivial", share),
+        wrk_command(port, args, folder / "lookups.txt", folder, "mixed-lookups", share, think),
+        wrk_command(port, args, None, folder, "mixed-trivial", share, think),
         wrk_command(port, args, folder / "searches.txt", folder, "mixed-searches",
-                    max(1, args.connections - 2 * share)),
+                    max(1, args.connections - 2 * share), think),
     ]  # fmt: skip
     try:
         started = time.perf_counter()
-        subprocess.run([str(ROOT / ".venv/bin/creditsvc"), "rescore", "--all"], env=env,  # noqa: S603
-                       cwd=ROOT, check=True, capture_output=True)  # fmt: skip
+        if not args.no_rescore:
+            subprocess.run([str(ROOT / ".venv/bin/creditsvc"), "rescore", "--all"], env=env,  # noqa: S603
+                           cwd=ROOT, check=True, capture_output=True)  # fmt: skip
         for thread in threads:
             thread.start()
         running = [subprocess.Popen(c, stdout=subprocess.PIPE, text=True) for c in commands]  # noqa: S603
@@ -262,10 +322,12 @@ def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
             ).first()
             took = run.finished_at and (run.finished_at - run.created_at).total_seconds()
             rescore = {"status": run.status, "seconds": took, "phase_seconds": seconds}
+            if args.no_rescore:
+                rescore.update(status="not started (--no-rescore)", seconds=None)
     finally:
         worker.terminate()
         worker.wait()
-        Redis.from_url(REDIS_URL).flushdb()
+        forget_queues()
     return {
         "lookups": lookups,
         "trivial": trivial,
@@ -285,15 +347,20 @@ def line(name: str, r: dict) -> str:
 
 
 def main() -> None:
+    from redis import Redis
+
     args = parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         world = prepare(folder, args.devices)
+        Redis.from_url(REDIS_URL).flushdb()  # nothing kept from an earlier run
         port = free_port()
         server = start_gunicorn(port, args.workers, args.threads)
         try:
+            warm_up(port, folder)
             trivial = wrk(port, args, None, folder, "trivial")
             lookups = wrk(port, args, folder / "lookups.txt", folder, "lookups")
+            kept = wrk(port, args, folder / "lookups.txt", folder, "lookups-kept")
             popular = wrk(port, args, folder / "popular.txt", folder, "popular")
             mixed = mixed_phase(port, args, world, folder)
         finally:
@@ -303,23 +370,29 @@ def main() -> None:
           f" {args.duration} s per phase, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     print(line("trivial GET /healthz/live", trivial))
     print(line("lookups of 5,000 businesses", lookups))
+    print(line("the same 5,000 again, kept", kept))
     print(line(f"lookups of {POPULAR} popular ones", popular))
     print(f"lookups / trivial: {lookups['rps'] / trivial['rps']:.2f} over 5,000 businesses"
-          f" (mostly not yet kept by the worker), {popular['rps'] / trivial['rps']:.2f} over"
-          f" {POPULAR} (kept: services.public_cache); target ≥ 0.60")  # fmt: skip
+          f" (most built afresh), {kept['rps'] / trivial['rps']:.2f} over them again (kept in"
+          f" Redis: services.public_cache), {popular['rps'] / trivial['rps']:.2f} over"
+          f" {POPULAR}; target ≥ 0.60")  # fmt: skip
+    if args.think_ms:
+        print(f"mixed phase: each connection waits {args.think_ms} ms between requests")
     print(line("mixed phase: lookups", mixed["lookups"]))
     print(line("mixed phase: trivial, as many conns", mixed["trivial"]))
     print(line("mixed phase: searches", mixed["searches"]))
     print(f"mixed phase lookups / trivial: {mixed['lookups']['rps'] / trivial['rps']:.2f} of the"
           f" trivial endpoint alone, {mixed['lookups']['rps'] / mixed['trivial']['rps']:.2f} of it"
           f" under the same load; target ≥ 0.60")  # fmt: skip
-    print(f"readings during the mixed phase: {mixed['readings_per_s']:.0f}/s in"
-          f" {mixed['batches']} batches of 100, p50 {mixed['batch_p50_ms']:.0f} ms,"
+    asked = f"{args.readings_per_s:.0f}/s asked" if args.readings_per_s else "back to back"
+    print(f"readings during the mixed phase ({asked}): {mixed['readings_per_s']:.0f}/s in"
+          f" {mixed['batches']} batches of {args.batch}, p50 {mixed['batch_p50_ms']:.0f} ms,"
           f" p99 {mixed['batch_p99_ms']:.0f} ms, {mixed['batch_errors']} errors")  # fmt: skip
     rescore = mixed["rescore"]
     took = f"{rescore['seconds']:.1f} s" if rescore["seconds"] else "not finished"
     print(
-        f"full rescore on one rq worker (nice 10), started with the phase: {rescore['status']},"
+        f"full rescore on one rq worker (nice 10, TALLY_PARALLEL_WORKERS="
+        f"{args.tally_parallel_workers}), started with the phase: {rescore['status']},"
         f" {took}; the phase lasted {rescore['phase_seconds']:.1f} s"
     )
 

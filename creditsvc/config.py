@@ -86,10 +86,13 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # others for 3 years; the province sets "low". Shanghai's figure was not found:
         # uncertain, so a setting (yuan).
         "EXPOSURE_LOW_FINE_YUAN": int(env.get("EXPOSURE_LOW_FINE_YUAN", "10000")),
-        # A business's public record is kept this long by each worker (0: not kept), at
-        # most this many records: a change reaches the public within that time.
+        # A business's public record is kept this long (0: not kept), by each worker at
+        # most this many records, and in Redis: a change reaches the public within that time.
         "PUBLIC_CACHE_SECONDS": int(env.get("PUBLIC_CACHE_SECONDS", "60")),
         "PUBLIC_CACHE_ENTRIES": int(env.get("PUBLIC_CACHE_ENTRIES", "20000")),
+        # PostgreSQL parallel workers for the readings tally of a full rescore (its pass
+        # over every reading); every other statement runs in one process (database.py).
+        "TALLY_PARALLEL_WORKERS": int(env.get("TALLY_PARALLEL_WORKERS", "2")),
         # The honest-metrology programme (rules.md §5): accepted demonstration communities
         # are re-evaluated every few years (3 to 5 seen), officers reminded this many days
         # before; a demonstration unit's designation is valid for this many years.

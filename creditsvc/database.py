@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from creditsvc.extensions import db
@@ -24,9 +24,30 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
+def _postgresql_connect(dbapi_connection, _record) -> None:
+    # No parallel query by default: the web tier's statements are short, and a search
+    # that started two parallel workers for itself held a web worker four times as long
+    # under load (BENCHMARKS.md, load). The readings tally asks for them (`parallel`).
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+    dbapi_connection.commit()
+
+
+def parallel(session, workers: int) -> None:
+    """Let the statements of the session's transaction use up to `workers` parallel
+    workers (PostgreSQL; elsewhere nothing)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT set_config('max_parallel_workers_per_gather', :n, true)"),
+            {"n": str(workers)},
+        )
+
+
 def configure(app: Flask) -> None:
     with app.app_context():
         engine: Engine = db.engine
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _postgresql_connect)

@@ -3,12 +3,12 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DatabaseError
 
 from creditsvc.extensions import db
 from creditsvc.models import CurrentScore, Merchant, ScoreSnapshot
-from creditsvc.services import evidence_arrays, policies, rescoring
+from creditsvc.services import evidence_arrays, policies, public, rescoring
 from scoring import scorecard
 
 TODAY = date.today()
@@ -126,6 +126,29 @@ def test_public_search_filters(world):
     assert names(f"/api/public/v1/merchants?q={a.uscc}") == ["甲记蔬菜"]
     assert public.get("/api/public/v1/merchants?grade=E").status_code == 422
     assert public.get("/api/public/v1/merchants?per_page=1").json["pages"] == 3
+
+
+def test_public_search_takes_wildcards_as_characters(world):
+    world.merchant(name="百分百鲜果")
+    world.merchant(name="100%鲜果_批发")
+    names = lambda q: [i["name"] for i in world.anonymous().get(  # noqa: E731
+        "/api/public/v1/merchants", query_string={"q": q}).json["items"]]  # fmt: skip
+    assert names("%") == ["100%鲜果_批发"]
+    assert names("_") == ["100%鲜果_批发"]
+    assert names("百%") == []
+
+
+def test_name_search_is_answered_from_the_trigram_index(world):
+    """Three characters of a Chinese name are enough for pg_trgm (migration 0011)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the trigram index is PostgreSQL's (pg_trgm)")
+    world.merchant(name="乙眼镜店")
+    stmt = public.search({"q": "眼镜店"})
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))
+    compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
+    plan = "\n".join(db.session.scalars(text(f"EXPLAIN {compiled}")))
+    assert "ix_merchants_name_trigrams" in plan
+    assert [row.name for row in db.session.execute(stmt)] == ["乙眼镜店"]
 
 
 def test_policies_are_public_to_read_and_only_the_city_adopts(world):

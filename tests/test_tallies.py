@@ -4,7 +4,8 @@ counting each district's readings itself would."""
 from __future__ import annotations
 
 import numpy as np
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from creditsvc.demo import city
 from creditsvc.extensions import db
@@ -54,3 +55,25 @@ def test_a_full_rescore_scores_as_the_direct_path_and_leaves_no_tallies(app):
     full = dict(db.session.execute(select(CurrentScore.merchant_id, CurrentScore.score)).all())
     assert full == direct and len(full) == 200
     assert db.session.scalar(select(func.count()).select_from(ReadingTally)) == 0
+
+
+def test_only_the_tally_asks_postgresql_for_parallel_workers(app, monkeypatch):
+    """Short statements run in one process; the tally's pass over every reading may use
+    TALLY_PARALLEL_WORKERS (creditsvc.database)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("parallel query is PostgreSQL's")
+    workers = lambda: db.session.scalar(text("SHOW max_parallel_workers_per_gather"))  # noqa: E731
+    assert workers() == "0"
+    seen = []
+    original = evidence_arrays.reweigh_counts
+
+    def counting(*args, **kwargs):
+        seen.append(workers())
+        return original(*args, **kwargs)
+
+    app.config["TALLY_PARALLEL_WORKERS"] = 3
+    monkeypatch.setattr(evidence_arrays, "reweigh_counts", counting)
+    tallies.count("parallel-test", TODAY, policies.current())
+    assert seen == ["3"]
+    db.session.commit()
+    assert workers() == "0"  # for that transaction only

@@ -31,7 +31,7 @@ class Markets(MethodView):
         if "street_id" in args:
             stmt = stmt.where(Market.street_id == args["street_id"])
         if args.get("q"):
-            stmt = stmt.where(Market.name.like(f"%{args['q']}%"))
+            stmt = stmt.where(Market.name.contains(args["q"], autoescape=True))
         return paginate(stmt, args["page"], args["per_page"])
 
     @allow(*OFFICERS)

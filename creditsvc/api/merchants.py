@@ -42,8 +42,8 @@ class Merchants(MethodView):
         """List the merchants you may see, filtered and paged."""
         stmt = select(Merchant).where(scope.merchants(auth.current())).order_by(Merchant.id)
         if args.get("q"):
-            like = f"%{args['q']}%"
-            stmt = stmt.where(or_(Merchant.name.like(like), Merchant.uscc == args["q"].upper()))
+            name = Merchant.name.contains(args["q"], autoescape=True)
+            stmt = stmt.where(or_(name, Merchant.uscc == args["q"].upper()))
         for key, column in (
             ("district", Merchant.district_code),
             ("trade", Merchant.trade),

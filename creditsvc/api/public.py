@@ -52,7 +52,7 @@ class PublicMerchant(MethodView):
     def get(self, uscc):
         """A business's public record: grade, date, its top three reasons and its reply.
 
-        Kept for PUBLIC_CACHE_SECONDS by each worker (services.public_cache)."""
+        Kept for PUBLIC_CACHE_SECONDS, by the worker and in Redis (services.public_cache)."""
         body = public_cache.answer(("merchant", uscc.strip().upper()), lambda: _record(uscc))
         if body is None:
             abort(404, message="no such business")

@@ -29,7 +29,7 @@ class Streets(MethodView):
         if "district" in args:
             stmt = stmt.where(Street.district_code == args["district"])
         if args.get("q"):
-            stmt = stmt.where(Street.name.like(f"%{args['q']}%"))
+            stmt = stmt.where(Street.name.contains(args["q"], autoescape=True))
         return paginate(stmt, args["page"], args["per_page"])
 
     @allow(*OFFICERS)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Index, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -40,3 +41,19 @@ class Base(DeclarativeBase):
 class Timestamped:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+def postgresql_only(index: Index) -> Index:
+    """An index only PostgreSQL can build (a trigram index): created there, not elsewhere."""
+    index.info["dialect"] = "postgresql"
+    return index.ddl_if(dialect="postgresql")
+
+
+def schema_objects_of(dialect: str) -> Callable[..., bool]:
+    """Alembic's `include_object` for a database: an index made for another dialect is
+    neither expected in its schema nor reported missing."""
+
+    def include(obj, _name, type_, _reflected, _compare_to) -> bool:
+        return type_ != "index" or obj.info.get("dialect", dialect) == dialect
+
+    return include

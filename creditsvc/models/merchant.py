@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from creditsvc.models.base import Base, Timestamped
+from creditsvc.models.base import Base, Timestamped, postgresql_only
 from creditsvc.models.geography import Street
 from creditsvc.models.market import Market
 
@@ -37,7 +37,17 @@ class Merchant(Timestamped, Base):
     __tablename__ = "merchants"
     # A district's merchant ids straight from the index (an index-only scan): a rescore
     # selects its district's merchants in every statement it runs.
-    __table_args__ = (Index("ix_merchants_district_code", "district_code", "id"),)
+    # Public search by any part of a name (`LIKE '%…%'`) from a trigram index, not a pass
+    # over every merchant: three characters or more, Chinese included (pg_trgm). A
+    # district's listing is read in name order from its own index.
+    __table_args__ = (
+        Index("ix_merchants_district_code", "district_code", "id"),
+        Index("ix_merchants_district_name", "district_code", "name", "id"),
+        postgresql_only(
+            Index("ix_merchants_name_trigrams", "name", postgresql_using="gin",
+                  postgresql_ops={"name": "gin_trgm_ops"})
+        ),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uscc: Mapped[str] = mapped_column(String(18), unique=True)

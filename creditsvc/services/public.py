@@ -25,7 +25,7 @@ from creditsvc.models import (
     Stall,
     Street,
 )
-from creditsvc.services import notices, notices_publish, objections
+from creditsvc.services import notices, notices_publish, objections, public_cache
 from creditsvc.services.errors import NotFound
 from notices.serials import SerialError, parse_serial
 from scoring import explain
@@ -66,10 +66,27 @@ def listing() -> Select:
 
 
 def search(args: dict) -> Select:
-    stmt = listing().order_by(Merchant.name, Merchant.id)
-    if args.get("q"):
-        q = args["q"].strip()
-        stmt = stmt.where(or_(Merchant.name.like(f"%{q}%"), Merchant.uscc == q.upper()))
+    """The public listing, filtered and ordered by name."""
+    stmt = _filtered(listing(), args)
+    if not _query_text(args):
+        return stmt.order_by(Merchant.name, Merchant.id)
+    # The few businesses a name matches are found first (the trigram index), then sorted.
+    # Asked for one page in name order, PostgreSQL would otherwise walk the name index
+    # from the start and test every name on the way: the whole city for a rare name,
+    # 74 ms instead of under one. OFFSET 0 keeps it from merging the two steps.
+    found = stmt.add_columns(Merchant.id.label("merchant_id")).offset(0).subquery()
+    columns = [column for column in found.c if column.name != "merchant_id"]
+    return select(*columns).order_by(found.c.name, found.c.merchant_id)
+
+
+def _query_text(args: dict) -> str:
+    return (args.get("q") or "").strip()
+
+
+def _filtered(stmt: Select, args: dict) -> Select:
+    if q := _query_text(args):
+        named = Merchant.name.contains(q, autoescape=True)  # `%` and `_` as characters
+        stmt = stmt.where(or_(named, Merchant.uscc == q.upper()))
     if args.get("district"):
         stmt = stmt.where(Merchant.district_code == args["district"])
     if args.get("street"):
@@ -83,10 +100,13 @@ def search(args: dict) -> Select:
     return stmt
 
 
+FILTERS = ("q", "district", "street", "trade", "grade")
+
+
 def page(args: dict) -> dict:
     stmt = search(args)
     per_page, number = args["per_page"], args["page"]
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    total = int(public_cache.answer(_total_key(args), lambda: str(_count(stmt))) or 0)
     rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page)).mappings()
     return {
         "items": [dict(r) for r in rows],
@@ -95,6 +115,17 @@ def page(args: dict) -> dict:
         "total": total or 0,
         "pages": -(-(total or 0) // per_page),
     }
+
+
+def _count(stmt: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+
+
+def _total_key(args: dict) -> tuple:
+    """A listing's total is kept as a record is (services.public_cache): counting every
+    grade-A business of a district reads thousands of standings, and the public pages
+    through the same few listings all day. Its rows are always read afresh."""
+    return ("total", *(f"{name}={(args.get(name) or '').strip()}" for name in FILTERS))
 
 
 def public_reason(reason: dict) -> dict:
@@ -137,7 +168,7 @@ ENTRY_STATUS_TEXT = {"active": "公示中", "expired": "公示期满", "withdraw
 
 def _paged(stmt: Select, args: dict, convert: Callable[[Any], dict]) -> dict:
     per_page, number = args["per_page"], args["page"]
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    total = _count(stmt)
     rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page))
     return {
         "items": [convert(row) for row in rows],

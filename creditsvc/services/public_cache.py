@@ -1,23 +1,39 @@
-"""Public answers kept for a short while by each worker process.
+"""Public answers kept for a short while: by each worker process, and in Redis for all.
 
 A business's public record changes when it is rescored or a notice about it moves, a few
 times a day at most, while the public looks it up far more often: every scan of a
-placard's QR code. Each worker keeps the answers it built for PUBLIC_CACHE_SECONDS (0
-keeps none), at most PUBLIC_CACHE_ENTRIES of them, least recently used out first. Only
-published facts are ever kept, the same bytes any caller would get.
+placard's QR code. An answer is kept for PUBLIC_CACHE_SECONDS (0 keeps none):
+- by the worker that built it, at most PUBLIC_CACHE_ENTRIES answers, least recently used
+  out first;
+- with REDIS_URL, in Redis too, so the other workers and app hosts serve it without
+  building it again (a city's web tier has many). It keeps the time it has left there.
+Only published facts are ever kept, the same bytes any caller would get.
+
+Redis is a help here, never a need: when it does not answer within SHARED_TIMEOUT the
+worker builds the answer itself and leaves Redis alone for SHARED_PAUSE seconds, so a
+stopped Redis costs a lookup at most one short wait per pause.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any
 
 from flask import current_app
 
+log = logging.getLogger(__name__)
+
+SHARED_PREFIX = "creditsvc:public:"
+SHARED_TIMEOUT = 0.2  # seconds; a kept answer comes from Redis in well under a millisecond
+SHARED_PAUSE = 10.0  # seconds without asking Redis after it failed to answer
+
 _entries: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
 _lock = threading.Lock()
+_shared: dict[str, Any] = {"url": None, "client": None, "paused_until": 0.0}
 
 
 def answer(key: Hashable, build: Callable[[], str | None]) -> str | None:
@@ -32,16 +48,83 @@ def answer(key: Hashable, build: Callable[[], str | None]) -> str | None:
         if kept is not None and kept[0] > now:
             _entries.move_to_end(key)
             return kept[1]
+    name = SHARED_PREFIX + ":".join(str(part) for part in _parts(key))
+    shared = _shared_get(name)
+    if shared is not None:
+        body, left = shared
+        _keep(key, body, now + left)
+        return body
     body = build()
     if body is not None:
-        with _lock:
-            _entries[key] = (now + seconds, body)
-            _entries.move_to_end(key)
-            while len(_entries) > current_app.config["PUBLIC_CACHE_ENTRIES"]:
-                _entries.popitem(last=False)
+        _keep(key, body, now + seconds)
+        _shared_set(name, body, seconds)
     return body
 
 
 def clear() -> None:
+    """Forget every answer this worker keeps (those in Redis expire on their own), and
+    ask Redis again at once if it was paused."""
     with _lock:
         _entries.clear()
+    _shared.update(url=None, client=None, paused_until=0.0)
+
+
+def _parts(key: Hashable) -> tuple:
+    return key if isinstance(key, tuple) else (key,)
+
+
+def _keep(key: Hashable, body: str, until: float) -> None:
+    with _lock:
+        _entries[key] = (until, body)
+        _entries.move_to_end(key)
+        while len(_entries) > current_app.config["PUBLIC_CACHE_ENTRIES"]:
+            _entries.popitem(last=False)
+
+
+def _client() -> Any:
+    """This process's Redis client for kept answers, or None (no REDIS_URL, or paused).
+
+    One client per process, not per request: a lookup must not open a connection. redis-py
+    makes a forked child its own connections."""
+    url = current_app.config.get("REDIS_URL")
+    if not url or time.monotonic() < _shared["paused_until"]:
+        return None
+    if _shared["url"] != url:
+        from redis import Redis
+
+        _shared.update(url=url, client=Redis.from_url(
+            url, socket_connect_timeout=SHARED_TIMEOUT, socket_timeout=SHARED_TIMEOUT
+        ))  # fmt: skip
+    return _shared["client"]
+
+
+def _pause(exc: Exception) -> None:
+    _shared["paused_until"] = time.monotonic() + SHARED_PAUSE
+    log.warning("kept public answers: Redis did not answer (%s); not asked for %.0f s",
+                type(exc).__name__, SHARED_PAUSE)  # fmt: skip
+
+
+def _shared_get(name: str) -> tuple[str, float] | None:
+    """The answer kept in Redis and the seconds it has left, or None."""
+    client = _client()
+    if client is None:
+        return None
+    try:
+        pipe = client.pipeline(transaction=False)
+        body, left_ms = pipe.get(name).pttl(name).execute()
+    except Exception as exc:  # any failure of Redis only means the answer is built here
+        _pause(exc)
+        return None
+    if body is None or left_ms <= 0:
+        return None
+    return body.decode(), left_ms / 1000
+
+
+def _shared_set(name: str, body: str, seconds: int) -> None:
+    client = _client()
+    if client is None:
+        return
+    try:
+        client.set(name, body.encode(), ex=seconds)
+    except Exception as exc:  # the answer was built; only its sharing failed
+        _pause(exc)

@@ -11,9 +11,11 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import Select, delete, select, true
 
 from creditsvc.bulk import Loader, analyze
+from creditsvc.database import parallel
 from creditsvc.extensions import db
 from creditsvc.models import ReadingTally
 from creditsvc.services import evidence_arrays
@@ -34,6 +36,8 @@ def count(run_id: str, as_of: date, policy: Policy) -> int:
     """Count every merchant's re-weighs as of a date into the run's rows (a retried job
     starts again from none); returns the number of merchants with readings."""
     discard(run_id)
+    # One pass over every reading of the window: the one statement worth several cores.
+    parallel(db.session, current_app.config["TALLY_PARALLEL_WORKERS"])
     table = evidence_arrays.reweigh_counts(lambda column: true(), as_of, policy)
     columns = {"run_id": [run_id] * len(table)}
     columns |= {name: table[:, i] for i, name in enumerate(COUNTS)}
