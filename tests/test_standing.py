@@ -210,3 +210,31 @@ def test_batch_and_single_paths_agree_on_the_demo_city(app):
         assert sorted(str(c) for c in alone.reasons["code"]) == sorted(r["code"] for r in stored)
     grades = {g for (g,) in db.session.execute(select(CurrentScore.grade))}
     assert {"A", "B"} <= grades
+
+
+def test_a_full_rescore_writes_new_standings_and_moves_the_others(world, monkeypatch):
+    """Standings of merchants without one are copied in with the snapshots; the others
+    are moved to their new snapshot; both carry their snapshot's facts."""
+    from creditsvc.jobs.rescore import SYSTEM, start_full_rescore
+
+    scored = world.merchant()
+    inspect(world, scored, ["UNVERIFIED"])  # a standing from today: 85, B
+    unscored = world.merchant(name="新开商户")
+    assert db.session.get(CurrentScore, unscored.id) is None
+    later = TODAY + timedelta(days=200)  # the finding has decayed: a new snapshot
+    monkeypatch.setattr(rescoring, "today", lambda: later)
+
+    run = start_full_rescore(SYSTEM)
+    assert run.status == "done" and run.result["snapshots"] == 2
+    facts = ("rated", "score", "grade", "as_of", "policy_version", "inputs_hash")
+    for merchant in (scored, unscored):
+        standing = db.session.get(CurrentScore, merchant.id)
+        snapshot = db.session.get(ScoreSnapshot, standing.snapshot_id)
+        assert (snapshot.merchant_id, snapshot.run_id, snapshot.as_of) == (
+            merchant.id,
+            run.id,
+            later,
+        )
+        assert [getattr(standing, f) for f in facts] == [getattr(snapshot, f) for f in facts]
+    assert db.session.get(CurrentScore, scored.id).score > 85
+    assert db.session.get(CurrentScore, unscored.id).rated is False

@@ -9,6 +9,7 @@ change) instead of a row per merchant per day of decay.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from datetime import date
 
 import numpy as np
@@ -119,6 +120,14 @@ def _point_to(snapshot_ids: list[int]) -> None:
     db.session.execute(stmt)
 
 
+def _pointers(snapshots: dict[str, list], first: list[bool]) -> dict[str, list]:
+    """Standing rows, as columns, for the snapshots of merchants that have none yet."""
+    named = {"snapshot_id": "id"}
+    return {
+        name: list(itertools.compress(snapshots[named.get(name, name)], first)) for name in POINTER
+    }
+
+
 def _sequence() -> str:
     return db.session.scalar(text("SELECT pg_get_serial_sequence('score_snapshots', 'id')"))
 
@@ -144,13 +153,14 @@ def write(selection: Select, ids: np.ndarray, scores: Scores, evidence: Evidence
     200,000 ids as bound parameters costs psycopg seconds to parse."""
     digests = inputs_digests(evidence, policy)
     before = _current(selection)
-    version, fresh = policy.version, []
+    version, fresh, first = policy.version, [], []
     columns = zip(ids.tolist(), scores.rated.tolist(), scores.score.tolist(),
                   scores.grade.tolist(), strict=True)  # fmt: skip
     for m, (merchant_id, rated, score, grade) in enumerate(columns):
         score, grade = (score if rated else None), (grade or None)
         was = before.get(merchant_id)
         if was is None or _changed(was, rated, score, grade, version, digests[m]):
+            first.append(was is None)
             fresh.append((m, merchant_id, rated, score, grade))
     if fresh:
         rows, merchants, rated, score, grade = (list(column) for column in zip(*fresh, strict=True))
@@ -164,8 +174,17 @@ def write(selection: Select, ids: np.ndarray, scores: Scores, evidence: Evidence
             "score": score, "grade": grade, "reasons": [reasons[m] for m in rows],
             "inputs_hash": [digests[m] for m in rows], "run_id": [run_id] * n,
         }  # fmt: skip
-        bulk.Loader(db.session).load([(ScoreSnapshot.__table__, snapshots)])
-        _point_to(new_ids)
+        chunks = [(ScoreSnapshot.__table__, snapshots)]
+        if run_id is not None and any(first):
+            # A full rescore's merchants without a standing get theirs written as the
+            # snapshots are (COPY), not upserted: half the cost of a city's first pass
+            # over its standings. Should a dirty rescore give one of them a standing
+            # meanwhile, the district's job fails on the key and rq runs it again.
+            chunks.append((POINTERS, _pointers(snapshots, first)))
+            new_ids = [i for i, is_first in zip(new_ids, first, strict=True) if not is_first]
+        bulk.Loader(db.session).load(chunks)
+        if new_ids:
+            _point_to(new_ids)
     # The others are confirmed as of the new date (a no-op when rescored the same day).
     db.session.execute(
         update(CurrentScore)
