@@ -26,7 +26,7 @@ from creditsvc import bulk
 from creditsvc.auth import CITY, Principal
 from creditsvc.extensions import db
 from creditsvc.jobs import enqueue, redis_connection
-from creditsvc.models import CurrentScore, District, JobRun, Merchant
+from creditsvc.models import CurrentScore, District, JobRun, Merchant, ScoreSnapshot
 from creditsvc.services import jobruns, policies, rescoring, tallies
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ def finish_full_rescore(run_id: str, written: int | None = None) -> dict:
     """Close the status row once every district's job has finished. `written` is the
     number of snapshots they wrote; on rq it is read from their results."""
     if written is None:
-        written = _written_by_districts()
+        written = _written_by_districts(run_id)
     result = {
         "districts": jobruns.total_of(run_id),
         "merchants": db.session.scalar(select(func.count()).select_from(Merchant)),
@@ -98,15 +98,20 @@ def finish_full_rescore(run_id: str, written: int | None = None) -> dict:
     return result
 
 
-def _written_by_districts() -> int:
-    """The snapshots the district jobs this one depends on wrote. Not counted from the
-    snapshots table: a count by run would read the whole history, which grows every day."""
+def _written_by_districts(run_id: str) -> int:
+    """The snapshots the district jobs this one depends on wrote, from their results.
+
+    Counting the run's snapshots in the table reads the whole history, which grows every
+    night; it is done only when rq no longer holds a district's result (RESULT_TTL past,
+    say after a long outage of the workers)."""
     from rq import get_current_job
 
     job = get_current_job()
-    if job is None:
-        raise RuntimeError("outside rq the caller passes the count of snapshots written")
-    return sum(district.return_value()["snapshots"] for district in job.fetch_dependencies())
+    results = [district.return_value() for district in job.fetch_dependencies()] if job else []
+    if results and all(isinstance(result, dict) for result in results):
+        return sum(result["snapshots"] for result in results)
+    log.warning("full rescore %s: district results gone, counting its snapshots", run_id)
+    return db.session.scalar(select(func.count()).where(ScoreSnapshot.run_id == run_id))
 
 
 def start_full_rescore(principal: Principal, actor: str | None = None) -> JobRun:
