@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app
 
 
 @dataclass(frozen=True)
@@ -58,16 +58,27 @@ SCHEDULER_LOCK_TTL = 30
 SCHEDULER_LOCK_RENEW = 10
 
 
-def redis_connection():
-    """The app's Redis client, made on first use (never at import), or None when inline."""
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        return None
-    if "redis" not in g:
+_clients: dict[tuple[str, float], Any] = {}
+
+
+def redis_client(url: str, timeout: float) -> Any:
+    """This process's Redis client for a URL, waiting at most `timeout` seconds to connect
+    or for an answer; made on first use (never at import). One per process, not per
+    request: redis-py keeps its connections in a pool, and gives a forked child its own."""
+    key = (url, timeout)
+    if key not in _clients:
         from redis import Redis
 
-        g.redis = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
-    return g.redis
+        _clients[key] = Redis.from_url(
+            url, socket_connect_timeout=min(timeout, 1), socket_timeout=timeout
+        )
+    return _clients[key]
+
+
+def redis_connection():
+    """The app's Redis client for its queues, or None when jobs run inline."""
+    url = current_app.config.get("REDIS_URL")
+    return redis_client(url, timeout=2) if url else None
 
 
 def queue_state() -> str:

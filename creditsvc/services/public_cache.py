@@ -20,10 +20,12 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
+
+from creditsvc.jobs import redis_client
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +33,12 @@ SHARED_PREFIX = "creditsvc:public:"
 SHARED_TIMEOUT = 0.2  # seconds; a kept answer comes from Redis in well under a millisecond
 SHARED_PAUSE = 10.0  # seconds without asking Redis after it failed to answer
 
-_entries: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
+_entries: OrderedDict[tuple[str, ...], tuple[float, str]] = OrderedDict()
 _lock = threading.Lock()
-_shared: dict[str, Any] = {"url": None, "client": None, "paused_until": 0.0}
+_paused_until = 0.0  # time.monotonic() before which Redis is not asked
 
 
-def answer(key: Hashable, build: Callable[[], str | None]) -> str | None:
+def answer(key: tuple[str, ...], build: Callable[[], str | None]) -> str | None:
     """The kept answer for `key`, or a fresh one from `build` (None, "not found", is never
     kept)."""
     seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
@@ -48,7 +50,7 @@ def answer(key: Hashable, build: Callable[[], str | None]) -> str | None:
         if kept is not None and kept[0] > now:
             _entries.move_to_end(key)
             return kept[1]
-    name = SHARED_PREFIX + ":".join(str(part) for part in _parts(key))
+    name = SHARED_PREFIX + ":".join(key)
     shared = _shared_get(name)
     if shared is not None:
         body, left = shared
@@ -64,16 +66,13 @@ def answer(key: Hashable, build: Callable[[], str | None]) -> str | None:
 def clear() -> None:
     """Forget every answer this worker keeps (those in Redis expire on their own), and
     ask Redis again at once if it was paused."""
+    global _paused_until
     with _lock:
         _entries.clear()
-    _shared.update(url=None, client=None, paused_until=0.0)
+    _paused_until = 0.0
 
 
-def _parts(key: Hashable) -> tuple:
-    return key if isinstance(key, tuple) else (key,)
-
-
-def _keep(key: Hashable, body: str, until: float) -> None:
+def _keep(key: tuple[str, ...], body: str, until: float) -> None:
     with _lock:
         _entries[key] = (until, body)
         _entries.move_to_end(key)
@@ -82,24 +81,16 @@ def _keep(key: Hashable, body: str, until: float) -> None:
 
 
 def _client() -> Any:
-    """This process's Redis client for kept answers, or None (no REDIS_URL, or paused).
-
-    One client per process, not per request: a lookup must not open a connection. redis-py
-    makes a forked child its own connections."""
+    """The Redis client for kept answers, or None (no REDIS_URL, or paused)."""
     url = current_app.config.get("REDIS_URL")
-    if not url or time.monotonic() < _shared["paused_until"]:
+    if not url or time.monotonic() < _paused_until:
         return None
-    if _shared["url"] != url:
-        from redis import Redis
-
-        _shared.update(url=url, client=Redis.from_url(
-            url, socket_connect_timeout=SHARED_TIMEOUT, socket_timeout=SHARED_TIMEOUT
-        ))  # fmt: skip
-    return _shared["client"]
+    return redis_client(url, timeout=SHARED_TIMEOUT)
 
 
 def _pause(exc: Exception) -> None:
-    _shared["paused_until"] = time.monotonic() + SHARED_PAUSE
+    global _paused_until
+    _paused_until = time.monotonic() + SHARED_PAUSE
     log.warning("kept public answers: Redis did not answer (%s); not asked for %.0f s",
                 type(exc).__name__, SHARED_PAUSE)  # fmt: skip
 
