@@ -1,10 +1,12 @@
-"""A business's public record is kept for PUBLIC_CACHE_SECONDS, by each worker and in
-Redis for the others: the same bytes, no query, and a change shows once the time is up."""
+"""A business's public record, and a page of the public listing, is kept for
+PUBLIC_CACHE_SECONDS, by each worker and in Redis for the others: the same bytes, no
+query, and a change shows once the time is up."""
 
 from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import urlencode
 
 import pytest
 from redis import Redis
@@ -91,18 +93,38 @@ def test_without_redis_answers_are_built_here_and_redis_is_left_alone(kept, worl
     assert len(warnings) == 1  # paused after the first failure: not asked again
 
 
-def test_a_listing_total_is_kept_and_its_rows_are_read_afresh(kept, world):
+def test_a_listing_page_is_kept_and_another_page_shares_its_total(kept, world):
     first = world.merchant(name="总数甲")
     inspect(world, first)
     public = world.anonymous()
-    listing = lambda: public.get("/api/public/v1/merchants?grade=A").json  # noqa: E731
-    assert (listing()["total"], len(listing()["items"])) == (1, 1)
+    url = "/api/public/v1/merchants?grade=A"
+    answer = public.get(url)
+    assert (answer.json["total"], len(answer.json["items"])) == (1, 1)
+    assert answer.headers["Cache-Control"] in ("public, max-age=1", "max-age=1, public")
 
     inspect(world, world.merchant(name="总数乙"))  # a second grade-A business
-    body = listing()
-    assert body["total"] == 1  # the kept count
-    assert sorted(i["name"] for i in body["items"]) == ["总数乙", "总数甲"]  # rows afresh
-    assert public.get("/api/public/v1/merchants?grade=A&q=乙").json["total"] == 1
+    again, selects = selects_during(lambda: public.get(url))
+    assert again.get_data() == answer.get_data() and selects == []  # the kept page
+    other = public.get(url + "&per_page=20").json  # another page of the same listing
+    assert other["total"] == 1  # its total kept with the first page's
+    assert sorted(i["name"] for i in other["items"]) == ["总数乙", "总数甲"]  # rows afresh
+    assert public.get(url + "&q=乙").json["total"] == 1  # another listing
 
     time.sleep(1.1)
-    assert listing()["total"] == 2
+    fresh = public.get(url).json
+    assert (fresh["total"], len(fresh["items"])) == (2, 2)
+
+
+def test_text_typed_in_a_filter_cannot_make_two_listings_share_an_answer(kept, world, redis_url):
+    """Unquoted, q=":district=X" and district="X:district=" would make the same Redis name."""
+    xuhui = world.XUHUI
+    named = world.merchant(name=f"甲:district={xuhui}")
+    inspect(world, named)
+    kept.config["REDIS_URL"] = redis_url
+    kept.config["PUBLIC_CACHE_ENTRIES"] = 0  # only Redis keeps answers
+    public = world.anonymous()
+    base = "/api/public/v1/merchants?"
+    found = public.get(base + urlencode({"q": f":district={xuhui}"})).json
+    assert [i["name"] for i in found["items"]] == [named.name]
+    other = public.get(base + urlencode({"district": f"{xuhui}:district="}))
+    assert other.status_code == 200 and other.json["items"] == []

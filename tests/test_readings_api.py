@@ -354,8 +354,7 @@ def test_a_device_request_finds_its_token_and_scale_in_one_statement(monkeypatch
     assert tables == [
         "api_tokens",  # with its device and user joined
         "stalls",
-        "scoring_policies",  # is there one yet? (services/policies.py)
-        "scoring_policies",  # the one in force
+        "scoring_policies",  # the one in force (services/policies.py)
         "readings",
         "dirty_merchants",
     ]

@@ -7,7 +7,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DatabaseError
 
 from creditsvc.extensions import db
-from creditsvc.models import CurrentScore, Merchant, ScoreSnapshot
+from creditsvc.models import CurrentScore, Merchant, ScoreSnapshot, ScoringPolicy
 from creditsvc.services import evidence_arrays, policies, public, rescoring
 from scoring import scorecard
 
@@ -149,6 +149,16 @@ def test_name_search_is_answered_from_the_trigram_index(world):
     plan = "\n".join(db.session.scalars(text(f"EXPLAIN {compiled}")))
     assert "ix_merchants_name_trigrams" in plan
     assert [row.name for row in db.session.execute(stmt)] == ["乙眼镜店"]
+
+
+def test_the_default_policy_is_written_once_on_first_use(world):
+    def versions():
+        return list(db.session.scalars(select(ScoringPolicy.version)))
+
+    assert versions() == []
+    first, again = policies.current(), policies.current()
+    assert first.version == again.version == 1 and versions() == [1]
+    assert first.document["deductions"]["finding"]["major"] == 15
 
 
 def test_policies_are_public_to_read_and_only_the_city_adopts(world):

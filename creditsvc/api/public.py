@@ -23,14 +23,30 @@ blp = Blueprint(
 )
 
 
+PublicMerchantPage = page_of(PublicMerchantOut)
+PAGE = PublicMerchantPage()
+
+
 @blp.route("/merchants")
 class PublicMerchants(MethodView):
     @allow(PUBLIC)
     @blp.arguments(PublicSearchArgs, location="query")
-    @blp.response(200, page_of(PublicMerchantOut))
+    @blp.response(200, PublicMerchantPage)
     def get(self, args):
-        """Search businesses by name or USCC, district, street, trade and grade."""
-        return public.page(args)
+        """Search businesses by name or USCC, district, street, trade and grade.
+
+        A page is kept for PUBLIC_CACHE_SECONDS as a record is: the public opens the same
+        few listings (a district's grade-A businesses) all day."""
+        key = public.kept_key("page", args, f"page={args['page']}", f"per_page={args['per_page']}")
+        return kept_json(public_cache.answer(key, lambda: PAGE.dumps(public.page(args))))
+
+
+def kept_json(body: str | None) -> Response:
+    """A kept public answer as JSON, marked for HTTP caches to keep as long."""
+    seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
+    response = Response(body, mimetype="application/json")
+    response.cache_control.public, response.cache_control.max_age = True, seconds
+    return response
 
 
 class PublicReplyOut(Schema):
@@ -56,10 +72,7 @@ class PublicMerchant(MethodView):
         body = public_cache.answer(("merchant", uscc.strip().upper()), lambda: _record(uscc))
         if body is None:
             abort(404, message="no such business")
-        seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
-        response = Response(body, mimetype="application/json")
-        response.cache_control.public, response.cache_control.max_age = True, seconds
-        return response
+        return kept_json(body)
 
 
 RECORD = PublicRecordWithReplyOut()

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from creditsvc.catalogue import violation_names
 from creditsvc.extensions import db
@@ -83,30 +83,44 @@ def _query_text(args: dict) -> str:
     return (args.get("q") or "").strip()
 
 
+def _unrated_or(grade: str) -> ColumnElement[bool]:
+    if grade == "unrated":
+        return or_(CurrentScore.rated.is_(None), CurrentScore.rated.is_(False))
+    return CurrentScore.grade == grade
+
+
+# The public listing's filters, each by its argument. Kept answers are keyed by all of
+# them (`kept_key`), so two listings that differ in any filter never share one.
+FILTERS: dict[str, Callable[[str], ColumnElement[bool]]] = {
+    # `%` and `_` typed in a name are characters, not patterns.
+    "q": lambda q: or_(Merchant.name.contains(q, autoescape=True), Merchant.uscc == q.upper()),
+    "district": lambda code: Merchant.district_code == code,
+    "street": lambda name: Street.name == name,
+    "trade": lambda trade: Merchant.trade == trade,
+    "grade": _unrated_or,
+}
+
+
 def _filtered(stmt: Select, args: dict) -> Select:
-    if q := _query_text(args):
-        named = Merchant.name.contains(q, autoescape=True)  # `%` and `_` as characters
-        stmt = stmt.where(or_(named, Merchant.uscc == q.upper()))
-    if args.get("district"):
-        stmt = stmt.where(Merchant.district_code == args["district"])
-    if args.get("street"):
-        stmt = stmt.where(Street.name == args["street"])
-    if args.get("trade"):
-        stmt = stmt.where(Merchant.trade == args["trade"])
-    if args.get("grade") == "unrated":
-        stmt = stmt.where(or_(CurrentScore.rated.is_(None), CurrentScore.rated.is_(False)))
-    elif args.get("grade"):
-        stmt = stmt.where(CurrentScore.grade == args["grade"])
+    for name, condition in FILTERS.items():
+        if value := (args.get(name) or "").strip():
+            stmt = stmt.where(condition(value))
     return stmt
 
 
-FILTERS = ("q", "district", "street", "trade", "grade")
+def kept_key(kind: str, args: dict, *extra: str) -> tuple[str, ...]:
+    """The key of a kept listing answer (services.public_cache): its kind, every filter as
+    as typed, less the spaces `_filtered` ignores, and what else decides it (its page)."""
+    filters = (f"{name}={(args.get(name) or '').strip()}" for name in FILTERS)
+    return (kind, *filters, *extra)
 
 
 def page(args: dict) -> dict:
     stmt = search(args)
     per_page, number = args["per_page"], args["page"]
-    total = int(public_cache.answer(_total_key(args), lambda: str(_count(stmt))) or 0)
+    # Counting every grade-A business of a district reads thousands of standings, and the
+    # public pages through the same few listings all day: the total is kept like a record.
+    total = int(public_cache.answer(kept_key("total", args), lambda: str(_count(stmt))) or 0)
     rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page)).mappings()
     return {
         "items": [dict(r) for r in rows],
@@ -119,13 +133,6 @@ def page(args: dict) -> dict:
 
 def _count(stmt: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-
-
-def _total_key(args: dict) -> tuple:
-    """A listing's total is kept as a record is (services.public_cache): counting every
-    grade-A business of a district reads thousands of standings, and the public pages
-    through the same few listings all day. Its rows are always read afresh."""
-    return ("total", *(f"{name}={(args.get(name) or '').strip()}" for name in FILTERS))
 
 
 def public_reason(reason: dict) -> dict:

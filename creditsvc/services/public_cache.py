@@ -7,7 +7,9 @@ placard's QR code. An answer is kept for PUBLIC_CACHE_SECONDS (0 keeps none):
   out first;
 - with REDIS_URL, in Redis too, so the other workers and app hosts serve it without
   building it again (a city's web tier has many). It keeps the time it has left there.
-Only published facts are ever kept, the same bytes any caller would get.
+The same holds for a page of the public listing (a district's grade-A businesses), and
+for a listing's total. Only published facts are ever kept, the same bytes any caller
+would get.
 
 Redis is a help here, never a need: when it does not answer within SHARED_TIMEOUT the
 worker builds the answer itself and leaves Redis alone for SHARED_PAUSE seconds, so a
@@ -22,6 +24,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from flask import current_app
 
@@ -50,7 +53,8 @@ def answer(key: tuple[str, ...], build: Callable[[], str | None]) -> str | None:
         if kept is not None and kept[0] > now:
             _entries.move_to_end(key)
             return kept[1]
-    name = SHARED_PREFIX + ":".join(key)
+    # Each part quoted, so no text typed in a filter can make two keys one name.
+    name = SHARED_PREFIX + ":".join(quote(part, safe="=") for part in key)
     shared = _shared_get(name)
     if shared is not None:
         body, left = shared
