@@ -43,6 +43,19 @@ def parallel(session, workers: int) -> None:
         )
 
 
+def without_transaction() -> None:
+    """Run the request's next statements each on its own, with no BEGIN and ROLLBACK
+    around them (PostgreSQL; elsewhere nothing), unless its transaction has begun.
+
+    Only for answers built from reads alone: a public record is three SELECTs, and on a
+    loaded host every round trip to the database waits for a core, BEGIN and ROLLBACK
+    two of six (BENCHMARKS.md, load). A write after this would commit at once."""
+    session = db.session()
+    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def configure(app: Flask) -> None:
     with app.app_context():
         engine: Engine = db.engine

@@ -3,6 +3,11 @@ snapshot's reasons and the merchant's id, the approved reply, the open objection
 
 from __future__ import annotations
 
+import pytest
+from psycopg.pq import TransactionStatus
+from sqlalchemy import event
+
+from creditsvc.extensions import db
 from tests.statements import executed
 from tests.test_standing import inspect
 
@@ -45,3 +50,26 @@ def test_an_unscored_business_and_an_unknown_one_take_one_statement(world):
         lambda: public.get("/api/public/v1/merchants/91440300708461136T")
     )
     assert missing.status_code == 404 and len(statements) == 1
+
+
+def test_a_record_is_read_outside_a_transaction_and_leaves_none_open(world):
+    """PostgreSQL: no BEGIN and ROLLBACK round trips around a record's reads
+    (database.without_transaction), and its connection goes back to the pool as it came."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no round trips to save")
+    merchant = world.merchant(name="无事务商户")
+    inspect(world, merchant)
+    url = f"/api/public/v1/merchants/{merchant.uscc}"  # read before listening
+    during, returned = [], []
+    status = lambda conn, cursor, *_: during.append(cursor.connection.info.transaction_status)  # noqa: E731
+    checkin = lambda dbapi_connection, _record: returned.append(dbapi_connection.autocommit)  # noqa: E731
+    event.listen(db.engine, "after_cursor_execute", status)
+    event.listen(db.engine.pool, "checkin", checkin)
+    try:
+        answer = world.anonymous().get(url)
+    finally:
+        event.remove(db.engine, "after_cursor_execute", status)
+        event.remove(db.engine.pool, "checkin", checkin)
+    assert answer.status_code == 200 and answer.json["grade"] == "A"
+    assert during and set(during) == {TransactionStatus.IDLE}  # each read on its own
+    assert returned and not any(returned)  # transactional again for whoever takes it next

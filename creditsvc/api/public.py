@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from creditsvc.api.notices import send_pdf
 from creditsvc.auth import PUBLIC, allow
+from creditsvc.database import without_transaction
 from creditsvc.models import NOTICE_KINDS
 from creditsvc.schemas.common import PageArgs, page_of
 from creditsvc.schemas.programme import PublicUnitOut
@@ -38,7 +39,12 @@ class PublicMerchants(MethodView):
         A page is kept for PUBLIC_CACHE_SECONDS as a record is: the public opens the same
         few listings (a district's grade-A businesses) all day."""
         key = public.kept_key("page", args, f"page={args['page']}", f"per_page={args['per_page']}")
-        return kept_json(public_cache.answer(key, lambda: PAGE.dumps(public.page(args))))
+        return kept_json(public_cache.answer(key, lambda: _page(args)))
+
+
+def _page(args: dict) -> str:
+    without_transaction()  # reads only
+    return PAGE.dumps(public.page(args))
 
 
 def kept_json(body: str | None) -> Response:
@@ -79,6 +85,7 @@ RECORD = PublicRecordWithReplyOut()
 
 
 def _record(uscc: str) -> str | None:
+    without_transaction()  # reads only
     record = public.record(uscc)
     if record is None:
         return None
