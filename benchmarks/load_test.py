@@ -15,6 +15,10 @@ gunicorn on a free port and, in one run, measures with wrk:
   3. everything at once: lookups, searches (`?q=&district=&grade=`) and the trivial
      endpoint, while fair scales post readings from threads and a full rescore runs on
      an rq worker started before the phase at `nice -n 10`, as the Procfile runs workers.
+     The rescore is the nightly roll: as of the day after the city's last, so it moves
+     every standing to the new date and writes a snapshot for each business whose score
+     changed (about 110,000). Each run rolls one day further; --same-day rescores as of
+     the last day again, which writes little beyond the readings tally.
 
 The scales post at --readings-per-s (default 100) in batches of --batch (10): the city
 has 4,616 fair scales, and one re-weigh a minute on every one of them at the morning
@@ -44,7 +48,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -96,6 +100,9 @@ def parse_args() -> argparse.Namespace:
                              " host that also serves the public)")
     parser.add_argument("--no-rescore", action="store_true",
                         help="no full rescore in the mixed phase (to see what it costs)")
+    parser.add_argument("--same-day", action="store_true",
+                        help="the mixed phase's full rescore as of the city's last day again"
+                             " instead of the next (little to write)")
     return parser.parse_args()
 
 
@@ -270,6 +277,27 @@ def start_worker(env: dict) -> subprocess.Popen:
     return worker
 
 
+def start_nightly_roll(same_day: bool) -> date:
+    """Queue a full rescore for the rq worker as the scheduler's nightly roll does: as of
+    the day after the city's last one, so every standing is moved to the new date and
+    those whose score changed get a snapshot (readings and inspections age out of their
+    windows). Each run rolls one day further. With `same_day`, as of the last day again:
+    little changes then, and the rescore is mostly the readings tally."""
+    from sqlalchemy import func, select
+
+    from creditsvc.extensions import db
+    from creditsvc.jobs.rescore import SYSTEM, start_full_rescore
+    from creditsvc.models import CurrentScore
+    from creditsvc.services import rescoring
+
+    last = db.session.scalar(select(func.max(CurrentScore.as_of)))
+    day = last if same_day else last + timedelta(days=1)
+    rescoring.today = lambda: day  # the run's date is fixed when it is queued
+    start_full_rescore(SYSTEM, actor="load-test")
+    db.session.commit()
+    return day
+
+
 def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
     """Lookups, searches and the trivial endpoint by three wrk processes at once, readings
     from threads, and a full rescore started with them on an rq worker already running.
@@ -305,9 +333,10 @@ def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
     ]  # fmt: skip
     try:
         started = time.perf_counter()
+        day = None
         if not args.no_rescore:
-            subprocess.run([str(ROOT / ".venv/bin/creditsvc"), "rescore", "--all"], env=env,  # noqa: S603
-                           cwd=ROOT, check=True, capture_output=True)  # fmt: skip
+            with app.app_context():
+                day = start_nightly_roll(args.same_day)
         for thread in threads:
             thread.start()
         running = [subprocess.Popen(c, stdout=subprocess.PIPE, text=True) for c in commands]  # noqa: S603
@@ -321,7 +350,8 @@ def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
                 select(JobRun).where(JobRun.kind == FULL_RESCORE).order_by(JobRun.created_at.desc())
             ).first()
             took = run.finished_at and (run.finished_at - run.created_at).total_seconds()
-            rescore = {"status": run.status, "seconds": took, "phase_seconds": seconds}
+            rescore = {"status": run.status, "seconds": took, "phase_seconds": seconds,
+                       "as_of": day, "result": run.result}  # fmt: skip
             if args.no_rescore:
                 rescore.update(status="not started (--no-rescore)", seconds=None)
     finally:
@@ -393,7 +423,8 @@ def main() -> None:
     print(
         f"full rescore on one rq worker (nice 10, TALLY_PARALLEL_WORKERS="
         f"{args.tally_parallel_workers}), started with the phase: {rescore['status']},"
-        f" {took}; the phase lasted {rescore['phase_seconds']:.1f} s"
+        f" {took} as of {rescore['as_of']}; the phase lasted {rescore['phase_seconds']:.1f} s;"
+        f" {rescore['result']}"
     )
 
 
