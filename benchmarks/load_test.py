@@ -12,13 +12,16 @@ gunicorn on a free port and, in one run, measures with wrk:
      random businesses (most answers built afresh, then kept 60 s in Redis for every
      worker), the same again (kept answers), then over 200 of them, as the placards of a
      few busy markets are scanned;
-  3. everything at once: lookups, searches (`?q=&district=&grade=`) and the trivial
-     endpoint, while fair scales post readings from threads and a full rescore runs on
-     an rq worker started before the phase at `nice -n 10`, as the Procfile runs workers.
-     The rescore is the nightly roll: as of the day after the city's last, so it moves
-     every standing to the new date and writes a snapshot for each business whose score
-     changed (about 110,000). Each run rolls one day further; --same-day rescores as of
-     the last day again, which writes little beyond the readings tally.
+  3. searches alone: 500 listings by district and grade and 500 name searches
+     (`?q=&district=&grade=`), their answers then kept as lookups' are, so the mixed
+     phase does not open on a city's worth of cold searches;
+  4. everything at once: lookups, searches and the trivial endpoint, while fair scales
+     post readings from threads and a full rescore runs on an rq worker started before
+     the phase at `nice -n 10`, as the Procfile runs workers. The rescore is the nightly
+     roll: as of the day after the city's last, so it moves every standing to the new
+     date and writes a snapshot for each business whose score changed (about 110,000).
+     Each run rolls one day further; --same-day rescores as of the last day again,
+     which writes little beyond the readings tally.
 
 The scales post at --readings-per-s (default 100) in batches of --batch (10): the city
 has 4,616 fair scales, and one re-weigh a minute on every one of them at the morning
@@ -392,6 +395,7 @@ def main() -> None:
             lookups = wrk(port, args, folder / "lookups.txt", folder, "lookups")
             kept = wrk(port, args, folder / "lookups.txt", folder, "lookups-kept")
             popular = wrk(port, args, folder / "popular.txt", folder, "popular")
+            searches = wrk(port, args, folder / "searches.txt", folder, "searches")
             mixed = mixed_phase(port, args, world, folder)
         finally:
             server.terminate()
@@ -406,6 +410,7 @@ def main() -> None:
           f" (most built afresh), {kept['rps'] / trivial['rps']:.2f} over them again (kept in"
           f" Redis: services.public_cache), {popular['rps'] / trivial['rps']:.2f} over"
           f" {POPULAR}; target ≥ 0.60")  # fmt: skip
+    print(line("searches of 1,000 listings alone", searches))
     if args.think_ms:
         print(f"mixed phase: each connection waits {args.think_ms} ms between requests")
     print(line("mixed phase: lookups", mixed["lookups"]))

@@ -76,6 +76,19 @@ def test_an_answer_one_worker_built_is_served_by_the_others(kept, world, redis_u
     assert Redis.from_url(redis_url).get(name) is None
 
 
+def test_answers_built_together_do_not_expire_together(kept, world, redis_url):
+    kept.config["REDIS_URL"] = redis_url
+    kept.config["PUBLIC_CACHE_SECONDS"] = 10
+    public = world.anonymous()
+    codes = [world.merchant(name=f"同时商户{i}").uscc for i in range(12)]
+    for uscc in codes:
+        assert public.get(f"/api/public/v1/merchants/{uscc}").status_code == 200
+    redis = Redis.from_url(redis_url)
+    left = [redis.pttl(f"creditsvc:public:merchant:{uscc}") for uscc in codes]
+    assert all(7_000 < ms <= 10_000 for ms in left), left  # 80-100 % of the time
+    assert max(left) - min(left) > 500, left  # spread, not one moment a minute later
+
+
 def test_without_redis_answers_are_built_here_and_redis_is_left_alone(kept, world, caplog):
     merchant = world.merchant(name="无缓存商户")
     inspect(world, merchant)

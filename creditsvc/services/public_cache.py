@@ -2,7 +2,7 @@
 
 A business's public record changes when it is rescored or a notice about it moves, a few
 times a day at most, while the public looks it up far more often: every scan of a
-placard's QR code. An answer is kept for PUBLIC_CACHE_SECONDS (0 keeps none):
+placard's QR code. An answer is kept for at most PUBLIC_CACHE_SECONDS (0 keeps none):
 - by the worker that built it, at most PUBLIC_CACHE_ENTRIES answers, least recently used
   out first;
 - with REDIS_URL, in Redis too, so the other workers and app hosts serve it without
@@ -19,6 +19,7 @@ stopped Redis costs a lookup at most one short wait per pause.
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 from collections import OrderedDict
@@ -35,6 +36,11 @@ log = logging.getLogger(__name__)
 SHARED_PREFIX = "creditsvc:public:"
 SHARED_TIMEOUT = 0.2  # seconds; a kept answer comes from Redis in well under a millisecond
 SHARED_PAUSE = 10.0  # seconds without asking Redis after it failed to answer
+# Each answer is kept for a random 80-100 % of PUBLIC_CACHE_SECONDS: answers built in
+# the same few seconds (a busy morning's first scans, the listings after a restart)
+# would otherwise all expire together a minute later and be built again at once, every
+# web worker busy building while the public waits (BENCHMARKS.md, load).
+SPREAD = 0.2
 
 _entries: OrderedDict[tuple[str, ...], tuple[float, str]] = OrderedDict()
 _lock = threading.Lock()
@@ -62,8 +68,9 @@ def answer(key: tuple[str, ...], build: Callable[[], str | None]) -> str | None:
         return body
     body = build()
     if body is not None:
-        _keep(key, body, now + seconds)
-        _shared_set(name, body, seconds)
+        kept_for = seconds * random.uniform(1 - SPREAD, 1)  # noqa: S311 - not a secret
+        _keep(key, body, now + kept_for)
+        _shared_set(name, body, kept_for)
     return body
 
 
@@ -115,11 +122,11 @@ def _shared_get(name: str) -> tuple[str, float] | None:
     return body.decode(), left_ms / 1000
 
 
-def _shared_set(name: str, body: str, seconds: int) -> None:
+def _shared_set(name: str, body: str, seconds: float) -> None:
     client = _client()
     if client is None:
         return
     try:
-        client.set(name, body.encode(), ex=seconds)
+        client.set(name, body.encode(), px=max(1, round(seconds * 1000)))
     except Exception as exc:  # the answer was built; only its sharing failed
         _pause(exc)
