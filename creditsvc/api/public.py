@@ -16,7 +16,7 @@ from creditsvc.models import NOTICE_KINDS
 from creditsvc.schemas.common import PageArgs, page_of
 from creditsvc.schemas.programme import PublicUnitOut
 from creditsvc.schemas.standing import PublicMerchantOut, PublicRecordOut, PublicSearchArgs
-from creditsvc.services import demonstration_units, public, public_cache, replies
+from creditsvc.services import demonstration_units, public, public_cache
 from creditsvc.spreadsheets import write_csv
 
 blp = Blueprint(
@@ -89,7 +89,7 @@ def _record(uscc: str) -> str | None:
     record = public.record(uscc)
     if record is None:
         return None
-    return RECORD.dumps(record | replies.public_annotations(record["merchant_id"]))
+    return RECORD.dumps(record)
 
 
 # Published documents, honor rolls, demonstration listings; CSV exports -------------

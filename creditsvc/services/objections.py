@@ -10,8 +10,9 @@ resting on it withdrawn. Rejected: the reason is shown to the merchant.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, select, true
+from sqlalchemy import ColumnElement, Exists, exists, false, select, true
 
 from creditsvc.auth import CITY, DISTRICT, MERCHANT, Principal
 from creditsvc.extensions import db
@@ -208,15 +209,10 @@ def disputed_entries(entries: list[NoticeEntry]) -> set[int]:
     return marked
 
 
-def disputed_subjects(merchant_id: int) -> list[dict]:
-    """The merchant's records marked disputed now (shown next to its record)."""
-    stmt = select(Objection).where(
-        Objection.merchant_id == merchant_id, Objection.status == "disputed"
-    )
-    return [
-        {"kind": o.subject_kind, "id": o.subject_id, "since": o.filed_on}
-        for o in db.session.scalars(stmt.order_by(Objection.id))
-    ]
+def disputed_now(merchant_id: Any) -> Exists:
+    """Whether the merchant has a record marked disputed now, for a statement that reads
+    `merchant_id` (public.record shows it beside the grade)."""
+    return exists().where(Objection.merchant_id == merchant_id, Objection.status == "disputed")
 
 
 def remind(today: date, actor: str = "scheduler") -> int:

@@ -25,7 +25,7 @@ from creditsvc.models import (
     Stall,
     Street,
 )
-from creditsvc.services import notices, notices_publish, objections, public_cache
+from creditsvc.services import notices, notices_publish, objections, public_cache, replies
 from creditsvc.services.errors import NotFound
 from notices.serials import SerialError, parse_serial
 from scoring import explain
@@ -141,12 +141,20 @@ def public_reason(reason: dict) -> dict:
 
 
 def record(uscc: str) -> dict | None:
-    """A business's listing row with the top reasons of its current snapshot, read in one
-    statement; `merchant_id` is for the annotations beside it (replies.public_annotations)
-    and no public schema dumps it."""
+    """A business's public record in one statement: its listing row, the top reasons of
+    its current snapshot, the reply on show (replies) and whether an objection is under
+    consideration (社会信用条例 第三十六条). `merchant_id` is for the pages beside it; no
+    public schema dumps it."""
+    reply_text, reply_at = replies.shown_columns(Merchant.id)
     stmt = (
         listing()
-        .add_columns(Merchant.id.label("merchant_id"), ScoreSnapshot.reasons)
+        .add_columns(
+            Merchant.id.label("merchant_id"),
+            ScoreSnapshot.reasons,
+            reply_text.label("reply_text"),
+            reply_at.label("reply_at"),
+            objections.disputed_now(Merchant.id).label("disputed"),
+        )
         .outerjoin(ScoreSnapshot, ScoreSnapshot.id == CurrentScore.snapshot_id)
         .where(Merchant.uscc == uscc.strip().upper())
     )
@@ -154,6 +162,8 @@ def record(uscc: str) -> dict | None:
     if row is None:
         return None
     record = dict(row)
+    text, approved_at = record.pop("reply_text"), record.pop("reply_at")
+    record["reply"] = {"text": text, "approved_at": approved_at} if text is not None else None
     losses = [
         r for r in (record.pop("reasons") or []) if r["points"] > 0 or r["code"].startswith("CAP_")
     ]

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import ScalarSelect, Select, select
 
 from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import Merchant, MerchantReply
 from creditsvc.models.base import utcnow
-from creditsvc.services import audit, notifications, objections, scope
+from creditsvc.services import audit, notifications, scope
 from creditsvc.services.errors import Conflict, Forbidden
 
 REPLY_MAX_CHARS = 300
@@ -57,22 +59,19 @@ def moderate(p: Principal, reply: MerchantReply, approve: bool, note: str) -> Me
     return reply
 
 
-def shown(merchant_id: int) -> MerchantReply | None:
+def _on_show(merchant_id: Any) -> Select:
     """The reply on show: the latest approved one."""
     stmt = select(MerchantReply).where(
         MerchantReply.merchant_id == merchant_id, MerchantReply.status == "approved"
     )
-    return db.session.scalar(stmt.order_by(MerchantReply.id.desc()).limit(1))
+    return stmt.order_by(MerchantReply.id.desc()).limit(1)
 
 
-def public_annotations(merchant_id: int) -> dict:
-    """What the public record shows beside the grade: the approved reply, and whether
-    the business has an objection under consideration (社会信用条例 第三十六条).
-
-    Takes the id the record's own query read (public.record), not the USCC, so the
-    merchant is not looked up twice."""
-    reply = shown(merchant_id)
-    return {
-        "reply": {"text": reply.text, "approved_at": reply.moderated_at} if reply else None,
-        "disputed": bool(objections.disputed_subjects(merchant_id)),
-    }
+def shown_columns(merchant_id: Any) -> tuple[ScalarSelect, ScalarSelect]:
+    """The text and approval time of the reply on show, for a statement that reads
+    `merchant_id` (public.record): the public record is then one statement."""
+    on_show = _on_show(merchant_id).correlate_except(MerchantReply)
+    return (
+        on_show.with_only_columns(MerchantReply.text).scalar_subquery(),
+        on_show.with_only_columns(MerchantReply.moderated_at).scalar_subquery(),
+    )

@@ -37,7 +37,7 @@ from creditsvc.models import (
     Street,
 )
 from creditsvc.schemas.standing import PublicSearchArgs
-from creditsvc.services import demonstration_units, policies, public, replies
+from creditsvc.services import demonstration_units, policies, public
 from creditsvc.services.notices_eligibility import DEMONSTRATION_STATUSES
 from creditsvc.web import labels
 
@@ -184,7 +184,6 @@ def business(uscc: str):
     if record is None:
         abort(404, description="no such business")
     merchant_id = record["merchant_id"]
-    record |= replies.public_annotations(merchant_id)
     policy = (
         policies.version(record["policy_version"]) if record["policy_version"] else None
     ) or policies.current()
