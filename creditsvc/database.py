@@ -47,9 +47,10 @@ def without_transaction() -> None:
     """Run the request's next statements each on its own, with no BEGIN and ROLLBACK
     around them (PostgreSQL; elsewhere nothing), unless its transaction has begun.
 
-    Only for answers built from reads alone: a public record is three SELECTs, and on a
-    loaded host every round trip to the database waits for a core, BEGIN and ROLLBACK
-    two of six (BENCHMARKS.md, load). A write after this would commit at once."""
+    Only for answers built from reads alone (a public record, a page of the listing): on
+    a loaded host every round trip to the database waits for a core, and BEGIN and
+    ROLLBACK were two of a record's four (BENCHMARKS.md, load). A write after this would
+    commit at once."""
     session = db.session()
     if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
         return
