@@ -48,6 +48,21 @@ def test_a_kept_record_is_served_without_a_query_until_it_expires(kept, world):
     assert fresh.status_code == 200 and fresh.json["grade"] == "B"
 
 
+def test_http_caches_are_told_the_time_an_answer_has_left(kept, world):
+    kept.config["PUBLIC_CACHE_SECONDS"] = 10
+    merchant = world.merchant(name="余时商户")
+    inspect(world, merchant)
+    url = f"/api/public/v1/merchants/{merchant.uscc}"
+    public = world.anonymous()
+
+    first = public.get(url).headers["Cache-Control"]
+    time.sleep(2.1)
+    later = public.get(url).headers["Cache-Control"]  # the same kept answer
+    first_age, later_age = (int(h.split("max-age=")[1].split(",")[0]) for h in (first, later))
+    assert "public" in first and 8 <= first_age <= 10
+    assert later_age <= first_age - 2
+
+
 def test_an_unknown_business_is_never_kept(kept, world):
     public = world.anonymous()
     url = "/api/public/v1/merchants/91440300708461136T"

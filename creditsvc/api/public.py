@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, current_app
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
@@ -39,7 +39,7 @@ class PublicMerchants(MethodView):
         A page is kept for PUBLIC_CACHE_SECONDS as a record is: the public opens the same
         few listings (a district's grade-A businesses) all day."""
         key = public.kept_key("page", args, f"page={args['page']}", f"per_page={args['per_page']}")
-        return kept_json(public_cache.answer(key, lambda: _page(args)))
+        return kept_json(public_cache.answer(key, lambda: _page(args)), key)
 
 
 def _page(args: dict) -> str:
@@ -47,11 +47,13 @@ def _page(args: dict) -> str:
     return PAGE.dumps(public.page(args))
 
 
-def kept_json(body: str | None) -> Response:
-    """A kept public answer as JSON, marked for HTTP caches to keep as long."""
-    seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
+def kept_json(body: str | None, key: tuple[str, ...]) -> Response:
+    """A kept public answer as JSON, marked for HTTP caches to keep no longer than it is
+    kept here: a proxy that kept it a full PUBLIC_CACHE_SECONDS more could show a grade
+    twice as old as the setting allows."""
     response = Response(body, mimetype="application/json")
-    response.cache_control.public, response.cache_control.max_age = True, seconds
+    response.cache_control.public = True
+    response.cache_control.max_age = public_cache.seconds_left(key)
     return response
 
 
@@ -74,11 +76,12 @@ class PublicMerchant(MethodView):
     def get(self, uscc):
         """A business's public record: grade, date, its top three reasons and its reply.
 
-        Kept for PUBLIC_CACHE_SECONDS, by the worker and in Redis (services.public_cache)."""
-        body = public_cache.answer(("merchant", uscc.strip().upper()), lambda: _record(uscc))
+        Kept for up to PUBLIC_CACHE_SECONDS, by the worker and in Redis (services.public_cache)."""
+        key = ("merchant", uscc.strip().upper())
+        body = public_cache.answer(key, lambda: _record(uscc))
         if body is None:
             abort(404, message="no such business")
-        return kept_json(body)
+        return kept_json(body, key)
 
 
 RECORD = PublicRecordWithReplyOut()

@@ -19,6 +19,7 @@ stopped Redis costs a lookup at most one short wait per pause.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import threading
 import time
@@ -72,6 +73,16 @@ def answer(key: tuple[str, ...], build: Callable[[], str | None]) -> str | None:
         _keep(key, body, now + kept_for)
         _shared_set(name, body, kept_for)
     return body
+
+
+def seconds_left(key: tuple[str, ...]) -> int:
+    """How long an HTTP cache may keep the answer just given for `key`: the time this
+    worker keeps it, rounded up, or PUBLIC_CACHE_SECONDS if it keeps none."""
+    with _lock:
+        kept = _entries.get(key)
+    if kept is None:
+        return int(current_app.config["PUBLIC_CACHE_SECONDS"])
+    return max(0, math.ceil(kept[0] - time.monotonic()))
 
 
 def clear() -> None:
