@@ -86,8 +86,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # others for 3 years; the province sets "low". Shanghai's figure was not found:
         # uncertain, so a setting (yuan).
         "EXPOSURE_LOW_FINE_YUAN": int(env.get("EXPOSURE_LOW_FINE_YUAN", "10000")),
-        # A business's public record is kept this long (0: not kept), by each worker at
-        # most this many records, and in Redis: a change reaches the public within that time.
+        # A business's public record, or a page of the public listing, is kept at most this
+        # long (0: not kept), by each worker at most this many answers, and in Redis: a
+        # change reaches the public within that time (services.public_cache).
         "PUBLIC_CACHE_SECONDS": int(env.get("PUBLIC_CACHE_SECONDS", "60")),
         "PUBLIC_CACHE_ENTRIES": int(env.get("PUBLIC_CACHE_ENTRIES", "20000")),
         # PostgreSQL parallel workers for the readings tally of a full rescore (its pass

@@ -68,7 +68,7 @@ def listing() -> Select:
 def search(args: dict) -> Select:
     """The public listing, filtered and ordered by name."""
     stmt = _filtered(listing(), args)
-    if not _query_text(args):
+    if not _typed(args, "q"):
         return stmt.order_by(Merchant.name, Merchant.id)
     # The few businesses a name matches are found first (the trigram index), then sorted.
     # Asked for one page in name order, PostgreSQL would otherwise walk the name index
@@ -79,8 +79,9 @@ def search(args: dict) -> Select:
     return select(*columns).order_by(found.c.name, found.c.merchant_id)
 
 
-def _query_text(args: dict) -> str:
-    return (args.get("q") or "").strip()
+def _typed(args: dict, name: str) -> str:
+    """A filter's value as typed, less surrounding spaces ("" when absent)."""
+    return (args.get(name) or "").strip()
 
 
 def _unrated_or(grade: str) -> ColumnElement[bool]:
@@ -103,15 +104,15 @@ FILTERS: dict[str, Callable[[str], ColumnElement[bool]]] = {
 
 def _filtered(stmt: Select, args: dict) -> Select:
     for name, condition in FILTERS.items():
-        if value := (args.get(name) or "").strip():
+        if value := _typed(args, name):
             stmt = stmt.where(condition(value))
     return stmt
 
 
 def kept_key(kind: str, args: dict, *extra: str) -> tuple[str, ...]:
     """The key of a kept listing answer (services.public_cache): its kind, every filter as
-    as typed, less the spaces `_filtered` ignores, and what else decides it (its page)."""
-    filters = (f"{name}={(args.get(name) or '').strip()}" for name in FILTERS)
+    `_filtered` reads it, and what else decides the answer (its page)."""
+    filters = (f"{name}={_typed(args, name)}" for name in FILTERS)
     return (kind, *filters, *extra)
 
 
