@@ -4,6 +4,7 @@ reasons, the reply on show and whether an objection is under consideration."""
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote
 
 import pytest
 from psycopg.pq import TransactionStatus
@@ -76,3 +77,11 @@ def test_a_record_is_read_outside_a_transaction_and_leaves_none_open(world):
     assert answer.status_code == 200 and answer.json["grade"] == "A"
     assert during and set(during) == {TransactionStatus.IDLE}  # each read on its own
     assert returned and not any(returned)  # transactional again for whoever takes it next
+
+
+def test_a_code_typed_with_spaces_finds_the_business_as_registration_reads_it(world):
+    merchant = world.merchant(name="空格商户")
+    code = merchant.uscc
+    spaced = f" {code[:6]} {code[6:12].lower()} {code[12:]} "  # as pasted from a licence
+    answer = world.anonymous().get(f"/api/public/v1/merchants/{quote(spaced)}")
+    assert answer.status_code == 200 and answer.json["name"] == "空格商户"

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
+from creditsvc import uscc as uscc_rules
 from creditsvc.api.notices import send_pdf
 from creditsvc.auth import PUBLIC, allow
 from creditsvc.database import without_transaction
@@ -77,7 +78,7 @@ class PublicMerchant(MethodView):
         """A business's public record: grade, date, its top three reasons and its reply.
 
         Kept for up to PUBLIC_CACHE_SECONDS, by the worker and in Redis (services.public_cache)."""
-        key = ("merchant", uscc.strip().upper())
+        key = ("merchant", uscc_rules.normalise(uscc))  # as registered (creditsvc.uscc)
         body = public_cache.answer(key, lambda: _record(uscc))
         if body is None:
             abort(404, message="no such business")

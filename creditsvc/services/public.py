@@ -13,6 +13,7 @@ from typing import Any
 from flask import url_for
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
+from creditsvc import uscc as uscc_rules
 from creditsvc.catalogue import violation_names
 from creditsvc.extensions import db
 from creditsvc.models import (
@@ -157,7 +158,7 @@ def record(uscc: str) -> dict | None:
             objections.disputed_now(Merchant.id).label("disputed"),
         )
         .outerjoin(ScoreSnapshot, ScoreSnapshot.id == CurrentScore.snapshot_id)
-        .where(Merchant.uscc == uscc.strip().upper())
+        .where(Merchant.uscc == uscc_rules.normalise(uscc))
     )
     row = db.session.execute(stmt).mappings().first()
     if row is None:
