@@ -3,6 +3,8 @@ the chart of its score over time and when its grade will rise."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import login, screenshot
 
 
@@ -26,6 +28,7 @@ def test_a_merchant_logs_in_and_sees_its_reasons_and_chart(page, small_city):
     assert "提升为 A" in main.inner_text()
     screenshot(page, "portal-standing")
 
+    # The click returns once the English page starts loading: wait for it, do not peek.
     page.get_by_role("link", name="English").click()
-    assert page.get_by_role("img", name="Score over time").is_visible()
-    assert "rises to A on" in page.locator("main").inner_text()
+    expect(page.get_by_role("img", name="Score over time")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("rises to A on")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import PHONE, login, screenshot, use_language
 
 # Text nodes (and accessible names) of the page with the language they are marked in.
@@ -63,17 +65,20 @@ def test_a_member_of_the_public_finds_a_business_and_opens_a_pdf(page, small_cit
     uscc = small_city["honest"]["uscc"]
     page.goto("/")
     page.get_by_label("按名称或统一社会信用代码查询经营者").fill("王记")
+    # A click returns once the next page starts loading; each check below waits for it.
     page.get_by_role("button", name="查询").click()
+    page.wait_for_url("**/merchants?**")
     screenshot(page, "public-search")
     page.get_by_role("link", name="王记蔬菜").click()
-    assert page.url.endswith(f"/merchants/{uscc}")
-    assert page.locator(".grade.large").inner_text() == "A"
-    assert "诚信计量等级 A" in page.locator("main").inner_text()
+    page.wait_for_url(f"**/merchants/{uscc}")
+    expect(page.locator(".grade.large")).to_have_text("A")
+    expect(page.locator("main")).to_contain_text("诚信计量等级 A")
     screenshot(page, "public-business")
 
     page.get_by_role("link", name="公示公告").first.click()
     roll = small_city["documents"]["honor_roll"]
-    assert roll["serial"] in page.locator("main").inner_text()
+    page.wait_for_url("**/documents**")
+    expect(page.locator("main")).to_contain_text(roll["serial"])
     screenshot(page, "public-notices")
     page.get_by_role("link", name=f"PDF文件 {roll['serial']}").click()
     page.wait_for_url(f"**/documents/{roll['serial']}/pdf")
