@@ -1,9 +1,12 @@
 """Registering and changing merchants: USCC checks, the override path, bad input, audit."""
 
+from urllib.parse import quote, urlencode
+
 import pytest
 
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry, Merchant
+from tests.test_standing import inspect
 
 TENCENT = "91440300708461136T"
 BAD_CHECK = "91440300708461136X"
@@ -186,3 +189,20 @@ def test_instruments_are_registered_and_listed(world):
     assert created.status_code == 201
     assert officer.post(url, json={"kind": "sundial", "serial": "x"}).status_code == 422
     assert [i["serial"] for i in officer.get(url).json] == ["ACS-15-001"]
+
+
+def test_a_code_pasted_with_spaces_finds_the_merchant_wherever_an_officer_types_one(world):
+    """Every lookup reads a code as registration stores it (creditsvc.uscc.normalise)."""
+    officer = world.district()
+    merchant = world.merchant(name="空格商户")
+    inspect(world, merchant)
+    code = merchant.uscc
+    spaced = f" {code[:6]} {code[6:12].lower()} {code[12:]} "  # as pasted from a licence
+    record = officer.get(f"/api/v1/merchants/{quote(spaced)}")
+    assert record.status_code == 200 and record.json["name"] == "空格商户"
+    found = officer.get(f"/api/v1/merchants?{urlencode({'q': spaced})}")
+    assert [item["uscc"] for item in found.json["items"]] == [code]
+    inspections = officer.get(f"/api/v1/inspections?{urlencode({'merchant': spaced})}")
+    assert [item["merchant"] for item in inspections.json["items"]] == [code]
+    commitments = officer.get(f"/api/v1/commitments?{urlencode({'merchant': spaced})}")
+    assert commitments.status_code == 200, commitments.json  # 18 characters once read

@@ -151,9 +151,10 @@ def test_category_and_price_disagree_stricter_by_default(app, scale):
 def test_a_merchant_by_uscc_normalised_and_trading_by_stall(world, scale):
     elsewhere = world.merchant()  # registered in no market, but holds a stall here
     add_stall(scale.market, "C-3", elsewhere)
+    code = scale.merchant.uscc
     body = post(
         scale.caller,
-        reading(1, stall=None, merchant=f"  {scale.merchant.uscc.lower()} "),
+        reading(1, stall=None, merchant=f"  {code[:9]} {code[9:].lower()} "),
         reading(2, stall=None, merchant=elsewhere.uscc),
     ).json
     assert body["accepted"] == 2, body

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import or_, select
 
 from creditsvc import auth
+from creditsvc import uscc as uscc_rules
 from creditsvc.api import one_or_404
 from creditsvc.auth import CITY, DISTRICT, HOST, MERCHANT, OFFICERS, STAFF, allow
 from creditsvc.extensions import db
@@ -28,7 +29,7 @@ blp = Blueprint("merchants", __name__, url_prefix="/api/v1/merchants", descripti
 
 def scoped_merchant(code: str) -> Merchant:
     stmt = select(Merchant).where(
-        Merchant.uscc == code.strip().upper(), scope.merchants(auth.current())
+        Merchant.uscc == uscc_rules.normalise(code), scope.merchants(auth.current())
     )
     return one_or_404(stmt, "merchant")
 
@@ -43,7 +44,7 @@ class Merchants(MethodView):
         stmt = select(Merchant).where(scope.merchants(auth.current())).order_by(Merchant.id)
         if args.get("q"):
             name = Merchant.name.contains(args["q"], autoescape=True)
-            stmt = stmt.where(or_(name, Merchant.uscc == args["q"].upper()))
+            stmt = stmt.where(or_(name, Merchant.uscc == uscc_rules.normalise(args["q"])))
         for key, column in (
             ("district", Merchant.district_code),
             ("trade", Merchant.trade),

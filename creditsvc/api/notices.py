@@ -15,8 +15,7 @@ from creditsvc.auth import OFFICERS, allow
 from creditsvc.extensions import db
 from creditsvc.jobs.render import render_notice
 from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, Notice, NoticeEntry
-from creditsvc.schemas.common import PageArgs, page_of, paginate
-from creditsvc.schemas.evidence import USCCRef
+from creditsvc.schemas.common import PageArgs, USCCRef, page_of, paginate
 from creditsvc.schemas.registry import StrippedSchema, district_field
 from creditsvc.services import notices, notices_publish
 

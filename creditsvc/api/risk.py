@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from creditsvc import auth
+from creditsvc import uscc as uscc_rules
 from creditsvc.api import one_or_404
 from creditsvc.auth import CITY, OFFICERS, allow
 from creditsvc.extensions import db
@@ -53,7 +54,9 @@ class RiskScoreItem(MethodView):
     @blp.response(200, RiskScoreOut)
     def get(self, uscc):
         """Read one merchant's current risk probability and class."""
-        return one_or_404(scoped_scores().where(Merchant.uscc == uscc.upper()), "risk score")
+        return one_or_404(
+            scoped_scores().where(Merchant.uscc == uscc_rules.normalise(uscc)), "risk score"
+        )
 
 
 @blp.route("/models")

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, func, select
 from werkzeug.routing import IntegerConverter
 
+from creditsvc import uscc as uscc_rules
 from creditsvc.extensions import db
 
 # PostgreSQL `integer` columns hold at most 2**31 - 1 (SQLite refuses past 2**63): a larger
@@ -22,6 +23,18 @@ class RowId(fields.Integer):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(validate=validate.Range(min=1, max=INT_MAX), **kwargs)
+
+
+class USCCRef(fields.Str):
+    """A reference to a registered merchant by USCC, read as registration stores it
+    (`creditsvc.uscc.normalise`: no white space, upper case) and looked up as is.
+
+    The check character is not verified here: a merchant registered under an
+    officer's override (rules.md §3) must still be reachable by its code.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        return uscc_rules.normalise(super()._deserialize(value, attr, data, **kwargs))
 
 
 class RowIdConverter(IntegerConverter):

@@ -15,7 +15,7 @@ from creditsvc.models import (
     PROCEDURES,
     SEVERITIES,
 )
-from creditsvc.schemas.common import INT_MAX, PageArgs, RowId
+from creditsvc.schemas.common import INT_MAX, PageArgs, RowId, USCCRef
 from creditsvc.schemas.registry import StrippedSchema
 
 Text = validate.Length(max=2000)
@@ -24,13 +24,6 @@ Text = validate.Length(max=2000)
 def not_in_future(value: date) -> None:
     if value > date.today():
         raise ValidationError("cannot be in the future")
-
-
-class USCCRef(fields.Str):
-    """A reference to a registered merchant by USCC: trimmed and upper-cased."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return "".join(super()._deserialize(value, attr, data, **kwargs).split()).upper()
 
 
 # Inspections -------------------------------------------------------------------

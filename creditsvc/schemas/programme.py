@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from creditsvc.models import UNIT_STATUSES
-from creditsvc.schemas.common import PageArgs
+from creditsvc.schemas.common import PageArgs, USCCRef
 from creditsvc.schemas.registry import StrippedSchema
 from creditsvc.services.communities import SEED_LIMIT
 
@@ -15,7 +15,7 @@ Reason = validate.Length(min=1, max=1000)
 
 
 class CommitmentForm(StrippedSchema):
-    merchant = fields.Str(
+    merchant = USCCRef(
         validate=validate.Length(equal=18), metadata={"description": "USCC; officers only"}
     )
     signed_on = fields.Date(metadata={"description": "the date on the paper; officers only"})
@@ -28,7 +28,7 @@ class CommitmentFile(Schema):
 
 
 class CommitmentArgs(PageArgs):
-    merchant = fields.Str(validate=validate.Length(equal=18))
+    merchant = USCCRef(validate=validate.Length(equal=18))
     in_force = fields.Bool()
 
 
@@ -129,7 +129,7 @@ class ProgrammeCommunityOut(Schema):
 
 
 class UnitIn(StrippedSchema):
-    merchant = fields.Str(
+    merchant = USCCRef(
         validate=validate.Length(equal=18), metadata={"description": "USCC; associations only"}
     )
     statement = fields.Str(required=True, validate=validate.Length(min=1, max=2000))

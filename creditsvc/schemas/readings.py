@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from creditsvc.models import VERDICTS
-from creditsvc.schemas.common import PageArgs
+from creditsvc.schemas.common import PageArgs, USCCRef
 from creditsvc.workdays import SHANGHAI
 from scoring.retail import Category
 
@@ -25,17 +25,6 @@ CATEGORIES = tuple(member.value for member in Category)
 def _not_in_future(value: datetime) -> None:
     if value > datetime.now(UTC) + FUTURE_SLACK:
         raise ValidationError("more than 10 minutes in the future")
-
-
-class NormalisedUSCC(fields.Str):
-    """A USCC as a device types it: trimmed and upper-cased, then looked up as is.
-
-    The check character is not verified here: a merchant registered under an
-    officer's override (rules.md §3) must still be reachable by its code.
-    """
-
-    def _deserialize(self, value, attr, data, **kwargs) -> str:
-        return super()._deserialize(value, attr, data, **kwargs).strip().upper()
 
 
 class ReadingIn(Schema):
@@ -66,7 +55,7 @@ class ReadingIn(Schema):
         validate=validate.Length(min=1, max=32),
         metadata={"description": "stall number in the device's market"},
     )
-    merchant = NormalisedUSCC(
+    merchant = USCCRef(
         validate=validate.Length(equal=18, error="a USCC has 18 characters"),
         metadata={"description": "the merchant's USCC, when no stall number is known"},
     )
@@ -134,7 +123,7 @@ class ReadingBatchOut(Schema):
 
 class ReadingArgs(PageArgs):
     device = fields.Str(metadata={"description": "device serial"})
-    merchant = NormalisedUSCC()
+    merchant = USCCRef()
     verdict = fields.Str(validate=validate.OneOf(VERDICTS))
     since = fields.AwareDateTime(default_timezone=SHANGHAI)
     until = fields.AwareDateTime(default_timezone=SHANGHAI)

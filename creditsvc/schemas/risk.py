@@ -10,8 +10,7 @@ from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from creditsvc.models import RISK_CLASSES
-from creditsvc.schemas.common import PageArgs
-from creditsvc.schemas.evidence import USCCRef
+from creditsvc.schemas.common import PageArgs, USCCRef
 from creditsvc.schemas.registry import StrippedSchema
 
 

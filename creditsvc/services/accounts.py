@@ -9,6 +9,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash as _generate
 
+from creditsvc import uscc as uscc_rules
 from creditsvc.auth import CITY, DISTRICT, HOST, MERCHANT, Principal, new_token
 from creditsvc.extensions import db
 from creditsvc.models import ROLES, ApiToken, Device, District, Market, Merchant, User
@@ -61,7 +62,9 @@ def create_user(
             raise Invalid("a district officer needs --district with a valid code", "district")
         user.district_code = district
     elif role == MERCHANT:
-        row = db.session.scalar(select(Merchant).where(Merchant.uscc == (merchant or "").upper()))
+        row = db.session.scalar(
+            select(Merchant).where(Merchant.uscc == uscc_rules.normalise(merchant or ""))
+        )
         if row is None:
             raise Invalid("a merchant account needs --merchant with a registered USCC", "merchant")
         user.merchant_id = row.id

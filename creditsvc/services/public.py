@@ -95,7 +95,9 @@ def _unrated_or(grade: str) -> ColumnElement[bool]:
 # them (`kept_key`), so two listings that differ in any filter never share one.
 FILTERS: dict[str, Callable[[str], ColumnElement[bool]]] = {
     # `%` and `_` typed in a name are characters, not patterns.
-    "q": lambda q: or_(Merchant.name.contains(q, autoescape=True), Merchant.uscc == q.upper()),
+    "q": lambda q: or_(
+        Merchant.name.contains(q, autoescape=True), Merchant.uscc == uscc_rules.normalise(q)
+    ),
     "district": lambda code: Merchant.district_code == code,
     "street": lambda name: Street.name == name,
     "trade": lambda trade: Merchant.trade == trade,
