@@ -33,9 +33,10 @@ def _postgresql_connect(dbapi_connection, _record) -> None:
     dbapi_connection.commit()
 
 
-def parallel(session, workers: int) -> None:
-    """Let the statements of the session's transaction use up to `workers` parallel
-    workers (PostgreSQL; elsewhere nothing)."""
+def parallel(workers: int) -> None:
+    """Let the statements of the request's or job's transaction use up to `workers`
+    parallel workers (PostgreSQL; elsewhere nothing)."""
+    session = db.session()
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             text("SELECT set_config('max_parallel_workers_per_gather', :n, true)"),

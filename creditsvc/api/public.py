@@ -40,7 +40,7 @@ class PublicMerchants(MethodView):
         A page is kept for PUBLIC_CACHE_SECONDS as a record is: the public opens the same
         few listings (a district's grade-A businesses) all day."""
         key = public.kept_key("page", args, f"page={args['page']}", f"per_page={args['per_page']}")
-        return kept_json(public_cache.answer(key, lambda: _page(args)), key)
+        return kept_json(public_cache.answer(key, lambda: _page(args)))
 
 
 def _page(args: dict) -> str:
@@ -48,13 +48,13 @@ def _page(args: dict) -> str:
     return PAGE.dumps(public.page(args))
 
 
-def kept_json(body: str | None, key: tuple[str, ...]) -> Response:
+def kept_json(kept: public_cache.Kept) -> Response:
     """A kept public answer as JSON, marked for HTTP caches to keep no longer than it is
     kept here: a proxy that kept it a full PUBLIC_CACHE_SECONDS more could show a grade
     twice as old as the setting allows."""
-    response = Response(body, mimetype="application/json")
+    response = Response(kept.body, mimetype="application/json")
     response.cache_control.public = True
-    response.cache_control.max_age = public_cache.seconds_left(key)
+    response.cache_control.max_age = kept.seconds_left
     return response
 
 
@@ -79,10 +79,10 @@ class PublicMerchant(MethodView):
 
         Kept for up to PUBLIC_CACHE_SECONDS, by the worker and in Redis (services.public_cache)."""
         key = ("merchant", uscc_rules.normalise(uscc))  # as registered (creditsvc.uscc)
-        body = public_cache.answer(key, lambda: _record(uscc))
-        if body is None:
+        kept = public_cache.answer(key, lambda: _record(uscc))
+        if kept.body is None:
             abort(404, message="no such business")
-        return kept_json(body, key)
+        return kept_json(kept)
 
 
 RECORD = PublicRecordWithReplyOut()

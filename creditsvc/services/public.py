@@ -124,7 +124,7 @@ def page(args: dict) -> dict:
     per_page, number = args["per_page"], args["page"]
     # Counting every grade-A business of a district reads thousands of standings, and the
     # public pages through the same few listings all day: the total is kept like a record.
-    total = int(public_cache.answer(kept_key("total", args), lambda: str(_count(stmt))) or 0)
+    total = int(public_cache.answer(kept_key("total", args), lambda: str(_count(stmt))).body or 0)
     rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page)).mappings()
     return {
         "items": [dict(r) for r in rows],

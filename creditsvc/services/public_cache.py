@@ -25,7 +25,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from flask import current_app
@@ -48,41 +48,39 @@ _lock = threading.Lock()
 _paused_until = 0.0  # time.monotonic() before which Redis is not asked
 
 
-def answer(key: tuple[str, ...], build: Callable[[], str | None]) -> str | None:
-    """The kept answer for `key`, or a fresh one from `build` (None, "not found", is never
-    kept)."""
+class Kept(NamedTuple):
+    body: str | None  # None: "not found", never kept
+    seconds_left: int  # how long an HTTP cache may keep it too: no longer than it is kept here
+
+
+def answer(key: tuple[str, ...], build: Callable[[], str | None]) -> Kept:
+    """The kept answer for `key`, or a fresh one from `build`, with the time it has left."""
     seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
     if seconds <= 0:
-        return build()
+        return Kept(build(), 0)
     now = time.monotonic()
     with _lock:
         kept = _entries.get(key)
         if kept is not None and kept[0] > now:
             _entries.move_to_end(key)
-            return kept[1]
+            return Kept(kept[1], _rounded_up(kept[0] - now))
     # Each part quoted, so no text typed in a filter can make two keys one name.
     name = SHARED_PREFIX + ":".join(quote(part, safe="=") for part in key)
     shared = _shared_get(name)
     if shared is not None:
         body, left = shared
         _keep(key, body, now + left)
-        return body
+        return Kept(body, _rounded_up(left))
     body = build()
+    kept_for = seconds * random.uniform(1 - SPREAD, 1)  # noqa: S311 - not a secret
     if body is not None:
-        kept_for = seconds * random.uniform(1 - SPREAD, 1)  # noqa: S311 - not a secret
         _keep(key, body, now + kept_for)
         _shared_set(name, body, kept_for)
-    return body
+    return Kept(body, _rounded_up(kept_for))
 
 
-def seconds_left(key: tuple[str, ...]) -> int:
-    """How long an HTTP cache may keep the answer just given for `key`: the time this
-    worker keeps it, rounded up, or PUBLIC_CACHE_SECONDS if it keeps none."""
-    with _lock:
-        kept = _entries.get(key)
-    if kept is None:
-        return int(current_app.config["PUBLIC_CACHE_SECONDS"])
-    return max(0, math.ceil(kept[0] - time.monotonic()))
+def _rounded_up(seconds: float) -> int:
+    return max(0, math.ceil(seconds))
 
 
 def clear() -> None:

@@ -37,7 +37,7 @@ def count(run_id: str, as_of: date, policy: Policy) -> int:
     starts again from none); returns the number of merchants with readings."""
     discard(run_id)
     # One pass over every reading of the window: the one statement worth several cores.
-    parallel(db.session, current_app.config["TALLY_PARALLEL_WORKERS"])
+    parallel(current_app.config["TALLY_PARALLEL_WORKERS"])
     table = evidence_arrays.reweigh_counts(lambda column: true(), as_of, policy)
     columns = {"run_id": [run_id] * len(table)}
     columns |= {name: table[:, i] for i, name in enumerate(COUNTS)}
