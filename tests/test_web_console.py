@@ -520,6 +520,17 @@ def test_an_exposure_preview_opens_its_windows_without_keeping_them(world, app):
     assert entry.published_on is None and entry.ends_on is None
 
 
+def test_a_preview_the_renderer_refuses_says_why_on_the_notice_page(world, app):
+    client = officer(world, app)
+    grade_a_merchant(world, client)
+    url = post_form(client, "/console/notices/new", {"kind": "honor_roll", "district": "310104"})
+    url = url.headers["Location"]
+    app.config["PUBLIC_BASE_URL"] = "ftp://credit.example"  # QR codes could not point there
+    refused = client.get(f"{url}/preview.pdf")
+    assert refused.status_code == 302 and refused.headers["Location"].endswith(url)
+    assert "cannot be rendered" in text_of(client.get(url))  # publishing would fail alike
+
+
 def test_another_districts_officer_cannot_move_a_notice(world, app):
     client = officer(world, app)
     grade_a_merchant(world, client)

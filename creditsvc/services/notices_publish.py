@@ -29,6 +29,9 @@ from notices.render import RenderedDocument, render_pdf
 from notices.serials import make_serial
 
 AUDIT_REASON_MAX = 512
+# There is no watermark in `notices/`: the preview's printed title says it is a draft
+# that has not been published, and its serial and QR do not verify until it is.
+PREVIEW_MARK = "【预览·未发布】"
 
 
 class StorageFailed(DomainError):
@@ -155,16 +158,30 @@ def context(notice: Notice, serial: str, today: date) -> dict[str, Any]:
     return common | CONTEXTS[notice.kind](notice, today)
 
 
-def render(notice: Notice, serial: str, today: date) -> RenderedDocument:
+def render(kind: str, document: dict[str, Any]) -> RenderedDocument:
+    """The notice's PDF from its context; RenderRefused when the renderer refuses the data."""
     try:
         return render_pdf(
-            RENDER_KINDS[notice.kind],
-            context(notice, serial, today),
-            base_url=current_app.config["PUBLIC_BASE_URL"],
+            RENDER_KINDS[kind], document, base_url=current_app.config["PUBLIC_BASE_URL"]
         )
     except (ValidationError, ValueError) as exc:
         detail = exc.messages if isinstance(exc, ValidationError) else str(exc)
         raise RenderRefused(f"the document cannot be rendered: {detail}") from exc
+
+
+def preview(notice: Notice, today: date) -> bytes:
+    """The PDF as it would be published today, through publication's own context and
+    renderer, its title marked as a preview. Publication windows are opened inside a
+    savepoint that is rolled back, so nothing of the preview is stored."""
+    serial = make_serial(notice.district_code, today.year, notice.id)
+    savepoint = db.session.begin_nested()
+    try:
+        _open_windows(notice, today)  # the windows publishing would open
+        document = context(notice, serial, today)
+    finally:
+        savepoint.rollback()
+    document["document_title"] = PREVIEW_MARK + notice.title
+    return render(notice.kind, document).pdf
 
 
 def publish(notice_id: int, actor: str, today: date | None = None) -> Path:
@@ -184,7 +201,7 @@ def publish(notice_id: int, actor: str, today: date | None = None) -> Path:
     today = today or date.today()
     serial = make_serial(notice.district_code, today.year, notice.id)
     _open_windows(notice, today)
-    rendered = render(notice, serial, today)
+    rendered = render(notice.kind, context(notice, serial, today))
     file_name = f"notices/{serial}.pdf"
     path = write_whole(file_name, rendered.pdf)
     before = audit.state(notice)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -23,14 +23,9 @@ from creditsvc.services import notices, notices_publish, scope
 from creditsvc.services.errors import DomainError
 from creditsvc.web.console_common import bp, district_in_view, districts, load, page_number, save
 from creditsvc.web.labels import JOB_STATUS_LABELS, NOTICE_KIND_LABELS, NOTICE_STATUS_LABELS
-from notices.render import render_pdf
-from notices.serials import make_serial
 
 DRAFT_FIELDS = {"kind", "district", "period_start", "period_end", "merchant"}
 REFRESH_SECONDS = 2
-# There is no watermark in `notices/`: the preview's printed title says it is a draft
-# that has not been published, and its serial and QR do not verify until it is.
-PREVIEW_MARK = "【预览·未发布】"
 
 
 def notice_or_404(notice_id: int) -> Notice:
@@ -112,22 +107,6 @@ def notice(notice_id: int):
     return _notice_page(notice_or_404(notice_id))
 
 
-def preview_pdf(notice: Notice, today: date) -> bytes:
-    """The PDF as it would be published today, through the publication's own context and
-    renderer. Publication windows are opened inside a savepoint that is rolled back,
-    so nothing of the preview is stored."""
-    serial = make_serial(notice.district_code, today.year, notice.id)
-    savepoint = db.session.begin_nested()
-    try:
-        notices_publish._open_windows(notice, today)  # the windows publishing would open
-        context = notices_publish.context(notice, serial, today)
-    finally:
-        savepoint.rollback()
-    context["document_title"] = PREVIEW_MARK + notice.title
-    kind = notices.RENDER_KINDS[notice.kind]
-    return render_pdf(kind, context, base_url=current_app.config["PUBLIC_BASE_URL"]).pdf
-
-
 @bp.get("/notices/<int:notice_id>/preview.pdf")
 @allow(*OFFICERS)
 def notice_preview(notice_id: int):
@@ -135,7 +114,11 @@ def notice_preview(notice_id: int):
     if found.status not in ("draft", "approved"):
         flash(_("Only a draft or an approved notice has a preview."), "error")
         return redirect(url_for("console.notice", notice_id=notice_id))
-    pdf = preview_pdf(found, date.today())
+    try:
+        pdf = notices_publish.preview(found, date.today())
+    except notices_publish.RenderRefused as exc:  # publishing would fail the same way
+        flash(str(exc), "error")
+        return redirect(url_for("console.notice", notice_id=notice_id))
     return Response(
         pdf,
         mimetype="application/pdf",
