@@ -24,9 +24,11 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime, time as dtime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 
+import serving
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +51,7 @@ def build(args) -> None:
     admin(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
     admin(f"CREATE DATABASE {DB}")
     env = {"DATABASE_URL": URL, "PATH": str(ROOT / ".venv/bin") + ":/usr/bin:/bin"}
-    run = lambda *cmd: subprocess.run(cmd, cwd=ROOT, env=env, check=True)  # noqa: E731
+    run = lambda *cmd: subprocess.run(cmd, cwd=ROOT, env=env, check=True)  # noqa: E731,S603
     run(str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "db", "upgrade")
     started = time.perf_counter()
     run(
@@ -101,7 +103,6 @@ def full_rescore_on_workers(workers: int, days_ahead: int = 0) -> tuple[float, d
 
     from creditsvc import create_app
     from creditsvc.extensions import db
-    from creditsvc.jobs import redis_connection
     from creditsvc.jobs.rescore import SYSTEM, start_full_rescore
     from creditsvc.models import JobRun
     from creditsvc.services import rescoring
@@ -111,21 +112,10 @@ def full_rescore_on_workers(workers: int, days_ahead: int = 0) -> tuple[float, d
     app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "REDIS_URL": REDIS_URL})
     env = {"DATABASE_URL": URL, "REDIS_URL": REDIS_URL,
            "PATH": str(ROOT / ".venv/bin") + ":/usr/bin:/bin"}  # fmt: skip
-    procs = [
-        subprocess.Popen([str(ROOT / ".venv/bin/creditsvc"), "worker"], cwd=ROOT, env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        for _ in range(workers)
-    ]
+    procs: list[subprocess.Popen] = []
     try:
+        procs = serving.start_workers(env, workers)
         with app.app_context():
-            from rq import Worker
-
-            deadline = time.monotonic() + 60
-            while len(Worker.all(connection=redis_connection())) < workers:
-                if time.monotonic() > deadline:
-                    raise SystemExit("the rq workers did not start within 60 s")
-                time.sleep(0.2)
-            time.sleep(1)  # past their start-up, idle on the queue
             started = time.perf_counter()
             run_id = start_full_rescore(SYSTEM, actor="benchmark").id
             peak_kib = 0
@@ -141,10 +131,7 @@ def full_rescore_on_workers(workers: int, days_ahead: int = 0) -> tuple[float, d
             if run.status != "done":
                 raise SystemExit(f"full rescore {run.id} ended {run.status}: {run.error}")
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait()
+        serving.stop(procs)
         Redis.from_url(REDIS_URL).flushdb()
     return elapsed, run.result | {"peak_mib": peak_kib / 1024}
 
@@ -230,7 +217,8 @@ def main() -> None:
         print(f"peak RSS of a worker or work horse (sampled every 0.1 s):"
               f" {totals4['peak_mib']:.0f} MiB")  # fmt: skip
         print(f"first pass on {args.workers} running rq workers: {deployed:.2f} s,"
-              f" {totals4['snapshots']} snapshots written, ratio {deployed / bare:.2f}")  # fmt: skip
+              f" {totals4['snapshots']} snapshots written,"
+              f" ratio {deployed / bare:.2f}")  # fmt: skip
         rolled, totals5 = full_rescore_on_workers(args.workers, days_ahead=1)
         print(f"next day's roll on {args.workers} running rq workers: {rolled:.2f} s,"
               f" {totals5['snapshots']} snapshots written, ratio {rolled / bare:.2f}")  # fmt: skip

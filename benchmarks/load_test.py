@@ -45,7 +45,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -54,6 +53,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
+
+import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -92,27 +93,39 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--devices", type=int, default=4, help="posting fair scales")
-    parser.add_argument("--readings-per-s", type=float, default=100,
-                        help="all scales together; 0 posts back to back")
+    parser.add_argument(
+        "--readings-per-s",
+        type=float,
+        default=100,
+        help="all scales together; 0 posts back to back",
+    )
     parser.add_argument("--batch", type=int, default=10, help="readings per post")
-    parser.add_argument("--think-ms", type=int, default=0,
-                        help="mixed phase: each connection waits this long between requests"
-                             " (0: none, the server saturated)")
-    parser.add_argument("--tally-parallel-workers", type=int, default=0,
-                        help="the rq worker's TALLY_PARALLEL_WORKERS (docs/deployment.md: 0 on a"
-                             " host that also serves the public)")
-    parser.add_argument("--no-rescore", action="store_true",
-                        help="no full rescore in the mixed phase (to see what it costs)")
-    parser.add_argument("--same-day", action="store_true",
-                        help="the mixed phase's full rescore as of the city's last day again"
-                             " instead of the next (little to write)")
+    parser.add_argument(
+        "--think-ms",
+        type=int,
+        default=0,
+        help="mixed phase: each connection waits this long between requests"
+        " (0: none, the server saturated)",
+    )
+    parser.add_argument(
+        "--tally-parallel-workers",
+        type=int,
+        default=0,
+        help="the rq worker's TALLY_PARALLEL_WORKERS (docs/deployment.md: 0 on a"
+        " host that also serves the public)",
+    )
+    parser.add_argument(
+        "--no-rescore",
+        action="store_true",
+        help="no full rescore in the mixed phase (to see what it costs)",
+    )
+    parser.add_argument(
+        "--same-day",
+        action="store_true",
+        help="the mixed phase's full rescore as of the city's last day again"
+        " instead of the next (little to write)",
+    )
     return parser.parse_args()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare(folder: Path, devices: int) -> dict:
@@ -157,24 +170,6 @@ def prepare(folder: Path, devices: int) -> dict:
     return {"scales": scales}
 
 
-def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
-    env.update(DATABASE_URL=URL, REDIS_URL=REDIS_URL, SECRET_KEY="load-" + os.urandom(8).hex())
-    command = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "--threads", str(threads),
-               "-b", f"127.0.0.1:{port}", "wsgi:app"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - fixed command
-    for _ in range(300):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz/live")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer")
-
-
 THINK_LUA = """
 delay = function()
   return %d
@@ -192,7 +187,8 @@ def wrk_command(port: int, args, paths_file: Path | None, folder: Path, name: st
     script.write_text(body)
     path = "/healthz/live" if paths_file is None else "/"
     return ["wrk", "-t", "1" if connections else "2", "-c", str(connections or args.connections),
-            "-d", f"{args.duration}s", "-s", str(script), f"http://127.0.0.1:{port}{path}"]  # fmt: skip
+            "-d", f"{args.duration}s", "-s", str(script),
+            f"http://127.0.0.1:{port}{path}"]  # fmt: skip
 
 
 def wrk_result(stdout: str) -> dict:
@@ -249,35 +245,12 @@ def post_readings(port: int, scale: dict, pace: dict, stop: threading.Event, out
     conn.close()
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
-
-
 def forget_queues() -> None:
     from redis import Redis
 
     conn = Redis.from_url(REDIS_URL)
     for key in conn.scan_iter("rq:*", count=1000):
         conn.delete(key)
-
-
-def start_worker(env: dict) -> subprocess.Popen:
-    """An rq worker at lower CPU priority, as the Procfile runs it, up and idle."""
-    from redis import Redis
-    from rq import Worker
-
-    worker = subprocess.Popen(["nice", "-n", "10", str(ROOT / ".venv/bin/creditsvc"), "worker"],  # noqa: S603,S607
-                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)  # fmt: skip
-    deadline = time.monotonic() + 60
-    while not Worker.all(connection=Redis.from_url(REDIS_URL)):
-        if time.monotonic() > deadline or worker.poll() is not None:
-            worker.terminate()
-            raise SystemExit("the rq worker did not start")
-        time.sleep(0.2)
-    time.sleep(1)
-    return worker
 
 
 def start_nightly_roll(same_day: bool) -> date:
@@ -319,7 +292,7 @@ def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
     forget_queues()
     env = {**os.environ, "DATABASE_URL": URL, "REDIS_URL": REDIS_URL,
            "TALLY_PARALLEL_WORKERS": str(args.tally_parallel_workers)}  # fmt: skip
-    worker = start_worker(env)
+    workers = serving.start_workers(env, 1, nice=10)  # at nice 10, as the Procfile runs it
     app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "REDIS_URL": REDIS_URL})
     stop, posts = threading.Event(), {"latencies": [], "errors": 0, "accepted": 0}
     every = args.batch * len(world["scales"]) / args.readings_per_s if args.readings_per_s else 0
@@ -358,8 +331,7 @@ def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
             if args.no_rescore:
                 rescore.update(status="not started (--no-rescore)", seconds=None, result=None)
     finally:
-        worker.terminate()
-        worker.wait()
+        serving.stop(workers)
         forget_queues()
     return {
         "lookups": lookups,
@@ -368,15 +340,16 @@ def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
         "readings_per_s": posts["accepted"] / seconds,
         "batches": len(posts["latencies"]),
         "batch_errors": posts["errors"],
-        "batch_p50_ms": percentile(posts["latencies"], 0.5) * 1000,
-        "batch_p99_ms": percentile(posts["latencies"], 0.99) * 1000,
+        "batch_p50_ms": serving.percentile(posts["latencies"], 0.5) * 1000,
+        "batch_p99_ms": serving.percentile(posts["latencies"], 0.99) * 1000,
         "rescore": rescore,
     }
 
 
 def line(name: str, r: dict) -> str:
     return (f"{name:<34} {r['rps']:>8.0f} req/s  p50 {r['p50_ms']:>7.2f} ms"
-            f"  p99 {r['p99_ms']:>7.2f} ms  errors {r['errors']}  non-2xx {r['non2xx']}")  # fmt: skip
+            f"  p99 {r['p99_ms']:>7.2f} ms"
+            f"  errors {r['errors']}  non-2xx {r['non2xx']}")  # fmt: skip
 
 
 def main() -> None:
@@ -387,8 +360,12 @@ def main() -> None:
         folder = Path(tmp)
         world = prepare(folder, args.devices)
         Redis.from_url(REDIS_URL).flushdb()  # nothing kept from an earlier run
-        port = free_port()
-        server = start_gunicorn(port, args.workers, args.threads)
+        port = serving.free_port()
+        secret = "load-" + os.urandom(8).hex()
+        env = {**os.environ, "DATABASE_URL": URL, "REDIS_URL": REDIS_URL, "SECRET_KEY": secret}
+        server = serving.start_gunicorn(
+            port, env, workers=args.workers, threads=args.threads, health="/healthz/live"
+        )
         try:
             warm_up(port, folder)
             trivial = wrk(port, args, None, folder, "trivial")
@@ -398,10 +375,10 @@ def main() -> None:
             searches = wrk(port, args, folder / "searches.txt", folder, "searches")
             mixed = mixed_phase(port, args, world, folder)
         finally:
-            server.terminate()
-            server.wait()
-    print(f"gunicorn {args.workers} workers × {args.threads} threads, wrk {args.connections} connections,"
-          f" {args.duration} s per phase, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+            serving.stop([server])
+    print(f"gunicorn {args.workers} workers × {args.threads} threads,"
+          f" wrk {args.connections} connections, {args.duration} s per phase,"
+          f" load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     print(line("trivial GET /healthz/live", trivial))
     print(line("lookups of 5,000 businesses", lookups))
     print(line("the same 5,000 again", kept))

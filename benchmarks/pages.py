@@ -19,7 +19,6 @@ import argparse
 import http.client
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+import serving
 from sqlalchemy import create_engine, select
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,27 +110,6 @@ def merchant_user(app) -> User:
     return db.session.scalar(select(User).where(User.username == "merchant"))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(port: int) -> subprocess.Popen:
-    command = [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"]
-    server = subprocess.Popen(command, cwd=ROOT, env=environment())  # noqa: S603 - fixed command
-    for _ in range(300):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer /healthz")
-
-
 class Client:
     """One keep-alive connection with a cookie jar of one session cookie."""
 
@@ -207,11 +186,6 @@ def pages() -> list[tuple[str, str, bool]]:
     return found
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--merchants", type=int, default=2000, help="size of the demo city")
@@ -220,8 +194,8 @@ def main() -> None:
     args = parser.parse_args()
     if not (args.reuse and DB_FILE.exists()):
         build(args.merchants)
-    port = free_port()
-    server = start_gunicorn(port)
+    port = serving.free_port()
+    server = serving.start_gunicorn(port, environment(), workers=2)
     try:
         public, merchant = Client(port), Client(port)
         merchant.log_in("merchant", "demo-password")
@@ -229,15 +203,14 @@ def main() -> None:
         worst = 0.0
         for label, path, needs_login in pages():
             timings = time_page(merchant if needs_login else public, path, args.requests)
-            p50, p95 = statistics.median(timings), percentile(timings, 0.95)
+            p50, p95 = statistics.median(timings), serving.percentile(timings, 0.95)
             if not label.startswith("floor"):
                 worst = max(worst, p95)
             print(f"{label:<38} {p50:8.1f} {p95:8.1f} {max(timings):8.1f}")
         verdict = "within" if worst < TARGET_MS else "OVER"
         print(f"\nslowest page p95: {worst:.1f} ms, {verdict} the {TARGET_MS:.0f} ms target")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        serving.stop([server], timeout=30)
 
 
 if __name__ == "__main__":

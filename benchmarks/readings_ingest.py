@@ -21,15 +21,14 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import serving
 from sqlalchemy import create_engine, func, insert, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,12 +159,6 @@ def bodies(args: argparse.Namespace, merchants: list) -> list[list[bytes]]:
 # The server and its clients -----------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def claim_redis(url: str):
     """The Redis database the server queues rescores in; it must start empty."""
     if not url:
@@ -178,24 +171,13 @@ def claim_redis(url: str):
     return conn
 
 
-def start_gunicorn(url: str, port: int, args: argparse.Namespace) -> subprocess.Popen:
+def server_env(url: str, args: argparse.Namespace) -> dict[str, str]:
+    """gunicorn's environment: this one's, on `url`, with Redis only if --redis-url."""
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env.update(DATABASE_URL=url, SECRET_KEY="bench-" + os.urandom(8).hex())
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url
-    command = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}"]
-    # a fixed command line: the project's own gunicorn, no shell
-    server = subprocess.Popen([*command, "wsgi:app"], cwd=ROOT, env=env)  # noqa: S603
-    for _ in range(300):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer /healthz")
+    return env
 
 
 def post_all(port: int, token: str, batches: list[bytes], out: dict) -> None:
@@ -244,8 +226,8 @@ def children_cpu(pid: int) -> float:
 
 def measure_api(url: str, args: argparse.Namespace, world: dict) -> dict:
     work = bodies(args, world["merchants"])
-    port = free_port()
-    server = start_gunicorn(url, port, args)
+    port = serving.free_port()
+    server = serving.start_gunicorn(port, server_env(url, args), workers=args.workers)
     try:
         run_clients(port, world["tokens"], [batches[:1] for batches in work])  # warm-up
         before = children_cpu(server.pid)
@@ -253,8 +235,7 @@ def measure_api(url: str, args: argparse.Namespace, world: dict) -> dict:
         result["cpu"] = children_cpu(server.pid) - before
         return result
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        serving.stop([server], timeout=30)
 
 
 # The lower bound ------------------------------------------------------------------
@@ -323,7 +304,7 @@ def machine(url: str) -> str:
 def report(args: argparse.Namespace, api: dict, bare: dict, stored: int, where: str) -> None:
     api_rate = api["accepted"] / api["seconds"]
     bare_rate = bare["accepted"] / bare["seconds"]
-    latencies = sorted(api["latencies"])
+    latencies = api["latencies"]
     print(f"machine: {where}")
     queue = f"rescores queued in {args.redis_url}" if args.redis_url else "rescores inline"
     print(
@@ -333,7 +314,7 @@ def report(args: argparse.Namespace, api: dict, bare: dict, stored: int, where: 
     print(
         f"API : {api['accepted']} rows in {api['seconds']:.2f} s = {api_rate:,.0f} rows/s"
         f" (batch latency median {statistics.median(latencies) * 1000:.0f} ms,"
-        f" p95 {latencies[int(0.95 * (len(latencies) - 1))] * 1000:.0f} ms)"
+        f" p95 {serving.percentile(latencies, 0.95) * 1000:.0f} ms)"
     )
     print(f"bare: {bare['accepted']} rows in {bare['seconds']:.2f} s = {bare_rate:,.0f} rows/s")
     print(f"ratio API/bare: {api_rate / bare_rate:.2f} (target >= 0.50); rows stored: {stored}")

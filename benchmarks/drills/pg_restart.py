@@ -27,7 +27,6 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,7 +35,9 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/, for serving
+import serving  # noqa: E402
+
 BIN = Path(sys.executable).parent
 CLIENT_TIMEOUT = 10
 
@@ -50,17 +51,11 @@ def pg_bin(name: str) -> str:
     return found
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Cluster:
     """A throw-away PostgreSQL cluster (trust auth, loopback only) under `root`."""
 
     def __init__(self, root: Path) -> None:
-        self.root, self.port = root, free_port()
+        self.root, self.port = root, serving.free_port()
         self.data, self.log = root / "data", root / "postgres.log"
         self.as_postgres = os.geteuid() == 0  # initdb refuses to run as root
         if self.as_postgres:
@@ -206,7 +201,7 @@ def summary(records: list, start: float, end: float) -> dict:
         "per_second": round(len(window) / max(end - start, 1e-9), 1),
         "statuses": dict(sorted(statuses.items())),
         "p50_ms": round(statistics.median(latencies) * 1000, 1),
-        "p99_ms": round(latencies[int(0.99 * (len(latencies) - 1))] * 1000, 1),
+        "p99_ms": round(serving.percentile(latencies, 0.99) * 1000, 1),
         "slowest_failure_ms": round(max(failures) * 1000, 1) if failures else None,
     }
 
@@ -234,13 +229,11 @@ def main() -> int:
         env["PERSONAL_DATA_KEY"] = Fernet.generate_key().decode()
         usccs = prepare(cluster, env, args.merchants)
         token = officer_token(env)
-        port = free_port()
+        port = serving.free_port()
         with (root / "gunicorn.log").open("wb") as log:
-            gunicorn = subprocess.Popen(  # noqa: S603
-                [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
-                 str(args.workers), "--log-level", "warning", "wsgi:app"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+            gunicorn = serving.start_gunicorn(
+                port, env, workers=args.workers, extra_args=("--log-level", "warning"), log=log
+            )
         warm_up(port, args.workers)
         load = Load(port, usccs, token, args.clients)
         t0 = time.monotonic()
@@ -285,8 +278,7 @@ def main() -> int:
         return 0 if ok else 1
     finally:
         if gunicorn is not None:
-            gunicorn.terminate()
-            gunicorn.wait(timeout=30)
+            serving.stop([gunicorn], timeout=30)
         with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             cluster.stop()
         if (root / "gunicorn.log").exists():

@@ -1,0 +1,102 @@
+"""The start-up the benchmarks and drills share: a free loopback port, gunicorn serving the
+app until it answers, rq workers up and idle, stopping them, and the percentile their
+figures are read with. Not a benchmark itself.
+
+The commands are the project's own tools in `.venv/bin`, run from the project root.
+Scripts run as `.venv/bin/python benchmarks/<name>.py` import it as `serving`.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import subprocess
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on at the moment."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(
+    port: int,
+    env: dict[str, str],
+    *,
+    workers: int,
+    threads: int | None = None,
+    health: str = "/healthz",
+    extra_args: Sequence[str] = (),
+    log: IO[bytes] | None = None,
+) -> subprocess.Popen:
+    """`gunicorn -w WORKERS [--threads THREADS] -b 127.0.0.1:PORT [EXTRA_ARGS] wsgi:app`,
+    returned once `GET health` answers 200. Its output goes to `log` if given, else to
+    this process's own."""
+    command = [str(BIN / "gunicorn"), "-w", str(workers)]
+    if threads is not None:
+        command += ["--threads", str(threads)]
+    command += ["-b", f"127.0.0.1:{port}", *extra_args, "wsgi:app"]
+    server = subprocess.Popen(  # noqa: S603 - the project's own gunicorn, no shell
+        command, cwd=ROOT, env=env, stdout=log, stderr=None if log is None else subprocess.STDOUT
+    )
+    for _ in range(300):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", health)
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit(f"gunicorn did not answer {health}")
+
+
+def start_workers(env: dict[str, str], count: int, nice: int = 0) -> list[subprocess.Popen]:
+    """`count` rq workers (`creditsvc worker`, at `nice -n NICE` if given, as the Procfile
+    runs them), returned once Redis (`env["REDIS_URL"]`) lists them all and they have had
+    a second to finish starting, so they are idle on the queue."""
+    from redis import Redis
+    from rq import Worker
+
+    command = [str(BIN / "creditsvc"), "worker"]
+    if nice:
+        command = ["nice", "-n", str(nice), *command]
+    workers = [
+        subprocess.Popen(  # noqa: S603 - the project's own CLI, no shell
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        for _ in range(count)
+    ]
+    redis = Redis.from_url(env["REDIS_URL"])
+    deadline = time.monotonic() + 60
+    while len(Worker.all(connection=redis)) < count:
+        if time.monotonic() > deadline or any(w.poll() is not None for w in workers):
+            stop(workers)
+            raise SystemExit("the rq workers did not start")
+        time.sleep(0.2)
+    time.sleep(1)
+    return workers
+
+
+def stop(processes: Iterable[subprocess.Popen], timeout: float | None = None) -> None:
+    """Terminate every process, then wait for each (an rq worker finishes its job first)."""
+    processes = list(processes)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=timeout)
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The value at `share` (0 to 1) of the values by nearest rank, as numpy's
+    `percentile(values, 100 * share, method="nearest")`; 0.0 for no values."""
+    ordered = sorted(values)
+    return ordered[round(share * (len(ordered) - 1))] if ordered else 0.0
