@@ -143,12 +143,41 @@ def test_name_search_is_answered_from_the_trigram_index(world):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the trigram index is PostgreSQL's (pg_trgm)")
     world.merchant(name="乙眼镜店")
-    stmt = public.search({"q": "眼镜店"})
+    stmt = public.matching({"q": "眼镜店"})
     db.session.execute(text("SET LOCAL enable_seqscan = off"))
     compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
     plan = "\n".join(db.session.scalars(text(f"EXPLAIN {compiled}")))
     assert "ix_merchants_name_trigrams" in plan
     assert [row.name for row in db.session.execute(stmt)] == ["乙眼镜店"]
+
+
+NAMES = ("王记蔬菜", "老王水产", "记记面馆", "王 记粮油", "Apple鲜果", "apple果园", "小菜场")
+
+
+@pytest.mark.parametrize(
+    "q", ["王", "王记", "记", "记记", "菜", "菜场", "A", "a", "pp", " 记", "王王", "APPLE"]
+)
+def test_one_or_two_characters_find_every_name_that_holds_them(world, q):
+    """Most Chinese searches are one or two characters, which pg_trgm cannot index:
+    the name_grams index answers them (migration 0012), exactly as
+    `q in name` would, in any case."""
+    for name in NAMES:
+        world.merchant(name=name)
+    found = [row.name for row in db.session.execute(public.matching({"q": q}))]
+    assert sorted(found) == sorted(name for name in NAMES if q.strip().lower() in name.lower())
+
+
+def test_short_name_search_is_answered_from_the_name_grams_index(world):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the name_grams index is PostgreSQL's")
+    world.merchant(name="乙眼镜店")
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))
+    for q in ("眼镜", "镜"):
+        stmt = public.matching({"q": q})
+        compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
+        plan = "\n".join(db.session.scalars(text(f"EXPLAIN {compiled}")))
+        assert "ix_merchants_name_grams" in plan, plan
+        assert [row.name for row in db.session.execute(stmt)] == ["乙眼镜店"]
 
 
 def test_the_default_policy_is_written_once_on_first_use(world):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc import uscc as uscc_rules
@@ -22,7 +22,7 @@ from creditsvc.schemas.registry import (
     MerchantUpdate,
 )
 from creditsvc.schemas.standing import StandingOut
-from creditsvc.services import registry, scope, standing
+from creditsvc.services import registry, scope, search, standing
 
 blp = Blueprint("merchants", __name__, url_prefix="/api/v1/merchants", description="Merchants")
 
@@ -43,8 +43,7 @@ class Merchants(MethodView):
         """List the merchants you may see, filtered and paged."""
         stmt = select(Merchant).where(scope.merchants(auth.current())).order_by(Merchant.id)
         if args.get("q"):
-            name = Merchant.name.contains(args["q"], autoescape=True)
-            stmt = stmt.where(or_(name, Merchant.uscc == uscc_rules.normalise(args["q"])))
+            stmt = stmt.where(search.merchants_matching(args["q"]))
         for key, column in (
             ("district", Merchant.district_code),
             ("trade", Merchant.trade),

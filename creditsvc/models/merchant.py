@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from creditsvc.models.base import Base, Timestamped, postgresql_only
@@ -65,6 +65,17 @@ class Merchant(Timestamped, Base):
     street: Mapped[Street | None] = relationship()
     market: Mapped[Market | None] = relationship()
     instruments: Mapped[list[Instrument]] = relationship(back_populates="merchant")
+
+
+# A name's one- and two-character pieces, for searches too short for trigrams
+# (migration 0012, creditsvc.services.search).
+postgresql_only(
+    Index(
+        "ix_merchants_name_grams",
+        func.name_grams(func.lower(Merchant.name)),
+        postgresql_using="gin",
+    )
+)
 
 
 class Instrument(Timestamped, Base):

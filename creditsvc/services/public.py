@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from creditsvc import uscc as uscc_rules
 from creditsvc.catalogue import violation_names
@@ -28,6 +28,7 @@ from creditsvc.models import (
 )
 from creditsvc.services import notices, notices_publish, objections, public_cache, replies
 from creditsvc.services.errors import NotFound
+from creditsvc.services.search import merchants_matching
 from notices.serials import SerialError, parse_serial
 from scoring import explain
 
@@ -66,18 +67,18 @@ def listing() -> Select:
     )
 
 
-def search(args: dict) -> Select:
-    """The public listing, filtered and ordered by name."""
-    stmt = _filtered(listing(), args)
+def matching(args: dict) -> Select:
+    """The ids and names of the businesses the listing's filters find, from the merchants
+    table alone: what a page is chosen from and the total counted over."""
+    found = _filtered(select(Merchant.id, Merchant.name), args)
     if not _typed(args, "q"):
-        return stmt.order_by(Merchant.name, Merchant.id)
-    # The few businesses a name matches are found first (the trigram index), then sorted.
+        return found
+    # The few businesses a name matches are found first (from an index), then sorted.
     # Asked for one page in name order, PostgreSQL would otherwise walk the name index
     # from the start and test every name on the way: the whole city for a rare name,
     # 74 ms instead of under one. OFFSET 0 keeps it from merging the two steps.
-    found = stmt.add_columns(Merchant.id.label("merchant_id")).offset(0).subquery()
-    columns = [column for column in found.c if column.name != "merchant_id"]
-    return select(*columns).order_by(found.c.name, found.c.merchant_id)
+    fenced = found.offset(0).subquery()
+    return select(fenced.c.id, fenced.c.name)
 
 
 def _typed(args: dict, name: str) -> str:
@@ -85,23 +86,29 @@ def _typed(args: dict, name: str) -> str:
     return (args.get(name) or "").strip()
 
 
-def _unrated_or(grade: str) -> ColumnElement[bool]:
-    if grade == "unrated":
-        return or_(CurrentScore.rated.is_(None), CurrentScore.rated.is_(False))
-    return CurrentScore.grade == grade
+def _graded(grade: str) -> ColumnElement[bool]:
+    if grade == "unrated":  # no standing yet, or one that is not rated
+        return (
+            ~select(CurrentScore.merchant_id)
+            .where(CurrentScore.merchant_id == Merchant.id, CurrentScore.rated.is_(True))
+            .exists()
+        )
+    return (
+        select(CurrentScore.merchant_id)
+        .where(CurrentScore.merchant_id == Merchant.id, CurrentScore.grade == grade)
+        .exists()
+    )
 
 
-# The public listing's filters, each by its argument. Kept answers are keyed by all of
-# them (`kept_key`), so two listings that differ in any filter never share one.
+# The public listing's filters, each by its argument, each a condition on the merchants
+# table alone. Kept answers are keyed by all of them (`kept_key`), so two listings that
+# differ in any filter never share one.
 FILTERS: dict[str, Callable[[str], ColumnElement[bool]]] = {
-    # `%` and `_` typed in a name are characters, not patterns.
-    "q": lambda q: or_(
-        Merchant.name.contains(q, autoescape=True), Merchant.uscc == uscc_rules.normalise(q)
-    ),
+    "q": merchants_matching,
     "district": lambda code: Merchant.district_code == code,
-    "street": lambda name: Street.name == name,
+    "street": lambda name: Merchant.street_id.in_(select(Street.id).where(Street.name == name)),
     "trade": lambda trade: Merchant.trade == trade,
-    "grade": _unrated_or,
+    "grade": _graded,
 }
 
 
@@ -120,23 +127,33 @@ def kept_key(kind: str, args: dict, *extra: str) -> tuple[str, ...]:
 
 
 def page(args: dict) -> dict:
-    stmt = search(args)
+    """One page of the public listing in name order, with the total it is a page of."""
+    found = matching(args)
     per_page, number = args["per_page"], args["page"]
     # Counting every grade-A business of a district reads thousands of standings, and the
     # public pages through the same few listings all day: the total is kept like a record.
-    total = int(public_cache.answer(kept_key("total", args), lambda: str(_count(stmt))).body or 0)
-    rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page)).mappings()
+    total = int(public_cache.answer(kept_key("total", args), lambda: str(_count(found))).body or 0)
+    # The page's businesses are chosen first and only they are joined to their street,
+    # market, stall and standing: a name search of one common character finds 40,000.
+    ids = found.selected_columns
+    one_page = found.order_by(ids.name, ids.id).limit(per_page).offset((number - 1) * per_page)
     return {
-        "items": [dict(r) for r in rows],
+        "items": [dict(r) for r in db.session.execute(_listing_of(one_page)).mappings()],
         "page": number,
         "per_page": per_page,
-        "total": total or 0,
-        "pages": -(-(total or 0) // per_page),
+        "total": total,
+        "pages": -(-total // per_page),
     }
 
 
-def _count(stmt: Select) -> int:
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+def _listing_of(found: Select) -> Select:
+    """The listing's rows for the businesses `found` selects (id, name), in name order."""
+    chosen = found.subquery()
+    return listing().join(chosen, chosen.c.id == Merchant.id).order_by(chosen.c.name, chosen.c.id)
+
+
+def _count(found: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(found.subquery()))
 
 
 def public_reason(reason: dict) -> dict:
@@ -342,4 +359,4 @@ def demonstrations(args: dict) -> list[dict]:
 
 def merchants_all(args: dict) -> list[dict]:
     """The whole public search result (for the CSV export): published fields only."""
-    return [dict(r) for r in db.session.execute(search(args)).mappings()]
+    return [dict(r) for r in db.session.execute(_listing_of(matching(args))).mappings()]

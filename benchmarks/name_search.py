@@ -1,0 +1,121 @@
+"""Name searches of one and two characters on the city-scale data set (issue 9): the
+first page of the public listing for `?q=`, in process, against a bare lookup by USCC.
+
+    .venv/bin/python benchmarks/full_rescore.py --build-only   # once: bench_city
+    .venv/bin/python benchmarks/name_search.py [--queries 200]
+
+Against the PostgreSQL database `bench_city` (200,000 merchants), with kept answers off
+(PUBLIC_CACHE_SECONDS=0, so every page is built), it draws --queries one-character and
+--queries two-character pieces of real names (seeded), and times, for each set:
+  1. the lower bound: a bare `SELECT name FROM merchants WHERE uscc = :code` by the
+     unique index, the cheapest statement a lookup can be;
+  2. the listing as built now: `services.public.page({"q": ...})`, whose name condition
+     (`services.search.name_holds`) reads the name_grams index (migration 0012);
+  3. the same listing with that index not used (a short `q` searched as the longer ones
+     are, `ILIKE '%q%'`), as before migration 0012: pg_trgm cannot serve it, so every
+     name of the city is read.
+Each query runs once to warm the cache of the database's pages, then is timed. It
+prints the mean, p50, p99 and slowest time of each, and each against the lower bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from serving import percentile  # noqa: E402
+
+from creditsvc import create_app  # noqa: E402
+from creditsvc.extensions import db  # noqa: E402
+from creditsvc.models import Merchant  # noqa: E402
+from creditsvc.services import public, search  # noqa: E402
+
+URL = "postgresql://postgres@127.0.0.1:5432/bench_city"
+SEED = 11
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--queries", type=int, default=200, help="queries of each length")
+    return parser.parse_args()
+
+
+def pieces(names: list[str], length: int, count: int, rng: random.Random) -> list[str]:
+    """`count` pieces of `length` characters, each from a random name at a random place."""
+    drawn = []
+    while len(drawn) < count:
+        name = rng.choice(names)
+        if len(name) >= length:
+            start = rng.randrange(len(name) - length + 1)
+            drawn.append(name[start : start + length])
+    return drawn
+
+
+def timed(run, queries: list[str]) -> tuple[list[float], list[int]]:
+    for q in queries:  # warm: the database's pages in memory, the plans prepared
+        run(q)
+    times, found = [], []
+    for q in queries:
+        started = time.perf_counter()
+        found.append(run(q))
+        times.append((time.perf_counter() - started) * 1000)
+        db.session.rollback()
+    return times, found
+
+
+def listing(q: str) -> int:
+    return public.page({"q": q, "page": 1, "per_page": 20})["total"]
+
+
+def without_name_grams(q: str) -> int:
+    short, search.SHORT = search.SHORT, 0  # every q searched as a long one is
+    try:
+        return listing(q)
+    finally:
+        search.SHORT = short
+
+
+def summary(label: str, times: list[float], floor: float) -> str:
+    mean = statistics.fmean(times)
+    return (
+        f"{label:<34} mean {mean:7.2f} ms  p50 {percentile(times, 0.5):7.2f}"
+        f"  p99 {percentile(times, 0.99):7.2f}  max {max(times):7.2f}  ({mean / floor:5.1f}× floor)"
+    )
+
+
+def main() -> None:
+    args = parse_args()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "REDIS_URL": None, "PUBLIC_CACHE_SECONDS": 0})
+    rng = random.Random(SEED)
+    with app.app_context():
+        merchants = db.session.scalar(select(func.count()).select_from(Merchant))
+        names = list(db.session.scalars(select(Merchant.name)))
+        codes = rng.sample(list(db.session.scalars(select(Merchant.uscc))), args.queries)
+        bare = text("SELECT name FROM merchants WHERE uscc = :code")
+        floor, _ = timed(lambda c: len(db.session.execute(bare, {"code": c}).all()), codes)
+        floor_mean = statistics.fmean(floor)
+        print(f"bench_city: {merchants:,} merchants; {args.queries} queries of each length")
+        print(summary("lower bound: one row by USCC", floor, floor_mean))
+        for length in (1, 2):
+            queries = pieces(names, length, args.queries, rng)
+            now, found = timed(listing, queries)
+            before, found_before = timed(without_name_grams, queries)
+            if found != found_before:
+                raise SystemExit(f"the two ways found different totals for {length} characters")
+            print(f"{length} character(s), e.g. {' '.join(queries[:5])}: "
+                  f"found mean {statistics.fmean(found):,.0f}, max {max(found):,}")  # fmt: skip
+            print(summary("  name_grams index (now)", now, floor_mean))
+            print(summary("  every name read (no name_grams)", before, floor_mean))
+
+
+if __name__ == "__main__":
+    main()
