@@ -1,21 +1,23 @@
-"""Name searches of one and two characters on the city-scale data set (issue 9): the
-first page of the public listing for `?q=`, in process, against a bare lookup by USCC.
+"""The public listing on the city-scale data set (issue 9), in process, against a bare
+lookup by USCC: name searches of one and two characters, and a district's listing by
+grade.
 
     .venv/bin/python benchmarks/full_rescore.py --build-only   # once: bench_city
-    .venv/bin/python benchmarks/name_search.py [--queries 200]
+    .venv/bin/python benchmarks/public_listing.py [--queries 200]
 
-Against the PostgreSQL database `bench_city` (200,000 merchants), with kept answers off
-(PUBLIC_CACHE_SECONDS=0, so every page is built), it draws --queries one-character and
---queries two-character pieces of real names (seeded), and times, for each set:
+Against the PostgreSQL database `bench_city` (200,000 merchants; scored, as the load
+test leaves it), with kept answers off (PUBLIC_CACHE_SECONDS=0, so every page and its
+total are built), it times the first page (20 rows) of `services.public.page`:
   1. the lower bound: a bare `SELECT name FROM merchants WHERE uscc = :code` by the
      unique index, the cheapest statement a lookup can be;
-  2. the listing as built now: `services.public.page({"q": ...})`, whose name condition
-     (`services.search.name_holds`) reads the name_grams index (migration 0012);
-  3. the same listing with that index not used (a short `q` searched as the longer ones
-     are, `ILIKE '%q%'`), as before migration 0012: pg_trgm cannot serve it, so every
-     name of the city is read.
-Each query runs once to warm the cache of the database's pages, then is timed. It
-prints the mean, p50, p99 and slowest time of each, and each against the lower bound.
+  2. name searches: --queries one-character and --queries two-character pieces of real
+     names (seeded), as built now, whose name condition (`services.search.name_holds`)
+     reads the name_grams index (migration 0012);
+  3. the same searches with that index not used (a short `q` searched as the longer ones
+     are, `ILIKE '%q%'`): pg_trgm cannot serve it, so every name of the city is read;
+  4. every district's listing of each grade (A, B, C, D, unrated): 16 × 5 pages.
+Each query runs once to warm the database's page cache, then is timed. It prints the
+mean, p50, p99 and slowest time of each, and each against the lower bound.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ def pieces(names: list[str], length: int, count: int, rng: random.Random) -> lis
     return drawn
 
 
-def timed(run, queries: list[str]) -> tuple[list[float], list[int]]:
+def timed(run, queries: list) -> tuple[list[float], list[int]]:
     for q in queries:  # warm: the database's pages in memory, the plans prepared
         run(q)
     times, found = [], []
@@ -74,6 +76,11 @@ def timed(run, queries: list[str]) -> tuple[list[float], list[int]]:
 
 def listing(q: str) -> int:
     return public.page({"q": q, "page": 1, "per_page": 20})["total"]
+
+
+def district_listing(district_grade: tuple[str, str]) -> int:
+    district, grade = district_grade
+    return public.page({"district": district, "grade": grade, "page": 1, "per_page": 20})["total"]
 
 
 def without_name_grams(q: str) -> int:
@@ -115,6 +122,12 @@ def main() -> None:
                   f"found mean {statistics.fmean(found):,.0f}, max {max(found):,}")  # fmt: skip
             print(summary("  name_grams index (now)", now, floor_mean))
             print(summary("  every name read (no name_grams)", before, floor_mean))
+        districts = list(db.session.scalars(select(Merchant.district_code).distinct()))
+        listings = [(d, g) for d in districts for g in ("A", "B", "C", "D", "unrated")]
+        times, found = timed(district_listing, listings)
+        print(f"{len(listings)} district listings by grade: "
+              f"found mean {statistics.fmean(found):,.0f}, max {max(found):,}")  # fmt: skip
+        print(summary("  district × grade, first page", times, floor_mean))
 
 
 if __name__ == "__main__":
