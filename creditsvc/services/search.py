@@ -1,7 +1,7 @@
 """Finding a merchant by what someone types: any part of its name, or its USCC.
 
-A name is searched for anywhere in it, in any case (`ILIKE '%…%'`), which on PostgreSQL is answered
-from an index, never by reading every name of the city:
+A name is searched for anywhere in it, in any case (`ILIKE '%…%'`), which on PostgreSQL
+is answered from an index, never by reading every name of the city:
 - three characters or more from the trigram index (pg_trgm, migration 0011);
 - one or two, which pg_trgm cannot index and which are most Chinese searches (王记, a
   surname and 记), from the index of every name's one- and two-character pieces

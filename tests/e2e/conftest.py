@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from creditsvc.extensions import db
@@ -94,8 +95,12 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     form.get_by_label(re.compile("用户名|Username")).fill(username)
     form.get_by_label(re.compile("^(密码|Password)$")).fill(password)
     form.get_by_role("button").click()
-    page.wait_for_load_state()
-    assert "/login" not in page.url, page.locator("main").inner_text()
+    # The click returns once the next page starts loading; until then page.url and the
+    # page are still the form's.
+    try:
+        page.wait_for_url(lambda url: "/login" not in url)
+    except PlaywrightTimeout:
+        pytest.fail(f"still on the login form: {page.locator('main').inner_text()}")
 
 
 def use_language(page, code: str) -> None:
