@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -104,13 +104,35 @@ def _inert(cell: object) -> object:
     return cell
 
 
-def write_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """UTF-8 with a BOM, so Excel opens the Chinese headers correctly; no live formulas."""
+    return b"".join(csv_pieces(headers, rows))
+
+
+CSV_PIECE_ROWS = 1000
+
+
+def csv_pieces(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
+    """The bytes of `write_csv`, a thousand rows at a time: a city's export (200,000
+    businesses, 21 MB) is sent as it is written, never held whole in a web worker."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(headers)
-    writer.writerows([_inert(cell) for cell in row] for row in rows)
-    return out.getvalue().encode("utf-8-sig")
+    yield "\ufeff".encode() + out.getvalue().encode()
+    piece: list[list[object]] = []
+    for row in rows:
+        piece.append([_inert(cell) for cell in row])
+        if len(piece) == CSV_PIECE_ROWS:
+            yield _encoded(piece)
+            piece = []
+    if piece:
+        yield _encoded(piece)
+
+
+def _encoded(rows: list[list[object]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode()
 
 
 def write_xlsx(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:

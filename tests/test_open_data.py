@@ -9,6 +9,7 @@ import hashlib
 import io
 from datetime import date, timedelta
 
+from creditsvc import spreadsheets
 from creditsvc.extensions import db
 from creditsvc.models import Community, Street
 from notices.serials import check_digit
@@ -147,6 +148,36 @@ def test_merchant_search_as_csv_has_published_fields_only(world):
     assert "13800000000" not in text and "孙女士" not in text and "天钥桥路1号" not in text
     everyone = parse_csv(world.anonymous().get(f"{PUBLIC}/merchants.csv"))
     assert len(everyone) == 2
+
+
+def test_a_city_export_is_sent_in_pieces_from_a_connection_held_while_it_is_read(
+    world, app, monkeypatch
+):
+    """200,000 businesses are 21 MB of CSV: sent as read, never held whole in a worker."""
+    monkeypatch.setattr(spreadsheets, "CSV_PIECE_ROWS", 2)
+    names = [f"分批商户{i}" for i in range(5)]
+    for name in names:
+        world.merchant(name=name)
+    db.session.commit()  # the export reads on a connection of its own
+    pool = db.engine.pool
+    idle = pool.checkedout()
+    client = app.test_client()
+
+    response = client.get(f"{PUBLIC}/merchants.csv", buffered=False)
+    assert response.is_streamed and response.headers["Cache-Control"].startswith("public")
+    pieces = list(response.response)
+    response.close()
+    assert len(pieces) == 1 + 3  # the header, then two, two and one rows
+    rows = csv.DictReader(io.StringIO(b"".join(pieces).decode("utf-8-sig")))
+    assert [row["name"] for row in rows] == sorted(names)
+    assert pool.checkedout() == idle
+
+    stopped = client.get(f"{PUBLIC}/merchants.csv", buffered=False)
+    sent = iter(stopped.response)
+    next(sent), next(sent)  # the header and two rows, then the client goes away
+    assert pool.checkedout() == idle + 1  # the export's connection, while it is read
+    stopped.close()
+    assert pool.checkedout() == idle  # back all the same
 
 
 def test_unknown_and_mistyped_serials_are_a_clear_404(world):

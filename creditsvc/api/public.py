@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
+from itertools import islice
 
-from flask import Response
+from flask import Response, current_app, stream_with_context
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
+from creditsvc import spreadsheets
 from creditsvc import uscc as uscc_rules
 from creditsvc.api.notices import send_pdf
 from creditsvc.auth import PUBLIC, allow
@@ -18,7 +21,6 @@ from creditsvc.schemas.common import PageArgs, page_of
 from creditsvc.schemas.programme import PublicUnitOut
 from creditsvc.schemas.standing import PublicMerchantOut, PublicRecordOut, PublicSearchArgs
 from creditsvc.services import demonstration_units, public, public_cache
-from creditsvc.spreadsheets import write_csv
 
 blp = Blueprint(
     "public", __name__, url_prefix="/api/public/v1", description="Public open data (no login)"
@@ -170,18 +172,27 @@ class DemonstrationOut(Schema):
     accepted_on = fields.Str(allow_none=True, metadata={"format": "date"})
 
 
-def csv_response(name: str, schema: Schema, rows: list[dict]) -> Response:
-    """Rows as CSV (UTF-8 with BOM), one column per field of `schema`, as in the JSON."""
+def csv_response(name: str, schema: Schema, rows: Iterable[Mapping]) -> Response:
+    """Rows as CSV (UTF-8 with BOM), one column per field of `schema`, as in the JSON; sent
+    as the rows are read, so a city's export is never held whole. HTTP caches may keep it
+    as long as a public answer is kept here."""
     columns = list(schema.fields)
-    dumped = schema.dump(rows, many=True)
-    body = write_csv(
-        columns, [["" if r[c] is None else str(r[c]) for c in columns] for r in dumped]
-    )
-    return Response(
-        body,
+    cells = (["" if r[c] is None else str(r[c]) for c in columns] for r in _dumped(schema, rows))
+    response = Response(
+        stream_with_context(spreadsheets.csv_pieces(columns, cells)),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["PUBLIC_CACHE_SECONDS"]
+    return response
+
+
+def _dumped(schema: Schema, rows: Iterable[Mapping]) -> Iterator[dict]:
+    """Each row through `schema`, a piece of rows at a time."""
+    rows = iter(rows)
+    while piece := list(islice(rows, spreadsheets.CSV_PIECE_ROWS)):
+        yield from schema.dump(piece, many=True)
 
 
 @blp.route("/merchants.csv")
