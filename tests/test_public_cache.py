@@ -156,3 +156,13 @@ def test_text_typed_in_a_filter_cannot_make_two_listings_share_an_answer(kept, w
     assert [i["name"] for i in found["items"]] == [named.name]
     other = public.get(base + urlencode({"district": f"{xuhui}:district="}))
     assert other.status_code == 200 and other.json["items"] == []
+
+
+def test_a_page_past_the_last_is_empty_without_reading_the_listing(kept, world):
+    inspect(world, world.merchant(name="末页商户"))
+    public = world.anonymous()
+    assert public.get("/api/public/v1/merchants?grade=A").json["total"] == 1  # total kept
+    beyond, selects = selects_during(lambda: public.get("/api/public/v1/merchants?grade=A&page=9"))
+    assert beyond.status_code == 200 and beyond.json["items"] == []
+    assert (beyond.json["total"], beyond.json["pages"]) == (1, 1)
+    assert selects == []  # the kept total says there is nothing there to read

@@ -135,10 +135,15 @@ def page(args: dict) -> dict:
     total = int(public_cache.answer(kept_key("total", args), lambda: str(_count(found))).body or 0)
     # The page's businesses are chosen first and only they are joined to their street,
     # market, stall and standing: a name search of one common character finds 40,000.
-    ids = found.selected_columns
-    one_page = found.order_by(ids.name, ids.id).limit(per_page).offset((number - 1) * per_page)
+    # A page past the last is empty without a query: reading up to it cost 0.2 s.
+    skipped = (number - 1) * per_page
+    items = []
+    if skipped < total:
+        ids = found.selected_columns
+        one_page = found.order_by(ids.name, ids.id).limit(per_page).offset(skipped)
+        items = [dict(r) for r in db.session.execute(_listing_of(one_page)).mappings()]
     return {
-        "items": [dict(r) for r in db.session.execute(_listing_of(one_page)).mappings()],
+        "items": items,
         "page": number,
         "per_page": per_page,
         "total": total,
