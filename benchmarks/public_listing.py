@@ -15,7 +15,9 @@ total are built), it times the first page (20 rows) of `services.public.page`:
      reads the name_grams index (migration 0012);
   3. the same searches with that index not used (a short `q` searched as the longer ones
      are, `ILIKE '%q%'`): pg_trgm cannot serve it, so every name of the city is read;
-  4. every district's listing of each grade (A, B, C, D, unrated): 16 × 5 pages.
+  4. every district's listing of each grade (A, B, C, D, unrated): 16 × 5 pages;
+  5. far pages of 200: pages 100 and 999 of the whole city's listing and of its grade-A
+     businesses (page 999 of the grade-A listing is past its last, 636).
 Each query runs once to warm the database's page cache, then is timed. It prints the
 mean, p50, p99 and slowest time of each, and each against the lower bound.
 """
@@ -128,6 +130,12 @@ def main() -> None:
         print(f"{len(listings)} district listings by grade: "
               f"found mean {statistics.fmean(found):,.0f}, max {max(found):,}")  # fmt: skip
         print(summary("  district × grade, first page", times, floor_mean))
+        for grade in (None, "A"):
+            for number in (100, 999):
+                args = {"page": number, "per_page": 200} | ({"grade": grade} if grade else {})
+                times, found = timed(lambda a: len(public.page(a)["items"]), [args] * 5)
+                label = f"  {'grade A' if grade else 'city'}, page {number} ({found[0]} rows)"
+                print(summary(label, times, floor_mean))
 
 
 if __name__ == "__main__":
