@@ -47,14 +47,17 @@ def start_gunicorn(
     server = subprocess.Popen(  # noqa: S603 - the project's own gunicorn, no shell
         command, cwd=ROOT, env=env, stdout=log, stderr=None if log is None else subprocess.STDOUT
     )
-    for _ in range(300):
+    for _ in range(300):  # about 30 s
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", health)
-            if conn.getresponse().status == 200:
+            status = conn.getresponse().status
+            conn.close()
+            if status == 200:
                 return server
         except OSError:
-            time.sleep(0.1)
+            pass  # not listening yet
+        time.sleep(0.1)  # also after a 503 (the database not reachable yet)
     server.terminate()
     raise SystemExit(f"gunicorn did not answer {health}")
 
