@@ -70,7 +70,7 @@ def complaint_in(world, merchant, allegation="复称短少50克"):
 
 CONSOLE_PAGES = ("/console/", "/console/inspections/new", "/console/complaints",
                  "/console/complaints/new", "/console/imports", "/console/notices",
-                 "/console/notices/new", "/console/audit")  # fmt: skip
+                 "/console/notices/new", "/console/audit", "/console/merchants")  # fmt: skip
 
 
 @pytest.mark.parametrize("url", CONSOLE_PAGES)
@@ -545,3 +545,43 @@ def test_another_districts_officer_cannot_move_a_notice(world, app):
     city = session_for(world, app, "city")
     assert post_form(city, f"{url}/approve", {}, url).status_code == 303
     assert db.session.scalar(select(Notice.status)) == "approved"
+
+
+# Businesses: found by name or code, read whole ----------------------------------------------
+
+
+def test_an_officer_finds_a_business_and_reads_its_whole_record(world, app):
+    from tests.test_standing import inspect
+
+    shop = world.merchant(name="钱记豆制品", address="天钥桥路1号")
+    inspection_id = inspect(world, shop, ["UNVERIFIED"])  # a major finding: −15, grade B
+    complaint = complaint_in(world, shop)
+    elsewhere = world.merchant(world.JINGAN, name="钱记粮油")
+    db.session.commit()
+    client = officer(world, app)
+
+    found = text_of(client.get("/console/merchants?q=钱记"))  # two characters: name_grams
+    assert "钱记豆制品" in found and "钱记粮油" not in found  # Jing'an's is not in view
+    assert text_of(client.get(f"/console/merchants?q={shop.uscc.lower()}")).count(shop.uscc) >= 1
+
+    code = shop.uscc
+    page = client.get(f"/console/merchants/{code[:9]}%20{code[9:].lower()}")  # as pasted
+    assert page.status_code == 200
+    html = text_of(page)
+    assert "钱记豆制品" in html and "天钥桥路1号" in html and "−15.0" in html
+    assert f'href="/console/inspections/{inspection_id}"' in html  # the reason's evidence
+    assert f'href="/console/complaints/{complaint.id}"' in html and "复称短少50克" in html
+    assert f"/console/inspections/new?merchant={code}" in html
+    assert '<svg class="chart' in html and 'role="img"' in html
+    assert "13800000000" not in html  # no complainant's contact on this page
+    assert client.get(f"/console/merchants/{elsewhere.uscc}").status_code == 404
+
+    city = text_of(session_for(world, app, "city").get("/console/merchants?q=钱记"))
+    assert "钱记豆制品" in city and "钱记粮油" in city
+
+
+def test_a_business_search_that_finds_nothing_says_so(world, app):
+    world.merchant(name="王记蔬菜")
+    db.session.commit()
+    html = text_of(officer(world, app).get("/console/merchants?q=不存在"))
+    assert "王记蔬菜" not in html and "不存在" in html

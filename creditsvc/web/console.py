@@ -34,6 +34,7 @@ from creditsvc.web import (  # noqa: F401
     console_audit,
     console_evidence,
     console_imports,
+    console_merchants,
     console_notices,
 )
 from creditsvc.web.charts import Bar, column_chart, row_chart

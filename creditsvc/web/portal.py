@@ -23,9 +23,8 @@ from creditsvc.services import notifications, objections, policies, replies, sta
 from creditsvc.services.errors import Conflict, DomainError
 from creditsvc.services.replies import REPLY_MAX_CHARS
 from creditsvc.web import labels
-from creditsvc.web.charts import Band, Marker, Point, score_chart
 from creditsvc.web.public_site import placard_in_force, unit_in_force
-from scoring.policy import Policy
+from creditsvc.web.standing_chart import standing_chart
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -36,32 +35,6 @@ def own_merchant() -> Merchant:
     if merchant is None:
         abort(404, description="this account is linked to no business")
     return merchant
-
-
-def chart(history: list, policy: Policy, rise: dict):
-    # Several rescorings on one day: the day's last one is that day's score.
-    by_day = {s.as_of: s for s in history}
-    points = [Point(day, s.score if s.rated else None) for day, s in by_day.items()]
-    bands = [
-        Band(g["grade"], g["min"], labels.grade_label(policy, g["grade"])) for g in policy.grades
-    ]
-    rated = [p for p in points if p.score is not None]
-    if rated:
-        first, last = rated[0], rated[-1]
-        summary = _(
-            "Score from %(first)s on %(start)s to %(last)s on %(end)s.",
-            first=round(first.score, 1), start=first.day.isoformat(),
-            last=round(last.score, 1), end=last.day.isoformat(),
-        )  # fmt: skip
-    else:
-        summary = _("No rated score yet.")
-    marker = None
-    if rated and rise.get("date"):
-        day = rise["date"].isoformat()
-        marker = Marker(rise["date"], _("%(grade)s from %(date)s", grade=rise["grade"], date=day))
-        summary += " " + _("Grade %(grade)s from %(date)s if nothing new is recorded.",
-                           grade=rise["grade"], date=day)  # fmt: skip
-    return score_chart(points, bands, _("Score over time"), summary, marker)
 
 
 def own_objections(merchant: Merchant) -> list[Objection]:
@@ -97,7 +70,7 @@ def standing_page():
         grade_name=labels.grade_label(policy, found["grade"] if found["rated"] else None),
         grade_label=labels.grade_label,
         policy=policy,
-        chart=chart(history, policy, found["next_improvement"]),
+        chart=standing_chart(history, policy, found["next_improvement"]),
         history=history[-12:][::-1],
         placard=placard_in_force(merchant.id),
         unit=unit_in_force(merchant.id),

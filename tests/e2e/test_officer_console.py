@@ -108,6 +108,18 @@ def test_an_officer_imports_a_sheet_fixes_a_row_and_publishes_an_honor_roll(worl
     expect(grades).to_contain_text("A: 2")  # rescored after the import
     screenshot(page, "console-dashboard")
 
+    # The business, found by two characters of its name, read whole.
+    page.get_by_role("link", name="经营者", exact=True).click()
+    page.get_by_label("名称或统一社会信用代码").fill("粮油")
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url(re.compile(r"/console/merchants\?"))
+    screenshot(page, "console-businesses")
+    page.get_by_role("link", name="诚信粮油店").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("诚信粮油店")
+    expect(page.locator(".grade.large")).to_have_text("A")
+    expect(page.get_by_role("img", name="得分变化")).to_be_visible()
+    screenshot(page, "console-business")
+
 
 def test_the_evidence_forms_in_the_browser(world, page):
     # A form sent back with its errors answers 422, which Chromium logs as a console
