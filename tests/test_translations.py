@@ -82,3 +82,14 @@ def test_pages_are_served_in_chinese_by_default_and_english_on_request(client):
     client.get("/lang/en?next=/login")
     en = client.get("/login").get_data(as_text=True)
     assert "<title>Log in · " in en and "Username" in en
+
+
+def test_typed_chinese_is_marked_as_chinese_and_always_escaped():
+    from creditsvc.web.labels import typed
+
+    assert str(typed("王记蔬菜")) == '<span lang="zh-CN">王记蔬菜</span>'
+    assert str(typed("Apple Fresh")) == "Apple Fresh"  # the page's own language
+    assert str(typed(None)) == ""
+    hostile = str(typed('<script>alert("王")</script>'))
+    assert "<script>" not in hostile and "&lt;script&gt;" in hostile
+    assert "<b>" not in str(typed("<b>bold</b>"))

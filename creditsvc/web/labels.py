@@ -6,9 +6,12 @@ so a page never disagrees with the policy a grade was computed under.
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from scoring.policy import Policy
 
@@ -123,6 +126,22 @@ def grade_label(policy: Policy, grade: str | None) -> str:
     return _("Unrated")
 
 
+# Han characters (CJK Unified Ideographs and Extension A).
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def typed(text: object) -> Markup:
+    """Data as someone typed it (a name, an allegation, a notice's title), marked
+    `lang="zh-CN"` when it holds Chinese, so an English page has it read as Chinese
+    (WCAG 3.1.2); autoescaped like any other value."""
+    if text is None:
+        return Markup("")
+    value = str(text)
+    if HAN.search(value):
+        return Markup('<span lang="zh-CN">{}</span>').format(value)
+    return escape(value)
+
+
 def district_name(district) -> str:
     return pick(district.name_zh, district.name_en)
 
@@ -139,5 +158,6 @@ def template_helpers() -> dict:
         "objection_status_label": lambda code: OBJECTION_STATUS_LABELS.get(code, code),
         "reply_status_label": lambda code: REPLY_STATUS_LABELS.get(code, code),
         "pick": pick,
+        "typed": typed,
         "chinese": chinese,
     }

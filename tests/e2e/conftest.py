@@ -147,6 +147,7 @@ def small_city(world) -> dict:
         "honest": {"uscc": honest.uscc, "name": honest.name},
         "fishmonger": {"uscc": fishmonger.uscc, "name": fishmonger.name},
         "merchant_login": account.username,
+        "officer_login": officer.username,
         "documents": documents,
     }
     # Plain values only, and no open read transaction: on SQLite it would block the
