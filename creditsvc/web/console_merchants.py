@@ -19,11 +19,11 @@ from creditsvc.auth import OFFICERS, allow
 from creditsvc.extensions import db
 from creditsvc.models import Complaint, CurrentScore, District, Inspection, Merchant
 from creditsvc.schemas.common import paginate
-from creditsvc.services import policies, scope, search, standing
+from creditsvc.services import scope, search
 from creditsvc.web import labels
 from creditsvc.web.console_common import bp, district_in_view, page_number
 from creditsvc.web.labels import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, INSPECTION_KIND_LABELS
-from creditsvc.web.standing_chart import standing_chart
+from creditsvc.web.standing_view import standing_context
 
 PER_PAGE = 50
 LATEST = 10  # inspections and complaints shown on a business's page
@@ -66,8 +66,6 @@ def merchant_record(uscc: str):
     found = one_or_404(
         select(Merchant).where(Merchant.uscc == code, scope.merchants(p)), "merchant"
     )
-    record = standing.of(found)
-    policy = policies.version(record["policy_version"]) or policies.current()
     latest_inspections = db.session.scalars(
         select(Inspection)
         .where(Inspection.merchant_id == found.id, scope.evidence(p, Inspection))
@@ -84,10 +82,8 @@ def merchant_record(uscc: str):
     return render_template(
         "console/merchant.html",
         merchant=found,
-        s=record,
+        **standing_context(found),
         district=labels.district_name(db.session.get(District, found.district_code)),
-        grade_name=labels.grade_label(policy, record["grade"] if record["rated"] else None),
-        chart=standing_chart(record["history"], policy, record["next_improvement"]),
         inspections=list(latest_inspections),
         complaints=list(latest_complaints),
         kinds=INSPECTION_KIND_LABELS,

@@ -1,4 +1,5 @@
-"""Words for codes shown on the public site and the merchant portal, in the page's language.
+"""Words for codes shown on every page (public site, merchant portal, officer console), in
+the page's language, and typed data marked with its own language.
 
 Grade names come from the scoring policy in force (it carries them in both languages),
 so a page never disagrees with the policy a grade was computed under.
@@ -133,7 +134,7 @@ HAN = re.compile(r"[\u3400-\u9fff]")
 def typed(text: object) -> Markup:
     """Data as someone typed it (a name, an allegation, a notice's title), marked
     `lang="zh-CN"` when it holds Chinese, so an English page has it read as Chinese
-    (WCAG 3.1.2); autoescaped like any other value."""
+    (WCAG 3.1.2); escaped like any other value. Every page marks data this way."""
     if text is None:
         return Markup("")
     value = str(text)

@@ -19,12 +19,12 @@ from creditsvc.auth import MERCHANT, allow
 from creditsvc.extensions import db
 from creditsvc.models import OBJECTION_SUBJECTS, Merchant, MerchantReply, Objection
 from creditsvc.schemas.requests import ObjectionIn, ReplyIn
-from creditsvc.services import notifications, objections, policies, replies, standing
+from creditsvc.services import notifications, objections, replies
 from creditsvc.services.errors import Conflict, DomainError
 from creditsvc.services.replies import REPLY_MAX_CHARS
 from creditsvc.web import labels
 from creditsvc.web.public_site import placard_in_force, unit_in_force
-from creditsvc.web.standing_chart import standing_chart
+from creditsvc.web.standing_view import standing_context
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -60,18 +60,13 @@ def own_replies(merchant: Merchant) -> list[MerchantReply]:
 def standing_page():
     """The merchant's score, grade, reasons, history and outlook."""
     merchant = own_merchant()
-    found = standing.of(merchant)
-    policy = policies.version(found["policy_version"]) or policies.current()
-    history = found["history"]
+    shown = standing_context(merchant)
     return render_template(
         "portal/standing.html",
         merchant=merchant,
-        s=found,
-        grade_name=labels.grade_label(policy, found["grade"] if found["rated"] else None),
+        **shown,
         grade_label=labels.grade_label,
-        policy=policy,
-        chart=standing_chart(history, policy, found["next_improvement"]),
-        history=history[-12:][::-1],
+        history=shown["s"]["history"][-12:][::-1],
         placard=placard_in_force(merchant.id),
         unit=unit_in_force(merchant.id),
         objections=own_objections(merchant),

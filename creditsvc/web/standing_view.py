@@ -1,13 +1,29 @@
-"""The chart of a business's score over time, as its merchant and officers see it."""
+"""A business's standing as its merchant (the portal) and officers (the console) read
+it: the grade's name under the policy it was computed by, and the chart of the score."""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from creditsvc.models import Merchant
+from creditsvc.services import policies, standing
 from creditsvc.web import labels
 from creditsvc.web.charts import Band, Marker, Point, score_chart
 from scoring.policy import Policy
+
+
+def standing_context(merchant: Merchant) -> dict:
+    """What a standing page shows: `s` (services.standing.of), the `policy` it was
+    computed under, the grade's name and the chart."""
+    found = standing.of(merchant)
+    policy = policies.version(found["policy_version"]) or policies.current()
+    return {
+        "s": found,
+        "policy": policy,
+        "grade_name": labels.grade_label(policy, found["grade"] if found["rated"] else None),
+        "chart": standing_chart(found["history"], policy, found["next_improvement"]),
+    }
 
 
 def standing_chart(history: list, policy: Policy, rise: dict) -> Markup:
