@@ -105,7 +105,7 @@ def full_rescore_on_workers(workers: int, days_ahead: int = 0) -> tuple[float, d
     from creditsvc.extensions import db
     from creditsvc.jobs.rescore import SYSTEM, start_full_rescore
     from creditsvc.models import JobRun
-    from creditsvc.services import rescoring
+    from creditsvc.services.standing import rescoring
 
     rescoring.today = lambda: date.today() + timedelta(days=days_ahead)
     Redis.from_url(REDIS_URL).flushdb()
@@ -163,7 +163,7 @@ def full_rescore(days_ahead: int = 0) -> tuple[float, dict]:
     `days_ahead`, as the scheduler's daily roll would run that many days later."""
     from creditsvc import create_app
     from creditsvc.jobs.rescore import SYSTEM, start_full_rescore
-    from creditsvc.services import rescoring
+    from creditsvc.services.standing import rescoring
 
     rescoring.today = lambda: date.today() + timedelta(days=days_ahead)
 

@@ -136,7 +136,7 @@ def prepare(folder: Path, devices: int) -> dict:
     from creditsvc.extensions import db
     from creditsvc.jobs.rescore import SYSTEM, start_full_rescore
     from creditsvc.models import CurrentScore, Device, Merchant, Reading, Stall
-    from creditsvc.services import accounts
+    from creditsvc.services.accounts import users as accounts
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "REDIS_URL": None})
     rng = random.Random(7)
@@ -264,7 +264,7 @@ def start_nightly_roll(same_day: bool) -> date:
     from creditsvc.extensions import db
     from creditsvc.jobs.rescore import SYSTEM, start_full_rescore
     from creditsvc.models import CurrentScore
-    from creditsvc.services import rescoring
+    from creditsvc.services.standing import rescoring
 
     last = db.session.scalar(select(func.max(CurrentScore.as_of)))
     day = last if same_day else last + timedelta(days=1)

@@ -47,7 +47,7 @@ def parse_args() -> argparse.Namespace:
 def export_sql() -> str:
     """The export's SELECT with its values in place, as PostgreSQL will run it."""
     from creditsvc.extensions import db
-    from creditsvc.services import public
+    from creditsvc.services.publication import public
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "REDIS_URL": None})
     with app.app_context():

@@ -76,7 +76,7 @@ def publish_documents(env: dict[str, str]) -> None:
     os.environ.update(env)
     from creditsvc import create_app
     from creditsvc.extensions import db
-    from creditsvc.services import accounts
+    from creditsvc.services.accounts import users as accounts
 
     app = create_app()
     with app.app_context():

@@ -54,7 +54,7 @@ def build(app, merchants: int) -> None:
     from flask_migrate import upgrade
 
     from creditsvc.demo import city
-    from creditsvc.services.rescoring import rescore
+    from creditsvc.services.standing.rescoring import rescore
 
     started = time.perf_counter()
     with app.app_context():

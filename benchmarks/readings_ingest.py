@@ -38,7 +38,7 @@ from creditsvc import create_app  # noqa: E402
 from creditsvc.config import database_url  # noqa: E402
 from creditsvc.extensions import db  # noqa: E402
 from creditsvc.models import Device, Market, Merchant, Reading, Stall  # noqa: E402
-from creditsvc.services import accounts  # noqa: E402
+from creditsvc.services.accounts import users as accounts  # noqa: E402
 from creditsvc.uscc import make as make_uscc  # noqa: E402
 
 CATEGORIES = ("vegetable", "fruit", "meat", "seafood", "egg", "grain", "live_fish", "delicacy")

@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from creditsvc.extensions import db
 from creditsvc.jobs import QUEUES
 from creditsvc.models import ROLES
-from creditsvc.services import accounts
+from creditsvc.services.accounts import users as accounts
 from creditsvc.services.errors import DomainError
 
 CLI_ACTOR = "cli"

@@ -32,7 +32,7 @@ from creditsvc import create_app
 from creditsvc.config import database_url
 from creditsvc.extensions import db
 from creditsvc.models import CalendarDay, Market, Merchant, Street
-from creditsvc.services import accounts
+from creditsvc.services.accounts import users as accounts
 from creditsvc.uscc import make as make_uscc
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")

@@ -9,7 +9,7 @@ import pytest
 
 from creditsvc.extensions import db
 from creditsvc.models import Device
-from creditsvc.services import accounts
+from creditsvc.services.accounts import users as accounts
 
 
 def test_every_route_declares_who_may_call_it(app):

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from creditsvc.extensions import db
 from creditsvc.jobs import SCHEDULER_LOCK_KEY, SCHEDULER_LOCK_TTL
 from creditsvc.models import CurrentScore, DirtyMerchant, District, JobRun, Merchant
-from creditsvc.services.outbox import mark_dirty
+from creditsvc.services.standing.outbox import mark_dirty
 from tests import test_jobs as jobs
 
 

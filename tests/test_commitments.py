@@ -11,8 +11,8 @@ from sqlalchemy import text
 
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry, Commitment, Merchant, Notification
-from creditsvc.services import commitments
-from creditsvc.services import notices_eligibility as eligibility
+from creditsvc.services.programme import commitments
+from creditsvc.services.publication import eligibility
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%scan\n"

@@ -12,8 +12,8 @@ import pytest
 from creditsvc.extensions import db
 from creditsvc.jobs.reminders import send_reminders
 from creditsvc.models import AuditEntry, CommunityDraw, CurrentScore, Notification
-from creditsvc.services.communities import draw_groups
-from creditsvc.services.notices_eligibility import add_months
+from creditsvc.services.programme.communities import draw_groups
+from creditsvc.services.publication.eligibility import add_months
 
 TODAY = date.today()
 

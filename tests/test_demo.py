@@ -32,7 +32,7 @@ from creditsvc.models import (
     Street,
     User,
 )
-from creditsvc.services import accounts
+from creditsvc.services.accounts import users as accounts
 from creditsvc.services.errors import Conflict
 from creditsvc.uscc import parse
 

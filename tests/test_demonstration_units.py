@@ -10,9 +10,8 @@ import pytest
 
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry, DemonstrationUnit, Notice, Notification, User
-from creditsvc.services import notices_eligibility as eligibility
-from creditsvc.services import notices_publish
-from creditsvc.services.notices_eligibility import add_months
+from creditsvc.services.publication import eligibility, publishing
+from creditsvc.services.publication.eligibility import add_months
 from notices.render import render_html
 from notices.serials import make_serial
 
@@ -200,7 +199,7 @@ def test_the_placard_of_a_demonstration_unit_says_so(world):
     assert drafted.status_code == 201, drafted.json
     assert drafted.json["entries"][0]["content"]["demonstration"] is True
     notice = db.session.get(Notice, drafted.json["id"])
-    context = notices_publish.context(notice, make_serial(world.XUHUI, TODAY.year, 1), TODAY)
+    context = publishing.context(notice, make_serial(world.XUHUI, TODAY.year, 1), TODAY)
     assert "诚信计量示范单位" in render_html("placard", context)
     ordinary = world.merchant(name="普通商店")
     assert eligibility.placard(ordinary, TODAY)[0].content["demonstration"] is False

@@ -43,7 +43,7 @@ import os, sys
 from pathlib import Path
 
 from creditsvc.cli import main
-from creditsvc.services import notices_publish
+from creditsvc.services.publication import publishing
 
 real_fsync = os.fsync
 
@@ -54,7 +54,7 @@ def fsync(fd):
         os.kill(os.getpid(), 9)
     return real_fsync(fd)
 
-notices_publish.os.fsync = fsync
+publishing.os.fsync = fsync
 sys.argv = ["creditsvc", *sys.argv[1:]]
 main()
 """
@@ -67,7 +67,7 @@ import os, sys
 from pathlib import Path
 
 from creditsvc.cli import main
-from creditsvc.services import rescoring
+from creditsvc.services.standing import rescoring
 
 original = rescoring.dirty
 

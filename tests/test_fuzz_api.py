@@ -38,7 +38,7 @@ from creditsvc.auth import CITY, DEVICE, DISTRICT, MERCHANT, PUBLIC
 from creditsvc.extensions import db
 from creditsvc.models import Device, Stall
 from creditsvc.security_table import allowed_roles
-from creditsvc.services import accounts
+from creditsvc.services.accounts import users as accounts
 from tests.conftest import KEEP_TABLES, Caller, IsolatedClient, World
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))

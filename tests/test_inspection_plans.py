@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from creditsvc.extensions import db
 from creditsvc.models import Inspection, Merchant, RiskModelVersion, RiskScore, User
-from creditsvc.services.inspection_plans import draw
+from creditsvc.services.risk.inspection_plans import draw
 
 XUHUI = "310104"
 PER_CLASS = 100

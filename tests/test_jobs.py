@@ -37,7 +37,7 @@ from creditsvc.jobs import SCHEDULER_LOCK_KEY
 from creditsvc.jobs.rescore import SYSTEM, finish_full_rescore, start_full_rescore
 from creditsvc.jobs.scheduler import SchedulerLocked, SingleCronScheduler, register_periodic
 from creditsvc.models import CurrentScore, DirtyMerchant, JobRun, Merchant, ScoreSnapshot
-from creditsvc.services import policies, rescoring
+from creditsvc.services.standing import policies, rescoring
 from scoring.policy import DEFAULT_POLICY
 from tests.conftest import wait_until
 
@@ -56,7 +56,7 @@ import os, sys, time
 from pathlib import Path
 
 from creditsvc.cli import main
-from creditsvc.services import rescoring
+from creditsvc.services.standing import rescoring
 
 original = rescoring.district
 

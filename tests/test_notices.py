@@ -18,8 +18,10 @@ from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.jobs.expiry import expire_notices
 from creditsvc.models import AuditEntry, Device, JobRun, Notice, Stall
-from creditsvc.services import accounts, calendar, policies
-from creditsvc.services.notices_eligibility import add_months
+from creditsvc.services import calendar
+from creditsvc.services.accounts import users as accounts
+from creditsvc.services.publication.eligibility import add_months
+from creditsvc.services.standing import policies
 from notices.serials import parse_serial
 from scoring.policy import DEFAULT_POLICY
 from tests import test_jobs as jobs

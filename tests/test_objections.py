@@ -21,7 +21,9 @@ from creditsvc.models import (
     User,
     Void,
 )
-from creditsvc.services import calendar, notifications, objections
+from creditsvc.services import calendar
+from creditsvc.services.accounts import notifications
+from creditsvc.services.appeals import objections
 from creditsvc.services.errors import DomainError
 from tests.test_complaints_api import complaint, move
 from tests.test_notices import exposure_body, inspect, penalise, publish
@@ -251,9 +253,9 @@ class RecordingSMTP:
 
 def test_notifications_are_mailed_only_where_a_mail_server_is_set(world, app, monkeypatch):
     from creditsvc.jobs.reminders import deliver_mail
-    from creditsvc.services import accounts
+    from creditsvc.services.accounts import users as accounts
 
-    monkeypatch.setattr("creditsvc.services.notifications.smtplib.SMTP", RecordingSMTP)
+    monkeypatch.setattr("creditsvc.services.accounts.notifications.smtplib.SMTP", RecordingSMTP)
     RecordingSMTP.sent = []
     merchant = world.merchant()
     accounts.create_user(

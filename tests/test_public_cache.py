@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 from redis import Redis
 
-from creditsvc.services import public_cache
+from creditsvc.services.publication import public_cache
 from tests.statements import executed
 from tests.test_standing import inspect
 
@@ -112,7 +112,7 @@ def test_without_redis_answers_are_built_here_and_redis_is_left_alone(kept, worl
     public = world.anonymous()
 
     kept.config["PUBLIC_CACHE_ENTRIES"] = 0  # nothing kept in the worker: built each time
-    with caplog.at_level(logging.WARNING, logger="creditsvc.services.public_cache"):
+    with caplog.at_level(logging.WARNING, logger="creditsvc.services.publication.public_cache"):
         first = public.get(url)
         second, selects = selects_during(lambda: public.get(url))
     assert first.status_code == second.status_code == 200

@@ -15,7 +15,8 @@ from creditsvc.extensions import db
 from creditsvc.models import DirtyMerchant, Market, Merchant, Reading, Stall
 from creditsvc.models.market import Device
 from creditsvc.schemas.readings import ReadingBatchOut
-from creditsvc.services import accounts, policies
+from creditsvc.services.accounts import users as accounts
+from creditsvc.services.standing import policies
 from tests.conftest import Caller
 from tests.statements import executed
 

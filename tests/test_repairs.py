@@ -10,7 +10,8 @@ from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.jobs.reminders import send_reminders
 from creditsvc.models import NoticeEntry, Notification, RepairApplication, User
-from creditsvc.services import calendar, repairs
+from creditsvc.services import calendar
+from creditsvc.services.appeals import repairs
 from scoring.repair import RepairFacts, assess
 from tests.test_notices import exposure_body, inspect, penalise, publish
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from creditsvc.extensions import db
 from creditsvc.models import Complaint, Device, Reading, Void
-from creditsvc.services import risk_data
+from creditsvc.services.risk import features as risk_data
 from scoring import risk_features as rf
 
 TODAY = date.today()

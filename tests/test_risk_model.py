@@ -13,8 +13,8 @@ from creditsvc.extensions import db
 from creditsvc.jobs.rescore import SYSTEM
 from creditsvc.jobs.train import start_training
 from creditsvc.models import JobRun, Merchant, RiskModelVersion, RiskScore
-from creditsvc.services import risk_models
 from creditsvc.services.errors import Invalid
+from creditsvc.services.risk import training as risk_models
 
 # Small enough to load and train in seconds, with three inspections per merchant over the
 # three years so that each merchant's history says something about it.

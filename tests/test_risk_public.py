@@ -13,8 +13,8 @@ MARK = 0.987654321  # a probability no page could show by chance
 LEAKS = re.compile(r"98765|risk_class|probability|risk class|风险等级|风险分级|风险类别", re.I)
 ROOT = Path(__file__).resolve().parent.parent
 # Code that renders public pages, open data and documents; none may read risk scores.
-PUBLIC_CODE = ("creditsvc/web", "notices", "creditsvc/api/public.py", "creditsvc/services/public.py",
-               "creditsvc/services/notices.py", "templates")  # fmt: skip
+PUBLIC_CODE = ("creditsvc/web", "notices", "creditsvc/api/public.py", "creditsvc/services/publication/public.py",
+               "creditsvc/services/publication/notices.py", "templates")  # fmt: skip
 
 
 def _public_get_rules(app):

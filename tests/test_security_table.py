@@ -16,7 +16,7 @@ from creditsvc.config import PROJECT_ROOT
 from creditsvc.extensions import db
 from creditsvc.models import Device
 from creditsvc.security_table import markdown, routes, table_in, with_table
-from creditsvc.services import accounts
+from creditsvc.services.accounts import users as accounts
 from tests.conftest import Caller
 
 SECRET_NAME = "哨兵商户甲"  # a merchant name no refusal may contain

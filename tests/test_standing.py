@@ -8,7 +8,8 @@ from sqlalchemy.exc import DatabaseError
 
 from creditsvc.extensions import db
 from creditsvc.models import CurrentScore, Merchant, ScoreSnapshot, ScoringPolicy
-from creditsvc.services import evidence_arrays, policies, public, rescoring
+from creditsvc.services.publication import public
+from creditsvc.services.standing import evidence_arrays, policies, rescoring
 from scoring import scorecard
 
 TODAY = date.today()

@@ -11,7 +11,7 @@ from creditsvc.demo import city
 from creditsvc.extensions import db
 from creditsvc.jobs.rescore import SYSTEM, start_full_rescore
 from creditsvc.models import CurrentScore, Merchant, Reading, ReadingTally, Void
-from creditsvc.services import evidence_arrays, policies, rescoring, tallies
+from creditsvc.services.standing import evidence_arrays, policies, rescoring, tallies
 
 TODAY = rescoring.today()
 

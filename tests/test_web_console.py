@@ -24,7 +24,7 @@ from creditsvc.models import (
     ScoreSnapshot,
 )
 from creditsvc.models.base import utcnow
-from creditsvc.services import complaints as complaint_service
+from creditsvc.services.evidence import complaints as complaint_service
 from creditsvc.workdays import SHANGHAI
 from tests.test_notices import penalise, read_pdf
 from tests.test_web_session import csrf_token, login

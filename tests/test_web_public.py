@@ -10,8 +10,8 @@ from urllib.parse import urlparse
 from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import Community, DemonstrationUnit, MerchantReply
-from creditsvc.services import policies
-from creditsvc.services.notices_publish import site_url
+from creditsvc.services.publication.publishing import site_url
+from creditsvc.services.standing import policies
 from scoring.policy import DEFAULT_POLICY
 from tests.test_notices import inspect, penalise, publish
 

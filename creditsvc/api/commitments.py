@@ -22,7 +22,9 @@ from creditsvc.schemas.programme import (
     CommitmentOut,
     WithdrawIn,
 )
-from creditsvc.services import commitments, notifications, scope
+from creditsvc.services import scope
+from creditsvc.services.accounts import notifications
+from creditsvc.services.programme import commitments
 
 blp = Blueprint(
     "commitments", __name__, url_prefix="/api/v1/commitments", description="Self-commitments"

@@ -13,7 +13,8 @@ from creditsvc.extensions import db
 from creditsvc.models import Community, Street
 from creditsvc.schemas.common import page_of, paginate
 from creditsvc.schemas.registry import CommunityArgs, CommunityIn, CommunityOut
-from creditsvc.services import registry, scope
+from creditsvc.services import scope
+from creditsvc.services.registry import operations as registry
 
 blp = Blueprint(
     "communities",

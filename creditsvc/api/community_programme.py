@@ -24,7 +24,8 @@ from creditsvc.schemas.programme import (
     UnitBrief,
     UnitsIn,
 )
-from creditsvc.services import communities, notifications
+from creditsvc.services.accounts import notifications
+from creditsvc.services.programme import communities
 
 blp = Blueprint(
     "community_programme",

@@ -13,7 +13,8 @@ from creditsvc.extensions import db
 from creditsvc.models import Complaint, Merchant
 from creditsvc.schemas.common import page_of, paginate
 from creditsvc.schemas.evidence import ComplaintArgs, ComplaintIn, ComplaintOut, TransitionIn
-from creditsvc.services import complaints, scope
+from creditsvc.services import scope
+from creditsvc.services.evidence import complaints
 
 blp = Blueprint("complaints", __name__, url_prefix="/api/v1/complaints", description="Complaints")
 

@@ -12,7 +12,8 @@ from creditsvc.extensions import db
 from creditsvc.models import Merchant, Void
 from creditsvc.schemas.common import PageArgs, page_of, paginate
 from creditsvc.schemas.evidence import CorrectionOut, VoidIn
-from creditsvc.services import corrections, scope
+from creditsvc.services import scope
+from creditsvc.services.evidence import corrections
 
 blp = Blueprint(
     "corrections", __name__, url_prefix="/api/v1/corrections", description="Corrections"

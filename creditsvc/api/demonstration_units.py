@@ -22,7 +22,8 @@ from creditsvc.schemas.programme import (
     UnitIn,
     WithdrawIn,
 )
-from creditsvc.services import demonstration_units, notifications
+from creditsvc.services.accounts import notifications
+from creditsvc.services.programme import demonstration_units
 
 blp = Blueprint(
     "demonstration_units",

@@ -20,7 +20,9 @@ from creditsvc.schemas.registry import (
     TokenIn,
     TokenOut,
 )
-from creditsvc.services import accounts, registry, scope
+from creditsvc.services import scope
+from creditsvc.services.accounts import users as accounts
+from creditsvc.services.registry import operations as registry
 
 blp = Blueprint("devices", __name__, url_prefix="/api/v1/devices", description="Fair scales")
 

@@ -21,7 +21,7 @@ from creditsvc.schemas.risk import (
     PlanOut,
     PublicPlanOut,
 )
-from creditsvc.services import inspection_plans
+from creditsvc.services.risk import inspection_plans
 
 # One blueprint for both halves: the officers' /api/v1 paths and the published plans
 # under the open-data prefix /api/public/v1.

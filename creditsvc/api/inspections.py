@@ -13,7 +13,9 @@ from creditsvc.extensions import db
 from creditsvc.models import Inspection, Merchant, PenaltyDecision
 from creditsvc.schemas.common import page_of, paginate
 from creditsvc.schemas.evidence import InspectionArgs, InspectionIn, InspectionOut
-from creditsvc.services import inspection_plans, inspections, scope
+from creditsvc.services import scope
+from creditsvc.services.evidence import inspections
+from creditsvc.services.risk import inspection_plans
 
 blp = Blueprint(
     "inspections", __name__, url_prefix="/api/v1/inspections", description="Inspections"

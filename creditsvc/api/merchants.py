@@ -22,7 +22,10 @@ from creditsvc.schemas.registry import (
     MerchantUpdate,
 )
 from creditsvc.schemas.standing import StandingOut
-from creditsvc.services import registry, scope, search, standing
+from creditsvc.services import scope
+from creditsvc.services.registry import operations as registry
+from creditsvc.services.registry import search
+from creditsvc.services.standing import queries as standing
 
 blp = Blueprint("merchants", __name__, url_prefix="/api/v1/merchants", description="Merchants")
 

@@ -17,7 +17,8 @@ from creditsvc.jobs.render import render_notice
 from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, Notice, NoticeEntry
 from creditsvc.schemas.common import PageArgs, USCCRef, page_of, paginate
 from creditsvc.schemas.registry import StrippedSchema, district_field
-from creditsvc.services import notices, notices_publish
+from creditsvc.services.publication import notices
+from creditsvc.services.publication import publishing as notices_publish
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1/notices", description="Notices")
 

@@ -15,7 +15,8 @@ from creditsvc.extensions import db
 from creditsvc.models import Notification
 from creditsvc.schemas.common import page_of, paginate
 from creditsvc.schemas.requests import NotificationArgs, NotificationOut, QueueOut
-from creditsvc.services import notifications, programme_queue
+from creditsvc.services.accounts import notifications
+from creditsvc.services.programme import queue as programme_queue
 
 blp = Blueprint(
     "notifications", __name__, url_prefix="/api/v1", description="Notifications and queue"

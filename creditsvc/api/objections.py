@@ -16,7 +16,8 @@ from creditsvc.extensions import db
 from creditsvc.models import Objection
 from creditsvc.schemas.common import page_of, paginate
 from creditsvc.schemas.requests import DecisionIn, ObjectionArgs, ObjectionIn, ObjectionOut
-from creditsvc.services import notifications, objections
+from creditsvc.services.accounts import notifications
+from creditsvc.services.appeals import objections
 
 blp = Blueprint("objections", __name__, url_prefix="/api/v1/objections", description="Objections")
 

@@ -16,7 +16,7 @@ from creditsvc.extensions import db
 from creditsvc.schemas.common import PageArgs, page_of
 from creditsvc.schemas.evidence import not_in_future
 from creditsvc.schemas.registry import StrippedSchema
-from creditsvc.services import penalty_publicity
+from creditsvc.services.publication import penalty_publicity
 from creditsvc.spreadsheets import write_csv
 
 blp = Blueprint(

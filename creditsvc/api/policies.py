@@ -12,7 +12,7 @@ from creditsvc.auth import CITY, PUBLIC, allow
 from creditsvc.extensions import db
 from creditsvc.models import ScoringPolicy
 from creditsvc.schemas.standing import PolicyIn, PolicyOut
-from creditsvc.services import policies
+from creditsvc.services.standing import policies
 
 blp = Blueprint("policies", __name__, url_prefix="/api/v1/policies", description="Scoring policy")
 

@@ -20,7 +20,8 @@ from creditsvc.models import NOTICE_KINDS
 from creditsvc.schemas.common import PageArgs, page_of
 from creditsvc.schemas.programme import PublicUnitOut
 from creditsvc.schemas.standing import PublicMerchantOut, PublicRecordOut, PublicSearchArgs
-from creditsvc.services import demonstration_units, public, public_cache
+from creditsvc.services.programme import demonstration_units
+from creditsvc.services.publication import public, public_cache
 
 blp = Blueprint(
     "public", __name__, url_prefix="/api/public/v1", description="Public open data (no login)"

@@ -11,7 +11,7 @@ from creditsvc.auth import DEVICE, STAFF, allow
 from creditsvc.extensions import db
 from creditsvc.schemas.common import page_of, paginate
 from creditsvc.schemas.readings import ReadingArgs, ReadingBatchIn, ReadingBatchOut, ReadingOut
-from creditsvc.services import readings
+from creditsvc.services.evidence import readings
 
 blp = Blueprint(
     "readings", __name__, url_prefix="/api/v1/readings", description="Fair-scale readings"

@@ -15,7 +15,8 @@ from creditsvc.extensions import db
 from creditsvc.models import RepairApplication
 from creditsvc.schemas.common import page_of, paginate
 from creditsvc.schemas.requests import RepairArgs, RepairDecisionIn, RepairIn, RepairOut
-from creditsvc.services import notifications, objections, repairs
+from creditsvc.services.accounts import notifications
+from creditsvc.services.appeals import objections, repairs
 
 blp = Blueprint("repairs", __name__, url_prefix="/api/v1/repairs", description="Credit repair")
 

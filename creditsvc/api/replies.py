@@ -13,7 +13,8 @@ from creditsvc.extensions import db
 from creditsvc.models import MerchantReply
 from creditsvc.schemas.common import PageArgs, page_of, paginate
 from creditsvc.schemas.requests import ModerateIn, ReplyIn, ReplyOut
-from creditsvc.services import notifications, objections, replies
+from creditsvc.services.accounts import notifications
+from creditsvc.services.appeals import objections, replies
 
 blp = Blueprint("replies", __name__, url_prefix="/api/v1/replies", description="Merchant replies")
 

@@ -13,7 +13,8 @@ from creditsvc.extensions import db
 from creditsvc.models import Market, Stall
 from creditsvc.schemas.common import page_of, paginate
 from creditsvc.schemas.registry import StallArgs, StallIn, StallOut, StallUpdate
-from creditsvc.services import registry, scope
+from creditsvc.services import scope
+from creditsvc.services.registry import operations as registry
 
 blp = Blueprint("stalls", __name__, url_prefix="/api/v1/stalls", description="Market stalls")
 

@@ -12,7 +12,7 @@ from creditsvc.auth import CITY, DISTRICT, HOST, MERCHANT, allow
 from creditsvc.extensions import db
 from creditsvc.models import ApiToken
 from creditsvc.schemas.registry import TokenIn, TokenOut
-from creditsvc.services import accounts
+from creditsvc.services.accounts import users as accounts
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/v1/tokens", description="API tokens")
 PEOPLE = (CITY, DISTRICT, HOST, MERCHANT)

@@ -59,8 +59,8 @@ from creditsvc.models import (
     Street,
 )
 from creditsvc.models.base import utcnow
-from creditsvc.services import commitments
 from creditsvc.services.errors import Conflict
+from creditsvc.services.programme import commitments
 from creditsvc.uscc import make as make_uscc
 
 CHUNK = 5_000  # rows per bulk insert

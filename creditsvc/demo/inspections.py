@@ -32,7 +32,7 @@ from creditsvc.demo.plan import DISTRICT_CODES, INSTRUMENTS, CityPlan, seeded_ge
 from creditsvc.models import INSPECTION_KINDS, SEVERITIES, TRADES, Finding, Inspection
 from creditsvc.models import NetContentLot as Lot
 from creditsvc.models import PenaltyDecision as Penalty
-from creditsvc.services.inspections import SHORT_PREPACK
+from creditsvc.services.evidence.inspections import SHORT_PREPACK
 from scoring import netcontent
 
 TRADE_WEIGHT = np.array(

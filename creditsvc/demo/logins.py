@@ -9,7 +9,7 @@ from sqlalchemy import select
 from creditsvc.demo.plan import STALL, XUHUI
 from creditsvc.extensions import db
 from creditsvc.models import TRADES, Market, Merchant, User
-from creditsvc.services import accounts
+from creditsvc.services.accounts import users as accounts
 
 PASSWORD = "demo-password"  # noqa: S105 - demo logins only, printed by the summary
 ACTOR = "demo"

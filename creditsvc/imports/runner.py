@@ -20,8 +20,10 @@ from creditsvc.imports.resolve import RESOLVERS
 from creditsvc.models import JobRun, User
 from creditsvc.schemas.evidence import ComplaintIn, InspectionIn
 from creditsvc.schemas.registry import MerchantIn
-from creditsvc.services import complaints, inspections, jobruns, registry
+from creditsvc.services import jobruns
 from creditsvc.services.errors import DomainError
+from creditsvc.services.evidence import complaints, inspections
+from creditsvc.services.registry import operations as registry
 from creditsvc.spreadsheets import SheetError, read
 
 PROGRESS_EVERY = 250

@@ -7,7 +7,7 @@ import logging
 from datetime import date
 
 from creditsvc.extensions import db
-from creditsvc.services import notices
+from creditsvc.services.publication import notices
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,9 @@ import logging
 from datetime import date
 
 from creditsvc.extensions import db
-from creditsvc.services import communities, notifications, objections, repairs
+from creditsvc.services.accounts import notifications
+from creditsvc.services.appeals import objections, repairs
+from creditsvc.services.programme import communities
 
 log = logging.getLogger(__name__)
 

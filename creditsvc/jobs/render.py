@@ -11,7 +11,8 @@ from pathlib import Path
 
 from creditsvc.extensions import db
 from creditsvc.models import Notice
-from creditsvc.services import jobruns, notices_publish
+from creditsvc.services import jobruns
+from creditsvc.services.publication import publishing
 
 log = logging.getLogger(__name__)
 
@@ -19,15 +20,15 @@ log = logging.getLogger(__name__)
 def render_notice(notice_id: int, run_id: str, actor: str) -> dict:
     stored: Path | None = None
     try:
-        stored = notices_publish.publish(notice_id, actor)
+        stored = publishing.publish(notice_id, actor)
         db.session.commit()
     except Exception as exc:
         db.session.rollback()
         if stored is not None:  # stored, but the publication did not commit
-            notices_publish.discard(stored)
-        error = notices_publish.failure(exc)
+            publishing.discard(stored)
+        error = publishing.failure(exc)
         message = error.message if error else f"{type(exc).__name__}: {exc}"
-        notices_publish.record_failure(notice_id, actor, message)
+        publishing.record_failure(notice_id, actor, message)
         db.session.commit()  # end the transaction before the status write (SQLite)
         jobruns.fail(run_id, message)
         log.warning("notice %s not published: %s", notice_id, message)

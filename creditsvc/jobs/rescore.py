@@ -27,7 +27,8 @@ from creditsvc.auth import CITY, Principal
 from creditsvc.extensions import db
 from creditsvc.jobs import enqueue, redis_connection
 from creditsvc.models import CurrentScore, District, JobRun, Merchant, ScoreSnapshot
-from creditsvc.services import jobruns, policies, rescoring, tallies
+from creditsvc.services import jobruns
+from creditsvc.services.standing import policies, rescoring, tallies
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,9 @@ from creditsvc import jobs
 from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import JobRun
-from creditsvc.services import jobruns, risk_models
+from creditsvc.services import jobruns
 from creditsvc.services.errors import Invalid
+from creditsvc.services.risk import training as risk_models
 
 log = logging.getLogger(__name__)
 

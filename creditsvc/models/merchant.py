@@ -68,7 +68,7 @@ class Merchant(Timestamped, Base):
 
 
 # A name's one- and two-character pieces, for searches too short for trigrams
-# (migration 0012, creditsvc.services.search).
+# (migration 0012, creditsvc.services.registry.search).
 postgresql_only(
     Index(
         "ix_merchants_name_grams",

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from creditsvc.models import UNIT_STATUSES
 from creditsvc.schemas.common import PageArgs, USCCRef
 from creditsvc.schemas.registry import StrippedSchema
-from creditsvc.services.communities import SEED_LIMIT
+from creditsvc.services.programme.communities import SEED_LIMIT
 
 Reason = validate.Length(min=1, max=1000)
 

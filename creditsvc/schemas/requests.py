@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from creditsvc.models import OBJECTION_STATUSES, OBJECTION_SUBJECTS, REPAIR_STATUSES
 from creditsvc.schemas.common import PageArgs, RowId
 from creditsvc.schemas.registry import StrippedSchema
-from creditsvc.services.replies import REPLY_MAX_CHARS
+from creditsvc.services.appeals.replies import REPLY_MAX_CHARS
 
 Reason = validate.Length(min=1, max=1000)
 

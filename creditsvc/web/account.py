@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from creditsvc import auth
 from creditsvc.auth import CITY, DISTRICT, HOST, MERCHANT, PUBLIC, allow
 from creditsvc.extensions import db
-from creditsvc.services import accounts
+from creditsvc.services.accounts import users as accounts
 from creditsvc.services.errors import Invalid
 from creditsvc.web import throttle
 from creditsvc.web.forms import LoginForm, PasswordForm

@@ -27,7 +27,8 @@ from creditsvc.models import (
     Void,
 )
 from creditsvc.models.base import utcnow
-from creditsvc.services import policies, scope
+from creditsvc.services import scope
+from creditsvc.services.standing import policies
 
 # The routes of these modules register on the console blueprint when imported here.
 from creditsvc.web import (  # noqa: F401

@@ -20,7 +20,8 @@ from creditsvc.imports.sheets import split_list
 from creditsvc.models import COMPLAINT_STATUSES, COMPLAINT_TRANSITIONS, Complaint, Inspection
 from creditsvc.schemas.common import paginate
 from creditsvc.schemas.evidence import ComplaintIn, InspectionIn, TransitionIn
-from creditsvc.services import complaints, inspections, scope
+from creditsvc.services import scope
+from creditsvc.services.evidence import complaints, inspections
 from creditsvc.web.console_common import bp, district_in_view, page_number, save
 from creditsvc.web.labels import (
     CHANNEL_LABELS,

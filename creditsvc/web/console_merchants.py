@@ -19,7 +19,8 @@ from creditsvc.auth import OFFICERS, allow
 from creditsvc.extensions import db
 from creditsvc.models import Complaint, CurrentScore, District, Inspection, Merchant
 from creditsvc.schemas.common import paginate
-from creditsvc.services import scope, search
+from creditsvc.services import scope
+from creditsvc.services.registry import search
 from creditsvc.web import labels
 from creditsvc.web.console_common import bp, district_in_view, page_number
 from creditsvc.web.labels import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, INSPECTION_KIND_LABELS

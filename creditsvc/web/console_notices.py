@@ -1,6 +1,6 @@
 """The notice workflow in the console: list by status, draft, review with a PDF preview,
 approve, publish (a render job, its status shown while it runs) and withdraw. Every
-step goes through `creditsvc.services.notices`, which checks the state and the
+step goes through `creditsvc.services.publication.notices`, which checks the state and the
 officer's district and audits it."""
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from creditsvc.extensions import db
 from creditsvc.jobs.render import render_notice
 from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, JobRun, Notice
 from creditsvc.schemas.common import paginate
-from creditsvc.services import notices, notices_publish, scope
+from creditsvc.services import scope
 from creditsvc.services.errors import DomainError
+from creditsvc.services.publication import notices
+from creditsvc.services.publication import publishing as notices_publish
 from creditsvc.web.console_common import bp, district_in_view, districts, load, page_number, save
 from creditsvc.web.labels import JOB_STATUS_LABELS, NOTICE_KIND_LABELS, NOTICE_STATUS_LABELS
 

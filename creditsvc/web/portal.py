@@ -19,9 +19,10 @@ from creditsvc.auth import MERCHANT, allow
 from creditsvc.extensions import db
 from creditsvc.models import OBJECTION_SUBJECTS, Merchant, MerchantReply, Objection
 from creditsvc.schemas.requests import ObjectionIn, ReplyIn
-from creditsvc.services import notifications, objections, replies
+from creditsvc.services.accounts import notifications
+from creditsvc.services.appeals import objections, replies
+from creditsvc.services.appeals.replies import REPLY_MAX_CHARS
 from creditsvc.services.errors import Conflict, DomainError
-from creditsvc.services.replies import REPLY_MAX_CHARS
 from creditsvc.web import labels
 from creditsvc.web.public_site import placard_in_force, unit_in_force
 from creditsvc.web.standing_view import standing_context

@@ -1,7 +1,7 @@
 """The public site: find a business, read its public record, the documents in force,
 the demonstration listings, and how grades are computed. No login, no JavaScript.
 
-Every fact comes from `creditsvc.services.public` (published columns only), so a page
+Every fact comes from `creditsvc.services.publication.public` (published columns only), so a page
 can show nothing the open-data API would not.
 """
 
@@ -37,8 +37,10 @@ from creditsvc.models import (
     Street,
 )
 from creditsvc.schemas.standing import PublicSearchArgs
-from creditsvc.services import demonstration_units, policies, public
-from creditsvc.services.notices_eligibility import DEMONSTRATION_STATUSES
+from creditsvc.services.programme import demonstration_units
+from creditsvc.services.publication import public
+from creditsvc.services.publication.eligibility import DEMONSTRATION_STATUSES
+from creditsvc.services.standing import policies
 from creditsvc.web import labels
 
 bp = Blueprint("site", __name__)

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from creditsvc.models import Merchant
-from creditsvc.services import policies, standing
+from creditsvc.services.standing import policies
+from creditsvc.services.standing import queries as standing
 from creditsvc.web import labels
 from creditsvc.web.charts import Band, Marker, Point, score_chart
 from scoring.policy import Policy

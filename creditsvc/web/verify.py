@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from creditsvc.auth import PUBLIC, allow
-from creditsvc.services import public
 from creditsvc.services.errors import NotFound
+from creditsvc.services.publication import public
 
 bp = Blueprint("verify", __name__)
 

@@ -8,7 +8,7 @@ worker while lookups queued behind it (BENCHMARKS.md, load).
 `name_grams(name)` is the set of the name's one- and two-character pieces, indexed with
 GIN over the lower-cased name (a search finds Apple and apple alike). A name holds a one-
 or two-character `q` exactly when `q` is among its pieces, so the search
-(`creditsvc.services.search.name_holds`) asks `name_grams(lower(name)) @> ARRAY[lower(q)]`
+(`creditsvc.services.registry.search.name_holds`) asks `name_grams(lower(name)) @> ARRAY[lower(q)]`
 and PostgreSQL reads only the names that hold it.
 
 SQLite keeps its plain scan: it serves a demonstration, not a city.

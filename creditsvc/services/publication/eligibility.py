@@ -29,7 +29,8 @@ from creditsvc.models import (
     Street,
     Void,
 )
-from creditsvc.services import demonstration_units, policies
+from creditsvc.services.programme import demonstration_units
+from creditsvc.services.standing import policies
 from creditsvc.uscc import USCC
 from notices.context import UNRATED_LABEL
 

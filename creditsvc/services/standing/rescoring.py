@@ -17,7 +17,7 @@ from sqlalchemy import Select, delete, select
 from creditsvc.extensions import db
 from creditsvc.models import DirtyMerchant, Merchant
 from creditsvc.models.base import utcnow
-from creditsvc.services import evidence_arrays, policies, snapshots, tallies
+from creditsvc.services.standing import evidence_arrays, policies, snapshots, tallies
 from scoring import scorecard
 
 

@@ -18,7 +18,7 @@ from creditsvc.bulk import Loader, analyze
 from creditsvc.database import parallel
 from creditsvc.extensions import db
 from creditsvc.models import ReadingTally
-from creditsvc.services import evidence_arrays
+from creditsvc.services.standing import evidence_arrays
 from scoring.policy import Policy
 
 COUNTS = (

@@ -18,12 +18,12 @@ from creditsvc.extensions import db
 from creditsvc.models import District, Inspection, Merchant, PenaltyDecision, PenaltyPublication
 from creditsvc.services import audit, calendar, scope
 from creditsvc.services.errors import Conflict, Invalid, NotFound
-from creditsvc.services.notices import bureau_name
-from creditsvc.services.notices_eligibility import (
+from creditsvc.services.publication.eligibility import (
     inspection_not_void,
     penalty_summary,
     violation_facts,
 )
+from creditsvc.services.publication.notices import bureau_name
 
 PUBLICATION_WORKING_DAYS = 20
 STATUSES = ("pending", "published", "overdue")

@@ -11,7 +11,8 @@ from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import Merchant, MerchantReply
 from creditsvc.models.base import utcnow
-from creditsvc.services import audit, notifications, scope
+from creditsvc.services import audit, scope
+from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden
 
 REPLY_MAX_CHARS = 300

@@ -27,15 +27,11 @@ from creditsvc.models import (
     Reading,
     Void,
 )
-from creditsvc.services import (
-    audit,
-    calendar,
-    corrections,
-    notices,
-    notifications,
-    scope,
-)
+from creditsvc.services import audit, calendar, scope
+from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
+from creditsvc.services.evidence import corrections
+from creditsvc.services.publication import notices
 from creditsvc.workdays import SHANGHAI
 
 MARK_WORKING_DAYS, DECIDE_WORKING_DAYS = 1, 5  # 社会信用条例 第三十六条

@@ -13,9 +13,10 @@ from sqlalchemy import ColumnElement, false, select, true
 from creditsvc.auth import ASSOCIATION, CITY, DISTRICT, MERCHANT, Principal
 from creditsvc.extensions import db
 from creditsvc.models import DemonstrationUnit, Inspection, Merchant
-from creditsvc.services import audit, notifications, scope
-from creditsvc.services import notices_eligibility as eligibility
+from creditsvc.services import audit, scope
+from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
+from creditsvc.services.publication import eligibility
 
 OPEN = ("pending", "designated", "suspended")
 # Findings that suspend a designation: a serious one, or cheating and tampering whatever

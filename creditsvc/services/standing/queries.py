@@ -9,7 +9,7 @@ from sqlalchemy import select
 from creditsvc.catalogue import violation_names
 from creditsvc.extensions import db
 from creditsvc.models import CurrentScore, Merchant, ScoreSnapshot
-from creditsvc.services import evidence_arrays, policies
+from creditsvc.services.standing import evidence_arrays, policies
 from scoring import explain, scorecard
 
 HISTORY_LIMIT = 400

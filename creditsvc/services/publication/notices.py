@@ -23,8 +23,8 @@ from creditsvc.models import (
 )
 from creditsvc.models.base import utcnow
 from creditsvc.services import audit, calendar, jobruns, scope
-from creditsvc.services import notices_eligibility as eligibility
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
+from creditsvc.services.publication import eligibility
 from notices.context import SCHEMAS
 from notices.render import cn_date
 

@@ -21,10 +21,16 @@ from sqlalchemy import select
 from creditsvc.extensions import db
 from creditsvc.models import Notice
 from creditsvc.models.base import utcnow
-from creditsvc.services import audit, policies
+from creditsvc.services import audit
 from creditsvc.services.errors import Conflict, DomainError
-from creditsvc.services.notices import IN_FORCE, RENDER_KINDS, bureau_name, check_predecessor
-from creditsvc.services.notices_eligibility import add_months
+from creditsvc.services.publication.eligibility import add_months
+from creditsvc.services.publication.notices import (
+    IN_FORCE,
+    RENDER_KINDS,
+    bureau_name,
+    check_predecessor,
+)
+from creditsvc.services.standing import policies
 from notices.render import RenderedDocument, render_pdf
 from notices.serials import make_serial
 

@@ -15,9 +15,11 @@ from creditsvc.models import (
     NetContentLot,
     PenaltyDecision,
 )
-from creditsvc.services import audit, demonstration_units, outbox
+from creditsvc.services import audit
 from creditsvc.services.errors import Conflict, Invalid
-from creditsvc.services.evidence import merchant_in_scope
+from creditsvc.services.programme import demonstration_units
+from creditsvc.services.registry.queries import merchant_in_scope
+from creditsvc.services.standing import outbox
 from scoring import netcontent
 
 SHORT_PREPACK = "SHORT_PREPACK"

@@ -30,8 +30,9 @@ from sqlalchemy import delete, func, insert, select
 from creditsvc.extensions import db
 from creditsvc.models import Inspection, RiskModelVersion, RiskScore
 from creditsvc.models.base import utcnow
-from creditsvc.services import audit, risk_data
+from creditsvc.services import audit
 from creditsvc.services.errors import Invalid
+from creditsvc.services.risk import features as risk_data
 from scoring import risk_drift, risk_features
 from scoring.risk_model import select as select_model
 

@@ -9,9 +9,10 @@ from creditsvc.auth import DISTRICT, Principal
 from creditsvc.extensions import db
 from creditsvc.models import COMPLAINT_TRANSITIONS, Complaint, ComplaintTransition
 from creditsvc.personal_data import seal, unseal
-from creditsvc.services import audit, outbox
+from creditsvc.services import audit
 from creditsvc.services.errors import Conflict
-from creditsvc.services.evidence import merchant_in_scope
+from creditsvc.services.registry.queries import merchant_in_scope
+from creditsvc.services.standing import outbox
 
 FINAL = ("substantiated", "unfounded", "withdrawn")
 

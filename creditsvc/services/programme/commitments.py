@@ -17,9 +17,10 @@ from creditsvc.auth import MERCHANT, Principal
 from creditsvc.extensions import db
 from creditsvc.models import Commitment, Merchant
 from creditsvc.models.base import UTCDateTime, utcnow
-from creditsvc.services import audit, notifications
+from creditsvc.services import audit
+from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Invalid
-from creditsvc.services.evidence import merchant_in_scope
+from creditsvc.services.registry.queries import merchant_in_scope
 
 # A scanned paper commitment: PDF, JPEG or PNG, recognised by its first bytes (the name
 # and the declared type of an upload are whatever the sender says).

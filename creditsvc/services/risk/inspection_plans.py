@@ -34,8 +34,9 @@ from creditsvc.models import (
     User,
     Void,
 )
-from creditsvc.services import audit, risk_models, scope
+from creditsvc.services import audit, scope
 from creditsvc.services.errors import Conflict, Forbidden, Invalid, NotFound
+from creditsvc.services.risk import training as risk_models
 
 INSPECTORS_PER_MERCHANT = 2  # 行政执法 by at least two officers (行政处罚法第四十二条)
 UNSCORED_CLASS = "B"  # a merchant the model has not scored yet: the general class

@@ -19,9 +19,11 @@ from creditsvc.models import (
     PenaltyDecision,
     RepairApplication,
 )
-from creditsvc.services import audit, calendar, notices, notifications, scope
+from creditsvc.services import audit, calendar, scope
+from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
-from creditsvc.services.notices_eligibility import inspection_not_void
+from creditsvc.services.publication import notices
+from creditsvc.services.publication.eligibility import inspection_not_void
 from scoring.repair import RepairFacts, assess
 
 WITHDRAW_WORKING_DAYS = 3  # 社会信用条例 第三十七条

@@ -7,8 +7,10 @@ from sqlalchemy import select
 from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import Complaint, Inspection, Merchant, Reading, Void
-from creditsvc.services import audit, demonstration_units, outbox, scope
+from creditsvc.services import audit, scope
 from creditsvc.services.errors import Conflict, NotFound
+from creditsvc.services.programme import demonstration_units
+from creditsvc.services.standing import outbox
 
 MODELS = {"inspection": Inspection, "complaint": Complaint, "reading": Reading}
 

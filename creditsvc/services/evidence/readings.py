@@ -5,7 +5,7 @@ audit log one row per reading: the device's bearer token is the actor, and every
 stored row carries `device_id` and `received_at`, which is the whole of what an audit
 row would say. Readings are never edited (DESIGN.md §3), so there is no before/after
 to record either; the token's own issue and revocation are audited in
-`creditsvc.services.accounts`.
+`creditsvc.services.accounts.users`.
 
 A batch costs a fixed number of queries whatever its size: the policy in force, one for
 the stalls and one for the merchants it names, one `INSERT ... ON CONFLICT (device_id,
@@ -28,8 +28,9 @@ from creditsvc.extensions import db
 from creditsvc.models import Device, Merchant, Reading, Stall
 from creditsvc.models.base import utcnow
 from creditsvc.schemas.readings import ReadingIn
-from creditsvc.services import policies, scope
-from creditsvc.services.outbox import mark_dirty
+from creditsvc.services import scope
+from creditsvc.services.standing import policies
+from creditsvc.services.standing.outbox import mark_dirty
 from scoring.retail import WeighingVerdict, assess_weighing
 
 ITEM = ReadingIn()  # built once: a schema's construction costs more than a load

@@ -26,9 +26,10 @@ from creditsvc.models import (
     Stall,
     Street,
 )
-from creditsvc.services import notices, notices_publish, objections, public_cache, replies
+from creditsvc.services.appeals import objections, replies
 from creditsvc.services.errors import NotFound
-from creditsvc.services.search import merchants_matching
+from creditsvc.services.publication import notices, public_cache, publishing
+from creditsvc.services.registry.search import merchants_matching
 from notices.serials import SerialError, parse_serial
 from scoring import explain
 
@@ -258,7 +259,7 @@ def document_summary(notice: Notice) -> dict:
         "supersedes": notice.supersedes.serial if notice.supersedes else None,
         "sha256": notice.sha256,
         "pages": notice.pages,
-        "verify_url": notices_publish.verify_url(notice.serial),
+        "verify_url": publishing.verify_url(notice.serial),
         "pdf_url": (
             url_for("public.PublicDocumentPdf", serial=notice.serial)
             if downloadable(notice)

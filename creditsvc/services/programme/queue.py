@@ -18,7 +18,8 @@ from creditsvc.models import (
     RepairApplication,
     Street,
 )
-from creditsvc.services import calendar, objections
+from creditsvc.services import calendar
+from creditsvc.services.appeals import objections
 
 
 def _item(kind: str, obj_id: int, district: str, title: str, step: str, due, today: date):

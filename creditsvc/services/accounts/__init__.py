@@ -1,0 +1,1 @@
+"""Accounts: users, passwords, bearer tokens and the notifications people receive."""

@@ -1,0 +1,1 @@
+"""Evidence in: inspections, complaints, fair-scale readings, and corrections that void them."""

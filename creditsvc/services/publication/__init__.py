@@ -1,0 +1,2 @@
+"""Publication: notices and their eligibility, publishing, the penalty-publicity register
+and the public record."""

@@ -1,0 +1,1 @@
+"""The registry: streets, communities, markets, stalls, devices, merchants and instruments."""

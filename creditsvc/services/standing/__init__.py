@@ -1,0 +1,1 @@
+"""Scores: policies, the evidence arrays, rescoring, snapshots and a merchant's standing."""
