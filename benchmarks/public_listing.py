@@ -41,8 +41,8 @@ from serving import percentile  # noqa: E402
 from creditsvc import create_app  # noqa: E402
 from creditsvc.extensions import db  # noqa: E402
 from creditsvc.models import Merchant  # noqa: E402
-from creditsvc.services.publication import public
-from creditsvc.services.registry import search
+from creditsvc.services.publication import public  # noqa: E402
+from creditsvc.services.registry import search  # noqa: E402
 
 URL = "postgresql://postgres@127.0.0.1:5432/bench_city"
 SEED = 11

@@ -12,9 +12,26 @@ from creditsvc import config as config_module
 from creditsvc.config import PROJECT_ROOT
 
 
+class CreditService(Flask):
+    """The app. Each request is one unit of work (`creditsvc.unit_of_work`): what the view
+    and its services flushed is committed when it answers a success, rolled back when it
+    refuses or raises."""
+
+    def dispatch_request(self):  # type: ignore[override]
+        from creditsvc import unit_of_work
+
+        try:
+            response = self.make_response(super().dispatch_request())
+        except BaseException:
+            unit_of_work.abandon()
+            raise
+        unit_of_work.finish(response.status_code)
+        return response
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; nothing connects to Redis or the database until a request needs it."""
-    app = Flask(
+    app = CreditService(
         __name__,
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -29,7 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     from creditsvc import api as api_package
-    from creditsvc import auth, cli, database, i18n, input_guard, web
+    from creditsvc import auth, cli, database, i18n, input_guard, reactions, web
     from creditsvc.extensions import api, csrf, db, migrate
     from creditsvc.schemas.common import RowIdConverter
     from creditsvc.services.errors import DomainError
@@ -46,11 +63,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        db.session.rollback()
         http_error = default_exceptions[error.status]()
         http_error.data = {"message": error.message, "errors": error.errors()}
         return api.handle_http_exception(http_error)
 
+    reactions.connect()
     api_package.register(app)
     web.register(app)
     cli.register(app)

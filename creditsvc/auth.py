@@ -1,4 +1,6 @@
-"""Who is calling, and whether they may: principals, bearer tokens and the `allow` rule.
+"""Who is calling a request, and whether they may: bearer tokens, sessions and `allow`.
+
+The principal itself and the roles are `creditsvc.principals`.
 
 Every view declares the roles that may call it with `@allow(...)`; a test walks the
 URL map and fails on any view without a declaration. What a role may *see* is not
@@ -8,10 +10,7 @@ decided here but in `creditsvc.services.scope`, inside the query itself.
 from __future__ import annotations
 
 import functools
-import hashlib
-import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from flask import g, request, session
@@ -20,62 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from creditsvc.extensions import csrf, db
-from creditsvc.models import ApiToken, Device, User
-
-CITY, DISTRICT, HOST, MERCHANT, DEVICE, PUBLIC, ASSOCIATION = (
-    "city",
-    "district",
-    "host",
-    "merchant",
-    "device",
-    "public",
-    "association",
-)
-OFFICERS = (CITY, DISTRICT)
-STAFF = (CITY, DISTRICT, HOST)
-TOKEN_PREFIX_LEN = 8
-
-
-@dataclass(frozen=True)
-class Principal:
-    role: str
-    user: User | None = None
-    device: Device | None = None
-
-    @property
-    def name(self) -> str:
-        if self.user is not None:
-            return f"user:{self.user.username}"
-        if self.device is not None:
-            return f"device:{self.device.serial}"
-        return "public"
-
-    @property
-    def district_code(self) -> str | None:
-        return self.user.district_code if self.user else None
-
-    @property
-    def market_ids(self) -> list[int]:
-        if self.device is not None:
-            return [self.device.market_id]
-        return [m.id for m in self.user.markets] if self.user else []
-
-    @property
-    def merchant_id(self) -> int | None:
-        return self.user.merchant_id if self.user else None
-
-
-ANONYMOUS = Principal(role=PUBLIC)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> tuple[str, str, str]:
-    """A fresh bearer token: (token shown once, its hash to store, a short prefix)."""
-    token = "cs_" + secrets.token_urlsafe(32)
-    return token, hash_token(token), token[:TOKEN_PREFIX_LEN]
+from creditsvc.models import ApiToken, User
+from creditsvc.principals import ANONYMOUS, DEVICE, PUBLIC, Principal, hash_token
 
 
 def _principal_from_token(token: str) -> Principal | None:

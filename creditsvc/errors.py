@@ -6,14 +6,10 @@ facts on an HTML page. Unexpected exceptions become a logged 500 with no detail.
 
 from __future__ import annotations
 
-from contextlib import suppress
-
-from flask import current_app, redirect, render_template, request, url_for
-from flask_smorest import Api as SmorestApi
+from flask import request
 from flask_smorest.error_handler import ErrorSchema
 from marshmallow import fields, validate
-from sqlalchemy.exc import InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import HTTPException
 
 
 class ErrorBody(ErrorSchema):
@@ -38,7 +34,7 @@ DEFAULT_MESSAGES = {
 RETRY_AFTER_SECONDS = 5
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
     if request.path.startswith("/api/") or request.path == "/healthz":
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
@@ -88,56 +84,3 @@ def decimal_properties(self, field, ret, **kwargs) -> dict:
     if "default" in ret:
         ret["default"] = _number(field.load_default)
     return {}
-
-
-class Api(SmorestApi):
-    ERROR_SCHEMA = ErrorBody
-
-    def _init_spec(self, *args, **kwargs) -> None:
-        super()._init_spec(*args, **kwargs)
-        self.ma_plugin.converter.add_attribute_function(decimal_properties)
-
-    def _register_error_handlers(self) -> None:
-        self._app.register_error_handler(HTTPException, self.handle_http_exception)
-        self._app.register_error_handler(Exception, self.handle_unexpected)
-        for unavailable in (OperationalError, InterfaceError):
-            self._app.register_error_handler(unavailable, self.handle_database_unavailable)
-
-    def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
-        body = error_body(error)
-        headers = (getattr(error, "data", None) or {}).get("headers", {})
-        if _wants_json():
-            return body, error.code, headers
-        if error.code == 401:
-            return redirect(url_for("account.login", next=request.path))
-        return render_template("error.html", error=body), error.code, headers
-
-    def handle_database_unavailable(self, error: OperationalError | InterfaceError):
-        """The database is unreachable or restarting: a quick 503 the client may retry.
-
-        The next request gets a fresh connection (`pool_pre_ping`), so the app recovers by
-        itself once the database is back. Only the error's class and first line are logged:
-        the statement's parameters could hold personal data.
-        """
-        from creditsvc.extensions import db
-
-        with suppress(Exception):  # rolling back on a dead connection may fail in turn
-            db.session.rollback()
-        first_line = str(error.orig).splitlines()[0] if error.orig else ""
-        current_app.logger.error(
-            "database unavailable on %s %s: %s %s",
-            request.method,
-            request.path,
-            type(error.orig).__name__,
-            first_line,
-        )
-        unavailable = ServiceUnavailable()
-        unavailable.data = {
-            "message": "the database is unavailable; try again shortly",
-            "headers": {"Retry-After": str(RETRY_AFTER_SECONDS)},
-        }
-        return self.handle_http_exception(unavailable)
-
-    def handle_unexpected(self, error: Exception):
-        current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
-        return self.handle_http_exception(InternalServerError())

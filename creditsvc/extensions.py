@@ -1,11 +1,75 @@
 """Flask extensions, created unbound here and bound to the app in create_app."""
 
+from contextlib import suppress
+
+from flask import current_app, redirect, render_template, request, url_for
 from flask_migrate import Migrate
+from flask_smorest import Api as SmorestApi
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from creditsvc.errors import Api
+from creditsvc.errors import (
+    RETRY_AFTER_SECONDS,
+    ErrorBody,
+    decimal_properties,
+    error_body,
+    wants_json,
+)
 from creditsvc.models.base import Base
+
+
+class Api(SmorestApi):
+    ERROR_SCHEMA = ErrorBody
+
+    def _init_spec(self, *args, **kwargs) -> None:
+        super()._init_spec(*args, **kwargs)
+        self.ma_plugin.converter.add_attribute_function(decimal_properties)
+
+    def _register_error_handlers(self) -> None:
+        self._app.register_error_handler(HTTPException, self.handle_http_exception)
+        self._app.register_error_handler(Exception, self.handle_unexpected)
+        for unavailable in (OperationalError, InterfaceError):
+            self._app.register_error_handler(unavailable, self.handle_database_unavailable)
+
+    def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
+        body = error_body(error)
+        headers = (getattr(error, "data", None) or {}).get("headers", {})
+        if wants_json():
+            return body, error.code, headers
+        if error.code == 401:
+            return redirect(url_for("account.login", next=request.path))
+        return render_template("error.html", error=body), error.code, headers
+
+    def handle_database_unavailable(self, error: OperationalError | InterfaceError):
+        """The database is unreachable or restarting: a quick 503 the client may retry.
+
+        The next request gets a fresh connection (`pool_pre_ping`), so the app recovers by
+        itself once the database is back. Only the error's class and first line are logged:
+        the statement's parameters could hold personal data.
+        """
+        with suppress(Exception):  # rolling back on a dead connection may fail in turn
+            db.session.rollback()
+        first_line = str(error.orig).splitlines()[0] if error.orig else ""
+        current_app.logger.error(
+            "database unavailable on %s %s: %s %s",
+            request.method,
+            request.path,
+            type(error.orig).__name__,
+            first_line,
+        )
+        unavailable = ServiceUnavailable()
+        unavailable.data = {
+            "message": "the database is unavailable; try again shortly",
+            "headers": {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        }
+        return self.handle_http_exception(unavailable)
+
+    def handle_unexpected(self, error: Exception):
+        current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return self.handle_http_exception(InternalServerError())
+
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

@@ -19,7 +19,7 @@ from types import ModuleType
 
 from flask import Flask
 
-from creditsvc.auth import PUBLIC
+from creditsvc.principals import PUBLIC
 
 SKIPPED_ENDPOINTS = ("static",)
 # flask-smorest's own view of the OpenAPI document carries no @allow: it is public by design.

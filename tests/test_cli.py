@@ -1,8 +1,8 @@
 """The creditsvc command line: users, tokens (shown once, stored hashed)."""
 
-from creditsvc.auth import hash_token
 from creditsvc.extensions import db
 from creditsvc.models import ApiToken, AuditEntry, Device, User
+from creditsvc.principals import hash_token
 from tests.conftest import Caller
 
 

@@ -34,9 +34,9 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import create_engine, text
 
 from creditsvc import create_app
-from creditsvc.auth import CITY, DEVICE, DISTRICT, MERCHANT, PUBLIC
 from creditsvc.extensions import db
 from creditsvc.models import Device, Stall
+from creditsvc.principals import CITY, DEVICE, DISTRICT, MERCHANT, PUBLIC
 from creditsvc.security_table import allowed_roles
 from creditsvc.services.accounts import users as accounts
 from tests.conftest import KEEP_TABLES, Caller, IsolatedClient, World

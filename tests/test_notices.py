@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.jobs.expiry import expire_notices
 from creditsvc.models import AuditEntry, Device, JobRun, Notice, Stall
+from creditsvc.principals import Principal
 from creditsvc.services import calendar
 from creditsvc.services.accounts import users as accounts
 from creditsvc.services.publication.eligibility import add_months

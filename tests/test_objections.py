@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.jobs.reminders import send_reminders
 from creditsvc.models import (
@@ -21,6 +20,7 @@ from creditsvc.models import (
     User,
     Void,
 )
+from creditsvc.principals import Principal
 from creditsvc.services import calendar
 from creditsvc.services.accounts import notifications
 from creditsvc.services.appeals import objections

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from creditsvc import jobs
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
+from creditsvc.jobs import rescore
 from creditsvc.models import DirtyMerchant, Market, Merchant, Reading, Stall
 from creditsvc.models.market import Device
+from creditsvc.principals import Principal
 from creditsvc.schemas.readings import ReadingBatchOut
 from creditsvc.services.accounts import users as accounts
 from creditsvc.services.standing import policies
@@ -347,7 +347,7 @@ def test_a_batch_of_only_duplicates_and_errors_marks_no_one(scale):
 def test_a_device_request_finds_its_token_and_scale_in_one_statement(monkeypatch, scale):
     # A scale posts all day: its bearer token, the scale and the user slot are one SELECT
     # (creditsvc/auth.py), and one reading costs the statements below, no more.
-    monkeypatch.setattr(jobs, "after_evidence", lambda: None)  # only the ingest's own
+    monkeypatch.setattr(rescore, "rescore_soon", lambda: None)  # only the ingest's own
     policies.current()  # the default policy is written once, on first use
     db.session.commit()
     response, sql = executed(lambda: post(scale.caller, reading(1)))
@@ -364,7 +364,7 @@ def test_a_device_request_finds_its_token_and_scale_in_one_statement(monkeypatch
 
 
 def test_the_queries_do_not_grow_with_the_batch(monkeypatch, world, scale):
-    monkeypatch.setattr(jobs, "after_evidence", lambda: None)  # only the ingest's own
+    monkeypatch.setattr(rescore, "rescore_soon", lambda: None)  # only the ingest's own
     policies.current()  # the default policy is written once, on first use
     db.session.commit()
     codes = []

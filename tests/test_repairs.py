@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.jobs.reminders import send_reminders
 from creditsvc.models import NoticeEntry, Notification, RepairApplication, User
+from creditsvc.principals import Principal
 from creditsvc.services import calendar
 from creditsvc.services.appeals import repairs
 from scoring.repair import RepairFacts, assess

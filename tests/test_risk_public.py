@@ -5,9 +5,9 @@ import re
 from datetime import date
 from pathlib import Path
 
-from creditsvc.auth import PUBLIC
 from creditsvc.extensions import db
 from creditsvc.models import InspectionPlan, InspectionPlanItem, RiskModelVersion, RiskScore
+from creditsvc.principals import PUBLIC
 
 MARK = 0.987654321  # a probability no page could show by chance
 LEAKS = re.compile(r"98765|risk_class|probability|risk class|风险等级|风险分级|风险类别", re.I)

@@ -11,10 +11,10 @@ import re
 
 import pytest
 
-from creditsvc.auth import CITY, DEVICE, DISTRICT, HOST, MERCHANT, PUBLIC
 from creditsvc.config import PROJECT_ROOT
 from creditsvc.extensions import db
 from creditsvc.models import Device
+from creditsvc.principals import CITY, DEVICE, DISTRICT, HOST, MERCHANT, PUBLIC
 from creditsvc.security_table import markdown, routes, table_in, with_table
 from creditsvc.services.accounts import users as accounts
 from tests.conftest import Caller

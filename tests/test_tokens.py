@@ -1,8 +1,8 @@
 """Bearer tokens: stored hashed, shown once, revocable at once; device tokens per scale."""
 
-from creditsvc.auth import hash_token
 from creditsvc.extensions import db
 from creditsvc.models import ApiToken, AuditEntry, Device
+from creditsvc.principals import hash_token
 from tests.conftest import Caller
 
 

@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import (
     AuditEntry,
@@ -24,6 +23,7 @@ from creditsvc.models import (
     ScoreSnapshot,
 )
 from creditsvc.models.base import utcnow
+from creditsvc.principals import Principal
 from creditsvc.services.evidence import complaints as complaint_service
 from creditsvc.workdays import SHANGHAI
 from tests.test_notices import penalise, read_pdf

@@ -7,9 +7,9 @@ import re
 from datetime import date, timedelta
 from urllib.parse import urlparse
 
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import Community, DemonstrationUnit, MerchantReply
+from creditsvc.principals import Principal
 from creditsvc.services.publication.publishing import site_url
 from creditsvc.services.standing import policies
 from scoring.policy import DEFAULT_POLICY

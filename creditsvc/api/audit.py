@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select, true
 
 from creditsvc import auth
-from creditsvc.auth import CITY, OFFICERS, allow
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.models import AuditEntry
-from creditsvc.schemas.common import PageArgs, page_of, paginate
+from creditsvc.principals import CITY, OFFICERS
+from creditsvc.schemas.common import PageArgs, page_of
+from creditsvc.services.reads import paginate
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Audit log")
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import extract, select
 
 from creditsvc import auth
-from creditsvc.auth import CITY, PUBLIC, allow
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.models import CalendarDay
+from creditsvc.principals import CITY, PUBLIC
 from creditsvc.services import calendar
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar", description="Holiday calendar")
@@ -52,7 +54,6 @@ class CalendarItem(MethodView):
     def put(self, data, day):
         """Mark a day a holiday or a make-up working day (from the State Council notice)."""
         row = calendar.set_day(auth.current(), _parse(day), data["kind"], data["name"])
-        db.session.commit()
         return row
 
     @allow(CITY)
@@ -63,7 +64,6 @@ class CalendarItem(MethodView):
         if row is None:
             abort(404, message=f"{day} is an ordinary day already")
         calendar.remove_day(auth.current(), row)
-        db.session.commit()
 
 
 def _parse(day: str) -> date:

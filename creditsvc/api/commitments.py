@@ -6,15 +6,16 @@ from datetime import date
 
 from flask import send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc.api import one_or_404
-from creditsvc.auth import MERCHANT, OFFICERS, allow
-from creditsvc.extensions import db
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.models import Commitment, Merchant
-from creditsvc.schemas.common import page_of, paginate
+from creditsvc.principals import MERCHANT, OFFICERS
+from creditsvc.schemas.common import page_of
 from creditsvc.schemas.programme import (
     CommitmentArgs,
     CommitmentFile,
@@ -23,8 +24,8 @@ from creditsvc.schemas.programme import (
     WithdrawIn,
 )
 from creditsvc.services import scope
-from creditsvc.services.accounts import notifications
 from creditsvc.services.programme import commitments
+from creditsvc.services.reads import paginate
 
 blp = Blueprint(
     "commitments", __name__, url_prefix="/api/v1/commitments", description="Self-commitments"
@@ -69,8 +70,6 @@ class Commitments(MethodView):
         document = upload.read() if upload is not None else None
         merchant = commitments.signer(p, form.get("merchant"))
         commitment = commitments.sign(p, merchant, form.get("signed_on"), document)
-        db.session.commit()
-        notifications.mail_soon()
         return commitment
 
 
@@ -92,8 +91,6 @@ class CommitmentWithdraw(MethodView):
         """Withdraw a commitment in force, giving the reason."""
         commitment = commitment_or_404(commitment_id)
         commitments.withdraw(auth.current(), commitment, data["reason"], date.today())
-        db.session.commit()
-        notifications.mail_soon()
         return commitment
 
 

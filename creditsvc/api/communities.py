@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc.api import one_or_404
-from creditsvc.auth import OFFICERS, STAFF, allow
-from creditsvc.extensions import db
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.models import Community, Street
-from creditsvc.schemas.common import page_of, paginate
+from creditsvc.principals import OFFICERS, STAFF
+from creditsvc.schemas.common import page_of
 from creditsvc.schemas.registry import CommunityArgs, CommunityIn, CommunityOut
 from creditsvc.services import scope
+from creditsvc.services.reads import paginate
 from creditsvc.services.registry import operations as registry
 
 blp = Blueprint(
@@ -50,7 +51,6 @@ class Communities(MethodView):
     def post(self, data):
         """Record a street's application to become a demonstration community."""
         community = registry.create_community(auth.current(), data)
-        db.session.commit()
         return community
 
 

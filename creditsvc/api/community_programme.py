@@ -6,15 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc.api import one_or_404
+from creditsvc.api.blueprint import Blueprint
 from creditsvc.api.communities import scoped_communities
-from creditsvc.auth import CITY, OFFICERS, STAFF, allow
+from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.models import Community, CommunityDraw, CommunityUnit, Merchant
+from creditsvc.principals import CITY, OFFICERS, STAFF
 from creditsvc.schemas.programme import (
     AcceptIn,
     DrawIn,
@@ -24,7 +25,6 @@ from creditsvc.schemas.programme import (
     UnitBrief,
     UnitsIn,
 )
-from creditsvc.services.accounts import notifications
 from creditsvc.services.programme import communities
 
 blp = Blueprint(
@@ -40,8 +40,6 @@ def community_or_404(community_id: int) -> Community:
 
 
 def _done(result):
-    db.session.commit()
-    notifications.mail_soon()
     return result
 
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from creditsvc import auth, jobs
+from creditsvc import auth, unit_of_work
 from creditsvc.api import one_or_404
-from creditsvc.auth import HOST, MERCHANT, OFFICERS, allow
-from creditsvc.extensions import db
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
+from creditsvc.jobs import rescore
 from creditsvc.models import Complaint, Merchant
-from creditsvc.schemas.common import page_of, paginate
+from creditsvc.principals import HOST, MERCHANT, OFFICERS
+from creditsvc.schemas.common import page_of
 from creditsvc.schemas.evidence import ComplaintArgs, ComplaintIn, ComplaintOut, TransitionIn
 from creditsvc.services import scope
 from creditsvc.services.evidence import complaints
+from creditsvc.services.reads import paginate
 
 blp = Blueprint("complaints", __name__, url_prefix="/api/v1/complaints", description="Complaints")
 
@@ -60,8 +62,7 @@ class Complaints(MethodView):
     def post(self, data):
         """Record a complaint about a merchant in your district."""
         complaint = complaints.record_complaint(auth.current(), data)
-        db.session.commit()
-        jobs.after_evidence()
+        unit_of_work.after_commit(rescore.rescore_soon)
         return with_contact(complaint)
 
 
@@ -87,6 +88,5 @@ class ComplaintTransitions(MethodView):
             Complaint.id == complaint_id, scope.evidence(principal, Complaint)
         )
         complaint = complaints.move(principal, one_or_404(stmt, "complaint"), **data)
-        db.session.commit()
-        jobs.after_evidence()
+        unit_of_work.after_commit(rescore.rescore_soon)
         return with_contact(complaint)

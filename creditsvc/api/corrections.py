@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from creditsvc import auth, jobs
-from creditsvc.auth import OFFICERS, allow
-from creditsvc.extensions import db
+from creditsvc import auth, unit_of_work
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
+from creditsvc.jobs import rescore
 from creditsvc.models import Merchant, Void
-from creditsvc.schemas.common import PageArgs, page_of, paginate
+from creditsvc.principals import OFFICERS
+from creditsvc.schemas.common import PageArgs, page_of
 from creditsvc.schemas.evidence import CorrectionOut, VoidIn
 from creditsvc.services import scope
 from creditsvc.services.evidence import corrections
+from creditsvc.services.reads import paginate
 
 blp = Blueprint(
     "corrections", __name__, url_prefix="/api/v1/corrections", description="Corrections"
@@ -41,6 +43,5 @@ class Corrections(MethodView):
     def post(self, data):
         """Void an inspection, complaint or reading, giving the reason."""
         correction = corrections.void(auth.current(), data["kind"], data["id"], data["reason"])
-        db.session.commit()
-        jobs.after_evidence()
+        unit_of_work.after_commit(rescore.rescore_soon)
         return correction

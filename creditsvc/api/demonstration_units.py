@@ -6,15 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc.api import one_or_404
-from creditsvc.auth import ASSOCIATION, MERCHANT, OFFICERS, allow
-from creditsvc.extensions import db
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.models import DemonstrationUnit
-from creditsvc.schemas.common import page_of, paginate
+from creditsvc.principals import ASSOCIATION, MERCHANT, OFFICERS
+from creditsvc.schemas.common import page_of
 from creditsvc.schemas.programme import (
     AssessIn,
     DemonstrationUnitOut,
@@ -22,8 +22,8 @@ from creditsvc.schemas.programme import (
     UnitIn,
     WithdrawIn,
 )
-from creditsvc.services.accounts import notifications
 from creditsvc.services.programme import demonstration_units
+from creditsvc.services.reads import paginate
 
 blp = Blueprint(
     "demonstration_units",
@@ -42,8 +42,6 @@ def unit_or_404(unit_id: int) -> DemonstrationUnit:
 
 
 def _done(result):
-    db.session.commit()
-    notifications.mail_soon()
     return result
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc.api import one_or_404
-from creditsvc.auth import STAFF, allow
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.models import ApiToken, Device, Market
-from creditsvc.schemas.common import page_of, paginate
+from creditsvc.principals import STAFF
+from creditsvc.schemas.common import page_of
 from creditsvc.schemas.registry import (
     DeviceArgs,
     DeviceIn,
@@ -22,6 +23,7 @@ from creditsvc.schemas.registry import (
 )
 from creditsvc.services import scope
 from creditsvc.services.accounts import users as accounts
+from creditsvc.services.reads import paginate
 from creditsvc.services.registry import operations as registry
 
 blp = Blueprint("devices", __name__, url_prefix="/api/v1/devices", description="Fair scales")
@@ -53,7 +55,6 @@ class Devices(MethodView):
     def post(self, data):
         """Register a fair scale in a market you manage."""
         device = registry.create_device(auth.current(), data)
-        db.session.commit()
         return device
 
 
@@ -71,7 +72,6 @@ class DeviceItem(MethodView):
     def patch(self, data, serial):
         """Change a scale's accuracy class, verification due date or active flag."""
         device = registry.update_device(auth.current(), scoped_device(serial), data)
-        db.session.commit()
         return device
 
 
@@ -95,6 +95,5 @@ class DeviceTokens(MethodView):
         row, token = accounts.issue_device_token(
             principal.name, scoped_device(serial), data["label"]
         )
-        db.session.commit()
         row.token = token  # shown once; only its hash is stored
         return row

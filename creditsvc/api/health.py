@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import text
 
-from creditsvc.auth import PUBLIC, allow
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.jobs import queue_state
+from creditsvc.principals import PUBLIC
 
 blp = Blueprint("health", __name__, url_prefix="/healthz", description="Service health")
 

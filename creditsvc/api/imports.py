@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from flask import Response, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc.api import one_or_404
-from creditsvc.auth import CITY, OFFICERS, allow
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.imports import sheets
 from creditsvc.jobs.imports import start_import
 from creditsvc.models import JobRun
+from creditsvc.principals import CITY, OFFICERS
 from creditsvc.spreadsheets import write_csv, write_xlsx
 
 blp = Blueprint("imports", __name__, url_prefix="/api/v1/imports", description="Imports")

@@ -4,15 +4,15 @@ period for anyone; and the conflicts of interest officers declare."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc.api import one_or_404
-from creditsvc.auth import CITY, DISTRICT, OFFICERS, PUBLIC, allow
-from creditsvc.extensions import db
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.models import InspectionPlan, OfficerConflict, User
-from creditsvc.schemas.common import PageArgs, page_of, paginate
+from creditsvc.principals import CITY, DISTRICT, OFFICERS, PUBLIC
+from creditsvc.schemas.common import PageArgs, page_of
 from creditsvc.schemas.risk import (
     ConflictIn,
     ConflictOut,
@@ -21,6 +21,7 @@ from creditsvc.schemas.risk import (
     PlanOut,
     PublicPlanOut,
 )
+from creditsvc.services.reads import paginate
 from creditsvc.services.risk import inspection_plans
 
 # One blueprint for both halves: the officers' /api/v1 paths and the published plans
@@ -67,7 +68,6 @@ class Plans(MethodView):
     def post(self, data):
         """Draw a random inspection plan for a district and period (seed recorded)."""
         plan = inspection_plans.create_plan(auth.current(), data)
-        db.session.commit()
         return inspection_plans.officer_view(plan)
 
 
@@ -89,7 +89,6 @@ class PlanPublication(MethodView):
         """Publish a plan's list of businesses and outcomes, after its period (一公开)."""
         plan = one_or_404(scoped_plans().where(InspectionPlan.id == plan_id), "plan")
         inspection_plans.publish(auth.current(), plan)
-        db.session.commit()
         return inspection_plans.officer_view(plan)
 
 
@@ -109,7 +108,6 @@ class Conflicts(MethodView):
     def post(self, data):
         """Declare an officer's conflict of interest with a merchant (回避)."""
         conflict = inspection_plans.declare_conflict(auth.current(), data)
-        db.session.commit()
         return conflict
 
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from creditsvc import auth, jobs
+from creditsvc import auth, unit_of_work
 from creditsvc.api import one_or_404
-from creditsvc.auth import HOST, MERCHANT, OFFICERS, allow
-from creditsvc.extensions import db
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
+from creditsvc.jobs import rescore
 from creditsvc.models import Inspection, Merchant, PenaltyDecision
-from creditsvc.schemas.common import page_of, paginate
+from creditsvc.principals import HOST, MERCHANT, OFFICERS
+from creditsvc.schemas.common import page_of
 from creditsvc.schemas.evidence import InspectionArgs, InspectionIn, InspectionOut
 from creditsvc.services import scope
 from creditsvc.services.evidence import inspections
+from creditsvc.services.reads import paginate
 from creditsvc.services.risk import inspection_plans
 
 blp = Blueprint(
@@ -55,8 +57,7 @@ class Inspections(MethodView):
         """Record an inspection of a merchant in your district."""
         inspection = inspections.record_inspection(auth.current(), data)
         inspection_plans.attach_inspection(auth.current(), inspection, data.get("plan"))
-        db.session.commit()
-        jobs.after_evidence()
+        unit_of_work.after_commit(rescore.rescore_soon)
         return inspection
 
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc.api import one_or_404
-from creditsvc.auth import OFFICERS, STAFF, allow
-from creditsvc.extensions import db
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.models import Market
-from creditsvc.schemas.common import page_of, paginate
+from creditsvc.principals import OFFICERS, STAFF
+from creditsvc.schemas.common import page_of
 from creditsvc.schemas.registry import MarketArgs, MarketIn, MarketOut, MarketUpdate
 from creditsvc.services import scope
+from creditsvc.services.reads import paginate
 from creditsvc.services.registry import operations as registry
 
 blp = Blueprint("markets", __name__, url_prefix="/api/v1/markets", description="Markets")
@@ -41,7 +42,6 @@ class Markets(MethodView):
     def post(self, data):
         """Register a market in your district."""
         market = registry.create_market(auth.current(), data)
-        db.session.commit()
         return market
 
 
@@ -64,5 +64,4 @@ class MarketItem(MethodView):
             select(Market).where(Market.id == market_id, scope.markets(auth.current())), "market"
         )
         registry.update_market(auth.current(), market, data)
-        db.session.commit()
         return market

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc import uscc as uscc_rules
 from creditsvc.api import one_or_404
-from creditsvc.auth import CITY, DISTRICT, HOST, MERCHANT, OFFICERS, STAFF, allow
-from creditsvc.extensions import db
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.models import Merchant
-from creditsvc.schemas.common import page_of, paginate
+from creditsvc.principals import CITY, DISTRICT, HOST, MERCHANT, OFFICERS, STAFF
+from creditsvc.schemas.common import page_of
 from creditsvc.schemas.registry import (
     InstrumentIn,
     InstrumentOut,
@@ -23,6 +23,7 @@ from creditsvc.schemas.registry import (
 )
 from creditsvc.schemas.standing import StandingOut
 from creditsvc.services import scope
+from creditsvc.services.reads import paginate
 from creditsvc.services.registry import operations as registry
 from creditsvc.services.registry import search
 from creditsvc.services.standing import queries as standing
@@ -63,7 +64,6 @@ class Merchants(MethodView):
     def post(self, data):
         """Register a merchant (USCC checked per GB 32100)."""
         merchant = registry.register_merchant(auth.current(), data)
-        db.session.commit()
         return merchant
 
 
@@ -81,7 +81,6 @@ class MerchantItem(MethodView):
     def patch(self, data, uscc):
         """Change a merchant's name, trade, street, market or address."""
         merchant = registry.update_merchant(auth.current(), scoped_merchant(uscc), data)
-        db.session.commit()
         return merchant
 
 
@@ -99,7 +98,6 @@ class Instruments(MethodView):
     def post(self, data, uscc):
         """Register a measuring instrument of a merchant."""
         instrument = registry.add_instrument(auth.current(), scoped_merchant(uscc), data)
-        db.session.commit()
         return instrument
 
 

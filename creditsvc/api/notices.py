@@ -5,20 +5,23 @@ from __future__ import annotations
 
 from flask import send_file, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
-from creditsvc import auth, jobs
+from creditsvc import auth, jobs, unit_of_work
 from creditsvc.api import one_or_404
-from creditsvc.auth import OFFICERS, allow
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.jobs.render import render_notice
 from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, Notice, NoticeEntry
-from creditsvc.schemas.common import PageArgs, USCCRef, page_of, paginate
+from creditsvc.principals import OFFICERS
+from creditsvc.schemas.common import PageArgs, USCCRef, page_of
 from creditsvc.schemas.registry import StrippedSchema, district_field
 from creditsvc.services.publication import notices
 from creditsvc.services.publication import publishing as notices_publish
+from creditsvc.services.reads import paginate
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1/notices", description="Notices")
 
@@ -152,7 +155,6 @@ class Notices(MethodView):
     def post(self, data):
         """Draft a notice: what would be published, and why each entry qualifies."""
         notice = notices.create_draft(auth.current(), data)
-        db.session.commit()
         return notice
 
 
@@ -172,7 +174,6 @@ class NoticeApprove(MethodView):
     def post(self, notice_id):
         """Approve a draft for publication."""
         notice = notices.approve(auth.current(), _notice(notice_id))
-        db.session.commit()
         return notice
 
 
@@ -186,7 +187,7 @@ class NoticePublish(MethodView):
         """Publish an approved notice: render its PDF (a job), store it, give it a serial."""
         notice = _notice(notice_id)
         run_id = notices.request_publication(auth.current(), notice)
-        db.session.commit()
+        unit_of_work.commit()  # the render job reads the request; the answer, its outcome
         jobs.enqueue("render", render_notice, notice.id, run_id, auth.current().name)
         db.session.expire_all()
         notice = db.session.get(Notice, notice_id)
@@ -201,7 +202,6 @@ class NoticeWithdraw(MethodView):
     def post(self, data, notice_id):
         """Withdraw a notice (a draft, an approved or a published one), giving the reason."""
         notice = notices.withdraw(auth.current(), _notice(notice_id), data["reason"])
-        db.session.commit()
         return notice
 
 
@@ -213,7 +213,6 @@ class NoticeCorrect(MethodView):
     def post(self, data, notice_id):
         """Draft a corrected version of a published notice; publishing it supersedes this one."""
         draft = notices.correct(auth.current(), _notice(notice_id), data["reason"])
-        db.session.commit()
         return draft
 
 
@@ -232,7 +231,6 @@ class EntryWithdraw(MethodView):
             "entry",
         )
         notices.withdraw_entry(auth.current(), notice, entry, data["reason"])
-        db.session.commit()
         return notice
 
 

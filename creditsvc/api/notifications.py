@@ -5,18 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc.api import one_or_404
-from creditsvc.auth import ASSOCIATION, HOST, MERCHANT, OFFICERS, allow
-from creditsvc.extensions import db
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.models import Notification
-from creditsvc.schemas.common import page_of, paginate
+from creditsvc.principals import ASSOCIATION, HOST, MERCHANT, OFFICERS
+from creditsvc.schemas.common import page_of
 from creditsvc.schemas.requests import NotificationArgs, NotificationOut, QueueOut
 from creditsvc.services.accounts import notifications
 from creditsvc.services.programme import queue as programme_queue
+from creditsvc.services.reads import paginate
 
 blp = Blueprint(
     "notifications", __name__, url_prefix="/api/v1", description="Notifications and queue"
@@ -50,7 +51,6 @@ class NotificationRead(MethodView):
         """Mark one of your notifications read."""
         row = one_or_404(mine().where(Notification.id == notification_id), "notification")
         notifications.mark_read(row)
-        db.session.commit()
         return row
 
 

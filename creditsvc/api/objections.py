@@ -6,18 +6,19 @@ from __future__ import annotations
 from datetime import date
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from creditsvc import auth, jobs
+from creditsvc import auth, unit_of_work
 from creditsvc.api import one_or_404
-from creditsvc.auth import MERCHANT, OFFICERS, allow
-from creditsvc.extensions import db
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
+from creditsvc.jobs import rescore
 from creditsvc.models import Objection
-from creditsvc.schemas.common import page_of, paginate
+from creditsvc.principals import MERCHANT, OFFICERS
+from creditsvc.schemas.common import page_of
 from creditsvc.schemas.requests import DecisionIn, ObjectionArgs, ObjectionIn, ObjectionOut
-from creditsvc.services.accounts import notifications
 from creditsvc.services.appeals import objections
+from creditsvc.services.reads import paginate
 
 blp = Blueprint("objections", __name__, url_prefix="/api/v1/objections", description="Objections")
 
@@ -46,8 +47,6 @@ class Objections(MethodView):
     def post(self, data):
         """Dispute an inspection, complaint, reading or published entry of yours."""
         objection = objections.file(auth.current(), data, date.today())
-        db.session.commit()
-        notifications.mail_soon()
         return objection
 
 
@@ -70,7 +69,5 @@ class ObjectionDecide(MethodView):
         objection = objection_or_404(objection_id)
         p = auth.current()
         objections.decide(p, objection, data["upheld"], data["reason"], date.today())
-        db.session.commit()
-        jobs.after_evidence()
-        notifications.mail_soon()
+        unit_of_work.after_commit(rescore.rescore_soon)
         return objection

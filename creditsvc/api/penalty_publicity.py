@@ -7,12 +7,12 @@ from datetime import date
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from creditsvc import auth
-from creditsvc.auth import OFFICERS, allow
-from creditsvc.extensions import db
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
+from creditsvc.principals import OFFICERS
 from creditsvc.schemas.common import PageArgs, page_of
 from creditsvc.schemas.evidence import not_in_future
 from creditsvc.schemas.registry import StrippedSchema
@@ -121,5 +121,4 @@ class PenaltyPublished(MethodView):
     def post(self, data, penalty_id):
         """Record that the decision was published on the national credit publicity system."""
         penalty_publicity.record_published(auth.current(), penalty_id, data)
-        db.session.commit()
         return penalty_publicity.one(auth.current(), penalty_id)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy import select
 
-from creditsvc import auth
-from creditsvc.auth import CITY, PUBLIC, allow
+from creditsvc import auth, unit_of_work
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.extensions import db
+from creditsvc.jobs import rescore
 from creditsvc.models import ScoringPolicy
+from creditsvc.principals import CITY, PUBLIC
 from creditsvc.schemas.standing import PolicyIn, PolicyOut
 from creditsvc.services.standing import policies
 
@@ -24,7 +26,6 @@ class Policies(MethodView):
     def get(self):
         """List every policy version, newest first (the scorecard is public)."""
         policies.current()  # makes sure version 1 exists
-        db.session.commit()
         return db.session.scalars(
             select(ScoringPolicy).order_by(ScoringPolicy.version.desc())
         ).all()
@@ -34,16 +35,9 @@ class Policies(MethodView):
     @blp.response(201, PolicyOut)
     def post(self, data):
         """Adopt a new policy version; every merchant is then rescored under it."""
-        from creditsvc.jobs.rescore import start_full_rescore
-
         principal = auth.current()
         row = policies.create(principal, data["document"], data["note"])
-        db.session.commit()
-        try:
-            start_full_rescore(principal)
-        except Exception:  # the policy stands; the daily roll rescores under it
-            db.session.rollback()
-            current_app.logger.exception("full rescore after policy %s not started", row.version)
+        unit_of_work.after_commit(lambda: rescore.rescore_under_new_policy(principal, row.version))
         return row
 
 
@@ -54,7 +48,6 @@ class PolicyItem(MethodView):
     def get(self, version):
         """Read one policy version."""
         policies.current()
-        db.session.commit()
         row = db.session.get(ScoringPolicy, version)
         if row is None:
             abort(404, message=f"no policy version {version}")

@@ -8,15 +8,17 @@ from itertools import islice
 
 from flask import Response, current_app, stream_with_context
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
 from creditsvc import spreadsheets
 from creditsvc import uscc as uscc_rules
+from creditsvc.api.blueprint import Blueprint
 from creditsvc.api.notices import send_pdf
-from creditsvc.auth import PUBLIC, allow
+from creditsvc.auth import allow
 from creditsvc.database import without_transaction
 from creditsvc.models import NOTICE_KINDS
+from creditsvc.principals import PUBLIC
 from creditsvc.schemas.common import PageArgs, page_of
 from creditsvc.schemas.programme import PublicUnitOut
 from creditsvc.schemas.standing import PublicMerchantOut, PublicRecordOut, PublicSearchArgs

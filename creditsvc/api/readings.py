@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from flask import jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from creditsvc import auth, jobs
-from creditsvc.auth import DEVICE, STAFF, allow
-from creditsvc.extensions import db
-from creditsvc.schemas.common import page_of, paginate
+from creditsvc import auth, unit_of_work
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
+from creditsvc.jobs import rescore
+from creditsvc.principals import DEVICE, STAFF
+from creditsvc.schemas.common import page_of
 from creditsvc.schemas.readings import ReadingArgs, ReadingBatchIn, ReadingBatchOut, ReadingOut
 from creditsvc.services.evidence import readings
+from creditsvc.services.reads import paginate
 
 blp = Blueprint(
     "readings", __name__, url_prefix="/api/v1/readings", description="Fair-scale readings"
@@ -36,9 +38,8 @@ class Readings(MethodView):
     def post(self, data):
         """Post a batch of 1 to 1,000 re-weighs; each gets its verdict, duplicate or error."""
         answer = readings.ingest(auth.current().device, data["readings"])
-        db.session.commit()
         if answer["accepted"]:
-            jobs.after_evidence()
+            unit_of_work.after_commit(rescore.rescore_soon)
         # The service builds the answer in ReadingBatchOut's shape (a test holds it to
         # it): a ready response skips dumping up to 1,000 results through marshmallow.
         return jsonify(answer)

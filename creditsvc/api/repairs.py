@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc.api import one_or_404
-from creditsvc.auth import MERCHANT, OFFICERS, allow
-from creditsvc.extensions import db
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.models import RepairApplication
-from creditsvc.schemas.common import page_of, paginate
+from creditsvc.principals import MERCHANT, OFFICERS
+from creditsvc.schemas.common import page_of
 from creditsvc.schemas.requests import RepairArgs, RepairDecisionIn, RepairIn, RepairOut
-from creditsvc.services.accounts import notifications
 from creditsvc.services.appeals import objections, repairs
+from creditsvc.services.reads import paginate
 
 blp = Blueprint("repairs", __name__, url_prefix="/api/v1/repairs", description="Credit repair")
 
@@ -48,8 +48,6 @@ class Repairs(MethodView):
     def post(self, data):
         """Apply to end one of your exposure entries early; the conditions are checked."""
         application = repairs.file(auth.current(), data, date.today())
-        db.session.commit()
-        notifications.mail_soon()
         return application
 
 
@@ -71,6 +69,4 @@ class RepairDecide(MethodView):
         """Approve (the entry is withdrawn at once) or refuse, giving the reason."""
         application = repair_or_404(repair_id)
         repairs.decide(auth.current(), application, data, date.today())
-        db.session.commit()
-        notifications.mail_soon()
         return application

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc.api import one_or_404
-from creditsvc.auth import MERCHANT, OFFICERS, allow
-from creditsvc.extensions import db
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.models import MerchantReply
-from creditsvc.schemas.common import PageArgs, page_of, paginate
+from creditsvc.principals import MERCHANT, OFFICERS
+from creditsvc.schemas.common import PageArgs, page_of
 from creditsvc.schemas.requests import ModerateIn, ReplyIn, ReplyOut
-from creditsvc.services.accounts import notifications
 from creditsvc.services.appeals import objections, replies
+from creditsvc.services.reads import paginate
 
 blp = Blueprint("replies", __name__, url_prefix="/api/v1/replies", description="Merchant replies")
 
@@ -35,8 +35,6 @@ class Replies(MethodView):
     def post(self, data):
         """Submit a short reply to show next to your public record, after moderation."""
         reply = replies.submit(auth.current(), data["text"])
-        db.session.commit()
-        notifications.mail_soon()
         return reply
 
 
@@ -53,6 +51,4 @@ class ReplyModerate(MethodView):
         )
         reply = one_or_404(stmt, "reply")
         replies.moderate(p, reply, data["approve"], data["note"])
-        db.session.commit()
-        notifications.mail_soon()
         return reply

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc import uscc as uscc_rules
 from creditsvc.api import one_or_404
-from creditsvc.auth import CITY, OFFICERS, allow
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.jobs.train import TRAIN, start_training
 from creditsvc.models import JobRun, Merchant, RiskModelVersion, RiskScore
-from creditsvc.schemas.common import page_of, paginate
+from creditsvc.principals import CITY, OFFICERS
+from creditsvc.schemas.common import page_of
 from creditsvc.schemas.risk import (
     RiskArgs,
     RiskModelDetailOut,
@@ -23,6 +24,7 @@ from creditsvc.schemas.risk import (
     TrainingRunOut,
 )
 from creditsvc.services import scope
+from creditsvc.services.reads import paginate
 
 blp = Blueprint(
     "risk", __name__, url_prefix="/api/v1/risk", description="Internal risk model (officers only)"

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc.api import one_or_404
-from creditsvc.auth import STAFF, allow
-from creditsvc.extensions import db
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.models import Market, Stall
-from creditsvc.schemas.common import page_of, paginate
+from creditsvc.principals import STAFF
+from creditsvc.schemas.common import page_of
 from creditsvc.schemas.registry import StallArgs, StallIn, StallOut, StallUpdate
 from creditsvc.services import scope
+from creditsvc.services.reads import paginate
 from creditsvc.services.registry import operations as registry
 
 blp = Blueprint("stalls", __name__, url_prefix="/api/v1/stalls", description="Market stalls")
@@ -41,7 +42,6 @@ class Stalls(MethodView):
     def post(self, data):
         """Register a stall in a market you manage."""
         stall = registry.create_stall(auth.current(), data)
-        db.session.commit()
         return stall
 
 
@@ -60,5 +60,4 @@ class StallItem(MethodView):
         """Assign the merchant trading at a stall (null to clear)."""
         stall = one_or_404(scoped_stalls().where(Stall.id == stall_id), "stall")
         registry.assign_stall(auth.current(), stall, data)
-        db.session.commit()
         return stall

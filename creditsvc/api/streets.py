@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc.api import one_or_404
-from creditsvc.auth import OFFICERS, STAFF, allow
-from creditsvc.extensions import db
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.models import Street
-from creditsvc.schemas.common import page_of, paginate
+from creditsvc.principals import OFFICERS, STAFF
+from creditsvc.schemas.common import page_of
 from creditsvc.schemas.registry import StreetArgs, StreetIn, StreetOut
 from creditsvc.services import scope
+from creditsvc.services.reads import paginate
 from creditsvc.services.registry import operations as registry
 
 blp = Blueprint("streets", __name__, url_prefix="/api/v1/streets", description="Streets and towns")
@@ -39,7 +40,6 @@ class Streets(MethodView):
     def post(self, data):
         """Add a street or town to your district."""
         street = registry.create_street(auth.current(), data)
-        db.session.commit()
         return street
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc.api import one_or_404
-from creditsvc.auth import CITY, DISTRICT, HOST, MERCHANT, allow
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.models import ApiToken
+from creditsvc.principals import CITY, DISTRICT, HOST, MERCHANT
 from creditsvc.schemas.registry import TokenIn, TokenOut
 from creditsvc.services.accounts import users as accounts
 
@@ -36,7 +38,6 @@ class Tokens(MethodView):
         """Issue yourself a new token; it is shown only in this answer."""
         principal = auth.current()
         row, token = accounts.issue_user_token(principal.name, principal.user, data["label"])
-        db.session.commit()
         row.token = token  # shown once; only its hash is stored
         return row
 
@@ -52,5 +53,4 @@ class TokenRevoke(MethodView):
         if not accounts.may_manage_token(principal, token):
             abort(404, message="no such token, or not yours to see")
         accounts.revoke_token(principal, token)
-        db.session.commit()
         return token

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from creditsvc.auth import PUBLIC, allow
+from creditsvc.api.blueprint import Blueprint
+from creditsvc.auth import allow
 from creditsvc.catalogue import violations
+from creditsvc.principals import PUBLIC
 
 blp = Blueprint(
     "violations", __name__, url_prefix="/api/v1/violations", description="Violation catalogue"

@@ -12,12 +12,12 @@ from flask import current_app
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
-from creditsvc import jobs
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.imports import sheets
 from creditsvc.imports.resolve import RESOLVERS
+from creditsvc.jobs import rescore
 from creditsvc.models import JobRun, User
+from creditsvc.principals import Principal
 from creditsvc.schemas.evidence import ComplaintIn, InspectionIn
 from creditsvc.schemas.registry import MerchantIn
 from creditsvc.services import jobruns
@@ -148,4 +148,4 @@ def run(run_id: str) -> None:
         return
     db.session.commit()
     jobruns.finish(run_id, {"accepted": accepted, "rows": total, "errors": []}, total)
-    jobs.after_evidence()
+    rescore.rescore_soon()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from flask import current_app
@@ -108,24 +107,3 @@ def enqueue(queue_name: str, func: Callable[..., Any], *args: Any, **kwargs: Any
     return queue(queue_name, conn).enqueue(
         func, *args, **QUEUES[queue_name].job_options(), **kwargs
     )
-
-
-def after_evidence() -> None:
-    """Rescore soon after evidence is committed: in-process without Redis, else one
-    debounced job (a burst of posts within a few seconds makes one rescore)."""
-    from creditsvc.jobs.rescore import rescore_dirty
-
-    conn = redis_connection()
-    if conn is None:
-        rescore_dirty()
-        return
-    try:
-        # rq's scheduler (every `creditsvc worker` runs one) enqueues the job when due.
-        if conn.set(DEBOUNCE_KEY, 1, nx=True, ex=DEBOUNCE_SECONDS):
-            queue("rescore", conn).enqueue_in(
-                timedelta(seconds=DEBOUNCE_SECONDS),
-                rescore_dirty,
-                **QUEUES["rescore"].job_options(),
-            )
-    except Exception:  # Redis down: the outbox row is committed; the sweep catches up
-        current_app.logger.warning("queue unreachable; dirty merchants wait for the sweep")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from creditsvc import jobs
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.imports import runner
+from creditsvc.principals import Principal
 from creditsvc.services import jobruns
 
 

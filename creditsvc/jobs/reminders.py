@@ -6,7 +6,11 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from flask import current_app
+
+from creditsvc import unit_of_work
 from creditsvc.extensions import db
+from creditsvc.jobs import enqueue
 from creditsvc.services.accounts import notifications
 from creditsvc.services.appeals import objections, repairs
 from creditsvc.services.programme import communities
@@ -28,6 +32,17 @@ def send_reminders(today: date | None = None) -> dict[str, int]:
     log.info("programme reminders: %s", counts)
     deliver_mail()
     return counts
+
+
+def mail_after_commit(_sender, **_) -> None:
+    """People were notified: mail them once the change is committed, only where a mail
+    server is configured."""
+    unit_of_work.after_commit(_mail_soon)
+
+
+def _mail_soon() -> None:
+    if current_app.config.get("MAIL_SERVER"):
+        enqueue("default", deliver_mail)
 
 
 def deliver_mail() -> int:

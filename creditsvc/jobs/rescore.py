@@ -17,16 +17,17 @@ standing in place; rq counts the abandoned job as a failed attempt and runs it a
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from creditsvc import bulk
-from creditsvc.auth import CITY, Principal
 from creditsvc.extensions import db
-from creditsvc.jobs import enqueue, redis_connection
+from creditsvc.jobs import DEBOUNCE_KEY, DEBOUNCE_SECONDS, QUEUES, enqueue, queue, redis_connection
 from creditsvc.models import CurrentScore, District, JobRun, Merchant, ScoreSnapshot
+from creditsvc.principals import CITY, Principal
 from creditsvc.services import jobruns
 from creditsvc.services.standing import policies, rescoring, tallies
 
@@ -145,6 +146,16 @@ def start_full_rescore(principal: Principal, actor: str | None = None) -> JobRun
     return run
 
 
+def rescore_under_new_policy(principal: Principal, version: int) -> None:
+    """After a policy version is adopted: rescore everyone under it. A failure to start
+    is logged, not raised: the policy stands, and the daily roll rescores under it."""
+    try:
+        start_full_rescore(principal)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("full rescore after policy %s not started", version)
+
+
 def daily_roll() -> str:
     """The nightly full rescore: decay depends on the date, so standings move every day."""
     return start_full_rescore(SYSTEM, actor="scheduler").id
@@ -227,3 +238,22 @@ def _give_up(run_id: str, error: str) -> None:
 def _describe(exc_type: type, exc_value: Any) -> str:
     detail = str(exc_value) if exc_value is not None else ""
     return f"{exc_type.__name__}: {detail}" if detail else exc_type.__name__
+
+
+def rescore_soon() -> None:
+    """Rescore soon after evidence is committed: in-process without Redis, else one
+    debounced job (a burst of posts within a few seconds makes one rescore)."""
+    conn = redis_connection()
+    if conn is None:
+        rescore_dirty()
+        return
+    try:
+        # rq's scheduler (every `creditsvc worker` runs one) enqueues the job when due.
+        if conn.set(DEBOUNCE_KEY, 1, nx=True, ex=DEBOUNCE_SECONDS):
+            queue("rescore", conn).enqueue_in(
+                timedelta(seconds=DEBOUNCE_SECONDS),
+                rescore_dirty,
+                **QUEUES["rescore"].job_options(),
+            )
+    except Exception:  # Redis down: the outbox row is committed; the sweep catches up
+        current_app.logger.warning("queue unreachable; dirty merchants wait for the sweep")

@@ -11,9 +11,9 @@ from datetime import date
 from typing import Any
 
 from creditsvc import jobs
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import JobRun
+from creditsvc.principals import Principal
 from creditsvc.services import jobruns
 from creditsvc.services.errors import Invalid
 from creditsvc.services.risk import training as risk_models

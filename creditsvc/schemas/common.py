@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from functools import cache
 
-from flask import current_app
 from marshmallow import Schema, fields, validate
-from sqlalchemy import Select, func, select
 from werkzeug.routing import IntegerConverter
 
 from creditsvc import uscc as uscc_rules
-from creditsvc.extensions import db
 
 # PostgreSQL `integer` columns hold at most 2**31 - 1 (SQLite refuses past 2**63): a larger
 # id, count or page in the input is refused as invalid, never sent to the database to fail.
@@ -65,17 +61,3 @@ def page_of(item_schema: type[Schema]) -> type[Schema]:
         },
         name=name,
     )
-
-
-def paginate(stmt: Select, page: int, per_page: int) -> dict:
-    """Run `stmt` for one page, with the total count of the whole selection."""
-    per_page = min(per_page, current_app.config["PAGE_SIZE_MAX"])
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
-    return {
-        "items": items,
-        "page": page,
-        "per_page": per_page,
-        "total": total or 0,
-        "pages": math.ceil((total or 0) / per_page),
-    }

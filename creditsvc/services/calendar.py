@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from creditsvc import workdays
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import CalendarDay
+from creditsvc.principals import Principal
 from creditsvc.services import audit
 
 LOOKAHEAD_DAYS = 400  # enough for any deadline the rules set (at most 20 working days)

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import JobRun
 from creditsvc.models.base import utcnow
+from creditsvc.principals import Principal
 
 
 def create(p: Principal, kind: str, total: int = 0) -> JobRun:

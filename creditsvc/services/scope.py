@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, select, true
 
-from creditsvc.auth import CITY, DISTRICT, HOST, MERCHANT, Principal
 from creditsvc.models import Community, Device, Market, Merchant, Stall, Street
+from creditsvc.principals import CITY, DISTRICT, HOST, MERCHANT, Principal
 
 
 def merchants(p: Principal) -> ColumnElement[bool]:

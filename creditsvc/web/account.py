@@ -21,9 +21,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from creditsvc import auth
-from creditsvc.auth import CITY, DISTRICT, HOST, MERCHANT, PUBLIC, allow
-from creditsvc.extensions import db
+from creditsvc import auth, principals, unit_of_work
+from creditsvc.auth import allow
+from creditsvc.principals import CITY, DISTRICT, HOST, MERCHANT, PUBLIC
 from creditsvc.services.accounts import users as accounts
 from creditsvc.services.errors import Invalid
 from creditsvc.web import throttle
@@ -77,7 +77,7 @@ def login():
             return _throttled(form, wait)
         user = accounts.authenticate(username, form.password.data)
         throttle.record(username, ip, succeeded=user is not None)
-        db.session.commit()
+        unit_of_work.keep_when_refused()  # a wrong password still counts
         if user is not None:
             _start_session(user)
             return redirect(_safe_next(request.args.get("next")) or _landing(user.role))
@@ -103,10 +103,8 @@ def change_password():
         try:
             accounts.change_password(user, form.old_password.data, form.new_password.data)
         except Invalid as exc:
-            db.session.rollback()
             form.old_password.errors.append(exc.message)
         else:
-            db.session.commit()
             session["pw_stamp"] = user.password_changed_at.isoformat()
             flash(_("Password changed."), "info")
             return redirect(url_for("home.index"))
@@ -125,7 +123,7 @@ def expire_session() -> None:
     login_at, seen_at = session.get("login_at", 0), session.get("seen_at", 0)
     if now - login_at > lifetime or now - seen_at > idle:
         session.clear()
-        g.principal = auth.ANONYMOUS
+        g.principal = principals.ANONYMOUS
         return
     if now - seen_at >= IDLE_CLOCK_STEP_SECONDS:
         session["seen_at"] = now

@@ -7,8 +7,9 @@ from collections import defaultdict
 
 from flask import Blueprint, render_template
 
-from creditsvc.auth import PUBLIC, allow
+from creditsvc.auth import allow
 from creditsvc.extensions import api
+from creditsvc.principals import PUBLIC
 
 bp = Blueprint("apidocs", __name__)
 METHODS = ("get", "post", "put", "patch", "delete")

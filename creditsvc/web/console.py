@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, exists, func, select, true
 from sqlalchemy.orm import selectinload
 
 from creditsvc import auth
-from creditsvc.auth import OFFICERS, allow
+from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.models import (
     Complaint,
@@ -27,6 +27,7 @@ from creditsvc.models import (
     Void,
 )
 from creditsvc.models.base import utcnow
+from creditsvc.principals import OFFICERS
 from creditsvc.services import scope
 from creditsvc.services.standing import policies
 

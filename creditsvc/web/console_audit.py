@@ -9,10 +9,11 @@ from flask import render_template, request
 from sqlalchemy import select
 
 from creditsvc.api.audit import scoped_entries
-from creditsvc.auth import OFFICERS, allow
+from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry
-from creditsvc.schemas.common import paginate
+from creditsvc.principals import OFFICERS
+from creditsvc.services.reads import paginate
 from creditsvc.web.console_common import bp, district_in_view, page_number
 from creditsvc.workdays import SHANGHAI
 

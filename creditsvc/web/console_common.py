@@ -16,9 +16,9 @@ from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
 from creditsvc import auth
-from creditsvc.auth import CITY
 from creditsvc.extensions import db
 from creditsvc.models import District
+from creditsvc.principals import CITY
 from creditsvc.services.errors import DomainError
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -134,9 +134,7 @@ def save(
     try:
         made = apply(data)
     except DomainError as exc:
-        db.session.rollback()
         return None, domain_errors(exc, fields, rename)
-    db.session.commit()
     return made, {}
 
 

@@ -12,16 +12,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from creditsvc import auth, jobs
+from creditsvc import auth, unit_of_work
 from creditsvc.api import one_or_404
-from creditsvc.auth import OFFICERS, allow
+from creditsvc.auth import allow
 from creditsvc.catalogue import violations
 from creditsvc.imports.sheets import split_list
+from creditsvc.jobs import rescore
 from creditsvc.models import COMPLAINT_STATUSES, COMPLAINT_TRANSITIONS, Complaint, Inspection
-from creditsvc.schemas.common import paginate
+from creditsvc.principals import OFFICERS
 from creditsvc.schemas.evidence import ComplaintIn, InspectionIn, TransitionIn
 from creditsvc.services import scope
 from creditsvc.services.evidence import complaints, inspections
+from creditsvc.services.reads import paginate
 from creditsvc.web.console_common import bp, district_in_view, page_number, save
 from creditsvc.web.labels import (
     CHANNEL_LABELS,
@@ -134,7 +136,7 @@ def new_inspection():
         lambda data: inspections.record_inspection(p, data), _renamer(rows),
     )  # fmt: skip
     if inspection is not None:
-        jobs.after_evidence()
+        unit_of_work.after_commit(rescore.rescore_soon)
         flash(_("Inspection recorded."), "info")
         return redirect(url_for("console.inspection", inspection_id=inspection.id))
     return _inspection_form(request.form, errors, 422)
@@ -171,7 +173,7 @@ def new_complaint():
         lambda data: complaints.record_complaint(p, data),
     )  # fmt: skip
     if complaint is not None:
-        jobs.after_evidence()
+        unit_of_work.after_commit(rescore.rescore_soon)
         flash(_("Complaint recorded."), "info")
         return redirect(url_for("console.complaint", complaint_id=complaint.id))
     return _complaint_form(request.form, errors, 422)
@@ -239,7 +241,7 @@ def move_complaint(complaint_id: int):
         lambda data: complaints.move(p, found, **data),
     )  # fmt: skip
     if moved is not None:
-        jobs.after_evidence()
+        unit_of_work.after_commit(rescore.rescore_soon)
         flash(_("Complaint status changed."), "info")
         return redirect(url_for("console.complaint", complaint_id=complaint_id))
     return _complaint_page(_scoped_complaint(complaint_id), request.form, errors, 422)

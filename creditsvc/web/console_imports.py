@@ -11,10 +11,11 @@ from werkzeug.datastructures import MultiDict
 from creditsvc import auth
 from creditsvc.api import one_or_404
 from creditsvc.api.imports import KIND_NAMES, scoped_runs
-from creditsvc.auth import OFFICERS, allow
+from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.jobs.imports import start_import
 from creditsvc.models import JobRun
+from creditsvc.principals import OFFICERS
 from creditsvc.web.console_common import bp
 from creditsvc.web.labels import IMPORT_KIND_LABELS, JOB_STATUS_LABELS
 

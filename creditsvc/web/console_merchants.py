@@ -15,11 +15,12 @@ from sqlalchemy.orm import selectinload
 from creditsvc import auth
 from creditsvc import uscc as uscc_rules
 from creditsvc.api import one_or_404
-from creditsvc.auth import OFFICERS, allow
+from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.models import Complaint, CurrentScore, District, Inspection, Merchant
-from creditsvc.schemas.common import paginate
+from creditsvc.principals import OFFICERS
 from creditsvc.services import scope
+from creditsvc.services.reads import paginate
 from creditsvc.services.registry import search
 from creditsvc.web import labels
 from creditsvc.web.console_common import bp, district_in_view, page_number

@@ -11,18 +11,19 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from creditsvc import auth, jobs
+from creditsvc import auth, jobs, unit_of_work
 from creditsvc.api import one_or_404
 from creditsvc.api.notices import NoticeIn, ReasonIn, scoped_notices
-from creditsvc.auth import OFFICERS, allow
+from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.jobs.render import render_notice
 from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, JobRun, Notice
-from creditsvc.schemas.common import paginate
+from creditsvc.principals import OFFICERS
 from creditsvc.services import scope
 from creditsvc.services.errors import DomainError
 from creditsvc.services.publication import notices
 from creditsvc.services.publication import publishing as notices_publish
+from creditsvc.services.reads import paginate
 from creditsvc.web.console_common import bp, district_in_view, districts, load, page_number, save
 from creditsvc.web.labels import JOB_STATUS_LABELS, NOTICE_KIND_LABELS, NOTICE_STATUS_LABELS
 
@@ -132,13 +133,12 @@ def notice_preview(notice_id: int):
 
 
 def _done(notice_id: int, message: str):
-    db.session.commit()
     flash(message, "info")
     return redirect(url_for("console.notice", notice_id=notice_id), 303)
 
 
 def _refused(notice_id: int, exc: DomainError):
-    db.session.rollback()
+    unit_of_work.discard()
     flash(_("Not done: %(reason)s", reason=exc.message), "error")
     return redirect(url_for("console.notice", notice_id=notice_id), 303)
 
@@ -161,7 +161,7 @@ def publish_notice(notice_id: int):
         run_id = notices.request_publication(p, notice_or_404(notice_id))
     except DomainError as exc:
         return _refused(notice_id, exc)
-    db.session.commit()
+    unit_of_work.commit()  # the render job reads the request for publication
     try:
         jobs.enqueue("render", render_notice, notice_id, run_id, p.name)
     except DomainError as exc:  # inline rendering failed; recorded on the notice

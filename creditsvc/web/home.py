@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from creditsvc import auth
-from creditsvc.auth import PUBLIC, allow
+from creditsvc.auth import allow
 from creditsvc.i18n import LOCALES
+from creditsvc.principals import PUBLIC
 
 bp = Blueprint("home", __name__)
 

@@ -15,11 +15,11 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from creditsvc import auth
-from creditsvc.auth import MERCHANT, allow
+from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.models import OBJECTION_SUBJECTS, Merchant, MerchantReply, Objection
+from creditsvc.principals import MERCHANT
 from creditsvc.schemas.requests import ObjectionIn, ReplyIn
-from creditsvc.services.accounts import notifications
 from creditsvc.services.appeals import objections, replies
 from creditsvc.services.appeals.replies import REPLY_MAX_CHARS
 from creditsvc.services.errors import Conflict, DomainError
@@ -104,10 +104,7 @@ def file_objection():
     except ValidationError as exc:
         return objection_form(values, exc.messages, 400)
     except DomainError as exc:
-        db.session.rollback()
         return objection_form(values, {"id": [exc.message]}, exc.status)
-    db.session.commit()
-    notifications.mail_soon()
     flash(_("Your objection was filed. The record is now marked as disputed."), "info")
     return redirect(url_for("portal.standing_page") + "#objections-heading")
 
@@ -147,12 +144,9 @@ def submit_reply():
                    max=REPLY_MAX_CHARS, count=len(values["text"].strip()))  # fmt: skip
         return reply_form(values, {"text": [reason]}, 400)
     except DomainError as exc:
-        db.session.rollback()
         reason = exc.message
         if isinstance(exc, Conflict):  # one reply at a time awaits moderation
             reason = _("Your last reply still awaits moderation; send another once it is decided.")
         return reply_form(values, {"text": [reason]}, exc.status)
-    db.session.commit()
-    notifications.mail_soon()
     flash(_("Your reply was sent. It is shown with your public record once approved."), "info")
     return redirect(url_for("portal.standing_page") + "#replies-heading")

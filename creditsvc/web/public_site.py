@@ -23,7 +23,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from creditsvc.api.public import DocumentArgs, HonorRollArgs
-from creditsvc.auth import PUBLIC, allow
+from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.models import (
     NOTICE_KINDS,
@@ -36,6 +36,7 @@ from creditsvc.models import (
     NoticeEntry,
     Street,
 )
+from creditsvc.principals import PUBLIC
 from creditsvc.schemas.standing import PublicSearchArgs
 from creditsvc.services.programme import demonstration_units
 from creditsvc.services.publication import public

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from creditsvc.auth import PUBLIC, allow
+from creditsvc.auth import allow
+from creditsvc.principals import PUBLIC
 from creditsvc.services.errors import NotFound
 from creditsvc.services.publication import public
 

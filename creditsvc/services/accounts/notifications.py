@@ -1,5 +1,6 @@
 """Notify people of each step of the programme: a row shown in the portal, and an e-mail
-when MAIL_SERVER is configured (sent by a job after the change has committed)."""
+when MAIL_SERVER is configured (sent by a job after the change has committed: the
+`notified` signal, wired in `creditsvc.reactions`)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from email.message import EmailMessage
 from flask import current_app
 from sqlalchemy import or_, select
 
-from creditsvc.auth import CITY, DISTRICT, MERCHANT
 from creditsvc.extensions import db
 from creditsvc.models import Notification, User
 from creditsvc.models.base import utcnow
-from creditsvc.services import audit, calendar
+from creditsvc.principals import CITY, DISTRICT, MERCHANT
+from creditsvc.services import audit, calendar, signals
 
 
 def district_officers(district_code: str) -> list[int]:
@@ -58,6 +59,8 @@ def notify(user_ids: Iterable[int], subject: str, body: str, about_kind: str, ab
     ]
     db.session.add_all(rows)
     db.session.flush()
+    if rows:
+        signals.notified.send(None)
     return rows
 
 
@@ -88,16 +91,6 @@ def mark_read(notification: Notification) -> Notification:
     if notification.read_at is None:
         notification.read_at = utcnow()
     return notification
-
-
-def mail_soon() -> None:
-    """After a commit: queue the mailing job, only where a mail server is configured."""
-    if not current_app.config.get("MAIL_SERVER"):
-        return
-    from creditsvc.jobs import enqueue
-    from creditsvc.jobs.reminders import deliver_mail
-
-    enqueue("default", deliver_mail)
 
 
 def unmailed() -> list[tuple[Notification, str]]:

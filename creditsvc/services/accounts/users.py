@@ -10,10 +10,10 @@ from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash as _generate
 
 from creditsvc import uscc as uscc_rules
-from creditsvc.auth import CITY, DISTRICT, HOST, MERCHANT, Principal, new_token
 from creditsvc.extensions import db
 from creditsvc.models import ROLES, ApiToken, Device, District, Market, Merchant, User
 from creditsvc.models.base import utcnow
+from creditsvc.principals import CITY, DISTRICT, HOST, MERCHANT, Principal, new_token
 from creditsvc.services import audit, scope
 from creditsvc.services.errors import Conflict, Forbidden, Invalid, NotFound
 

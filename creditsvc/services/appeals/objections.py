@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Exists, exists, false, select, true
 
-from creditsvc.auth import CITY, DISTRICT, MERCHANT, Principal
 from creditsvc.extensions import db
 from creditsvc.models import (
     Complaint,
@@ -27,7 +26,8 @@ from creditsvc.models import (
     Reading,
     Void,
 )
-from creditsvc.services import audit, calendar, scope
+from creditsvc.principals import CITY, DISTRICT, MERCHANT, Principal
+from creditsvc.services import audit, calendar, scope, signals
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
 from creditsvc.services.evidence import corrections
@@ -146,9 +146,7 @@ def _correct(p: Principal, objection: Objection, reason: str) -> None:
         if not is_void(kind, subject_id):
             corrections.void(p, kind, subject_id, why)
         entries = _entries_on(kind, subject_id)
-    for entry in entries:
-        if entry.status == "active" and entry.notice.status == notices.IN_FORCE:
-            notices.withdraw_entry(p, entry.notice, entry, why)
+    signals.objection_upheld.send(objection, principal=p, entries=entries, reason=why)
 
 
 def batch_of(reading: Reading) -> list[int]:

@@ -9,7 +9,6 @@ from datetime import date
 
 from sqlalchemy import select
 
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import (
     Finding,
@@ -19,7 +18,8 @@ from creditsvc.models import (
     PenaltyDecision,
     RepairApplication,
 )
-from creditsvc.services import audit, calendar, scope
+from creditsvc.principals import Principal
+from creditsvc.services import audit, calendar, scope, signals
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
 from creditsvc.services.publication import notices
@@ -133,7 +133,7 @@ def decide(p: Principal, application: RepairApplication, data: dict, today: date
     if data["approve"]:
         application.withdraw_due = calendar.deadline(today, WITHDRAW_WORKING_DAYS)
         why = f"信用修复（第{application.id}号申请）：{data['reason']}"
-        notices.withdraw_entry(p, entry.notice, entry, why)
+        signals.repair_approved.send(application, principal=p, entries=[entry], reason=why)
         application.withdrawn_on = today
     audit.record(p.name, "decide", application, before=before, reason=data["reason"])
     outcome = "信用修复申请已通过，公示条目已撤下" if data["approve"] else "信用修复申请未通过"

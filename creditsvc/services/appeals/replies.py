@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import ScalarSelect, Select, select
 
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import Merchant, MerchantReply
 from creditsvc.models.base import utcnow
+from creditsvc.principals import Principal
 from creditsvc.services import audit, scope
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden

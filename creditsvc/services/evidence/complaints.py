@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from creditsvc.auth import DISTRICT, Principal
 from creditsvc.extensions import db
 from creditsvc.models import COMPLAINT_TRANSITIONS, Complaint, ComplaintTransition
 from creditsvc.personal_data import seal, unseal
+from creditsvc.principals import DISTRICT, Principal
 from creditsvc.services import audit
 from creditsvc.services.errors import Conflict
 from creditsvc.services.registry.queries import merchant_in_scope

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import Complaint, Inspection, Merchant, Reading, Void
-from creditsvc.services import audit, scope
+from creditsvc.principals import Principal
+from creditsvc.services import audit, scope, signals
 from creditsvc.services.errors import Conflict, NotFound
-from creditsvc.services.programme import demonstration_units
 from creditsvc.services.standing import outbox
 
 MODELS = {"inspection": Inspection, "complaint": Complaint, "reading": Reading}
@@ -40,6 +39,7 @@ def void(p: Principal, kind: str, evidence_id: int, reason: str) -> Void:
         p.name, "void", correction, district_code=_district_of(kind, record), reason=reason
     )
     outbox.mark_dirty([record.merchant_id], "void")
-    if kind == "inspection":
-        demonstration_units.on_void(p.name, evidence_id)
+    signals.evidence_voided.send(
+        kind, principal=p, evidence_id=evidence_id, merchant_id=record.merchant_id
+    )
     return correction

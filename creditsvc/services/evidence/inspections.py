@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from creditsvc.auth import Principal
 from creditsvc.catalogue import violation
 from creditsvc.extensions import db
 from creditsvc.models import (
@@ -15,6 +14,7 @@ from creditsvc.models import (
     NetContentLot,
     PenaltyDecision,
 )
+from creditsvc.principals import Principal
 from creditsvc.services import audit
 from creditsvc.services.errors import Conflict, Invalid
 from creditsvc.services.programme import demonstration_units

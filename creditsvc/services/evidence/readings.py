@@ -23,10 +23,10 @@ from marshmallow import ValidationError
 from sqlalchemy import Select, Text, bindparam, cast, column, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import Device, Merchant, Reading, Stall
 from creditsvc.models.base import utcnow
+from creditsvc.principals import Principal
 from creditsvc.schemas.readings import ReadingIn
 from creditsvc.services import scope
 from creditsvc.services.standing import policies

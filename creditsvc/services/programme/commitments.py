@@ -13,10 +13,10 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import exists, func, insert, literal, select
 
-from creditsvc.auth import MERCHANT, Principal
 from creditsvc.extensions import db
 from creditsvc.models import Commitment, Merchant
 from creditsvc.models.base import UTCDateTime, utcnow
+from creditsvc.principals import MERCHANT, Principal
 from creditsvc.services import audit
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Invalid

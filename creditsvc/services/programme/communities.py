@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import (
     Community,
@@ -25,6 +24,7 @@ from creditsvc.models import (
     DrawnUnit,
     Merchant,
 )
+from creditsvc.principals import Principal
 from creditsvc.services import audit, scope
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden, Invalid

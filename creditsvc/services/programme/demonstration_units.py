@@ -10,9 +10,9 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import ColumnElement, false, select, true
 
-from creditsvc.auth import ASSOCIATION, CITY, DISTRICT, MERCHANT, Principal
 from creditsvc.extensions import db
 from creditsvc.models import DemonstrationUnit, Inspection, Merchant
+from creditsvc.principals import ASSOCIATION, CITY, DISTRICT, MERCHANT, Principal
 from creditsvc.services import audit, scope
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
@@ -174,9 +174,14 @@ def public_listing(args: dict, today: date) -> list[dict]:
     ]  # fmt: skip
 
 
-def on_void(actor: str, inspection_id: int) -> list[DemonstrationUnit]:
-    """Called when an inspection is voided: a unit it suspended is put back before its
-    officers, who may reinstate it (the finding no longer stands)."""
+def on_evidence_voided(kind: str, *, principal: Principal, evidence_id: int, **_) -> None:
+    """An inspection was voided: a unit it suspended is put back before its officers, who
+    may reinstate it (the finding no longer stands)."""
+    if kind == "inspection":
+        _suspension_void(principal.name, evidence_id)
+
+
+def _suspension_void(actor: str, inspection_id: int) -> list[DemonstrationUnit]:
     stmt = select(DemonstrationUnit).where(
         DemonstrationUnit.suspending_inspection_id == inspection_id,
         DemonstrationUnit.status == "suspended",

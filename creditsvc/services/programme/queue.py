@@ -7,7 +7,6 @@ from datetime import date
 
 from sqlalchemy import select
 
-from creditsvc.auth import CITY, Principal
 from creditsvc.extensions import db
 from creditsvc.models import (
     Community,
@@ -18,6 +17,7 @@ from creditsvc.models import (
     RepairApplication,
     Street,
 )
+from creditsvc.principals import CITY, Principal
 from creditsvc.services import calendar
 from creditsvc.services.appeals import objections
 

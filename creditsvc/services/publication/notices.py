@@ -10,7 +10,6 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, false, select, true
 
-from creditsvc.auth import CITY, DISTRICT, Principal
 from creditsvc.extensions import db
 from creditsvc.models import (
     District,
@@ -22,6 +21,7 @@ from creditsvc.models import (
     Void,
 )
 from creditsvc.models.base import utcnow
+from creditsvc.principals import CITY, DISTRICT, Principal
 from creditsvc.services import audit, calendar, jobruns, scope
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
 from creditsvc.services.publication import eligibility
@@ -222,6 +222,16 @@ def withdraw_entry(p: Principal, notice: Notice, entry: NoticeEntry, reason: str
     if all(e.status != "active" for e in notice.entries):
         withdraw(p, notice, f"全部条目已撤下：{reason}")
     return entry
+
+
+def on_discredited(
+    _sender, *, principal: Principal, entries: list[NoticeEntry], reason: str, **_
+) -> None:
+    """An upheld objection or an approved repair: each of its entries still published
+    comes off its notice."""
+    for entry in entries:
+        if entry.status == "active" and entry.notice.status == IN_FORCE:
+            withdraw_entry(principal, entry.notice, entry, reason)
 
 
 def successor(notice: Notice) -> Notice | None:

@@ -13,9 +13,9 @@ from functools import cache
 
 from sqlalchemy import Select, select
 
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import District, Inspection, Merchant, PenaltyDecision, PenaltyPublication
+from creditsvc.principals import Principal
 from creditsvc.services import audit, calendar, scope
 from creditsvc.services.errors import Conflict, Invalid, NotFound
 from creditsvc.services.publication.eligibility import (

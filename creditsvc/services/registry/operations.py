@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from creditsvc.auth import CITY, DISTRICT, HOST, Principal
 from creditsvc.extensions import db
 from creditsvc.models import (
     Community,
@@ -19,6 +18,7 @@ from creditsvc.models import (
     Stall,
     Street,
 )
+from creditsvc.principals import CITY, DISTRICT, HOST, Principal
 from creditsvc.services import audit, scope
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import Merchant
+from creditsvc.principals import Principal
 from creditsvc.services import scope
 from creditsvc.services.errors import Invalid
 

@@ -20,7 +20,6 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import exists, inspect, select
 
-from creditsvc.auth import CITY, DISTRICT, Principal
 from creditsvc.extensions import db
 from creditsvc.models import (
     RISK_CLASSES,
@@ -34,6 +33,7 @@ from creditsvc.models import (
     User,
     Void,
 )
+from creditsvc.principals import CITY, DISTRICT, Principal
 from creditsvc.services import audit, scope
 from creditsvc.services.errors import Conflict, Forbidden, Invalid, NotFound
 from creditsvc.services.risk import training as risk_models

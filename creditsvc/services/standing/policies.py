@@ -7,9 +7,9 @@ import copy
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.models import ScoringPolicy
+from creditsvc.principals import Principal
 from creditsvc.services import audit
 from creditsvc.services.errors import Invalid
 from scoring.policy import DEFAULT_POLICY, Policy, PolicyError

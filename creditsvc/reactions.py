@@ -1,0 +1,23 @@
+"""Where each domain's reactions are wired to the signals other domains send
+(`creditsvc.services.signals`): read this file to see who reacts to what."""
+
+from __future__ import annotations
+
+from creditsvc.jobs import reminders
+from creditsvc.services import signals
+from creditsvc.services.programme import demonstration_units
+from creditsvc.services.publication import notices
+
+_connected = False
+
+
+def connect() -> None:
+    """Connect every reaction, once per process (create_app calls it)."""
+    global _connected
+    if _connected:
+        return
+    signals.evidence_voided.connect(demonstration_units.on_evidence_voided, weak=False)
+    signals.objection_upheld.connect(notices.on_discredited, weak=False)
+    signals.repair_approved.connect(notices.on_discredited, weak=False)
+    signals.notified.connect(reminders.mail_after_commit, weak=False)
+    _connected = True

@@ -1,0 +1,35 @@
+"""What one domain announces and others react to (blinker, as indico's `core.signals`).
+
+A service sends a signal after it has made its own change; the receivers, wired once in
+`creditsvc.services.reactions`, make theirs in the same transaction. No service imports
+another domain's verbs to react to it.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+evidence_voided = _signals.signal(
+    "evidence-voided",
+    doc="""A record was voided. Sender: its kind (`inspection`, `complaint`, `reading`);
+    keyword arguments: `principal`, `evidence_id`, `merchant_id`.""",
+)
+
+objection_upheld = _signals.signal(
+    "objection-upheld",
+    doc="""An objection was upheld. Sender: the objection; keyword arguments: `principal`,
+    `entries` (the notice entries that rest on the disputed record) and `reason`.""",
+)
+
+repair_approved = _signals.signal(
+    "repair-approved",
+    doc="""A credit-repair application was approved. Sender: the application; keyword
+    arguments: `principal`, `entries` and `reason`.""",
+)
+
+notified = _signals.signal(
+    "notified",
+    doc="""People were sent notifications in this transaction. Sender: None.""",
+)

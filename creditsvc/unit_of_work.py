@@ -1,0 +1,77 @@
+"""One unit of work per request or job: the edge commits once, or rolls back in one place.
+
+As in indico's `RH.process`, views and the services they call only flush. When a view
+returns, `finish` commits if the answer is a success (status below 400) and rolls back
+otherwise; when it raises, `abandon` rolls back before the error is answered. Work that
+must see the committed data, such as a job that reads it, is registered with
+`after_commit` and runs once the commit has succeeded, never after a rollback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from creditsvc.extensions import db
+
+PENDING = "creditsvc.after_commit"
+KEEP = "creditsvc.keep_when_refused"
+DISCARD = "creditsvc.discard"
+
+
+def after_commit(action: Callable[[], object]) -> None:
+    """Run `action` after this unit of work commits; forget it if it rolls back."""
+    pending = db.session.info.setdefault(PENDING, [])
+    if action not in pending:  # a burst of evidence needs one rescore, one mailing
+        pending.append(action)
+
+
+def keep_when_refused() -> None:
+    """Commit this request's changes even though its answer is a refusal: a failed log-in
+    answers 401 and must still count the attempt."""
+    db.session.info[KEEP] = True
+
+
+def discard() -> None:
+    """Keep nothing of this request although its answer is not an error status: a form
+    refused by a service answers with a redirect to the page that says why."""
+    db.session.info[DISCARD] = True
+
+
+def commit() -> None:
+    """Commit, then run what waited for the commit (in the order it was registered)."""
+    session = db.session()
+    session.info.pop(KEEP, None)
+    session.info.pop(DISCARD, None)
+    session.commit()
+    for action in session.info.pop(PENDING, []):
+        action()
+
+
+def rollback() -> None:
+    session = db.session()
+    session.info.pop(KEEP, None)
+    session.info.pop(DISCARD, None)
+    session.rollback()  # the rollback event forgets the pending actions
+
+
+def finish(status: int) -> None:
+    """The edge of a request whose view returned: commit a success, roll back a refusal."""
+    info = db.session.info
+    if (status < 400 and not info.get(DISCARD)) or info.get(KEEP):
+        commit()
+    else:
+        rollback()
+
+
+def abandon() -> None:
+    """The edge of a request whose view raised: nothing it did is kept."""
+    rollback()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # a savepoint's rollback keeps the rest
+        session.info.pop(PENDING, None)
