@@ -29,8 +29,8 @@ PG_EPOCH = np.datetime64("2000-01-01T00:00:00", "us")
 INT8_OID = 20
 TIMESTAMP_OIDS = (1114, 1184)
 # A json column's binary COPY form is its text as is (PostgreSQL's json_recv), the same
-# bytes as a bytea's: json columns are sent as orjson's bytes, which it encodes several
-# times faster than psycopg's per-value json.dumps (2.9 s of 200,000 snapshots).
+# bytes as a bytea's: json columns are sent as orjson's bytes, far cheaper than psycopg's
+# per-value json.dumps (see BENCHMARKS.md, 'Full rescore').
 JSON_OID, BYTEA_OID = 114, 17
 
 
@@ -148,7 +148,8 @@ def _binary(values: Sequence[Any]) -> list:
 
 def _python(values: Sequence[Any]) -> list:
     """Python values for a Core insert. Numpy times become naive UTC datetimes: SQLite
-    stores a DateTime without its zone anyway, and 400,000 `replace(tzinfo=...)` cost 1 s."""
+    stores a DateTime without its zone anyway, so a `replace(tzinfo=...)` per value would
+    be work for nothing."""
     if not isinstance(values, np.ndarray):
         return list(values)
     if values.dtype.kind == "M" and values.dtype != np.dtype("datetime64[D]"):

@@ -26,8 +26,8 @@ def _sqlite_begin(connection) -> None:
 
 def _postgresql_connect(dbapi_connection, _record) -> None:
     # No parallel query by default: the web tier's statements are short, and a search
-    # that started two parallel workers for itself held a web worker four times as long
-    # under load (BENCHMARKS.md, load). The readings tally asks for them (`parallel`).
+    # that started parallel workers for itself held its web worker longer under load
+    # (see BENCHMARKS.md, 'Load on loopback'). The readings tally asks for them (`parallel`).
     with dbapi_connection.cursor() as cursor:
         cursor.execute("SET max_parallel_workers_per_gather = 0")
     dbapi_connection.commit()
@@ -50,8 +50,8 @@ def without_transaction() -> None:
 
     Only for answers built from reads alone (a public record, a page of the listing): on
     a loaded host every round trip to the database waits for a core, and BEGIN and
-    ROLLBACK were two of a record's four (BENCHMARKS.md, load). A write after this would
-    commit at once."""
+    ROLLBACK are two of them (see BENCHMARKS.md, 'Load on loopback'). A write after this
+    would commit at once."""
     session = db.session()
     if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
         return

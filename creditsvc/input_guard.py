@@ -25,8 +25,9 @@ def _where_nul() -> str | None:
         return "query"
     if request.is_json:
         body = request.get_data(cache=True)
-        # The plain substring test first: the pattern costs milliseconds on a 100 KB
-        # batch of readings, the test microseconds, and almost no body has the escape.
+        # The plain substring test first: far cheaper than the pattern on a large batch
+        # of readings, and almost no body has the escape (see BENCHMARKS.md, 'Readings
+        # ingest').
         if b"\\u0000" in body and JSON_NUL.search(body):
             return "json"
     if request.mimetype in FORM_TYPES and any("\x00" in v for v in request.form.values()):

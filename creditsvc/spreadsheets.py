@@ -113,8 +113,8 @@ CSV_PIECE_ROWS = 1000
 
 
 def csv_pieces(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
-    """The bytes of `write_csv`, a thousand rows at a time: a city's export (200,000
-    businesses, 21 MB) is sent as it is written, never held whole in a web worker."""
+    """The bytes of `write_csv`, a thousand rows at a time: a city's export is sent as it
+    is written, never held whole in a web worker (see BENCHMARKS.md, 'Open-data export')."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(headers)

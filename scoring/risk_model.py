@@ -62,7 +62,7 @@ class RiskModel:
         self.l2_regularization = l2_regularization
         self.random_state = random_state
         # OpenMP threads of the booster: on a shared machine, more threads than free cores
-        # make it many times slower (35 s instead of 1.5 s on two busy cores), so one.
+        # make it many times slower, so one (see BENCHMARKS.md, 'Risk model').
         self.n_threads = n_threads
 
     def get_params(self) -> dict[str, Any]:

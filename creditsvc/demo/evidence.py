@@ -139,7 +139,7 @@ def mark_dirty(session: Session, at: datetime) -> int:
     """Put every merchant with evidence in the rescoring outbox, with one statement.
 
     Asked per merchant through the merchant_id indexes (EXISTS) rather than as a DISTINCT
-    over every evidence row: 6 s instead of 28 s for 20 million readings.
+    over every evidence row, which would sort a city's 20 million readings.
     """
     statement = text(
         "INSERT INTO dirty_merchants (merchant_id, marked_at, reason)"

@@ -145,7 +145,7 @@ def chunks(city: CityPlan, subjects: Subjects) -> Stream:
     forced = _forced(subjects, city.evidence.inspections, rng)
     # Steep in dishonesty, here and in the findings and complaints: at 0.75 inspections a
     # merchant in three years, a gentler slope left the risk model too little history to
-    # learn from (out-of-time AUC 0.57 against 0.61 now, benchmarks/risk_model.py).
+    # learn from (see BENCHMARKS.md, 'Risk model').
     weight = TRADE_WEIGHT[subjects.trade] * (0.3 + 3.0 * (1 - subjects.honesty))
     extra = allocate(city.evidence.inspections - int((forced > NONE).sum()), weight, rng)
     first = city.layout.first_id

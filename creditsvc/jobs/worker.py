@@ -58,8 +58,8 @@ def run(queue_names: list[str], burst: bool = False) -> bool:
     import creditsvc.jobs.rescore  # noqa: F401
     import creditsvc.jobs.train  # noqa: F401
 
-    # The models' mappers are otherwise set up by the first query: in every horse, at
-    # half a second each.
+    # The models' mappers are otherwise set up by the first query of every horse, each
+    # paying for it again.
     configure_mappers()
 
     # A connection of the worker's own: rq blocks on it for minutes while waiting for jobs.

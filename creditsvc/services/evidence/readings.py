@@ -233,10 +233,10 @@ def _from_json() -> postgresql.Insert:
     JSON parameter.
 
     An executemany with RETURNING makes SQLAlchemy send one VALUES statement with 15
-    placeholders per row, which psycopg re-parses uncached for every batch: about 230 ms
-    for 500 rows on the benchmark machine. One JSON parameter keeps the statement short
-    and cached, and PostgreSQL parses the rows in C: about 9 ms of Python time and 60 ms
-    in all (one array per column with unnest() costs 21 ms of Python; BENCHMARKS.md).
+    placeholders per row, too long for psycopg's statement cache, so it is parsed again
+    for every batch. One JSON parameter keeps the statement short and cached, and
+    PostgreSQL parses the rows in C; one array per column through unnest() costs more
+    Python time (see BENCHMARKS.md, 'Readings ingest').
     """
     columns = [column(name, READINGS.c[name].type) for name in COLUMNS]
     rows = cast(bindparam("rows", type_=Text), postgresql.JSONB)

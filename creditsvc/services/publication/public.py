@@ -76,8 +76,8 @@ def matching(args: dict) -> Select:
         return found
     # The few businesses a name matches are found first (from an index), then sorted.
     # Asked for one page in name order, PostgreSQL would otherwise walk the name index
-    # from the start and test every name on the way: the whole city for a rare name,
-    # 74 ms instead of under one. OFFSET 0 keeps it from merging the two steps.
+    # from the start and test every name on the way: the whole city for a rare name
+    # (see BENCHMARKS.md, 'Load on loopback'). OFFSET 0 keeps it from merging the steps.
     fenced = found.offset(0).subquery()
     return select(fenced.c.id, fenced.c.name)
 
@@ -135,8 +135,9 @@ def page(args: dict) -> dict:
     # public pages through the same few listings all day: the total is kept like a record.
     total = int(public_cache.answer(kept_key("total", args), lambda: str(_count(found))).body or 0)
     # The page's businesses are chosen first and only they are joined to their street,
-    # market, stall and standing: a name search of one common character finds 40,000.
-    # A page past the last is empty without a query: reading up to it cost 0.2 s.
+    # market, stall and standing: a name search of one common character finds tens of
+    # thousands. A page past the last is empty without a query, which would read the
+    # listing up to there (see BENCHMARKS.md, 'Public listing').
     skipped = (number - 1) * per_page
     items = []
     if skipped < total:

@@ -40,7 +40,7 @@ SHARED_PAUSE = 10.0  # seconds without asking Redis after it failed to answer
 # Each answer is kept for a random 80-100 % of PUBLIC_CACHE_SECONDS: answers built in
 # the same few seconds (a busy morning's first scans, the listings after a restart)
 # would otherwise all expire together a minute later and be built again at once, every
-# web worker busy building while the public waits (BENCHMARKS.md, load).
+# web worker busy building while the public waits (see BENCHMARKS.md, 'Load on loopback').
 SPREAD = 0.2
 
 _entries: OrderedDict[tuple[str, ...], tuple[float, str]] = OrderedDict()

@@ -61,7 +61,7 @@ def _cycle_collector_paused() -> Iterator[None]:
     """Python's cycle collector off while a batch is scored. A district's rows, reasons
     and snapshots are hundreds of thousands of small objects without cycles (reference
     counting frees them), yet their very number set off full collections that walked
-    them all again: 2 to 4 s of a city's rescore."""
+    them all again (see BENCHMARKS.md, 'Full rescore')."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -135,7 +135,7 @@ def _sequence() -> str:
 def _new_ids(count: int) -> list[int]:
     if db.engine.dialect.name == "postgresql":
         # The sequence is named once: as nextval's argument, pg_get_serial_sequence would
-        # be looked up again for every row (5× the cost of the numbers themselves). One
+        # be looked up again for every row (see BENCHMARKS.md, 'Full rescore'). One
         # array comes back, not a row per number.
         numbers = text(
             "SELECT array_agg(nextval(CAST(:sequence AS regclass))) FROM generate_series(1, :n)"

@@ -42,10 +42,9 @@ def count(run_id: str, as_of: date, policy: Policy) -> int:
     columns = {"run_id": [run_id] * len(table)}
     columns |= {name: table[:, i] for i, name in enumerate(COUNTS)}
     Loader(db.session).load([(ReadingTally.__table__, columns)])
-    # Without statistics the planner read each district's rows with a nested loop over
-    # the run's 100,000 (4.5 s of a city's rescore instead of 1 s). The counting is not
-    # an INSERT ... SELECT: PostgreSQL 15 runs no write in parallel, and alone the
-    # readings pass took three times as long.
+    # Without statistics the planner reads each district's rows with a nested loop over
+    # the whole run's. The counting is not an INSERT ... SELECT: PostgreSQL 15 runs no
+    # write in parallel (see BENCHMARKS.md, 'Full rescore').
     analyze(db.session, ReadingTally.__table__)
     return len(table)
 
