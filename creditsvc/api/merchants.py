@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from sqlalchemy import select
 
 from creditsvc import auth
-from creditsvc import uscc as uscc_rules
-from creditsvc.api import one_or_404
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
-from creditsvc.models import Merchant
 from creditsvc.principals import CITY, DISTRICT, HOST, MERCHANT, OFFICERS, STAFF
 from creditsvc.schemas.common import page_of
 from creditsvc.schemas.registry import (
@@ -22,20 +18,11 @@ from creditsvc.schemas.registry import (
     MerchantUpdate,
 )
 from creditsvc.schemas.standing import StandingOut
-from creditsvc.services import scope
-from creditsvc.services.reads import paginate
 from creditsvc.services.registry import operations as registry
-from creditsvc.services.registry import search
+from creditsvc.services.registry import queries
 from creditsvc.services.standing import queries as standing
 
 blp = Blueprint("merchants", __name__, url_prefix="/api/v1/merchants", description="Merchants")
-
-
-def scoped_merchant(code: str) -> Merchant:
-    stmt = select(Merchant).where(
-        Merchant.uscc == uscc_rules.normalise(code), scope.merchants(auth.current())
-    )
-    return one_or_404(stmt, "merchant")
 
 
 @blp.route("")
@@ -45,18 +32,7 @@ class Merchants(MethodView):
     @blp.response(200, page_of(MerchantOut))
     def get(self, args):
         """List the merchants you may see, filtered and paged."""
-        stmt = select(Merchant).where(scope.merchants(auth.current())).order_by(Merchant.id)
-        if args.get("q"):
-            stmt = stmt.where(search.merchants_matching(args["q"]))
-        for key, column in (
-            ("district", Merchant.district_code),
-            ("trade", Merchant.trade),
-            ("street_id", Merchant.street_id),
-            ("market_id", Merchant.market_id),
-        ):
-            if key in args:
-                stmt = stmt.where(column == args[key])
-        return paginate(stmt, args["page"], args["per_page"])
+        return queries.merchants_page(auth.current(), args)
 
     @allow(CITY, DISTRICT, HOST)
     @blp.arguments(MerchantIn)
@@ -73,14 +49,15 @@ class MerchantItem(MethodView):
     @blp.response(200, MerchantOut)
     def get(self, uscc):
         """Read one merchant by USCC."""
-        return scoped_merchant(uscc)
+        return queries.merchant(auth.current(), uscc)
 
     @allow(CITY, DISTRICT, HOST)
     @blp.arguments(MerchantUpdate)
     @blp.response(200, MerchantOut)
     def patch(self, data, uscc):
         """Change a merchant's name, trade, street, market or address."""
-        merchant = registry.update_merchant(auth.current(), scoped_merchant(uscc), data)
+        p = auth.current()
+        merchant = registry.update_merchant(p, queries.merchant(p, uscc), data)
         return merchant
 
 
@@ -90,14 +67,15 @@ class Instruments(MethodView):
     @blp.response(200, InstrumentOut(many=True))
     def get(self, uscc):
         """List a merchant's measuring instruments."""
-        return scoped_merchant(uscc).instruments
+        return queries.merchant(auth.current(), uscc).instruments
 
     @allow(*OFFICERS, HOST)
     @blp.arguments(InstrumentIn)
     @blp.response(201, InstrumentOut)
     def post(self, data, uscc):
         """Register a measuring instrument of a merchant."""
-        instrument = registry.add_instrument(auth.current(), scoped_merchant(uscc), data)
+        p = auth.current()
+        instrument = registry.add_instrument(p, queries.merchant(p, uscc), data)
         return instrument
 
 
@@ -107,4 +85,4 @@ class MerchantStanding(MethodView):
     @blp.response(200, StandingOut)
     def get(self, uscc):
         """Score, grade, every reason, history, and when the grade will rise."""
-        return standing.of(scoped_merchant(uscc))
+        return standing.of(queries.merchant(auth.current(), uscc))

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import select
 
 from creditsvc import auth
-from creditsvc.api import one_or_404
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
-from creditsvc.extensions import db
-from creditsvc.models import ApiToken
 from creditsvc.principals import CITY, DISTRICT, HOST, MERCHANT
-from creditsvc.schemas.registry import TokenIn, TokenOut
+from creditsvc.schemas.accounts import TokenIn, TokenOut
+from creditsvc.services.accounts import queries
 from creditsvc.services.accounts import users as accounts
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/v1/tokens", description="API tokens")
@@ -26,10 +23,7 @@ class Tokens(MethodView):
     @blp.response(200, TokenOut(many=True))
     def get(self):
         """List your own tokens."""
-        user = auth.current().user
-        return db.session.scalars(
-            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
-        ).all()
+        return queries.user_tokens(auth.current().user)
 
     @allow(*PEOPLE)
     @blp.arguments(TokenIn)
@@ -49,7 +43,7 @@ class TokenRevoke(MethodView):
     def post(self, token_id):
         """Revoke a token at once: your own, or a device token of a market you manage."""
         principal = auth.current()
-        token = one_or_404(select(ApiToken).where(ApiToken.id == token_id), "token")
+        token = queries.token(token_id)
         if not accounts.may_manage_token(principal, token):
             abort(404, message="no such token, or not yours to see")
         accounts.revoke_token(principal, token)

@@ -5,27 +5,16 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask.views import MethodView
-from marshmallow import Schema, fields
 
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
 from creditsvc.catalogue import violations
 from creditsvc.principals import PUBLIC
+from creditsvc.schemas.admin import ViolationOut
 
 blp = Blueprint(
     "violations", __name__, url_prefix="/api/v1/violations", description="Violation catalogue"
 )
-
-
-class ViolationOut(Schema):
-    code = fields.Str()
-    name_zh = fields.Str()
-    name_en = fields.Str()
-    default_severity = fields.Str()
-    obligation_basis = fields.Str()
-    penalty_basis = fields.Str()
-    penalty_summary = fields.Str()
-    certainty = fields.Str()
 
 
 @blp.route("")

@@ -178,19 +178,6 @@ class DeviceArgs(PageArgs):
     market_id = RowId()
 
 
-class TokenOut(Schema):
-    id = fields.Int()
-    prefix = fields.Str()
-    label = fields.Str()
-    created_at = fields.DateTime()
-    revoked_at = fields.DateTime(allow_none=True)
-    token = fields.Str(metadata={"description": "shown once, at creation"})
-
-
-class TokenIn(StrippedSchema):
-    label = fields.Str(load_default="", validate=validate.Length(max=128))
-
-
 # Merchants and instruments ----------------------------------------------------
 
 

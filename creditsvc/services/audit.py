@@ -1,4 +1,5 @@
-"""Write audit entries: every change records who, when, what, and the state before and after."""
+"""The audit log: every change records who, when, what, and the state before and after;
+officers read it, the city all of it, a district officer its own district's."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import Select, inspect, select, true
 
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry
+from creditsvc.principals import CITY, Principal
+from creditsvc.services.reads import paginate
 
 # Columns never copied into the log: secrets, and personal data of complainants.
 REDACTED_COLUMNS = frozenset({"password_hash", "token_hash", "contact_encrypted"})
@@ -62,3 +65,53 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+# Reading the log -------------------------------------------------------------------
+
+
+def entries_in_scope(p: Principal) -> Select:
+    """The entries the caller may read: all for the city officer, else the district's."""
+    in_scope = true() if p.role == CITY else AuditEntry.district_code == p.district_code
+    return select(AuditEntry).where(in_scope)
+
+
+def entries_page(p: Principal, args: dict) -> dict:
+    """A page of entries, newest first, by `entity`, `entity_id` and `actor`."""
+    stmt = entries_in_scope(p).order_by(AuditEntry.id.desc())
+    for key in ("entity", "entity_id", "actor"):
+        if key in args:
+            stmt = stmt.where(getattr(AuditEntry, key) == args[key])
+    return paginate(stmt, args["page"], args["per_page"])
+
+
+def entries_between_page(
+    p: Principal,
+    *,
+    district_code: str | None,
+    entity: str,
+    actor: str,
+    since: datetime | None,
+    until: datetime | None,
+    page: int,
+    per_page: int,
+) -> dict:
+    """A page of entries, newest first, by district, entity, actor and [since, until)."""
+    stmt = entries_in_scope(p)
+    if district_code:
+        stmt = stmt.where(AuditEntry.district_code == district_code)
+    if entity:
+        stmt = stmt.where(AuditEntry.entity == entity)
+    if actor:
+        stmt = stmt.where(AuditEntry.actor == actor)
+    if since:
+        stmt = stmt.where(AuditEntry.at >= since)
+    if until:
+        stmt = stmt.where(AuditEntry.at < until)
+    return paginate(stmt.order_by(AuditEntry.id.desc()), page, per_page)
+
+
+def entities() -> list[str]:
+    """The kinds of record the log holds entries about, by name."""
+    stmt = select(AuditEntry.entity).distinct().order_by(AuditEntry.entity)
+    return list(db.session.scalars(stmt).all())

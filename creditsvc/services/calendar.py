@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import extract, select
 
 from creditsvc import workdays
 from creditsvc.extensions import db
@@ -20,6 +20,17 @@ def known(start: date, end: date) -> dict[date, str]:
         select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.day.between(start, end))
     )
     return {day: kind for day, kind in rows}
+
+
+def days_of_year(year: int) -> list[CalendarDay]:
+    """The holidays and make-up working days of a year, in date order."""
+    stmt = select(CalendarDay).where(extract("year", CalendarDay.day) == year)
+    return list(db.session.scalars(stmt.order_by(CalendarDay.day)).all())
+
+
+def marked_day(day: date) -> CalendarDay | None:
+    """A day marked a holiday or a make-up working day; None for an ordinary day."""
+    return db.session.get(CalendarDay, day)
 
 
 def deadline(start: date, working_days: int) -> date:

@@ -1,7 +1,7 @@
 """Log in, log out and change the password, with a browser session.
 
 A session ends PERMANENT_SESSION_LIFETIME after log-in, or after SESSION_IDLE_MINUTES
-without a request; the log-in form is throttled (creditsvc/web/throttle.py).
+without a request; the log-in form is throttled (creditsvc/services/accounts/login_throttle.py).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from flask_babel import gettext as _
 from creditsvc import auth, principals, unit_of_work
 from creditsvc.auth import allow
 from creditsvc.principals import CITY, DISTRICT, HOST, MERCHANT, PUBLIC
+from creditsvc.services.accounts import login_throttle as throttle
 from creditsvc.services.accounts import users as accounts
 from creditsvc.services.errors import Invalid
-from creditsvc.web import throttle
 from creditsvc.web.forms import LoginForm, PasswordForm
 
 bp = Blueprint("account", __name__)

@@ -6,14 +6,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from flask import render_template, request
-from sqlalchemy import select
 
-from creditsvc.api.audit import scoped_entries
+from creditsvc import auth
 from creditsvc.auth import allow
-from creditsvc.extensions import db
 from creditsvc.models import AuditEntry
 from creditsvc.principals import OFFICERS
-from creditsvc.services.reads import paginate
+from creditsvc.services import audit
 from creditsvc.web.console_common import bp, district_in_view, page_number
 from creditsvc.workdays import SHANGHAI
 
@@ -52,26 +50,22 @@ def audit_log():
     district = district_in_view()
     args = {k: request.args.get(k, "").strip() for k in ("entity", "actor", "since", "until")}
     since, until = _day(args["since"]), _day(args["until"])
-    stmt = scoped_entries()
-    if district:
-        stmt = stmt.where(AuditEntry.district_code == district)
-    if args["entity"]:
-        stmt = stmt.where(AuditEntry.entity == args["entity"])
-    if args["actor"]:
-        stmt = stmt.where(AuditEntry.actor == args["actor"])
-    if since:
-        stmt = stmt.where(AuditEntry.at >= _start_of(since))
-    if until:
-        stmt = stmt.where(AuditEntry.at < _start_of(until + (date.resolution)))
-    entities = db.session.scalars(
-        select(AuditEntry.entity).distinct().order_by(AuditEntry.entity)
-    ).all()
+    page = audit.entries_between_page(
+        auth.current(),
+        district_code=district,
+        entity=args["entity"],
+        actor=args["actor"],
+        since=_start_of(since) if since else None,
+        until=_start_of(until + date.resolution) if until else None,
+        page=page_number(),
+        per_page=50,
+    )
     return render_template(
         "console/audit.html",
-        page=paginate(stmt.order_by(AuditEntry.id.desc()), page_number(), 50),
+        page=page,
         args=args,
         bad_dates=[k for k in ("since", "until") if args[k] and _day(args[k]) is None],
-        entities=entities,
+        entities=audit.entities(),
         district=district,
         changes=changes,
         shanghai=SHANGHAI,

@@ -9,19 +9,11 @@ district's business answers 404, as on every console page.
 from __future__ import annotations
 
 from flask import render_template, request
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from creditsvc import auth
-from creditsvc import uscc as uscc_rules
-from creditsvc.api import one_or_404
 from creditsvc.auth import allow
-from creditsvc.extensions import db
-from creditsvc.models import Complaint, CurrentScore, District, Inspection, Merchant
 from creditsvc.principals import OFFICERS
-from creditsvc.services import scope
-from creditsvc.services.reads import paginate
-from creditsvc.services.registry import search
+from creditsvc.services.registry import queries
 from creditsvc.web import labels
 from creditsvc.web.console_common import bp, district_in_view, page_number
 from creditsvc.web.labels import CHANNEL_LABELS, COMPLAINT_STATUS_LABELS, INSPECTION_KIND_LABELS
@@ -37,23 +29,11 @@ def merchant_list():
     """Businesses in view, by name; `q` finds any part of a name, or a USCC."""
     district = district_in_view()
     q = request.args.get("q", "").strip()[:64]
-    stmt = (
-        select(Merchant)
-        .where(scope.merchants(auth.current()))
-        .options(selectinload(Merchant.market))
-        .order_by(Merchant.name, Merchant.id)
-    )
-    if district:
-        stmt = stmt.where(Merchant.district_code == district)
-    if q:
-        stmt = stmt.where(search.merchants_matching(q))
-    page = paginate(stmt, page_number(), PER_PAGE)
-    ids = [merchant.id for merchant in page["items"]]
-    standings = db.session.scalars(select(CurrentScore).where(CurrentScore.merchant_id.in_(ids)))
+    page = queries.merchants_by_name_page(auth.current(), district, q, page_number(), PER_PAGE)
     return render_template(
         "console/merchants.html",
         page=page,
-        standings={current.merchant_id: current for current in standings},
+        standings=queries.standings_of(merchant.id for merchant in page["items"]),
         q=q,
         district=district,
     )
@@ -64,30 +44,16 @@ def merchant_list():
 def merchant_record(uscc: str):
     """A business's whole record as officers see it."""
     p = auth.current()
-    code = uscc_rules.normalise(uscc)
-    found = one_or_404(
-        select(Merchant).where(Merchant.uscc == code, scope.merchants(p)), "merchant"
-    )
-    latest_inspections = db.session.scalars(
-        select(Inspection)
-        .where(Inspection.merchant_id == found.id, scope.evidence(p, Inspection))
-        .options(selectinload(Inspection.findings))
-        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
-        .limit(LATEST)
-    )
-    latest_complaints = db.session.scalars(
-        select(Complaint)
-        .where(Complaint.merchant_id == found.id, scope.evidence(p, Complaint))
-        .order_by(Complaint.received_on.desc(), Complaint.id.desc())
-        .limit(LATEST)
-    )
+    found = queries.merchant(p, uscc)
+    inspections = queries.latest_inspections(p, found, LATEST)
+    complaints = queries.latest_complaints(p, found, LATEST)
     return render_template(
         "console/merchant.html",
         merchant=found,
         **standing_context(found),
-        district=labels.district_name(db.session.get(District, found.district_code)),
-        inspections=list(latest_inspections),
-        complaints=list(latest_complaints),
+        district=labels.district_name(queries.district(found.district_code)),
+        inspections=inspections,
+        complaints=complaints,
         kinds=INSPECTION_KIND_LABELS,
         channels=CHANNEL_LABELS,
         statuses=COMPLAINT_STATUS_LABELS,

@@ -52,7 +52,7 @@ def wait_seconds(username: str, ip: str, now: datetime | None = None) -> int:
 
 
 def record(username: str, ip: str, succeeded: bool, now: datetime | None = None) -> None:
-    """Count one attempt (flushes; the view commits), forgetting what left the window."""
+    """Count one attempt (flushes; the request commits), forgetting what left the window."""
     now = now or utcnow()
     name = username.lower()[:64]
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - _window()))

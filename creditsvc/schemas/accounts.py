@@ -1,0 +1,20 @@
+"""Accounts: API tokens, a person's own or a fair scale's."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from creditsvc.schemas.registry import StrippedSchema
+
+
+class TokenOut(Schema):
+    id = fields.Int()
+    prefix = fields.Str()
+    label = fields.Str()
+    created_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+    token = fields.Str(metadata={"description": "shown once, at creation"})
+
+
+class TokenIn(StrippedSchema):
+    label = fields.Str(load_default="", validate=validate.Length(max=128))
