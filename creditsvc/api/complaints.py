@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from sqlalchemy import select
 
 from creditsvc import auth, unit_of_work
-from creditsvc.api import one_or_404
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
 from creditsvc.jobs import rescore
-from creditsvc.models import Complaint, Merchant
+from creditsvc.models import Complaint
 from creditsvc.principals import HOST, MERCHANT, OFFICERS
 from creditsvc.schemas.common import page_of
 from creditsvc.schemas.evidence import ComplaintArgs, ComplaintIn, ComplaintOut, TransitionIn
-from creditsvc.services import scope
-from creditsvc.services.evidence import complaints
-from creditsvc.services.reads import paginate
+from creditsvc.services.evidence import complaints, queries
 
 blp = Blueprint("complaints", __name__, url_prefix="/api/v1/complaints", description="Complaints")
-
-
-def scoped_complaints():
-    return select(Complaint).where(scope.evidence(auth.current(), Complaint))
 
 
 def with_contact(complaint: Complaint) -> Complaint:
@@ -38,21 +30,7 @@ class Complaints(MethodView):
     @blp.response(200, page_of(ComplaintOut))
     def get(self, args):
         """List complaints you may see, newest first."""
-        stmt = scoped_complaints().order_by(Complaint.received_on.desc(), Complaint.id.desc())
-        if "merchant" in args:
-            stmt = stmt.join(Merchant).where(Merchant.uscc == args["merchant"])
-        for key, column in (
-            ("status", Complaint.status),
-            ("channel", Complaint.channel),
-            ("district", Complaint.district_code),
-        ):
-            if key in args:
-                stmt = stmt.where(column == args[key])
-        if "since" in args:
-            stmt = stmt.where(Complaint.received_on >= args["since"])
-        if "until" in args:
-            stmt = stmt.where(Complaint.received_on <= args["until"])
-        page = paginate(stmt, args["page"], args["per_page"])
+        page = queries.complaints_page(auth.current(), args)
         page["items"] = [with_contact(c) for c in page["items"]]
         return page
 
@@ -72,8 +50,7 @@ class ComplaintItem(MethodView):
     @blp.response(200, ComplaintOut)
     def get(self, complaint_id):
         """Read one complaint; the contact only for officers of its district."""
-        stmt = scoped_complaints().where(Complaint.id == complaint_id)
-        return with_contact(one_or_404(stmt, "complaint"))
+        return with_contact(queries.complaint(auth.current(), complaint_id))
 
 
 @blp.route("/<int:complaint_id>/transitions")
@@ -84,9 +61,6 @@ class ComplaintTransitions(MethodView):
     def post(self, data, complaint_id):
         """Move a complaint to its next status, with the reason."""
         principal = auth.current()
-        stmt = select(Complaint).where(
-            Complaint.id == complaint_id, scope.evidence(principal, Complaint)
-        )
-        complaint = complaints.move(principal, one_or_404(stmt, "complaint"), **data)
+        complaint = complaints.move(principal, queries.complaint(principal, complaint_id), **data)
         unit_of_work.after_commit(rescore.rescore_soon)
         return with_contact(complaint)

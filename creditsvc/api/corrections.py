@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from sqlalchemy import select
 
 from creditsvc import auth, unit_of_work
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
 from creditsvc.jobs import rescore
-from creditsvc.models import Merchant, Void
 from creditsvc.principals import OFFICERS
 from creditsvc.schemas.common import PageArgs, page_of
 from creditsvc.schemas.evidence import CorrectionOut, VoidIn
-from creditsvc.services import scope
-from creditsvc.services.evidence import corrections
-from creditsvc.services.reads import paginate
+from creditsvc.services.evidence import corrections, queries
 
 blp = Blueprint(
     "corrections", __name__, url_prefix="/api/v1/corrections", description="Corrections"
@@ -29,13 +25,7 @@ class Corrections(MethodView):
     @blp.response(200, page_of(CorrectionOut))
     def get(self, args):
         """List voided evidence in your district, newest first."""
-        stmt = (
-            select(Void)
-            .join(Merchant, Merchant.id == Void.merchant_id)
-            .where(scope.merchants(auth.current()))
-            .order_by(Void.id.desc())
-        )
-        return paginate(stmt, args["page"], args["per_page"])
+        return queries.corrections_page(auth.current(), args)
 
     @allow(*OFFICERS)
     @blp.arguments(VoidIn)

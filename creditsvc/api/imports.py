@@ -5,64 +5,18 @@ from __future__ import annotations
 from flask import Response, url_for
 from flask.views import MethodView
 from flask_smorest import abort
-from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
 from creditsvc import auth
-from creditsvc.api import one_or_404
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
-from creditsvc.extensions import db
 from creditsvc.imports import sheets
 from creditsvc.jobs.imports import start_import
-from creditsvc.models import JobRun
-from creditsvc.principals import CITY, OFFICERS
+from creditsvc.principals import OFFICERS
+from creditsvc.schemas.imports import KIND_NAMES, ImportFile, ImportForm, ImportStatus, TemplateArgs
+from creditsvc.services import jobruns
 from creditsvc.spreadsheets import write_csv, write_xlsx
 
 blp = Blueprint("imports", __name__, url_prefix="/api/v1/imports", description="Imports")
-KIND_NAMES = sorted(sheets.SHEETS)
-
-
-class ImportForm(Schema):
-    kind = fields.Str(required=True, validate=validate.OneOf(KIND_NAMES))
-
-
-class ImportFile(Schema):
-    file = fields.Raw(
-        required=True, metadata={"type": "string", "format": "binary"}, data_key="file"
-    )
-
-
-class RowError(Schema):
-    row = fields.Int(metadata={"description": "spreadsheet row number; the header is row 1"})
-    column = fields.Str()
-    message = fields.Str()
-
-
-class ImportStatus(Schema):
-    id = fields.Str()
-    kind = fields.Function(lambda r: r.kind.removeprefix("import:"))
-    status = fields.Str(metadata={"description": "queued | running | done | failed"})
-    stage = fields.Str()
-    done = fields.Int()
-    total = fields.Int()
-    accepted = fields.Function(lambda r: (r.result or {}).get("accepted", 0))
-    errors = fields.Function(lambda r: (r.result or {}).get("errors", []))
-    error = fields.Str(allow_none=True)
-    status_url = fields.Function(lambda r: url_for("imports.ImportItem", run_id=r.id))
-    created_at = fields.DateTime()
-    finished_at = fields.DateTime(allow_none=True)
-
-
-class TemplateArgs(Schema):
-    format = fields.Str(load_default="csv", validate=validate.OneOf(["csv", "xlsx"]))
-    lang = fields.Str(load_default="zh", validate=validate.OneOf(["zh", "en"]))
-
-
-def scoped_runs():
-    p = auth.current()
-    stmt = select(JobRun).where(JobRun.kind.startswith("import:"))
-    return stmt if p.role == CITY else stmt.where(JobRun.created_by == p.name)
 
 
 @blp.route("")
@@ -77,9 +31,8 @@ class Imports(MethodView):
         if not data:
             abort(422, message="the file is empty", errors={"files": {"file": ["empty file"]}})
         run_id = start_import(auth.current(), form["kind"], data)
-        db.session.expire_all()
         return (
-            db.session.get(JobRun, run_id),
+            jobruns.as_left(run_id),
             202,
             {"Location": url_for("imports.ImportItem", run_id=run_id)},
         )
@@ -88,7 +41,7 @@ class Imports(MethodView):
     @blp.response(200, ImportStatus(many=True))
     def get(self):
         """List your imports, newest first."""
-        return db.session.scalars(scoped_runs().order_by(JobRun.created_at.desc()).limit(100)).all()
+        return jobruns.recent_imports(auth.current(), 100)
 
 
 @blp.route("/<run_id>")
@@ -97,7 +50,7 @@ class ImportItem(MethodView):
     @blp.response(200, ImportStatus)
     def get(self, run_id):
         """The status of an import: progress, rows accepted, every row error."""
-        return one_or_404(scoped_runs().where(JobRun.id == run_id), "import")
+        return jobruns.import_run(auth.current(), run_id)
 
 
 @blp.route("/templates/<kind>")

@@ -4,13 +4,10 @@ period for anyone; and the conflicts of interest officers declare."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from sqlalchemy import select
 
 from creditsvc import auth
-from creditsvc.api import one_or_404
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
-from creditsvc.models import InspectionPlan, OfficerConflict, User
 from creditsvc.principals import CITY, DISTRICT, OFFICERS, PUBLIC
 from creditsvc.schemas.common import PageArgs, page_of
 from creditsvc.schemas.risk import (
@@ -21,30 +18,13 @@ from creditsvc.schemas.risk import (
     PlanOut,
     PublicPlanOut,
 )
-from creditsvc.services.reads import paginate
-from creditsvc.services.risk import inspection_plans
+from creditsvc.services.risk import inspection_plans, queries
 
 # One blueprint for both halves: the officers' /api/v1 paths and the published plans
 # under the open-data prefix /api/public/v1.
 blp = Blueprint(
     "inspection_plans", __name__, url_prefix="/api", description="Random inspection plans (双随机)"
 )
-
-
-def scoped_plans():
-    p = auth.current()
-    stmt = select(InspectionPlan)
-    return stmt if p.role == CITY else stmt.where(InspectionPlan.district_code == p.district_code)
-
-
-def scoped_conflicts():
-    p = auth.current()
-    stmt = select(OfficerConflict).join(User, OfficerConflict.user_id == User.id)
-    return stmt if p.role == CITY else stmt.where(User.district_code == p.district_code)
-
-
-def published_plans():
-    return select(InspectionPlan).where(InspectionPlan.status == "published")
 
 
 @blp.route("/v1/inspection-plans")
@@ -54,12 +34,7 @@ class Plans(MethodView):
     @blp.response(200, page_of(PlanOut))
     def get(self, args):
         """List the inspection plans of your district, newest first."""
-        stmt = scoped_plans().order_by(InspectionPlan.id.desc())
-        if "district" in args:
-            stmt = stmt.where(InspectionPlan.district_code == args["district"])
-        if "status" in args:
-            stmt = stmt.where(InspectionPlan.status == args["status"])
-        page = paginate(stmt, args["page"], args["per_page"])
+        page = queries.plans_page(auth.current(), args)
         return {**page, "items": [inspection_plans.officer_view(p) for p in page["items"]]}
 
     @allow(*OFFICERS)
@@ -77,8 +52,7 @@ class PlanItem(MethodView):
     @blp.response(200, PlanOut)
     def get(self, plan_id):
         """Read a plan: merchants drawn, their class at the draw, inspectors, outcomes."""
-        plan = one_or_404(scoped_plans().where(InspectionPlan.id == plan_id), "plan")
-        return inspection_plans.officer_view(plan)
+        return inspection_plans.officer_view(queries.plan(auth.current(), plan_id))
 
 
 @blp.route("/v1/inspection-plans/<int:plan_id>/publish")
@@ -87,8 +61,9 @@ class PlanPublication(MethodView):
     @blp.response(200, PlanOut)
     def post(self, plan_id):
         """Publish a plan's list of businesses and outcomes, after its period (一公开)."""
-        plan = one_or_404(scoped_plans().where(InspectionPlan.id == plan_id), "plan")
-        inspection_plans.publish(auth.current(), plan)
+        principal = auth.current()
+        plan = queries.plan(principal, plan_id)
+        inspection_plans.publish(principal, plan)
         return inspection_plans.officer_view(plan)
 
 
@@ -99,8 +74,7 @@ class Conflicts(MethodView):
     @blp.response(200, page_of(ConflictOut))
     def get(self, args):
         """List declared conflicts of interest of your district's officers."""
-        stmt = scoped_conflicts().order_by(OfficerConflict.id.desc())
-        return paginate(stmt, args["page"], args["per_page"])
+        return queries.conflicts_page(auth.current(), args)
 
     @allow(CITY, DISTRICT)
     @blp.arguments(ConflictIn)
@@ -117,8 +91,7 @@ class ConflictItem(MethodView):
     @blp.response(200, ConflictOut)
     def get(self, conflict_id):
         """Read one declared conflict."""
-        stmt = scoped_conflicts().where(OfficerConflict.id == conflict_id)
-        return one_or_404(stmt, "conflict")
+        return queries.conflict(auth.current(), conflict_id)
 
 
 @blp.route("/public/v1/inspection-plans")
@@ -128,8 +101,7 @@ class PublishedPlans(MethodView):
     @blp.response(200, page_of(PublicPlanOut))
     def get(self, args):
         """Published random inspection plans: businesses inspected and outcomes."""
-        stmt = published_plans().order_by(InspectionPlan.id.desc())
-        page = paginate(stmt, args["page"], args["per_page"])
+        page = queries.published_plans_page(args)
         return {**page, "items": [inspection_plans.public_view(p) for p in page["items"]]}
 
 
@@ -139,5 +111,4 @@ class PublishedPlan(MethodView):
     @blp.response(200, PublicPlanOut)
     def get(self, plan_id):
         """One published random inspection plan."""
-        plan = one_or_404(published_plans().where(InspectionPlan.id == plan_id), "plan")
-        return inspection_plans.public_view(plan)
+        return inspection_plans.public_view(queries.published_plan(plan_id))

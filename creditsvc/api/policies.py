@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import abort
-from sqlalchemy import select
 
 from creditsvc import auth, unit_of_work
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
-from creditsvc.extensions import db
 from creditsvc.jobs import rescore
-from creditsvc.models import ScoringPolicy
 from creditsvc.principals import CITY, PUBLIC
 from creditsvc.schemas.standing import PolicyIn, PolicyOut
-from creditsvc.services.standing import policies
+from creditsvc.services.standing import policies, queries
 
 blp = Blueprint("policies", __name__, url_prefix="/api/v1/policies", description="Scoring policy")
 
@@ -25,10 +21,7 @@ class Policies(MethodView):
     @blp.response(200, PolicyOut(many=True))
     def get(self):
         """List every policy version, newest first (the scorecard is public)."""
-        policies.current()  # makes sure version 1 exists
-        return db.session.scalars(
-            select(ScoringPolicy).order_by(ScoringPolicy.version.desc())
-        ).all()
+        return queries.policy_versions()
 
     @allow(CITY)
     @blp.arguments(PolicyIn)
@@ -47,8 +40,4 @@ class PolicyItem(MethodView):
     @blp.response(200, PolicyOut)
     def get(self, version):
         """Read one policy version."""
-        policies.current()
-        row = db.session.get(ScoringPolicy, version)
-        if row is None:
-            abort(404, message=f"no policy version {version}")
-        return row
+        return queries.policy_version(version)

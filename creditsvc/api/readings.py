@@ -12,8 +12,7 @@ from creditsvc.jobs import rescore
 from creditsvc.principals import DEVICE, STAFF
 from creditsvc.schemas.common import page_of
 from creditsvc.schemas.readings import ReadingArgs, ReadingBatchIn, ReadingBatchOut, ReadingOut
-from creditsvc.services.evidence import readings
-from creditsvc.services.reads import paginate
+from creditsvc.services.evidence import queries, readings
 
 blp = Blueprint(
     "readings", __name__, url_prefix="/api/v1/readings", description="Fair-scale readings"
@@ -27,10 +26,7 @@ class Readings(MethodView):
     @blp.response(200, page_of(ReadingOut))
     def get(self, args):
         """List the readings you may see, newest first (`until` is exclusive)."""
-        stmt = readings.listing(auth.current(), args)
-        page = paginate(stmt, args["page"], args["per_page"])
-        readings.label(page["items"])
-        return page
+        return queries.readings_page(auth.current(), args)
 
     @allow(DEVICE)
     @blp.arguments(ReadingBatchIn)

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc import uscc as uscc_rules
-from creditsvc.api import one_or_404
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
-from creditsvc.extensions import db
 from creditsvc.jobs.train import TRAIN, start_training
-from creditsvc.models import JobRun, Merchant, RiskModelVersion, RiskScore
 from creditsvc.principals import CITY, OFFICERS
 from creditsvc.schemas.common import page_of
 from creditsvc.schemas.risk import (
@@ -23,16 +19,12 @@ from creditsvc.schemas.risk import (
     TrainIn,
     TrainingRunOut,
 )
-from creditsvc.services import scope
-from creditsvc.services.reads import paginate
+from creditsvc.services import jobruns
+from creditsvc.services.risk import queries
 
 blp = Blueprint(
     "risk", __name__, url_prefix="/api/v1/risk", description="Internal risk model (officers only)"
 )
-
-
-def scoped_scores():
-    return select(RiskScore).join(Merchant).where(scope.merchants(auth.current()))
 
 
 @blp.route("/merchants")
@@ -42,12 +34,7 @@ class RiskScores(MethodView):
     @blp.response(200, page_of(RiskScoreOut))
     def get(self, args):
         """List merchants you may see by risk, highest probability first."""
-        stmt = scoped_scores().order_by(RiskScore.probability.desc(), RiskScore.merchant_id)
-        if "risk_class" in args:
-            stmt = stmt.where(RiskScore.risk_class == args["risk_class"])
-        if "district" in args:
-            stmt = stmt.where(Merchant.district_code == args["district"])
-        return paginate(stmt, args["page"], args["per_page"])
+        return queries.risk_scores_page(auth.current(), args)
 
 
 @blp.route("/merchants/<uscc>")
@@ -56,9 +43,7 @@ class RiskScoreItem(MethodView):
     @blp.response(200, RiskScoreOut)
     def get(self, uscc):
         """Read one merchant's current risk probability and class."""
-        return one_or_404(
-            scoped_scores().where(Merchant.uscc == uscc_rules.normalise(uscc)), "risk score"
-        )
+        return queries.risk_score(auth.current(), uscc_rules.normalise(uscc))
 
 
 @blp.route("/models")
@@ -67,9 +52,7 @@ class RiskModels(MethodView):
     @blp.response(200, RiskModelOut(many=True))
     def get(self):
         """List trained model versions, newest first."""
-        return db.session.scalars(
-            select(RiskModelVersion).order_by(RiskModelVersion.id.desc()).limit(100)
-        ).all()
+        return queries.model_versions(100)
 
     @allow(CITY)
     @blp.arguments(TrainIn)
@@ -85,7 +68,7 @@ class RiskModelItem(MethodView):
     @blp.response(200, RiskModelDetailOut)
     def get(self, model_id):
         """Read a model version: its model card, metrics and latest drift check."""
-        return one_or_404(select(RiskModelVersion).where(RiskModelVersion.id == model_id), "model")
+        return queries.model_version(model_id)
 
 
 @blp.route("/training-runs/<run_id>")
@@ -94,5 +77,4 @@ class TrainingRunItem(MethodView):
     @blp.response(200, TrainingRunOut)
     def get(self, run_id):
         """Read the status of a training run."""
-        stmt = select(JobRun).where(JobRun.id == run_id, JobRun.kind == TRAIN)
-        return one_or_404(stmt, "training run")
+        return jobruns.of_kind(run_id, TRAIN, "training run")

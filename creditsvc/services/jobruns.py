@@ -11,12 +11,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 
 from creditsvc.extensions import db
 from creditsvc.models import JobRun
 from creditsvc.models.base import utcnow
-from creditsvc.principals import Principal
+from creditsvc.principals import CITY, Principal
+from creditsvc.services.reads import one
 
 
 def create(p: Principal, kind: str, total: int = 0) -> JobRun:
@@ -69,3 +70,34 @@ def advance(run_id: str, stage: str) -> None:
 def total_of(run_id: str) -> int:
     with db.engine.connect() as conn:
         return conn.scalar(select(JobRun.total).where(JobRun.id == run_id)) or 0
+
+
+# Reads ---------------------------------------------------------------------------
+
+
+def as_left(run_id: str) -> JobRun | None:
+    """The status row as the job left it: a job run inline wrote it on its own connection."""
+    db.session.expire_all()
+    return db.session.get(JobRun, run_id)
+
+
+def of_kind(run_id: str, kind: str, what: str) -> JobRun:
+    """The status row of a job of one kind, or NotFound."""
+    return one(select(JobRun).where(JobRun.id == run_id, JobRun.kind == kind), what)
+
+
+def _imports_of(p: Principal) -> Select:
+    """The city officer sees every import; an officer their own."""
+    stmt = select(JobRun).where(JobRun.kind.startswith("import:"))
+    return stmt if p.role == CITY else stmt.where(JobRun.created_by == p.name)
+
+
+def recent_imports(p: Principal, limit: int) -> list[JobRun]:
+    """The imports `p` may see, newest first."""
+    stmt = _imports_of(p).order_by(JobRun.created_at.desc()).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def import_run(p: Principal, run_id: str) -> JobRun:
+    """One import `p` may see, or NotFound."""
+    return one(_imports_of(p).where(JobRun.id == run_id), "import")

@@ -8,22 +8,17 @@ import re
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from creditsvc import auth, unit_of_work
-from creditsvc.api import one_or_404
 from creditsvc.auth import allow
 from creditsvc.catalogue import violations
 from creditsvc.imports.sheets import split_list
 from creditsvc.jobs import rescore
-from creditsvc.models import COMPLAINT_STATUSES, COMPLAINT_TRANSITIONS, Complaint, Inspection
+from creditsvc.models import COMPLAINT_TRANSITIONS, Complaint
 from creditsvc.principals import OFFICERS
 from creditsvc.schemas.evidence import ComplaintIn, InspectionIn, TransitionIn
-from creditsvc.services import scope
-from creditsvc.services.evidence import complaints, inspections
-from creditsvc.services.reads import paginate
+from creditsvc.services.evidence import complaints, inspections, queries
 from creditsvc.web.console_common import bp, district_in_view, page_number, save
 from creditsvc.web.labels import (
     CHANNEL_LABELS,
@@ -145,12 +140,9 @@ def new_inspection():
 @bp.get("/inspections/<int:inspection_id>")
 @allow(*OFFICERS)
 def inspection(inspection_id: int):
-    stmt = select(Inspection).where(
-        Inspection.id == inspection_id, scope.evidence(auth.current(), Inspection)
-    )
     return render_template(
         "console/inspection.html",
-        inspection=one_or_404(stmt, "inspection"),
+        inspection=queries.inspection(auth.current(), inspection_id),
         kinds=INSPECTION_KIND_LABELS,
         severities=SEVERITY_LABELS,
     )
@@ -184,29 +176,14 @@ def new_complaint():
 def complaint_list():
     district = district_in_view()
     status = request.args.get("status")
-    stmt = select(Complaint).where(scope.evidence(auth.current(), Complaint))
-    if district:
-        stmt = stmt.where(Complaint.district_code == district)
-    if status in COMPLAINT_STATUSES:
-        stmt = stmt.where(Complaint.status == status)
-    stmt = stmt.options(selectinload(Complaint.merchant)).order_by(
-        Complaint.received_on.desc(), Complaint.id.desc()
-    )
     return render_template(
         "console/complaints.html",
-        page=paginate(stmt, page_number(), 50),
+        page=queries.complaints_in_view(auth.current(), district, status, page_number(), 50),
         status=status,
         statuses=COMPLAINT_STATUS_LABELS,
         channels=CHANNEL_LABELS,
         district=district,
     )
-
-
-def _scoped_complaint(complaint_id: int) -> Complaint:
-    stmt = select(Complaint).where(
-        Complaint.id == complaint_id, scope.evidence(auth.current(), Complaint)
-    )
-    return one_or_404(stmt, "complaint")
 
 
 def _complaint_page(complaint: Complaint, values: MultiDict, errors: dict, status: int = 200):
@@ -227,15 +204,15 @@ def _complaint_page(complaint: Complaint, values: MultiDict, errors: dict, statu
 @bp.get("/complaints/<int:complaint_id>")
 @allow(*OFFICERS)
 def complaint(complaint_id: int):
-    return _complaint_page(_scoped_complaint(complaint_id), MultiDict(), {})
+    return _complaint_page(queries.complaint(auth.current(), complaint_id), MultiDict(), {})
 
 
 @bp.post("/complaints/<int:complaint_id>/transitions")
 @allow(*OFFICERS)
 def move_complaint(complaint_id: int):
-    found = _scoped_complaint(complaint_id)
-    fields = {"to", "reason"}
     p = auth.current()
+    found = queries.complaint(p, complaint_id)
+    fields = {"to", "reason"}
     moved, errors = save(
         TransitionIn, _present(request.form, fields), fields,
         lambda data: complaints.move(p, found, **data),
@@ -244,4 +221,4 @@ def move_complaint(complaint_id: int):
         unit_of_work.after_commit(rescore.rescore_soon)
         flash(_("Complaint status changed."), "info")
         return redirect(url_for("console.complaint", complaint_id=complaint_id))
-    return _complaint_page(_scoped_complaint(complaint_id), request.form, errors, 422)
+    return _complaint_page(queries.complaint(p, complaint_id), request.form, errors, 422)

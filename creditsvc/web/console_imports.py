@@ -9,13 +9,11 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from creditsvc import auth
-from creditsvc.api import one_or_404
-from creditsvc.api.imports import KIND_NAMES, scoped_runs
 from creditsvc.auth import allow
-from creditsvc.extensions import db
 from creditsvc.jobs.imports import start_import
-from creditsvc.models import JobRun
 from creditsvc.principals import OFFICERS
+from creditsvc.schemas.imports import KIND_NAMES
+from creditsvc.services import jobruns
 from creditsvc.web.console_common import bp
 from creditsvc.web.labels import IMPORT_KIND_LABELS, JOB_STATUS_LABELS
 
@@ -24,9 +22,7 @@ REFRESH_SECONDS = 2
 
 
 def _upload_page(values: MultiDict, errors: dict, status: int = 200):
-    runs = db.session.scalars(
-        scoped_runs().order_by(JobRun.created_at.desc()).limit(RECENT_RUNS)
-    ).all()
+    runs = jobruns.recent_imports(auth.current(), RECENT_RUNS)
     return render_template(
         "console/import_form.html",
         values=values,
@@ -59,7 +55,7 @@ def imports():
 @bp.get("/imports/<run_id>")
 @allow(*OFFICERS)
 def import_status(run_id: str):
-    run = one_or_404(scoped_runs().where(JobRun.id == run_id), "import")
+    run = jobruns.import_run(auth.current(), run_id)
     result = run.result or {}
     return render_template(
         "console/import_status.html",

@@ -1,4 +1,5 @@
-"""A merchant's standing: its current snapshot, its history, and how its grade can rise."""
+"""A merchant's standing (its current snapshot, its history, how its grade can rise) and
+the scoring policy versions."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from sqlalchemy import select
 
 from creditsvc.catalogue import violation_names
 from creditsvc.extensions import db
-from creditsvc.models import CurrentScore, Merchant, ScoreSnapshot
+from creditsvc.models import CurrentScore, Merchant, ScoreSnapshot, ScoringPolicy
+from creditsvc.services.errors import NotFound
 from creditsvc.services.standing import evidence_arrays, policies
 from scoring import explain, scorecard
 
@@ -65,3 +67,18 @@ def of(merchant: Merchant, as_of: date | None = None) -> dict:
         )  # fmt: skip
     standing["history"] = history(merchant.id)
     return standing
+
+
+def policy_versions() -> list[ScoringPolicy]:
+    """Every scoring policy version, newest first (version 1 is written on first use)."""
+    policies.current()
+    return list(db.session.scalars(select(ScoringPolicy).order_by(ScoringPolicy.version.desc())))
+
+
+def policy_version(number: int) -> ScoringPolicy:
+    """One scoring policy version, or NotFound."""
+    policies.current()
+    row = db.session.get(ScoringPolicy, number)
+    if row is None:
+        raise NotFound(f"no policy version {number}")
+    return row

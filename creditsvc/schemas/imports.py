@@ -1,0 +1,46 @@
+"""Spreadsheet imports: the upload form, the status of an import run, template downloads."""
+
+from __future__ import annotations
+
+from flask import url_for
+from marshmallow import Schema, fields, validate
+
+from creditsvc.imports import sheets
+
+KIND_NAMES = sorted(sheets.SHEETS)
+
+
+class ImportForm(Schema):
+    kind = fields.Str(required=True, validate=validate.OneOf(KIND_NAMES))
+
+
+class ImportFile(Schema):
+    file = fields.Raw(
+        required=True, metadata={"type": "string", "format": "binary"}, data_key="file"
+    )
+
+
+class RowError(Schema):
+    row = fields.Int(metadata={"description": "spreadsheet row number; the header is row 1"})
+    column = fields.Str()
+    message = fields.Str()
+
+
+class ImportStatus(Schema):
+    id = fields.Str()
+    kind = fields.Function(lambda r: r.kind.removeprefix("import:"))
+    status = fields.Str(metadata={"description": "queued | running | done | failed"})
+    stage = fields.Str()
+    done = fields.Int()
+    total = fields.Int()
+    accepted = fields.Function(lambda r: (r.result or {}).get("accepted", 0))
+    errors = fields.Function(lambda r: (r.result or {}).get("errors", []))
+    error = fields.Str(allow_none=True)
+    status_url = fields.Function(lambda r: url_for("imports.ImportItem", run_id=r.id))
+    created_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+
+
+class TemplateArgs(Schema):
+    format = fields.Str(load_default="csv", validate=validate.OneOf(["csv", "xlsx"]))
+    lang = fields.Str(load_default="zh", validate=validate.OneOf(["zh", "en"]))
