@@ -3,10 +3,9 @@ approved, published as a PDF by a render job, withdrawn or corrected by officers
 
 from __future__ import annotations
 
-from flask import send_file, url_for
+from flask import send_file
 from flask.views import MethodView
 from flask_smorest import abort
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
 from creditsvc import auth, jobs, unit_of_work
@@ -15,116 +14,21 @@ from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.jobs.render import render_notice
-from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, Notice, NoticeEntry
+from creditsvc.models import Notice, NoticeEntry
 from creditsvc.principals import OFFICERS
-from creditsvc.schemas.common import PageArgs, USCCRef, page_of
-from creditsvc.schemas.registry import StrippedSchema, district_field
+from creditsvc.schemas.common import page_of
+from creditsvc.schemas.publication import (
+    NoticeArgs,
+    NoticeIn,
+    NoticeOut,
+    NoticeSummaryOut,
+    ReasonIn,
+)
 from creditsvc.services.publication import notices
 from creditsvc.services.publication import publishing as notices_publish
 from creditsvc.services.reads import paginate
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1/notices", description="Notices")
-
-
-class NoticeIn(StrippedSchema):
-    kind = fields.Str(required=True, validate=validate.OneOf(NOTICE_KINDS))
-    district_code = district_field(required=True)
-    period_start = fields.Date(metadata={"description": "exposure: first decision day"})
-    period_end = fields.Date(metadata={"description": "exposure: last decision day"})
-    merchant = USCCRef(metadata={"description": "placard: the merchant's USCC"})
-
-    @validates_schema
-    def fits_the_kind(self, data, **kwargs):
-        exposure, placard = data["kind"] == "exposure", data["kind"] == "placard"
-        for name in ("period_start", "period_end"):
-            if exposure and name not in data:
-                raise ValidationError("an exposure notice needs its period", name)
-            if not exposure and name in data:
-                raise ValidationError("only an exposure notice has a period", name)
-        if exposure and data["period_start"] > data["period_end"]:
-            raise ValidationError("the period ends before it starts", "period_end")
-        if placard != ("merchant" in data):
-            raise ValidationError("a placard, and only a placard, names a merchant", "merchant")
-
-
-class NoticeArgs(PageArgs):
-    district = fields.Str()
-    kind = fields.Str(validate=validate.OneOf(NOTICE_KINDS))
-    status = fields.Str(validate=validate.OneOf(NOTICE_STATUSES))
-
-
-class ReasonIn(StrippedSchema):
-    reason = fields.Str(required=True, validate=validate.Length(min=2, max=500))
-
-
-class DeadlineOut(Schema):
-    date = fields.Date()
-    reason = fields.Str()
-    working_days_left = fields.Int(metadata={"description": "negative when overdue"})
-
-
-class EntryOut(Schema):
-    id = fields.Int()
-    position = fields.Int()
-    status = fields.Str(metadata={"description": "active | expired | withdrawn"})
-    content = fields.Dict(metadata={"description": "what the document shows"})
-    qualifies = fields.Str(metadata={"description": "why the entry qualifies"})
-    window_months = fields.Int(allow_none=True)
-    published_on = fields.Date(allow_none=True)
-    ends_on = fields.Date(allow_none=True, metadata={"description": "end of the window"})
-    deadline = fields.Function(
-        lambda e: DeadlineOut().dump(d) if (d := notices.entry_deadline(e)) else None,
-        metadata={"description": "when the entry must come off publication, and why"},
-    )
-    expired_on = fields.Date(allow_none=True)
-    withdrawn_by = fields.Str(allow_none=True)
-    withdrawn_at = fields.DateTime(allow_none=True)
-    withdraw_reason = fields.Str(allow_none=True)
-
-
-def _pdf_url(notice: Notice) -> str | None:
-    return url_for("notices.NoticePdf", notice_id=notice.id) if notice.file_name else None
-
-
-class NoticeSummaryOut(Schema):
-    id = fields.Int()
-    kind = fields.Str()
-    district = fields.Str(attribute="district_code")
-    title = fields.Str()
-    status = fields.Str()
-    serial = fields.Str(allow_none=True)
-    pdf_url = fields.Function(_pdf_url)
-    verify_url = fields.Function(
-        lambda n: notices_publish.verify_url(n.serial) if n.serial else None
-    )
-    sha256 = fields.Str(allow_none=True)
-    pages = fields.Int(allow_none=True)
-    as_of = fields.Date()
-    period_start = fields.Date(allow_none=True)
-    period_end = fields.Date(allow_none=True)
-    merchant = fields.Function(lambda n: n.merchant.uscc if n.merchant else None)
-    supersedes = fields.Int(attribute="supersedes_id", allow_none=True)
-    correction_reason = fields.Str(allow_none=True)
-    render_job = fields.Str(attribute="render_job_id", allow_none=True)
-    render_error = fields.Str(allow_none=True)
-    created_by = fields.Str()
-    created_at = fields.DateTime()
-    approved_by = fields.Str(allow_none=True)
-    approved_at = fields.DateTime(allow_none=True)
-    published_on = fields.Date(allow_none=True)
-    published_by = fields.Str(allow_none=True)
-    published_at = fields.DateTime(allow_none=True)
-    withdrawn_by = fields.Str(allow_none=True)
-    withdrawn_at = fields.DateTime(allow_none=True)
-    withdraw_reason = fields.Str(allow_none=True)
-    expired_on = fields.Date(allow_none=True)
-
-
-class NoticeOut(NoticeSummaryOut):
-    superseded_by = fields.Function(
-        lambda n: s.id if (s := notices.successor(n)) else None, allow_none=True
-    )
-    entries = fields.List(fields.Nested(EntryOut))
 
 
 def scoped_notices():

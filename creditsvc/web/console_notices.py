@@ -13,12 +13,13 @@ from werkzeug.datastructures import MultiDict
 
 from creditsvc import auth, jobs, unit_of_work
 from creditsvc.api import one_or_404
-from creditsvc.api.notices import NoticeIn, ReasonIn, scoped_notices
+from creditsvc.api.notices import scoped_notices
 from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.jobs.render import render_notice
 from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, JobRun, Notice
 from creditsvc.principals import OFFICERS
+from creditsvc.schemas.publication import NoticeIn, ReasonIn
 from creditsvc.services import scope
 from creditsvc.services.errors import DomainError
 from creditsvc.services.publication import notices

@@ -22,7 +22,6 @@ from flask import (
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from creditsvc.api.public import DocumentArgs, HonorRollArgs
 from creditsvc.auth import allow
 from creditsvc.extensions import db
 from creditsvc.models import (
@@ -37,6 +36,7 @@ from creditsvc.models import (
     Street,
 )
 from creditsvc.principals import PUBLIC
+from creditsvc.schemas.public import DocumentArgs, HonorRollArgs
 from creditsvc.schemas.standing import PublicSearchArgs
 from creditsvc.services.programme import demonstration_units
 from creditsvc.services.publication import public
