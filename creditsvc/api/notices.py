@@ -6,15 +6,12 @@ from __future__ import annotations
 from flask import send_file
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import select
 
 from creditsvc import auth, jobs, unit_of_work
-from creditsvc.api import one_or_404
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
-from creditsvc.extensions import db
 from creditsvc.jobs.render import render_notice
-from creditsvc.models import Notice, NoticeEntry
+from creditsvc.models import Notice
 from creditsvc.principals import OFFICERS
 from creditsvc.schemas.common import page_of
 from creditsvc.schemas.publication import (
@@ -24,19 +21,10 @@ from creditsvc.schemas.publication import (
     NoticeSummaryOut,
     ReasonIn,
 )
-from creditsvc.services.publication import notices
+from creditsvc.services.publication import notices, queries
 from creditsvc.services.publication import publishing as notices_publish
-from creditsvc.services.reads import paginate
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1/notices", description="Notices")
-
-
-def scoped_notices():
-    return select(Notice).where(notices.scoped(auth.current()))
-
-
-def _notice(notice_id: int) -> Notice:
-    return one_or_404(scoped_notices().where(Notice.id == notice_id), "notice")
 
 
 @blp.route("")
@@ -46,12 +34,7 @@ class Notices(MethodView):
     @blp.response(200, page_of(NoticeSummaryOut))
     def get(self, args):
         """List notices of your district, newest first."""
-        stmt = scoped_notices().order_by(Notice.id.desc())
-        for key, column in (("district", Notice.district_code), ("kind", Notice.kind),
-                            ("status", Notice.status)):  # fmt: skip
-            if key in args:
-                stmt = stmt.where(column == args[key])
-        return paginate(stmt, args["page"], args["per_page"])
+        return queries.notices_page(auth.current(), args)
 
     @allow(*OFFICERS)
     @blp.arguments(NoticeIn)
@@ -68,7 +51,7 @@ class NoticeItem(MethodView):
     @blp.response(200, NoticeOut)
     def get(self, notice_id):
         """Read a notice: status, serial, PDF, entries with their deadlines, who did what."""
-        return _notice(notice_id)
+        return queries.notice(auth.current(), notice_id)
 
 
 @blp.route("/<int:notice_id>/approve")
@@ -77,7 +60,8 @@ class NoticeApprove(MethodView):
     @blp.response(200, NoticeOut)
     def post(self, notice_id):
         """Approve a draft for publication."""
-        notice = notices.approve(auth.current(), _notice(notice_id))
+        p = auth.current()
+        notice = notices.approve(p, queries.notice(p, notice_id))
         return notice
 
 
@@ -89,12 +73,11 @@ class NoticePublish(MethodView):
     @blp.alt_response(503, description="the PDF could not be stored; still approved")
     def post(self, notice_id):
         """Publish an approved notice: render its PDF (a job), store it, give it a serial."""
-        notice = _notice(notice_id)
+        notice = queries.notice(auth.current(), notice_id)
         run_id = notices.request_publication(auth.current(), notice)
         unit_of_work.commit()  # the render job reads the request; the answer, its outcome
         jobs.enqueue("render", render_notice, notice.id, run_id, auth.current().name)
-        db.session.expire_all()
-        notice = db.session.get(Notice, notice_id)
+        notice = queries.as_stored(notice_id)
         return notice, 200 if notice.status == "published" else 202
 
 
@@ -105,7 +88,8 @@ class NoticeWithdraw(MethodView):
     @blp.response(200, NoticeOut)
     def post(self, data, notice_id):
         """Withdraw a notice (a draft, an approved or a published one), giving the reason."""
-        notice = notices.withdraw(auth.current(), _notice(notice_id), data["reason"])
+        p = auth.current()
+        notice = notices.withdraw(p, queries.notice(p, notice_id), data["reason"])
         return notice
 
 
@@ -116,7 +100,8 @@ class NoticeCorrect(MethodView):
     @blp.response(201, NoticeOut)
     def post(self, data, notice_id):
         """Draft a corrected version of a published notice; publishing it supersedes this one."""
-        draft = notices.correct(auth.current(), _notice(notice_id), data["reason"])
+        p = auth.current()
+        draft = notices.correct(p, queries.notice(p, notice_id), data["reason"])
         return draft
 
 
@@ -127,14 +112,9 @@ class EntryWithdraw(MethodView):
     @blp.response(200, NoticeOut)
     def post(self, data, notice_id, entry_id):
         """Take one entry off a published notice (e.g. its penalty was revoked)."""
-        notice = _notice(notice_id)
-        entry = one_or_404(
-            select(NoticeEntry).where(
-                NoticeEntry.notice_id == notice.id, NoticeEntry.id == entry_id
-            ),
-            "entry",
-        )
-        notices.withdraw_entry(auth.current(), notice, entry, data["reason"])
+        p = auth.current()
+        notice = queries.notice(p, notice_id)
+        notices.withdraw_entry(p, notice, queries.entry(notice, entry_id), data["reason"])
         return notice
 
 
@@ -144,7 +124,7 @@ class NoticePdf(MethodView):
     @blp.response(200, description="the stored PDF; ETag is its SHA-256")
     def get(self, notice_id):
         """Download the stored PDF of a published notice."""
-        return send_pdf(_notice(notice_id))
+        return send_pdf(queries.notice(auth.current(), notice_id))
 
 
 def send_pdf(notice: Notice):
