@@ -22,8 +22,9 @@ from creditsvc.services.appeals import objections, replies
 from creditsvc.services.appeals import queries as appeals
 from creditsvc.services.appeals.replies import REPLY_MAX_CHARS
 from creditsvc.services.errors import Conflict, DomainError
+from creditsvc.services.programme import queries as programme
+from creditsvc.services.publication import public
 from creditsvc.web import labels
-from creditsvc.web.public_site import placard_in_force, unit_in_force
 from creditsvc.web.standing_view import standing_context
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -48,8 +49,8 @@ def standing_page():
         **shown,
         grade_label=labels.grade_label,
         history=shown["s"]["history"][-12:][::-1],
-        placard=placard_in_force(merchant.id),
-        unit=unit_in_force(merchant.id),
+        placard=public.placard_in_force(merchant.id),
+        unit=programme.unit_in_force(merchant.id),
         objections=appeals.objections_of(auth.current(), merchant),
         replies=appeals.replies_of(merchant),
     )

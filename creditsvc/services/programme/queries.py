@@ -1,7 +1,10 @@
 """What the programme's pages read: commitments, demonstration communities with their units
-and draws, and demonstration units, each in the caller's scope."""
+and draws, and demonstration units, each in the caller's scope; and, for anyone, the
+designations and communities in force."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from sqlalchemy import Select, select
 
@@ -18,6 +21,7 @@ from creditsvc.models import (
 from creditsvc.principals import Principal
 from creditsvc.services import scope
 from creditsvc.services.programme import demonstration_units
+from creditsvc.services.publication.eligibility import DEMONSTRATION_STATUSES
 from creditsvc.services.reads import one, paginate
 
 # Self-commitments ------------------------------------------------------------------
@@ -89,3 +93,53 @@ def demonstration_unit(p: Principal, unit_id: int) -> DemonstrationUnit:
         DemonstrationUnit.id == unit_id, demonstration_units.scoped(p)
     )
     return one(stmt, "demonstration unit")
+
+
+# For anyone: what is in force --------------------------------------------------------
+
+
+def unit_in_force(merchant_id: int) -> DemonstrationUnit | None:
+    """The business's demonstration-unit designation, if one is in force today."""
+    return db.session.scalar(
+        select(DemonstrationUnit).where(
+            DemonstrationUnit.merchant_id == merchant_id,
+            demonstration_units.in_force(date.today()),
+        )
+    )
+
+
+def communities_of(merchant_id: int) -> list[Community]:
+    """Demonstration communities (accepted or re-evaluated) the business takes part in."""
+    return list(
+        db.session.scalars(
+            select(Community)
+            .join(CommunityUnit, CommunityUnit.community_id == Community.id)
+            .where(
+                CommunityUnit.merchant_id == merchant_id,
+                Community.status.in_(DEMONSTRATION_STATUSES),
+            )
+            .order_by(Community.name)
+        )
+    )
+
+
+def units_in_force(district: str | None) -> list[dict]:
+    """Demonstration units in force today, with their street, by district then name."""
+    stmt = (
+        select(
+            Merchant.uscc,
+            Merchant.name,
+            Merchant.trade,
+            Merchant.district_code,
+            Street.name.label("street"),
+            DemonstrationUnit.designated_on,
+            DemonstrationUnit.valid_until,
+        )
+        .join(Merchant, Merchant.id == DemonstrationUnit.merchant_id)
+        .outerjoin(Street, Street.id == Merchant.street_id)
+        .where(demonstration_units.in_force(date.today()))
+        .order_by(Merchant.district_code, Merchant.name)
+    )
+    if district:
+        stmt = stmt.where(Merchant.district_code == district)
+    return [dict(r) for r in db.session.execute(stmt).mappings()]
