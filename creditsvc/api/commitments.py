@@ -7,13 +7,10 @@ from datetime import date
 from flask import send_file
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import select
 
 from creditsvc import auth
-from creditsvc.api import one_or_404
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
-from creditsvc.models import Commitment, Merchant
 from creditsvc.principals import MERCHANT, OFFICERS
 from creditsvc.schemas.common import page_of
 from creditsvc.schemas.programme import (
@@ -23,25 +20,12 @@ from creditsvc.schemas.programme import (
     CommitmentOut,
     WithdrawIn,
 )
-from creditsvc.services import scope
 from creditsvc.services.programme import commitments
-from creditsvc.services.reads import paginate
+from creditsvc.services.programme import queries as programme
 
 blp = Blueprint(
     "commitments", __name__, url_prefix="/api/v1/commitments", description="Self-commitments"
 )
-
-
-def scoped_commitments():
-    return (
-        select(Commitment)
-        .join(Merchant, Merchant.id == Commitment.merchant_id)
-        .where(scope.merchants(auth.current()))
-    )
-
-
-def commitment_or_404(commitment_id: int) -> Commitment:
-    return one_or_404(scoped_commitments().where(Commitment.id == commitment_id), "commitment")
 
 
 @blp.route("")
@@ -51,13 +35,7 @@ class Commitments(MethodView):
     @blp.response(200, page_of(CommitmentOut))
     def get(self, args):
         """List commitments, newest first (a merchant sees its own)."""
-        stmt = scoped_commitments().order_by(Commitment.id.desc())
-        if "merchant" in args:
-            stmt = stmt.where(Merchant.uscc == args["merchant"])
-        if "in_force" in args:
-            withdrawn = Commitment.withdrawn_on.is_(None)
-            stmt = stmt.where(withdrawn if args["in_force"] else ~withdrawn)
-        return paginate(stmt, args["page"], args["per_page"])
+        return programme.commitments_page(auth.current(), args)
 
     @allow(*OFFICERS, MERCHANT)
     @blp.arguments(CommitmentForm, location="form")
@@ -79,7 +57,7 @@ class CommitmentItem(MethodView):
     @blp.response(200, CommitmentOut)
     def get(self, commitment_id):
         """Read one commitment."""
-        return commitment_or_404(commitment_id)
+        return programme.commitment(auth.current(), commitment_id)
 
 
 @blp.route("/<int:commitment_id>/withdraw")
@@ -89,8 +67,9 @@ class CommitmentWithdraw(MethodView):
     @blp.response(200, CommitmentOut)
     def post(self, data, commitment_id):
         """Withdraw a commitment in force, giving the reason."""
-        commitment = commitment_or_404(commitment_id)
-        commitments.withdraw(auth.current(), commitment, data["reason"], date.today())
+        p = auth.current()
+        commitment = programme.commitment(p, commitment_id)
+        commitments.withdraw(p, commitment, data["reason"], date.today())
         return commitment
 
 
@@ -100,7 +79,7 @@ class CommitmentDocument(MethodView):
     @blp.response(200, description="the scanned document as uploaded")
     def get(self, commitment_id):
         """Download the scan of a paper commitment."""
-        commitment = commitment_or_404(commitment_id)
+        commitment = programme.commitment(auth.current(), commitment_id)
         if commitment.document_file is None:
             abort(404, message="this commitment was signed in the portal: no scan")
         return send_file(commitments.document_path(commitment), commitment.document_type)

@@ -6,15 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask.views import MethodView
-from sqlalchemy import select
 
 from creditsvc import auth
-from creditsvc.api import one_or_404
 from creditsvc.api.blueprint import Blueprint
-from creditsvc.api.communities import scoped_communities
 from creditsvc.auth import allow
-from creditsvc.extensions import db
-from creditsvc.models import Community, CommunityDraw, CommunityUnit, Merchant
 from creditsvc.principals import CITY, OFFICERS, STAFF
 from creditsvc.schemas.programme import (
     AcceptIn,
@@ -26,6 +21,7 @@ from creditsvc.schemas.programme import (
     UnitsIn,
 )
 from creditsvc.services.programme import communities
+from creditsvc.services.programme import queries as programme
 
 blp = Blueprint(
     "community_programme",
@@ -33,10 +29,6 @@ blp = Blueprint(
     url_prefix="/api/v1/communities",
     description="Demonstration communities: review, draw, acceptance",
 )
-
-
-def community_or_404(community_id: int) -> Community:
-    return one_or_404(scoped_communities().where(Community.id == community_id), "community")
 
 
 def _done(result):
@@ -49,20 +41,15 @@ class CommunityUnits(MethodView):
     @blp.response(200, UnitBrief(many=True))
     def get(self, community_id):
         """The participating units of a community."""
-        community = community_or_404(community_id)
-        stmt = (
-            select(Merchant)
-            .join(CommunityUnit, CommunityUnit.merchant_id == Merchant.id)
-            .where(CommunityUnit.community_id == community.id)
-        )
-        return db.session.scalars(stmt.order_by(Merchant.id)).all()
+        community = programme.community(auth.current(), community_id)
+        return programme.community_units(community.id)
 
     @allow(*OFFICERS)
     @blp.arguments(UnitsIn)
     @blp.response(200, UnitBrief(many=True))
     def put(self, data, community_id):
         """Name the participating units of an application (replaces the list)."""
-        community = community_or_404(community_id)
+        community = programme.community(auth.current(), community_id)
         return _done(communities.set_units(auth.current(), community, data["units"]))
 
 
@@ -73,7 +60,7 @@ class CommunityReview(MethodView):
     @blp.response(200, ProgrammeCommunityOut)
     def post(self, data, community_id):
         """The district bureau's review: pass on to the city, or reject."""
-        community = community_or_404(community_id)
+        community = programme.community(auth.current(), community_id)
         communities.review(auth.current(), community, data["approve"], data["note"], date.today())
         return _done(community)
 
@@ -84,16 +71,15 @@ class CommunityDraws(MethodView):
     @blp.response(200, DrawOut(many=True))
     def get(self, community_id):
         """The community's draws, first to last, with each drawn unit's score."""
-        community = community_or_404(community_id)
-        stmt = select(CommunityDraw).where(CommunityDraw.community_id == community.id)
-        return db.session.scalars(stmt.order_by(CommunityDraw.id)).all()
+        community = programme.community(auth.current(), community_id)
+        return programme.community_draws(community.id)
 
     @allow(CITY)
     @blp.arguments(DrawIn)
     @blp.response(201, DrawOut)
     def post(self, data, community_id):
         """Draw 12 units in 4 groups for acceptance or re-evaluation (the seed is recorded)."""
-        community = community_or_404(community_id)
+        community = programme.community(auth.current(), community_id)
         return _done(communities.draw(auth.current(), community, data.get("seed")))
 
 
@@ -104,7 +90,7 @@ class CommunityAccept(MethodView):
     @blp.response(200, DrawOut)
     def post(self, data, community_id):
         """Accept or reject on the open draw, recording the organiser's score."""
-        community = community_or_404(community_id)
+        community = programme.community(auth.current(), community_id)
         return _done(communities.decide(auth.current(), community, data, date.today()))
 
 
@@ -114,4 +100,4 @@ class CommunityProgramme(MethodView):
     @blp.response(200, ProgrammeCommunityOut)
     def get(self, community_id):
         """Where a community stands in the programme, with its next re-evaluation."""
-        return community_or_404(community_id)
+        return programme.community(auth.current(), community_id)

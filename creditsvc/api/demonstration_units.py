@@ -6,13 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask.views import MethodView
-from sqlalchemy import select
 
 from creditsvc import auth
-from creditsvc.api import one_or_404
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
-from creditsvc.models import DemonstrationUnit
 from creditsvc.principals import ASSOCIATION, MERCHANT, OFFICERS
 from creditsvc.schemas.common import page_of
 from creditsvc.schemas.programme import (
@@ -23,7 +20,7 @@ from creditsvc.schemas.programme import (
     WithdrawIn,
 )
 from creditsvc.services.programme import demonstration_units
-from creditsvc.services.reads import paginate
+from creditsvc.services.programme import queries as programme
 
 blp = Blueprint(
     "demonstration_units",
@@ -32,13 +29,6 @@ blp = Blueprint(
     description="Demonstration units",
 )
 READERS = (*OFFICERS, ASSOCIATION, MERCHANT)
-
-
-def unit_or_404(unit_id: int) -> DemonstrationUnit:
-    stmt = select(DemonstrationUnit).where(
-        DemonstrationUnit.id == unit_id, demonstration_units.scoped(auth.current())
-    )
-    return one_or_404(stmt, "demonstration unit")
 
 
 def _done(result):
@@ -52,10 +42,7 @@ class DemonstrationUnits(MethodView):
     @blp.response(200, page_of(DemonstrationUnitOut))
     def get(self, args):
         """List demonstration-unit cases you may see, newest first."""
-        stmt = select(DemonstrationUnit).where(demonstration_units.scoped(auth.current()))
-        if "status" in args:
-            stmt = stmt.where(DemonstrationUnit.status == args["status"])
-        return paginate(stmt.order_by(DemonstrationUnit.id.desc()), args["page"], args["per_page"])
+        return programme.demonstration_units_page(auth.current(), args)
 
     @allow(ASSOCIATION, MERCHANT)
     @blp.arguments(UnitIn)
@@ -71,7 +58,7 @@ class DemonstrationUnitItem(MethodView):
     @blp.response(200, DemonstrationUnitOut)
     def get(self, unit_id):
         """Read one demonstration-unit case."""
-        return unit_or_404(unit_id)
+        return programme.demonstration_unit(auth.current(), unit_id)
 
 
 @blp.route("/<int:unit_id>/assess")
@@ -81,7 +68,7 @@ class DemonstrationUnitAssess(MethodView):
     @blp.response(200, DemonstrationUnitOut)
     def post(self, data, unit_id):
         """Assess: designate for the validity period, or reject."""
-        unit = unit_or_404(unit_id)
+        unit = programme.demonstration_unit(auth.current(), unit_id)
         return _done(demonstration_units.assess(auth.current(), unit, data, date.today()))
 
 
@@ -92,8 +79,8 @@ class DemonstrationUnitRevoke(MethodView):
     @blp.response(200, DemonstrationUnitOut)
     def post(self, data, unit_id):
         """Revoke a designation (suspended or not), giving the reason."""
-        unit = unit_or_404(unit_id)
         p = auth.current()
+        unit = programme.demonstration_unit(p, unit_id)
         return _done(demonstration_units.revoke(p, unit, data["reason"], date.today()))
 
 
@@ -104,5 +91,5 @@ class DemonstrationUnitReinstate(MethodView):
     @blp.response(200, DemonstrationUnitOut)
     def post(self, data, unit_id):
         """End a suspension without revoking, giving the reason."""
-        unit = unit_or_404(unit_id)
+        unit = programme.demonstration_unit(auth.current(), unit_id)
         return _done(demonstration_units.reinstate(auth.current(), unit, data["reason"]))

@@ -5,28 +5,20 @@ from __future__ import annotations
 from datetime import date
 
 from flask.views import MethodView
-from sqlalchemy import select
 
 from creditsvc import auth
-from creditsvc.api import one_or_404
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
-from creditsvc.models import Notification
 from creditsvc.principals import ASSOCIATION, HOST, MERCHANT, OFFICERS
 from creditsvc.schemas.common import page_of
 from creditsvc.schemas.requests import NotificationArgs, NotificationOut, QueueOut
 from creditsvc.services.accounts import notifications
 from creditsvc.services.programme import queue as programme_queue
-from creditsvc.services.reads import paginate
 
 blp = Blueprint(
     "notifications", __name__, url_prefix="/api/v1", description="Notifications and queue"
 )
 PEOPLE = (*OFFICERS, HOST, MERCHANT, ASSOCIATION)
-
-
-def mine():
-    return select(Notification).where(Notification.user_id == auth.current().user.id)
 
 
 @blp.route("/notifications")
@@ -36,11 +28,7 @@ class Notifications(MethodView):
     @blp.response(200, page_of(NotificationOut))
     def get(self, args):
         """Your notifications, newest first."""
-        stmt = mine()
-        if "unread" in args:
-            unread = Notification.read_at.is_(None)
-            stmt = stmt.where(unread if args["unread"] else ~unread)
-        return paginate(stmt.order_by(Notification.id.desc()), args["page"], args["per_page"])
+        return notifications.notifications_page(auth.current(), args)
 
 
 @blp.route("/notifications/<int:notification_id>/read")
@@ -49,7 +37,7 @@ class NotificationRead(MethodView):
     @blp.response(200, NotificationOut)
     def post(self, notification_id):
         """Mark one of your notifications read."""
-        row = one_or_404(mine().where(Notification.id == notification_id), "notification")
+        row = notifications.own_notification(auth.current(), notification_id)
         notifications.mark_read(row)
         return row
 

@@ -7,15 +7,18 @@ from datetime import date
 
 from flask import Response
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
 
 from creditsvc import auth
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
 from creditsvc.principals import OFFICERS
-from creditsvc.schemas.common import PageArgs, page_of
-from creditsvc.schemas.evidence import not_in_future
-from creditsvc.schemas.registry import StrippedSchema
+from creditsvc.schemas.common import page_of
+from creditsvc.schemas.publication import (
+    PublicationArgs,
+    PublicationOut,
+    PublicationPageArgs,
+    PublishedIn,
+)
 from creditsvc.services.publication import penalty_publicity
 from creditsvc.spreadsheets import write_csv
 
@@ -25,42 +28,6 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="Penalty publication on the national credit publicity system",
 )
-
-
-class PublicationArgs(Schema):
-    district = fields.Str()
-    status = fields.Str(validate=validate.OneOf(penalty_publicity.STATUSES))
-
-
-class PublicationPageArgs(PublicationArgs, PageArgs):
-    pass
-
-
-class PublishedIn(StrippedSchema):
-    published_on = fields.Date(load_default=date.today, validate=not_in_future)
-    reference = fields.Str(
-        load_default="",
-        validate=validate.Length(max=128),
-        metadata={"description": "the national system's record number, if any"},
-    )
-
-
-class PublicationOut(Schema):
-    penalty_id = fields.Int()
-    decision_number = fields.Str()
-    party_name = fields.Str()
-    party_uscc = fields.Str()
-    violation = fields.Str()
-    penalty = fields.Str()
-    authority = fields.Str(metadata={"description": "the deciding district bureau"})
-    district = fields.Str()
-    decided_on = fields.Date()
-    deadline = fields.Date(metadata={"description": "20 working days after the decision"})
-    working_days_left = fields.Int(allow_none=True, metadata={"description": "negative: overdue"})
-    status = fields.Str(metadata={"description": "pending | published | overdue"})
-    published_on = fields.Date(allow_none=True)
-    published_by = fields.Str(allow_none=True)
-    reference = fields.Str(allow_none=True)
 
 
 # The CSV's columns: (key, header). No contact data: the party is a business.

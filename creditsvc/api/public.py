@@ -9,7 +9,7 @@ from itertools import islice
 from flask import Response, current_app, stream_with_context
 from flask.views import MethodView
 from flask_smorest import abort
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
 
 from creditsvc import spreadsheets
 from creditsvc import uscc as uscc_rules
@@ -17,11 +17,20 @@ from creditsvc.api.blueprint import Blueprint
 from creditsvc.api.notices import send_pdf
 from creditsvc.auth import allow
 from creditsvc.database import without_transaction
-from creditsvc.models import NOTICE_KINDS
 from creditsvc.principals import PUBLIC
-from creditsvc.schemas.common import PageArgs, page_of
+from creditsvc.schemas.common import page_of
 from creditsvc.schemas.programme import PublicUnitOut
-from creditsvc.schemas.standing import PublicMerchantOut, PublicRecordOut, PublicSearchArgs
+from creditsvc.schemas.public import (
+    DemonstrationOut,
+    DistrictArgs,
+    DocumentArgs,
+    DocumentOut,
+    DocumentVerifyOut,
+    HonorRollArgs,
+    HonorRollItemOut,
+    PublicRecordWithReplyOut,
+)
+from creditsvc.schemas.standing import PublicMerchantOut, PublicSearchArgs
 from creditsvc.services.programme import demonstration_units
 from creditsvc.services.publication import public, public_cache
 
@@ -63,18 +72,6 @@ def kept_json(kept: public_cache.Kept) -> Response:
     return response
 
 
-class PublicReplyOut(Schema):
-    text = fields.Str()
-    approved_at = fields.DateTime()
-
-
-class PublicRecordWithReplyOut(PublicRecordOut):
-    reply = fields.Nested(
-        PublicReplyOut, allow_none=True, metadata={"description": "the business's moderated reply"}
-    )
-    disputed = fields.Bool(metadata={"description": "an objection is under consideration"})
-
-
 @blp.route("/merchants/<uscc>")
 class PublicMerchant(MethodView):
     @allow(PUBLIC)
@@ -102,77 +99,6 @@ def _record(uscc: str) -> str | None:
 
 
 # Published documents, honor rolls, demonstration listings; CSV exports -------------
-
-
-class DocumentArgs(PageArgs):
-    kind = fields.Str(validate=validate.OneOf(NOTICE_KINDS))
-    district = fields.Str()
-
-
-class DistrictArgs(Schema):
-    district = fields.Str()
-
-
-class HonorRollArgs(DistrictArgs, PageArgs):
-    pass
-
-
-class DocumentOut(Schema):
-    serial = fields.Str()
-    kind = fields.Str()
-    kind_name = fields.Str()
-    title = fields.Str()
-    bureau = fields.Str(metadata={"description": "the issuing district bureau"})
-    district = fields.Str()
-    district_name = fields.Str()
-    issued_on = fields.Date()
-    status = fields.Str(metadata={"description": "published | expired | withdrawn | superseded"})
-    status_text = fields.Str()
-    in_force = fields.Bool()
-    withdraw_reason = fields.Str(allow_none=True)
-    withdrawn_on = fields.Date(allow_none=True)
-    expired_on = fields.Date(allow_none=True)
-    superseded_by = fields.Str(allow_none=True, metadata={"description": "serial"})
-    supersedes = fields.Str(allow_none=True, metadata={"description": "serial"})
-    sha256 = fields.Str(metadata={"description": "SHA-256 of the PDF as issued"})
-    pages = fields.Int()
-    verify_url = fields.Str()
-    pdf_url = fields.Str(allow_none=True)
-
-
-class DocumentEntryOut(Schema):
-    position = fields.Int()
-    name = fields.Str(allow_none=True, metadata={"description": "only while published"})
-    status = fields.Str()
-    status_text = fields.Str()
-    ends_on = fields.Date(allow_none=True)
-    withdraw_reason = fields.Str(allow_none=True, metadata={"description": "why it came off"})
-    disputed = fields.Bool(metadata={"description": "under objection (社会信用条例 第三十六条)"})
-
-
-class DocumentVerifyOut(DocumentOut):
-    entries = fields.List(fields.Nested(DocumentEntryOut))
-
-
-class HonorRollItemOut(Schema):
-    serial = fields.Str()
-    district = fields.Str()
-    street = fields.Str()
-    trade = fields.Str()
-    name = fields.Str()
-    address = fields.Str()
-    grade = fields.Str()
-    as_of = fields.Str(metadata={"format": "date"})
-    demonstration = fields.Bool(metadata={"description": "a demonstration unit"})
-
-
-class DemonstrationOut(Schema):
-    serial = fields.Str()
-    district = fields.Str()
-    name = fields.Str()
-    street = fields.Str()
-    status = fields.Str(metadata={"description": "accepted | re_evaluated"})
-    accepted_on = fields.Str(allow_none=True, metadata={"format": "date"})
 
 
 def csv_response(name: str, schema: Schema, rows: Iterable[Mapping]) -> Response:

@@ -5,27 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from flask.views import MethodView
-from sqlalchemy import select
 
 from creditsvc import auth
-from creditsvc.api import one_or_404
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
-from creditsvc.models import RepairApplication
 from creditsvc.principals import MERCHANT, OFFICERS
 from creditsvc.schemas.common import page_of
 from creditsvc.schemas.requests import RepairArgs, RepairDecisionIn, RepairIn, RepairOut
-from creditsvc.services.appeals import objections, repairs
-from creditsvc.services.reads import paginate
+from creditsvc.services.appeals import queries as appeals
+from creditsvc.services.appeals import repairs
 
 blp = Blueprint("repairs", __name__, url_prefix="/api/v1/repairs", description="Credit repair")
-
-
-def repair_or_404(repair_id: int) -> RepairApplication:
-    stmt = select(RepairApplication).where(
-        RepairApplication.id == repair_id, objections.scoped(auth.current(), RepairApplication)
-    )
-    return one_or_404(stmt, "repair application")
 
 
 @blp.route("")
@@ -35,12 +25,7 @@ class Repairs(MethodView):
     @blp.response(200, page_of(RepairOut))
     def get(self, args):
         """List repair applications (a merchant sees its own), soonest decision first."""
-        p = auth.current()
-        stmt = select(RepairApplication).where(objections.scoped(p, RepairApplication))
-        if "status" in args:
-            stmt = stmt.where(RepairApplication.status == args["status"])
-        stmt = stmt.order_by(RepairApplication.decision_due, RepairApplication.id)
-        return paginate(stmt, args["page"], args["per_page"])
+        return appeals.repairs_page(auth.current(), args)
 
     @allow(MERCHANT)
     @blp.arguments(RepairIn)
@@ -57,7 +42,7 @@ class RepairItem(MethodView):
     @blp.response(200, RepairOut)
     def get(self, repair_id):
         """Read one application, with the conditions' check and the decision."""
-        return repair_or_404(repair_id)
+        return appeals.repair(auth.current(), repair_id)
 
 
 @blp.route("/<int:repair_id>/decide")
@@ -67,6 +52,7 @@ class RepairDecide(MethodView):
     @blp.response(200, RepairOut)
     def post(self, data, repair_id):
         """Approve (the entry is withdrawn at once) or refuse, giving the reason."""
-        application = repair_or_404(repair_id)
-        repairs.decide(auth.current(), application, data, date.today())
+        p = auth.current()
+        application = appeals.repair(p, repair_id)
+        repairs.decide(p, application, data, date.today())
         return application

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from sqlalchemy import select
 
 from creditsvc import auth
-from creditsvc.api import one_or_404
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
-from creditsvc.models import MerchantReply
 from creditsvc.principals import MERCHANT, OFFICERS
 from creditsvc.schemas.common import PageArgs, page_of
 from creditsvc.schemas.requests import ModerateIn, ReplyIn, ReplyOut
-from creditsvc.services.appeals import objections, replies
-from creditsvc.services.reads import paginate
+from creditsvc.services.appeals import queries as appeals
+from creditsvc.services.appeals import replies
 
 blp = Blueprint("replies", __name__, url_prefix="/api/v1/replies", description="Merchant replies")
 
@@ -26,8 +23,7 @@ class Replies(MethodView):
     @blp.response(200, page_of(ReplyOut))
     def get(self, args):
         """List replies (a merchant sees its own), newest first."""
-        stmt = select(MerchantReply).where(objections.scoped(auth.current(), MerchantReply))
-        return paginate(stmt.order_by(MerchantReply.id.desc()), args["page"], args["per_page"])
+        return appeals.replies_page(auth.current(), args)
 
     @allow(MERCHANT)
     @blp.arguments(ReplyIn)
@@ -46,9 +42,6 @@ class ReplyModerate(MethodView):
     def post(self, data, reply_id):
         """Approve a reply for the public record, or reject it with a note."""
         p = auth.current()
-        stmt = select(MerchantReply).where(
-            MerchantReply.id == reply_id, objections.scoped(p, MerchantReply)
-        )
-        reply = one_or_404(stmt, "reply")
+        reply = appeals.reply(p, reply_id)
         replies.moderate(p, reply, data["approve"], data["note"])
         return reply

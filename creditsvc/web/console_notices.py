@@ -12,18 +12,15 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from creditsvc import auth, jobs, unit_of_work
-from creditsvc.api import one_or_404
-from creditsvc.api.notices import NoticeIn, ReasonIn, scoped_notices
 from creditsvc.auth import allow
-from creditsvc.extensions import db
 from creditsvc.jobs.render import render_notice
-from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, JobRun, Notice
+from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, Notice
 from creditsvc.principals import OFFICERS
+from creditsvc.schemas.publication import NoticeIn, ReasonIn
 from creditsvc.services import scope
 from creditsvc.services.errors import DomainError
-from creditsvc.services.publication import notices
+from creditsvc.services.publication import notices, queries
 from creditsvc.services.publication import publishing as notices_publish
-from creditsvc.services.reads import paginate
 from creditsvc.web.console_common import bp, district_in_view, districts, load, page_number, save
 from creditsvc.web.labels import JOB_STATUS_LABELS, NOTICE_KIND_LABELS, NOTICE_STATUS_LABELS
 
@@ -31,25 +28,21 @@ DRAFT_FIELDS = {"kind", "district", "period_start", "period_end", "merchant"}
 REFRESH_SECONDS = 2
 
 
-def notice_or_404(notice_id: int) -> Notice:
-    return one_or_404(scoped_notices().where(Notice.id == notice_id), "notice")
-
-
 @bp.get("/notices")
 @allow(*OFFICERS)
 def notice_list():
     district = district_in_view()
     status, kind = request.args.get("status"), request.args.get("kind")
-    stmt = scoped_notices().order_by(Notice.id.desc())
+    args = {"page": page_number(), "per_page": 50}
     if district:
-        stmt = stmt.where(Notice.district_code == district)
+        args["district"] = district
     if status in NOTICE_STATUSES:
-        stmt = stmt.where(Notice.status == status)
+        args["status"] = status
     if kind in NOTICE_KINDS:
-        stmt = stmt.where(Notice.kind == kind)
+        args["kind"] = kind
     return render_template(
         "console/notices.html",
-        page=paginate(stmt, page_number(), 50),
+        page=queries.notices_page(auth.current(), args),
         status=status,
         kind=kind,
         district=district,
@@ -89,7 +82,7 @@ def new_notice():
 
 
 def _notice_page(notice: Notice, errors: dict | None = None, status: int = 200):
-    run = db.session.get(JobRun, notice.render_job_id) if notice.render_job_id else None
+    run = queries.render_run(notice)
     rendering = run is not None and run.status in ("queued", "running")
     return render_template(
         "console/notice.html",
@@ -107,13 +100,13 @@ def _notice_page(notice: Notice, errors: dict | None = None, status: int = 200):
 @bp.get("/notices/<int:notice_id>")
 @allow(*OFFICERS)
 def notice(notice_id: int):
-    return _notice_page(notice_or_404(notice_id))
+    return _notice_page(queries.notice(auth.current(), notice_id))
 
 
 @bp.get("/notices/<int:notice_id>/preview.pdf")
 @allow(*OFFICERS)
 def notice_preview(notice_id: int):
-    found = notice_or_404(notice_id)
+    found = queries.notice(auth.current(), notice_id)
     if found.status not in ("draft", "approved"):
         flash(_("Only a draft or an approved notice has a preview."), "error")
         return redirect(url_for("console.notice", notice_id=notice_id))
@@ -146,8 +139,10 @@ def _refused(notice_id: int, exc: DomainError):
 @bp.post("/notices/<int:notice_id>/approve")
 @allow(*OFFICERS)
 def approve_notice(notice_id: int):
+    p = auth.current()
+    found = queries.notice(p, notice_id)  # NotFound is a 404, not a refusal
     try:
-        notices.approve(auth.current(), notice_or_404(notice_id))
+        notices.approve(p, found)
     except DomainError as exc:
         return _refused(notice_id, exc)
     return _done(notice_id, _("Approved: it can now be published."))
@@ -157,8 +152,9 @@ def approve_notice(notice_id: int):
 @allow(*OFFICERS)
 def publish_notice(notice_id: int):
     p = auth.current()
+    found = queries.notice(p, notice_id)  # NotFound is a 404, not a refusal
     try:
-        run_id = notices.request_publication(p, notice_or_404(notice_id))
+        run_id = notices.request_publication(p, found)
     except DomainError as exc:
         return _refused(notice_id, exc)
     unit_of_work.commit()  # the render job reads the request for publication
@@ -174,7 +170,7 @@ def publish_notice(notice_id: int):
 @bp.post("/notices/<int:notice_id>/withdraw")
 @allow(*OFFICERS)
 def withdraw_notice(notice_id: int):
-    found = notice_or_404(notice_id)
+    found = queries.notice(auth.current(), notice_id)
     fields = {"reason"}
     reason = request.form.get("reason", "").strip()
     data, errors = load(ReasonIn, {"reason": reason} if reason else {}, fields)

@@ -12,48 +12,29 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from creditsvc import auth
 from creditsvc.auth import allow
-from creditsvc.extensions import db
-from creditsvc.models import OBJECTION_SUBJECTS, Merchant, MerchantReply, Objection
+from creditsvc.models import OBJECTION_SUBJECTS, Merchant
 from creditsvc.principals import MERCHANT
 from creditsvc.schemas.requests import ObjectionIn, ReplyIn
 from creditsvc.services.appeals import objections, replies
+from creditsvc.services.appeals import queries as appeals
 from creditsvc.services.appeals.replies import REPLY_MAX_CHARS
 from creditsvc.services.errors import Conflict, DomainError
+from creditsvc.services.programme import queries as programme
+from creditsvc.services.publication import public
 from creditsvc.web import labels
-from creditsvc.web.public_site import placard_in_force, unit_in_force
 from creditsvc.web.standing_view import standing_context
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 
 def own_merchant() -> Merchant:
-    merchant_id = auth.current().merchant_id
-    merchant = db.session.get(Merchant, merchant_id) if merchant_id else None
+    merchant = appeals.merchant_of(auth.current())
     if merchant is None:
         abort(404, description="this account is linked to no business")
     return merchant
-
-
-def own_objections(merchant: Merchant) -> list[Objection]:
-    stmt = (
-        select(Objection)
-        .where(objections.scoped(auth.current()), Objection.merchant_id == merchant.id)
-        .order_by(Objection.filed_on.desc(), Objection.id.desc())
-    )
-    return list(db.session.scalars(stmt))
-
-
-def own_replies(merchant: Merchant) -> list[MerchantReply]:
-    stmt = (
-        select(MerchantReply)
-        .where(MerchantReply.merchant_id == merchant.id)
-        .order_by(MerchantReply.submitted_at.desc())
-    )
-    return list(db.session.scalars(stmt))
 
 
 @bp.get("")
@@ -68,10 +49,10 @@ def standing_page():
         **shown,
         grade_label=labels.grade_label,
         history=shown["s"]["history"][-12:][::-1],
-        placard=placard_in_force(merchant.id),
-        unit=unit_in_force(merchant.id),
-        objections=own_objections(merchant),
-        replies=own_replies(merchant),
+        placard=public.placard_in_force(merchant.id),
+        unit=programme.unit_in_force(merchant.id),
+        objections=appeals.objections_of(auth.current(), merchant),
+        replies=appeals.replies_of(merchant),
     )
 
 
@@ -117,7 +98,7 @@ def reply_form(values: dict, errors: dict, status: int = 200):
         values=values,
         errors=errors,
         max_chars=REPLY_MAX_CHARS,
-        latest=next(iter(own_replies(merchant)), None),
+        latest=next(iter(appeals.replies_of(merchant)), None),
     )
     return page, status
 

@@ -1,13 +1,12 @@
 """The public site: find a business, read its public record, the documents in force,
 the demonstration listings, and how grades are computed. No login, no JavaScript.
 
-Every fact comes from `creditsvc.services.publication.public` (published columns only), so a page
-can show nothing the open-data API would not.
+Every fact comes from `creditsvc.services.publication.public` (published columns only), and
+the demonstration units in force from the programme's public reads, so a page can show
+nothing the open-data API would not.
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -20,27 +19,14 @@ from flask import (
     url_for,
 )
 from marshmallow import ValidationError
-from sqlalchemy import select
 
-from creditsvc.api.public import DocumentArgs, HonorRollArgs
 from creditsvc.auth import allow
-from creditsvc.extensions import db
-from creditsvc.models import (
-    NOTICE_KINDS,
-    Community,
-    CommunityUnit,
-    DemonstrationUnit,
-    District,
-    Merchant,
-    Notice,
-    NoticeEntry,
-    Street,
-)
+from creditsvc.models import NOTICE_KINDS
 from creditsvc.principals import PUBLIC
+from creditsvc.schemas.public import DocumentArgs, HonorRollArgs
 from creditsvc.schemas.standing import PublicSearchArgs
-from creditsvc.services.programme import demonstration_units
+from creditsvc.services.programme import queries as programme
 from creditsvc.services.publication import public
-from creditsvc.services.publication.eligibility import DEMONSTRATION_STATUSES
 from creditsvc.services.standing import policies
 from creditsvc.web import labels
 
@@ -58,12 +44,8 @@ def form_args(fields: tuple[str, ...]) -> dict:
     return {k: v.strip() for k, v in request.args.items() if k in fields and v.strip()}
 
 
-def districts() -> list[District]:
-    return list(db.session.scalars(select(District).order_by(District.code)))
-
-
 def district_names() -> dict[str, str]:
-    return {d.code: labels.district_name(d) for d in districts()}
+    return {d.code: labels.district_name(d) for d in public.districts()}
 
 
 def pages_around(result: dict) -> dict:
@@ -95,7 +77,7 @@ def render_search(raw: dict, result: dict | None, errors: dict) -> str:
         result=result,
         errors=errors,
         paging=pages_around(result) if result else None,
-        districts=districts(),
+        districts=public.districts(),
         district_names=district_names(),
         grades=GRADE_CHOICES,
         policy=policies.current(),
@@ -104,101 +86,21 @@ def render_search(raw: dict, result: dict | None, errors: dict) -> str:
     )
 
 
-def placard_in_force(merchant_id: int) -> dict | None:
-    notice = db.session.scalar(
-        select(Notice)
-        .where(
-            Notice.kind == "placard",
-            Notice.merchant_id == merchant_id,
-            Notice.status == "published",
-        )
-        .order_by(Notice.published_on.desc(), Notice.id.desc())
-        .limit(1)
-    )
-    return public.document_summary(notice) if notice else None
-
-
-def honor_rolls_listing(merchant_id: int) -> list[dict]:
-    rows = db.session.scalars(
-        select(Notice)
-        .join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
-        .where(
-            Notice.kind == "honor_roll",
-            Notice.status == "published",
-            NoticeEntry.status == "active",
-            NoticeEntry.merchant_id == merchant_id,
-        )
-        .order_by(Notice.published_on.desc())
-    )
-    return [public.document_summary(n) for n in rows]
-
-
-def unit_in_force(merchant_id: int) -> DemonstrationUnit | None:
-    """The business's demonstration-unit designation, if one is in force today."""
-    return db.session.scalar(
-        select(DemonstrationUnit).where(
-            DemonstrationUnit.merchant_id == merchant_id,
-            demonstration_units.in_force(date.today()),
-        )
-    )
-
-
-def communities_of(merchant_id: int) -> list[Community]:
-    """Demonstration communities (accepted or re-evaluated) the business takes part in."""
-    return list(
-        db.session.scalars(
-            select(Community)
-            .join(CommunityUnit, CommunityUnit.community_id == Community.id)
-            .where(
-                CommunityUnit.merchant_id == merchant_id,
-                Community.status.in_(DEMONSTRATION_STATUSES),
-            )
-            .order_by(Community.name)
-        )
-    )
-
-
-def units_in_force(district: str | None) -> list[dict]:
-    stmt = (
-        select(
-            Merchant.uscc,
-            Merchant.name,
-            Merchant.trade,
-            Merchant.district_code,
-            Street.name.label("street"),
-            DemonstrationUnit.designated_on,
-            DemonstrationUnit.valid_until,
-        )
-        .join(Merchant, Merchant.id == DemonstrationUnit.merchant_id)
-        .outerjoin(Street, Street.id == Merchant.street_id)
-        .where(demonstration_units.in_force(date.today()))
-        .order_by(Merchant.district_code, Merchant.name)
-    )
-    if district:
-        stmt = stmt.where(Merchant.district_code == district)
-    return [dict(r) for r in db.session.execute(stmt).mappings()]
-
-
 @bp.get("/merchants/<uscc>")
 @allow(PUBLIC)
 def business(uscc: str):
     """A business's public record; the page its placard's QR code opens."""
-    record = public.record(uscc)
-    if record is None:
+    facts = public.business(uscc)
+    if facts is None:
         abort(404, description="no such business")
-    merchant_id = record["merchant_id"]
+    record = facts["record"]
     policy = (
         policies.version(record["policy_version"]) if record["policy_version"] else None
     ) or policies.current()
     return render_template(
         "public/business.html",
-        record=record,
-        district=db.session.get(District, record["district"]),
+        **facts,
         grade_name=labels.grade_label(policy, record["grade"] if record["rated"] else None),
-        placard=placard_in_force(merchant_id),
-        honor_rolls=honor_rolls_listing(merchant_id),
-        unit=unit_in_force(merchant_id),
-        communities=communities_of(merchant_id),
     )
 
 
@@ -221,7 +123,7 @@ def documents():
         result=result,
         paging=pages_around(result),
         kinds=LISTED_KINDS,
-        districts=districts(),
+        districts=public.districts(),
         district_names=district_names(),
     )
 
@@ -241,7 +143,7 @@ def honor_roll():
         query=raw,
         result=result,
         paging=pages_around(result),
-        districts=districts(),
+        districts=public.districts(),
         district_names=district_names(),
     )
 
@@ -255,8 +157,8 @@ def demonstrations():
         "public/demonstrations.html",
         query=raw,
         communities=public.demonstrations(raw),
-        units=units_in_force(raw.get("district")),
-        districts=districts(),
+        units=programme.units_in_force(raw.get("district")),
+        districts=public.districts(),
         district_names=district_names(),
     )
 

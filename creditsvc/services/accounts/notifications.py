@@ -10,13 +10,14 @@ from datetime import date
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from creditsvc.extensions import db
 from creditsvc.models import Notification, User
 from creditsvc.models.base import utcnow
-from creditsvc.principals import CITY, DISTRICT, MERCHANT
+from creditsvc.principals import CITY, DISTRICT, MERCHANT, Principal
 from creditsvc.services import audit, calendar, signals
+from creditsvc.services.reads import one, paginate
 
 
 def district_officers(district_code: str) -> list[int]:
@@ -85,6 +86,24 @@ def remind_due(model, open_status: str, kind: str, title: str, today: date, acto
             row.id,
         )
     return len(due)
+
+
+def _mine(p: Principal) -> Select:
+    return select(Notification).where(Notification.user_id == p.user.id)
+
+
+def notifications_page(p: Principal, args: dict) -> dict:
+    """One page of the signed-in person's notifications, newest first, read or unread."""
+    stmt = _mine(p)
+    if "unread" in args:
+        unread = Notification.read_at.is_(None)
+        stmt = stmt.where(unread if args["unread"] else ~unread)
+    return paginate(stmt.order_by(Notification.id.desc()), args["page"], args["per_page"])
+
+
+def own_notification(p: Principal, notification_id: int) -> Notification:
+    """One of the signed-in person's notifications, or NotFound."""
+    return one(_mine(p).where(Notification.id == notification_id), "notification")
 
 
 def mark_read(notification: Notification) -> Notification:

@@ -18,6 +18,7 @@ from creditsvc.catalogue import violation_names
 from creditsvc.extensions import db
 from creditsvc.models import (
     CurrentScore,
+    District,
     Market,
     Merchant,
     Notice,
@@ -28,6 +29,7 @@ from creditsvc.models import (
 )
 from creditsvc.services.appeals import objections, replies
 from creditsvc.services.errors import NotFound
+from creditsvc.services.programme import queries as programme
 from creditsvc.services.publication import notices, public_cache, publishing
 from creditsvc.services.registry.search import merchants_matching
 from notices.serials import SerialError, parse_serial
@@ -378,3 +380,60 @@ def merchants_all(args: dict) -> Iterator[Mapping]:
             yield from connection.execution_options(yield_per=1000).execute(stmt).mappings()
 
     return rows()
+
+
+# The public site's business page: the record and what stands beside it ---------------
+
+
+def districts() -> list[District]:
+    """Every district, by code: the public pages' district filter."""
+    return list(db.session.scalars(select(District).order_by(District.code)))
+
+
+def placard_in_force(merchant_id: int) -> dict | None:
+    """The business's latest placard in force, summarised as any published document."""
+    notice = db.session.scalar(
+        select(Notice)
+        .where(
+            Notice.kind == "placard",
+            Notice.merchant_id == merchant_id,
+            Notice.status == "published",
+        )
+        .order_by(Notice.published_on.desc(), Notice.id.desc())
+        .limit(1)
+    )
+    return document_summary(notice) if notice else None
+
+
+def honor_rolls_listing(merchant_id: int) -> list[dict]:
+    """The honor rolls in force on which the business is listed, latest first."""
+    rows = db.session.scalars(
+        select(Notice)
+        .join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
+        .where(
+            Notice.kind == "honor_roll",
+            Notice.status == "published",
+            NoticeEntry.status == "active",
+            NoticeEntry.merchant_id == merchant_id,
+        )
+        .order_by(Notice.published_on.desc())
+    )
+    return [document_summary(n) for n in rows]
+
+
+def business(uscc: str) -> dict | None:
+    """Every fact of a business's public page: its record and district, its placard and
+    honor rolls in force, its demonstration-unit designation and communities; None if
+    there is no such business."""
+    found = record(uscc)
+    if found is None:
+        return None
+    merchant_id = found["merchant_id"]
+    return {
+        "record": found,
+        "district": db.session.get(District, found["district"]),
+        "placard": placard_in_force(merchant_id),
+        "honor_rolls": honor_rolls_listing(merchant_id),
+        "unit": programme.unit_in_force(merchant_id),
+        "communities": programme.communities_of(merchant_id),
+    }

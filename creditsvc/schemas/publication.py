@@ -1,0 +1,158 @@
+"""Publication: notices (exposure notices, honor rolls, demonstration listings, placards)
+and penalty decisions owed to the national credit publicity system."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import url_for
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, Notice
+from creditsvc.schemas.common import PageArgs, USCCRef
+from creditsvc.schemas.evidence import not_in_future
+from creditsvc.schemas.registry import StrippedSchema, district_field
+from creditsvc.services.publication import notices, penalty_publicity
+from creditsvc.services.publication import publishing as notices_publish
+
+# Notices ---------------------------------------------------------------------------
+
+
+class NoticeIn(StrippedSchema):
+    kind = fields.Str(required=True, validate=validate.OneOf(NOTICE_KINDS))
+    district_code = district_field(required=True)
+    period_start = fields.Date(metadata={"description": "exposure: first decision day"})
+    period_end = fields.Date(metadata={"description": "exposure: last decision day"})
+    merchant = USCCRef(metadata={"description": "placard: the merchant's USCC"})
+
+    @validates_schema
+    def fits_the_kind(self, data, **kwargs):
+        exposure, placard = data["kind"] == "exposure", data["kind"] == "placard"
+        for name in ("period_start", "period_end"):
+            if exposure and name not in data:
+                raise ValidationError("an exposure notice needs its period", name)
+            if not exposure and name in data:
+                raise ValidationError("only an exposure notice has a period", name)
+        if exposure and data["period_start"] > data["period_end"]:
+            raise ValidationError("the period ends before it starts", "period_end")
+        if placard != ("merchant" in data):
+            raise ValidationError("a placard, and only a placard, names a merchant", "merchant")
+
+
+class NoticeArgs(PageArgs):
+    district = fields.Str()
+    kind = fields.Str(validate=validate.OneOf(NOTICE_KINDS))
+    status = fields.Str(validate=validate.OneOf(NOTICE_STATUSES))
+
+
+class ReasonIn(StrippedSchema):
+    reason = fields.Str(required=True, validate=validate.Length(min=2, max=500))
+
+
+class DeadlineOut(Schema):
+    date = fields.Date()
+    reason = fields.Str()
+    working_days_left = fields.Int(metadata={"description": "negative when overdue"})
+
+
+class EntryOut(Schema):
+    id = fields.Int()
+    position = fields.Int()
+    status = fields.Str(metadata={"description": "active | expired | withdrawn"})
+    content = fields.Dict(metadata={"description": "what the document shows"})
+    qualifies = fields.Str(metadata={"description": "why the entry qualifies"})
+    window_months = fields.Int(allow_none=True)
+    published_on = fields.Date(allow_none=True)
+    ends_on = fields.Date(allow_none=True, metadata={"description": "end of the window"})
+    deadline = fields.Function(
+        lambda e: DeadlineOut().dump(d) if (d := notices.entry_deadline(e)) else None,
+        metadata={"description": "when the entry must come off publication, and why"},
+    )
+    expired_on = fields.Date(allow_none=True)
+    withdrawn_by = fields.Str(allow_none=True)
+    withdrawn_at = fields.DateTime(allow_none=True)
+    withdraw_reason = fields.Str(allow_none=True)
+
+
+def _pdf_url(notice: Notice) -> str | None:
+    return url_for("notices.NoticePdf", notice_id=notice.id) if notice.file_name else None
+
+
+class NoticeSummaryOut(Schema):
+    id = fields.Int()
+    kind = fields.Str()
+    district = fields.Str(attribute="district_code")
+    title = fields.Str()
+    status = fields.Str()
+    serial = fields.Str(allow_none=True)
+    pdf_url = fields.Function(_pdf_url)
+    verify_url = fields.Function(
+        lambda n: notices_publish.verify_url(n.serial) if n.serial else None
+    )
+    sha256 = fields.Str(allow_none=True)
+    pages = fields.Int(allow_none=True)
+    as_of = fields.Date()
+    period_start = fields.Date(allow_none=True)
+    period_end = fields.Date(allow_none=True)
+    merchant = fields.Function(lambda n: n.merchant.uscc if n.merchant else None)
+    supersedes = fields.Int(attribute="supersedes_id", allow_none=True)
+    correction_reason = fields.Str(allow_none=True)
+    render_job = fields.Str(attribute="render_job_id", allow_none=True)
+    render_error = fields.Str(allow_none=True)
+    created_by = fields.Str()
+    created_at = fields.DateTime()
+    approved_by = fields.Str(allow_none=True)
+    approved_at = fields.DateTime(allow_none=True)
+    published_on = fields.Date(allow_none=True)
+    published_by = fields.Str(allow_none=True)
+    published_at = fields.DateTime(allow_none=True)
+    withdrawn_by = fields.Str(allow_none=True)
+    withdrawn_at = fields.DateTime(allow_none=True)
+    withdraw_reason = fields.Str(allow_none=True)
+    expired_on = fields.Date(allow_none=True)
+
+
+class NoticeOut(NoticeSummaryOut):
+    superseded_by = fields.Function(
+        lambda n: s.id if (s := notices.successor(n)) else None, allow_none=True
+    )
+    entries = fields.List(fields.Nested(EntryOut))
+
+
+# Penalty decisions on the national credit publicity system -------------------------
+
+
+class PublicationArgs(Schema):
+    district = fields.Str()
+    status = fields.Str(validate=validate.OneOf(penalty_publicity.STATUSES))
+
+
+class PublicationPageArgs(PublicationArgs, PageArgs):
+    pass
+
+
+class PublishedIn(StrippedSchema):
+    published_on = fields.Date(load_default=date.today, validate=not_in_future)
+    reference = fields.Str(
+        load_default="",
+        validate=validate.Length(max=128),
+        metadata={"description": "the national system's record number, if any"},
+    )
+
+
+class PublicationOut(Schema):
+    penalty_id = fields.Int()
+    decision_number = fields.Str()
+    party_name = fields.Str()
+    party_uscc = fields.Str()
+    violation = fields.Str()
+    penalty = fields.Str()
+    authority = fields.Str(metadata={"description": "the deciding district bureau"})
+    district = fields.Str()
+    decided_on = fields.Date()
+    deadline = fields.Date(metadata={"description": "20 working days after the decision"})
+    working_days_left = fields.Int(allow_none=True, metadata={"description": "negative: overdue"})
+    status = fields.Str(metadata={"description": "pending | published | overdue"})
+    published_on = fields.Date(allow_none=True)
+    published_by = fields.Str(allow_none=True)
+    reference = fields.Str(allow_none=True)

@@ -1,0 +1,61 @@
+"""What officers read of publication: notices in their scope, a notice's entries, and the
+render job a publication waits on."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+
+from creditsvc.extensions import db
+from creditsvc.models import JobRun, Notice, NoticeEntry
+from creditsvc.principals import Principal
+from creditsvc.services.publication import notices
+from creditsvc.services.reads import one, paginate
+
+# The list's filters, each by its argument.
+NOTICE_FILTERS = (
+    ("district", Notice.district_code),
+    ("kind", Notice.kind),
+    ("status", Notice.status),
+)
+
+
+def _notices(p: Principal) -> Select:
+    return select(Notice).where(notices.scoped(p))
+
+
+def notices_page(p: Principal, args: dict) -> dict:
+    """One page of the notices in scope, newest first, filtered by district, kind and status."""
+    stmt = _notices(p).order_by(Notice.id.desc())
+    for key, column in NOTICE_FILTERS:
+        if key in args:
+            stmt = stmt.where(column == args[key])
+    return paginate(stmt, args["page"], args["per_page"])
+
+
+def notice(p: Principal, notice_id: int) -> Notice:
+    """A notice in scope, or NotFound."""
+    return one(_notices(p).where(Notice.id == notice_id), "notice")
+
+
+# A notice passed in is called `document` here: the security table (creditsvc.security_table)
+# follows every name that is a function of this module, `notice` among them.
+
+
+def entry(document: Notice, entry_id: int) -> NoticeEntry:
+    """One entry of the notice, or NotFound."""
+    stmt = select(NoticeEntry).where(
+        NoticeEntry.notice_id == document.id, NoticeEntry.id == entry_id
+    )
+    return one(stmt, "entry")
+
+
+def as_stored(notice_id: int) -> Notice:
+    """The notice read afresh, as the render job left it."""
+    db.session.expire_all()
+    return db.session.get(Notice, notice_id)
+
+
+def render_run(document: Notice) -> JobRun | None:
+    """The job run rendering (or that rendered) the notice's PDF."""
+    run_id = document.render_job_id
+    return db.session.get(JobRun, run_id) if run_id else None
