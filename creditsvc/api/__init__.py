@@ -3,18 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_smorest import abort
-from sqlalchemy import Select
 
-from creditsvc.extensions import api, csrf, db
-
-
-def one_or_404(stmt: Select, what: str):
-    """The single row of a scoped query, or 404: out of scope looks exactly like absent."""
-    row = db.session.scalar(stmt)
-    if row is None:
-        abort(404, message=f"no such {what}, or not yours to see")
-    return row
+from creditsvc.extensions import api, csrf
 
 
 def register(app: Flask) -> None:

@@ -21,12 +21,6 @@ blp = Blueprint(
 )
 
 
-def scoped_communities():
-    """The communities the caller may see, as a query: `api/community_programme.py` still
-    narrows it itself (issue 16 moves that read to the programme's queries)."""
-    return queries.communities_in_scope(auth.current())
-
-
 @blp.route("")
 class Communities(MethodView):
     @allow(*STAFF)

@@ -22,6 +22,7 @@ from creditsvc.schemas.programme import (
 )
 from creditsvc.services.programme import communities
 from creditsvc.services.programme import queries as programme
+from creditsvc.services.registry import queries as registry
 
 blp = Blueprint(
     "community_programme",
@@ -41,7 +42,7 @@ class CommunityUnits(MethodView):
     @blp.response(200, UnitBrief(many=True))
     def get(self, community_id):
         """The participating units of a community."""
-        community = programme.community(auth.current(), community_id)
+        community = registry.community(auth.current(), community_id)
         return programme.community_units(community.id)
 
     @allow(*OFFICERS)
@@ -49,7 +50,7 @@ class CommunityUnits(MethodView):
     @blp.response(200, UnitBrief(many=True))
     def put(self, data, community_id):
         """Name the participating units of an application (replaces the list)."""
-        community = programme.community(auth.current(), community_id)
+        community = registry.community(auth.current(), community_id)
         return _done(communities.set_units(auth.current(), community, data["units"]))
 
 
@@ -60,7 +61,7 @@ class CommunityReview(MethodView):
     @blp.response(200, ProgrammeCommunityOut)
     def post(self, data, community_id):
         """The district bureau's review: pass on to the city, or reject."""
-        community = programme.community(auth.current(), community_id)
+        community = registry.community(auth.current(), community_id)
         communities.review(auth.current(), community, data["approve"], data["note"], date.today())
         return _done(community)
 
@@ -71,7 +72,7 @@ class CommunityDraws(MethodView):
     @blp.response(200, DrawOut(many=True))
     def get(self, community_id):
         """The community's draws, first to last, with each drawn unit's score."""
-        community = programme.community(auth.current(), community_id)
+        community = registry.community(auth.current(), community_id)
         return programme.community_draws(community.id)
 
     @allow(CITY)
@@ -79,7 +80,7 @@ class CommunityDraws(MethodView):
     @blp.response(201, DrawOut)
     def post(self, data, community_id):
         """Draw 12 units in 4 groups for acceptance or re-evaluation (the seed is recorded)."""
-        community = programme.community(auth.current(), community_id)
+        community = registry.community(auth.current(), community_id)
         return _done(communities.draw(auth.current(), community, data.get("seed")))
 
 
@@ -90,7 +91,7 @@ class CommunityAccept(MethodView):
     @blp.response(200, DrawOut)
     def post(self, data, community_id):
         """Accept or reject on the open draw, recording the organiser's score."""
-        community = programme.community(auth.current(), community_id)
+        community = registry.community(auth.current(), community_id)
         return _done(communities.decide(auth.current(), community, data, date.today()))
 
 
@@ -100,4 +101,4 @@ class CommunityProgramme(MethodView):
     @blp.response(200, ProgrammeCommunityOut)
     def get(self, community_id):
         """Where a community stands in the programme, with its next re-evaluation."""
-        return programme.community(auth.current(), community_id)
+        return registry.community(auth.current(), community_id)

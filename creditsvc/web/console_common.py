@@ -13,13 +13,12 @@ from typing import TypeVar
 from flask import Blueprint, abort, request
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
-from sqlalchemy import select
 
 from creditsvc import auth
-from creditsvc.extensions import db
 from creditsvc.models import District
 from creditsvc.principals import CITY
 from creditsvc.services.errors import DomainError
+from creditsvc.services.registry import queries as registry_queries
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 T = TypeVar("T")
@@ -43,7 +42,7 @@ def label_of(labels: Mapping, code: object) -> str:
 
 
 def districts() -> list[District]:
-    return list(db.session.scalars(select(District).order_by(District.code)))
+    return registry_queries.districts()
 
 
 @bp.context_processor
@@ -58,7 +57,7 @@ def district_in_view() -> str | None:
     p = auth.current()
     asked = request.args.get("district") or None
     if p.role == CITY:
-        if asked is not None and db.session.get(District, asked) is None:
+        if asked is not None and registry_queries.district(asked) is None:
             abort(404)
         return asked
     if asked is not None and asked != p.district_code:

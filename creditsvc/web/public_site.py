@@ -27,6 +27,7 @@ from creditsvc.schemas.public import DocumentArgs, HonorRollArgs
 from creditsvc.schemas.standing import PublicSearchArgs
 from creditsvc.services.programme import queries as programme
 from creditsvc.services.publication import public
+from creditsvc.services.registry import queries as registry_queries
 from creditsvc.services.standing import policies
 from creditsvc.web import labels
 
@@ -45,7 +46,7 @@ def form_args(fields: tuple[str, ...]) -> dict:
 
 
 def district_names() -> dict[str, str]:
-    return {d.code: labels.district_name(d) for d in public.districts()}
+    return {d.code: labels.district_name(d) for d in registry_queries.districts()}
 
 
 def pages_around(result: dict) -> dict:
@@ -77,7 +78,7 @@ def render_search(raw: dict, result: dict | None, errors: dict) -> str:
         result=result,
         errors=errors,
         paging=pages_around(result) if result else None,
-        districts=public.districts(),
+        districts=registry_queries.districts(),
         district_names=district_names(),
         grades=GRADE_CHOICES,
         policy=policies.current(),
@@ -123,7 +124,7 @@ def documents():
         result=result,
         paging=pages_around(result),
         kinds=LISTED_KINDS,
-        districts=public.districts(),
+        districts=registry_queries.districts(),
         district_names=district_names(),
     )
 
@@ -143,7 +144,7 @@ def honor_roll():
         query=raw,
         result=result,
         paging=pages_around(result),
-        districts=public.districts(),
+        districts=registry_queries.districts(),
         district_names=district_names(),
     )
 
@@ -158,7 +159,7 @@ def demonstrations():
         query=raw,
         communities=public.demonstrations(raw),
         units=programme.units_in_force(raw.get("district")),
-        districts=public.districts(),
+        districts=registry_queries.districts(),
         district_names=district_names(),
     )
 

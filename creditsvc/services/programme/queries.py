@@ -54,12 +54,6 @@ def commitment(p: Principal, commitment_id: int) -> Commitment:
 # Demonstration communities ---------------------------------------------------------
 
 
-def community(p: Principal, community_id: int) -> Community:
-    """A demonstration community in scope, or NotFound."""
-    stmt = select(Community).join(Street).where(scope.communities(p))
-    return one(stmt.where(Community.id == community_id), "community")
-
-
 def community_units(community_id: int) -> list[Merchant]:
     """The participating units of a community, by id."""
     stmt = (

@@ -385,11 +385,6 @@ def merchants_all(args: dict) -> Iterator[Mapping]:
 # The public site's business page: the record and what stands beside it ---------------
 
 
-def districts() -> list[District]:
-    """Every district, by code: the public pages' district filter."""
-    return list(db.session.scalars(select(District).order_by(District.code)))
-
-
 def placard_in_force(merchant_id: int) -> dict | None:
     """The business's latest placard in force, summarised as any published document."""
     notice = db.session.scalar(

@@ -68,6 +68,11 @@ def community(p: Principal, community_id: int) -> Community:
     return one(communities_in_scope(p).where(Community.id == community_id), "community")
 
 
+def districts() -> list[District]:
+    """Every district, by code: the pickers and filters of the console and public pages."""
+    return list(db.session.scalars(select(District).order_by(District.code)))
+
+
 def district(code: str) -> District | None:
     """A district by its GB/T 2260 code."""
     return db.session.get(District, code)
