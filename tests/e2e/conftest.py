@@ -114,7 +114,7 @@ def small_city(world) -> dict:
     published as PDFs, and a merchant account; what the browser tests look at."""
     from datetime import date, timedelta
 
-    from tests.test_notices import inspect, penalise, publish
+    from tests.api.publication.test_notices import inspect, penalise, publish
 
     today = date.today()
     street = world.street(name="斜土路街道")

@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 from creditsvc.demo import city
 from creditsvc.extensions import db
 from creditsvc.models import Merchant, RiskModelVersion, RiskScore
-from tests import test_jobs as jobs
-from tests.test_risk_model import DEMO
+from tests.api.risk.test_risk_model import DEMO
+from tests.jobs import test_jobs as jobs
 
 
 def count(model) -> int:

@@ -1,4 +1,4 @@
-"""Each failure the API fuzz run (tests/test_fuzz_api.py) found, kept as a plain test.
+"""Each failure the API fuzz run (tests/security/test_fuzz_api.py) found, kept as a plain test.
 
 Before the fixes these answered 500 (an integer past the database column reached SQLite or
 PostgreSQL) or broke their documented schema (Decimal bounds written as strings).

@@ -12,8 +12,8 @@ import pytest
 from redis import Redis
 
 from creditsvc.services.publication import public_cache
+from tests.api.standing.test_standing import inspect
 from tests.statements import executed
-from tests.test_standing import inspect
 
 
 @pytest.fixture

@@ -1,12 +1,10 @@
-"""Working days across weekends, public holidays and make-up working days."""
+"""The holiday calendar: deadlines in working days across public holidays and make-up
+working days, and the city officer who keeps it."""
 
 from datetime import date
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from creditsvc import workdays
 from creditsvc.services import calendar
 
 
@@ -55,10 +53,3 @@ def test_the_city_officer_keeps_the_calendar(world):
     assert {"day": "2026-10-01", "kind": "holiday", "name": "国庆节"} in days
     assert city.delete("/api/v1/calendar/2027-01-01").status_code == 204
     assert calendar.deadline(date(2026, 12, 31), 1) == date(2027, 1, 1)
-
-
-@given(st.dates(date(2024, 1, 1), date(2030, 12, 31)), st.integers(0, 40))
-def test_plain_weeks_count_five_days_a_week(start, count):
-    due = workdays.add_working_days(start, count, {})
-    assert workdays.working_days_between(start, due, {}) == count
-    assert count == 0 or due.weekday() < 5

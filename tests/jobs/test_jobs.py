@@ -32,6 +32,7 @@ from rq.registry import (
 )
 from sqlalchemy import func, select
 
+from creditsvc.config import PROJECT_ROOT
 from creditsvc.extensions import db
 from creditsvc.jobs import SCHEDULER_LOCK_KEY
 from creditsvc.jobs.rescore import SYSTEM, finish_full_rescore, start_full_rescore
@@ -41,7 +42,6 @@ from creditsvc.services.standing import policies, rescoring
 from scoring.policy import DEFAULT_POLICY
 from tests.conftest import wait_until
 
-ROOT = Path(__file__).resolve().parent.parent
 CREDITSVC = str(Path(sys.executable).with_name("creditsvc"))
 TODAY = date.today().isoformat()
 DISTRICTS = ("310101", "310104", "310106", "310115")
@@ -124,7 +124,7 @@ def creditsvc(app, tmp_path: Path, *args: str, hooked: bool = False, **env: str)
     db.session.commit()  # end this session's reads: on SQLite they would block the process's writes
     with log.open("wb") as out:
         proc = subprocess.Popen(  # noqa: S603 (the project's own executables)
-            command, cwd=ROOT, env=job_env(app, **env), stdout=out, stderr=subprocess.STDOUT,
+            command, cwd=PROJECT_ROOT, env=job_env(app, **env), stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
     try:

@@ -25,9 +25,9 @@ from creditsvc.services import calendar
 from creditsvc.services.accounts import notifications
 from creditsvc.services.appeals import objections
 from creditsvc.services.errors import DomainError
-from tests.test_complaints_api import complaint, move
-from tests.test_notices import exposure_body, inspect, penalise, publish
-from tests.test_readings_api import add_device, add_stall, post, reading
+from tests.api.evidence.test_complaints_api import complaint, move
+from tests.api.evidence.test_readings_api import add_device, add_stall, post, reading
+from tests.api.publication.test_notices import exposure_body, inspect, penalise, publish
 
 TODAY = date.today()
 OBJECTIONS = "/api/v1/objections"

@@ -14,11 +14,12 @@ from rq.cron import CronScheduler
 from rq.registry import DeferredJobRegistry
 from sqlalchemy import func, select
 
+from creditsvc.config import PROJECT_ROOT
 from creditsvc.extensions import db
 from creditsvc.jobs import SCHEDULER_LOCK_KEY, SCHEDULER_LOCK_TTL
 from creditsvc.models import CurrentScore, DirtyMerchant, District, JobRun, Merchant
 from creditsvc.services.standing.outbox import mark_dirty
-from tests import test_jobs as jobs
+from tests.jobs import test_jobs as jobs
 
 
 def run_cli(app, *args: str):
@@ -116,7 +117,7 @@ def test_only_one_scheduler_runs(app, redis_url, tmp_path):
         assert 0 < conn.ttl(SCHEDULER_LOCK_KEY) <= SCHEDULER_LOCK_TTL
 
         second = subprocess.run(  # noqa: S603 (the project's own executable)
-            [jobs.CREDITSVC, "scheduler"], cwd=jobs.ROOT, env=jobs.job_env(app),
+            [jobs.CREDITSVC, "scheduler"], cwd=PROJECT_ROOT, env=jobs.job_env(app),
             capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert second.returncode == 1, second.stderr

@@ -3,15 +3,14 @@ carries a probability or a risk class."""
 
 import re
 from datetime import date
-from pathlib import Path
 
 from creditsvc.auth import PUBLIC
+from creditsvc.config import PROJECT_ROOT
 from creditsvc.extensions import db
 from creditsvc.models import InspectionPlan, InspectionPlanItem, RiskModelVersion, RiskScore
 
 MARK = 0.987654321  # a probability no page could show by chance
 LEAKS = re.compile(r"98765|risk_class|probability|risk class|风险等级|风险分级|风险类别", re.I)
-ROOT = Path(__file__).resolve().parent.parent
 # Code that renders public pages, open data and documents; none may read risk scores.
 PUBLIC_CODE = ("creditsvc/web", "notices", "creditsvc/api/public.py", "creditsvc/services/publication/public.py",
                "creditsvc/services/publication/notices.py", "templates")  # fmt: skip
@@ -106,7 +105,7 @@ def test_public_schemas_have_no_risk_field(client):
 
 def test_public_code_never_reads_risk_scores():
     for entry in PUBLIC_CODE:
-        path = ROOT / entry
+        path = PROJECT_ROOT / entry
         files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
         for file in files:
             if file.suffix in (".py", ".html", ".txt", ".csv"):

@@ -24,8 +24,8 @@ from creditsvc.services.publication.eligibility import add_months
 from creditsvc.services.standing import policies
 from notices.serials import parse_serial
 from scoring.policy import DEFAULT_POLICY
-from tests import test_jobs as jobs
 from tests.conftest import Caller
+from tests.jobs import test_jobs as jobs
 
 TODAY = date.today()
 PASSWD_LINK = '<link rel="attachment" href="file:///etc/passwd">'

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry
 from tests.conftest import PASSWORD
-from tests.test_web_session import login
+from tests.web.test_web_session import login
 
 CONTACT = "王小明 13912345678"
 

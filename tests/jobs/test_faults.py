@@ -3,7 +3,7 @@ middle of a rescore and while it stores a PDF, a disk that is full when a PDF is
 an unreachable database.
 
 Redis is a private `redis-server` on a free port, stopped and started by the test; workers are
-`creditsvc worker` subprocesses (tests/test_jobs.py); the full disk is a small tmpfs,
+`creditsvc worker` subprocesses (tests/jobs/test_jobs.py); the full disk is a small tmpfs,
 filled up. PostgreSQL restarted under load is a scripted drill, not a test (it would break
 every other test sharing the server): benchmarks/drills/pg_restart.py.
 """
@@ -27,11 +27,12 @@ from redis import Redis
 from rq.cron import CronScheduler
 from sqlalchemy import func, select
 
+from creditsvc.config import PROJECT_ROOT
 from creditsvc.extensions import db
 from creditsvc.jobs.scheduler import register_periodic
 from creditsvc.models import CurrentScore, DirtyMerchant, JobRun, Notice, ScoreSnapshot
-from tests import test_jobs as jobs
-from tests import test_notices as notices
+from tests.api.publication import test_notices as notices
+from tests.jobs import test_jobs as jobs
 
 REDIS_SERVER = "/usr/bin/redis-server"
 
@@ -92,7 +93,7 @@ def run_killing_worker(app, tmp_path: Path, script: str) -> str:
     log = tmp_path / f"worker-{time.monotonic_ns()}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(  # noqa: S603
-            command, cwd=jobs.ROOT, env=jobs.job_env(app, KILL_MARKER=str(tmp_path / "killed")),
+            command, cwd=PROJECT_ROOT, env=jobs.job_env(app, KILL_MARKER=str(tmp_path / "killed")),
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:

@@ -11,8 +11,8 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 
 from creditsvc.extensions import db
+from tests.api.standing.test_standing import inspect
 from tests.statements import executed
-from tests.test_standing import inspect
 
 MAX_STATEMENTS = 1
 
