@@ -3,7 +3,7 @@
 from creditsvc.auth import hash_token
 from creditsvc.extensions import db
 from creditsvc.models import ApiToken, AuditEntry, Device, User
-from tests.conftest import Caller
+from tests.factories import Caller
 
 
 def run(app, *args):

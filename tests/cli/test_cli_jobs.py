@@ -19,7 +19,7 @@ from creditsvc.extensions import db
 from creditsvc.jobs import SCHEDULER_LOCK_KEY, SCHEDULER_LOCK_TTL
 from creditsvc.models import CurrentScore, DirtyMerchant, District, JobRun, Merchant
 from creditsvc.services.standing.outbox import mark_dirty
-from tests.jobs import test_jobs as jobs
+from tests.workers import CREDITSVC, creditsvc, job_env, wait_for
 
 
 def run_cli(app, *args: str):
@@ -111,13 +111,13 @@ def test_worker_refuses_an_unknown_queue(app):
 def test_only_one_scheduler_runs(app, redis_url, tmp_path):
     app.config["REDIS_URL"] = redis_url
     conn = Redis.from_url(redis_url)
-    with jobs.creditsvc(app, tmp_path, "scheduler") as (first, log):
-        holder = jobs.wait_for("the lock", lambda: conn.get(SCHEDULER_LOCK_KEY), proc=first)
+    with creditsvc(app, tmp_path, "scheduler") as (first, log):
+        holder = wait_for("the lock", lambda: conn.get(SCHEDULER_LOCK_KEY), proc=first)
         assert holder.decode().endswith(f":{first.pid}")
         assert 0 < conn.ttl(SCHEDULER_LOCK_KEY) <= SCHEDULER_LOCK_TTL
 
         second = subprocess.run(  # noqa: S603 (the project's own executable)
-            [jobs.CREDITSVC, "scheduler"], cwd=PROJECT_ROOT, env=jobs.job_env(app),
+            [CREDITSVC, "scheduler"], cwd=PROJECT_ROOT, env=job_env(app),
             capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert second.returncode == 1, second.stderr
@@ -129,7 +129,7 @@ def test_only_one_scheduler_runs(app, redis_url, tmp_path):
             queued = Queue("rescore", connection=conn).jobs
             return [job.func_name for job in queued] == ["creditsvc.jobs.rescore.rescore_dirty"]
 
-        jobs.wait_for("the sweep", only_the_sweep_queued, proc=first)
+        wait_for("the sweep", only_the_sweep_queued, proc=first)
         (scheduler,) = CronScheduler.all(conn)
         declared = {job.name: job for job in scheduler.get_jobs()}
         assert declared["sweep"].interval == 60

@@ -3,7 +3,7 @@ middle of a rescore and while it stores a PDF, a disk that is full when a PDF is
 an unreachable database.
 
 Redis is a private `redis-server` on a free port, stopped and started by the test; workers are
-`creditsvc worker` subprocesses (tests/jobs/test_jobs.py); the full disk is a small tmpfs,
+`creditsvc worker` subprocesses (tests/workers.py); the full disk is a small tmpfs,
 filled up. PostgreSQL restarted under load is a scripted drill, not a test (it would break
 every other test sharing the server): benchmarks/drills/pg_restart.py.
 """
@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,10 +31,20 @@ from creditsvc.config import PROJECT_ROOT
 from creditsvc.extensions import db
 from creditsvc.jobs.scheduler import register_periodic
 from creditsvc.models import CurrentScore, DirtyMerchant, JobRun, Notice, ScoreSnapshot
-from tests.api.publication import test_notices as notices
-from tests.jobs import test_jobs as jobs
+from tests.documents import pdf_of, read_pdf, stored_files
+from tests.factories import draft, exposure_body, inspect, penalise
+from tests.workers import (
+    DISTRICTS,
+    WORKER_TIMEOUT,
+    assert_complete,
+    job_env,
+    kill_tree,
+    run_worker,
+    wait_until,
+)
 
 REDIS_SERVER = "/usr/bin/redis-server"
+TODAY = date.today()
 
 # A worker whose work horse dies (SIGKILL, as under the OOM killer) the first time it has
 # written a PDF's bytes to the temporary file and is about to make them durable and rename
@@ -93,13 +103,13 @@ def run_killing_worker(app, tmp_path: Path, script: str) -> str:
     log = tmp_path / f"worker-{time.monotonic_ns()}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(  # noqa: S603
-            command, cwd=PROJECT_ROOT, env=jobs.job_env(app, KILL_MARKER=str(tmp_path / "killed")),
+            command, cwd=PROJECT_ROOT, env=job_env(app, KILL_MARKER=str(tmp_path / "killed")),
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:
-        proc.wait(timeout=jobs.WORKER_TIMEOUT)
+        proc.wait(timeout=WORKER_TIMEOUT)
     finally:
-        jobs.kill_tree(proc)
+        kill_tree(proc)
     assert (tmp_path / "killed").exists(), log.read_text()  # the horse really died
     return log.read_text()
 
@@ -127,7 +137,7 @@ class PrivateRedis:
                    "--save", "", "--appendonly", "no", "--dir", str(self.workdir)]  # fmt: skip
         self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603
         conn = Redis.from_url(self.url, socket_connect_timeout=0.2)
-        jobs.wait_until("redis-server answering", lambda: _pings(conn), timeout=20)
+        wait_until("redis-server answering", lambda: _pings(conn), timeout=20)
         conn.close()
 
     def stop(self) -> None:
@@ -156,7 +166,7 @@ def private_redis(tmp_path) -> Iterator[PrivateRedis]:
 
 
 def complaint(officer, merchant) -> dict:
-    body = {"merchant": merchant.uscc, "channel": "12315", "received_on": jobs.TODAY,
+    body = {"merchant": merchant.uscc, "channel": "12315", "received_on": TODAY.isoformat(),
             "allegation": "短斤少两"}  # fmt: skip
     response = officer.post("/api/v1/complaints", json=body)
     assert response.status_code == 201, response.json
@@ -165,13 +175,13 @@ def complaint(officer, merchant) -> dict:
 
 def test_redis_stopped_while_evidence_arrives_nothing_is_lost(app, world, private_redis, tmp_path):
     officer = world.city()
-    merchants = [world.merchant(district=code) for code in jobs.DISTRICTS]
+    merchants = [world.merchant(district=code) for code in DISTRICTS]
     app.config["REDIS_URL"] = private_redis.url
     private_redis.stop()
 
     started = time.monotonic()
     for merchant in merchants:
-        jobs.post_inspection(officer, merchant, "major")  # asserts the 201
+        inspect(world, merchant, ["REFUSE_RECHECK:major"], officer=officer)  # asserts the 201
     complaint(officer, merchants[0])
     per_write = (time.monotonic() - started) / (len(merchants) + 1)
     assert per_write < 5  # a short connect timeout, then the answer: no hang
@@ -187,11 +197,11 @@ def test_redis_stopped_while_evidence_arrives_nothing_is_lost(app, world, privat
     ticked = register_periodic(CronScheduler(connection=conn)).enqueue_jobs()
     assert [job.name for job in ticked] == ["sweep"]
     db.session.commit()
-    jobs.run_worker(app, tmp_path)
+    run_worker(app, tmp_path)
 
     db.session.expire_all()
     assert db.session.scalar(select(DirtyMerchant).limit(1)) is None
-    jobs.assert_complete(sorted(ids))
+    assert_complete(sorted(ids))
     print(f"\nfault redis-stopped: {per_write * 1000:.0f} ms per evidence write while down")
 
 
@@ -202,10 +212,10 @@ def test_a_worker_killed_mid_rescore_commits_nothing_and_the_retry_rescores(
     from creditsvc.jobs.rescore import rescore_dirty
 
     officer = world.city()
-    merchants = [world.merchant(district=code) for code in jobs.DISTRICTS]
+    merchants = [world.merchant(district=code) for code in DISTRICTS]
     app.config["REDIS_URL"] = redis_url
     for merchant in merchants:
-        jobs.post_inspection(officer, merchant, "minor")
+        inspect(world, merchant, ["REFUSE_RECHECK:minor"], officer=officer)
     conn = Redis.from_url(redis_url)
     conn.flushdb()  # only the job below: the debounced one would run after the burst ends
     queue("rescore", conn).enqueue(rescore_dirty, **QUEUES["rescore"].job_options())
@@ -213,7 +223,7 @@ def test_a_worker_killed_mid_rescore_commits_nothing_and_the_retry_rescores(
     log = run_killing_worker(app, tmp_path, KILLED_MID_RESCORE)
     db.session.expire_all()
     ids = sorted(m.id for m in merchants)
-    snapshots = jobs.assert_complete(ids)  # every pointer names a whole snapshot
+    snapshots = assert_complete(ids)  # every pointer names a whole snapshot
     counted = db.session.execute(
         select(ScoreSnapshot.merchant_id, func.count()).group_by(ScoreSnapshot.merchant_id)
     ).all()
@@ -223,21 +233,21 @@ def test_a_worker_killed_mid_rescore_commits_nothing_and_the_retry_rescores(
 
 
 def approved_notice(world) -> int:
-    notices.penalise(
+    penalise(
         world,
         world.merchant(name="断电摊"),
         "徐市监罚〔2026〕91号",
-        notices.TODAY - timedelta(days=1),
+        TODAY - timedelta(days=1),
     )
     officer = world.district()
-    notice = notices.draft(officer, **notices.exposure_body())
+    notice = draft(officer, **exposure_body())
     assert officer.post(f"/api/v1/notices/{notice['id']}/approve").status_code == 200
     return notice["id"]
 
 
 def published_files(app) -> list[Path]:
     """Files a reader could be served: not the hidden temporary files of a write."""
-    return [p for p in notices.stored_files(app) if not p.name.startswith(".")]
+    return [p for p in stored_files(app) if not p.name.startswith(".")]
 
 
 def test_a_worker_killed_while_storing_a_pdf_shows_no_half_document_and_the_retry_publishes(
@@ -259,10 +269,10 @@ def test_a_worker_killed_while_storing_a_pdf_shows_no_half_document_and_the_retr
     assert shown["status"] == "published", log
     assert db.session.get(JobRun, run_id).status == "done"
     (pdf,) = published_files(app)
-    data = notices.pdf_of(officer, shown["pdf_url"]).data
+    data = pdf_of(officer, shown["pdf_url"]).data
     assert pdf.read_bytes() == data
     assert hashlib.sha256(data).hexdigest() == shown["sha256"]
-    assert notices.read_pdf(data).pages  # a whole document that opens
+    assert read_pdf(data).pages  # a whole document that opens
 
 
 @contextmanager

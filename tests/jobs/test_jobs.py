@@ -9,16 +9,8 @@ timeout and killed, with its work horse, if still alive when the test ends.
 from __future__ import annotations
 
 import copy
-import os
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable
-from contextlib import contextmanager, suppress
-from datetime import date
-from pathlib import Path
-from typing import Any
 
 import pytest
 from redis import Redis
@@ -32,138 +24,25 @@ from rq.registry import (
 )
 from sqlalchemy import func, select
 
-from creditsvc.config import PROJECT_ROOT
 from creditsvc.extensions import db
 from creditsvc.jobs import SCHEDULER_LOCK_KEY
 from creditsvc.jobs.rescore import SYSTEM, finish_full_rescore, start_full_rescore
 from creditsvc.jobs.scheduler import SchedulerLocked, SingleCronScheduler, register_periodic
-from creditsvc.models import CurrentScore, DirtyMerchant, JobRun, Merchant, ScoreSnapshot
+from creditsvc.models import CurrentScore, DirtyMerchant, JobRun, Merchant
 from creditsvc.services.standing import policies, rescoring
 from scoring.policy import DEFAULT_POLICY
-from tests.conftest import wait_until
+from tests.factories import inspect
+from tests.workers import (
+    DISTRICTS,
+    assert_complete,
+    creditsvc,
+    kill_tree,
+    run_worker,
+    standings,
+    wait_for,
+)
 
-CREDITSVC = str(Path(sys.executable).with_name("creditsvc"))
-TODAY = date.today().isoformat()
-DISTRICTS = ("310101", "310104", "310106", "310115")
 SLOW = "310104"  # a district with merchants, where the test worker stalls
-WORKER_TIMEOUT = 120
-
-# A worker whose rescore of one district raises, kills its work horse, or stops after
-# writing its snapshots and before committing them (the window a crash would hit). Only
-# this test script has these hooks.
-HOOKED_WORKER = """
-import os, sys, time
-from pathlib import Path
-
-from creditsvc.cli import main
-from creditsvc.services.standing import rescoring
-
-original = rescoring.district
-
-def district(code, **kwargs):
-    counts = original(code, **kwargs)
-    if code == os.environ.get("FAIL_DISTRICT"):
-        raise RuntimeError(f"test failure in {code}")
-    if code == os.environ.get("KILL_DISTRICT"):
-        os.kill(os.getpid(), 9)  # the work horse dies, as under the kernel's OOM killer
-    if code == os.environ.get("SLOW_DISTRICT"):
-        Path(os.environ["SLOW_MARKER"]).touch()
-        time.sleep(600)
-    return counts
-
-rescoring.district = district
-sys.argv = ["creditsvc", *sys.argv[1:]]
-main()
-"""
-
-
-def job_env(app, **extra: str) -> dict[str, str]:
-    """The environment of a `creditsvc` process sharing the test's database and Redis."""
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-        REDIS_URL=app.config["REDIS_URL"] or "",
-        SECRET_KEY=app.config["SECRET_KEY"],
-        PERSONAL_DATA_KEY=app.config["PERSONAL_DATA_KEY"],
-        STORAGE_DIR=app.config["STORAGE_DIR"],
-        **extra,
-    )
-    return env
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid` (a work horse runs in a process group of its own)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with suppress(OSError, IndexError, ValueError):
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            children.setdefault(ppid, []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        below = children.get(todo.pop(), [])
-        found += below
-        todo += below
-    return found
-
-
-def kill_tree(proc: subprocess.Popen) -> None:
-    """SIGKILL a process that is still running and everything below it, as a crash would."""
-    if proc.poll() is not None:
-        return
-    for pid in [proc.pid, *descendants(proc.pid)]:
-        with suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    proc.wait(timeout=10)
-
-
-@contextmanager
-def creditsvc(app, tmp_path: Path, *args: str, hooked: bool = False, **env: str):
-    """Run `creditsvc ARGS` (or the hooked worker) in the background; yield (process, log)."""
-    log = tmp_path / f"creditsvc-{time.monotonic_ns()}.log"
-    command = [sys.executable, "-c", HOOKED_WORKER, *args] if hooked else [CREDITSVC, *args]
-    db.session.commit()  # end this session's reads: on SQLite they would block the process's writes
-    with log.open("wb") as out:
-        proc = subprocess.Popen(  # noqa: S603 (the project's own executables)
-            command, cwd=PROJECT_ROOT, env=job_env(app, **env), stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        yield proc, log
-    finally:
-        kill_tree(proc)
-
-
-def run_worker(app, tmp_path: Path, hooked: bool = False, **env: str) -> str:
-    """Run `creditsvc worker --burst` until the queues are empty; return its log."""
-    with creditsvc(app, tmp_path, "worker", "--burst", hooked=hooked, **env) as (proc, log):
-        try:
-            proc.wait(timeout=WORKER_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"worker still busy after {WORKER_TIMEOUT}s:\n{log.read_text()}")
-    assert proc.returncode == 0, log.read_text()
-    return log.read_text()
-
-
-def wait_for(what: str, check: Callable[[], Any], timeout: float = 60, proc=None) -> Any:
-    """wait_until for a check that reads the database. Each poll ends its read
-    transaction: on SQLite an open read would block the worker's commit."""
-
-    def check_and_end_read() -> Any:
-        try:
-            return check()
-        finally:
-            db.session.rollback()
-
-    return wait_until(what, check_and_end_read, timeout, proc)
-
-
-def post_inspection(caller, merchant, *severities: str) -> None:
-    """Post an inspection with one finding of each severity."""
-    findings = [{"code": "REFUSE_RECHECK", "severity": severity} for severity in severities]
-    data = {"merchant": merchant.uscc, "inspected_on": TODAY, "kind": "routine",
-            "officers": ["张三"], "findings": findings}  # fmt: skip
-    response = caller.post("/api/v1/inspections", json=data)
-    assert response.status_code == 201, response.json
 
 
 def city_with_evidence(world, per_district: int = 3) -> list[int]:
@@ -173,7 +52,8 @@ def city_with_evidence(world, per_district: int = 3) -> list[int]:
     for code in DISTRICTS:
         for n in range(per_district):
             merchant = world.merchant(district=code)
-            post_inspection(officer, merchant, *(["minor", "major"][: n % 2 + 1]))
+            severities = ["minor", "major"][: n % 2 + 1]
+            inspect(world, merchant, [f"REFUSE_RECHECK:{s}" for s in severities], officer=officer)
             ids.append(merchant.id)
     return ids
 
@@ -187,34 +67,6 @@ def adopt_policy_v2() -> None:
     db.session.commit()
 
 
-def grade_for(score: float) -> str:
-    return next(g["grade"] for g in DEFAULT_POLICY["grades"] if score >= g["min"])
-
-
-def standings() -> dict[int, tuple[CurrentScore, ScoreSnapshot]]:
-    rows = db.session.execute(
-        select(CurrentScore, ScoreSnapshot).join(
-            ScoreSnapshot, ScoreSnapshot.id == CurrentScore.snapshot_id
-        )
-    ).all()
-    return {current.merchant_id: (current, snapshot) for current, snapshot in rows}
-
-
-def assert_complete(merchant_ids: list[int]) -> dict[int, ScoreSnapshot]:
-    """Each merchant's pointer names a whole snapshot: its own, with the same facts, its
-    reasons, and a grade its score gives (the test data has no capping finding)."""
-    found = standings()
-    assert set(merchant_ids) <= set(found)
-    for merchant_id in merchant_ids:
-        current, snapshot = found[merchant_id]
-        assert snapshot.merchant_id == merchant_id
-        facts = (current.rated, current.score, current.grade, current.policy_version)
-        assert facts == (snapshot.rated, snapshot.score, snapshot.grade, snapshot.policy_version)
-        assert snapshot.rated and snapshot.reasons
-        assert snapshot.grade == grade_for(snapshot.score)
-    return {merchant_id: found[merchant_id][1] for merchant_id in merchant_ids}
-
-
 def run_row(run_id: str) -> JobRun:
     db.session.expire_all()
     return db.session.get(JobRun, run_id)
@@ -222,12 +74,12 @@ def run_row(run_id: str) -> JobRun:
 
 def test_evidence_posted_with_redis_is_rescored_by_a_worker(app, world, redis_url, tmp_path):
     merchant, officer = world.merchant(), world.district()
-    post_inspection(officer, merchant)  # no Redis yet: rescored in-process
+    inspect(world, merchant, officer=officer)  # no Redis yet: rescored in-process
     score_of = select(CurrentScore.score).where(CurrentScore.merchant_id == merchant.id)
     before = db.session.scalar(score_of)
 
     app.config["REDIS_URL"] = redis_url
-    post_inspection(officer, merchant, "major")
+    inspect(world, merchant, ["REFUSE_RECHECK:major"], officer=officer)
     assert db.session.scalar(score_of) == before  # the request only queued the rescore
     assert db.session.get(DirtyMerchant, merchant.id) is not None
     assert ScheduledJobRegistry("rescore", connection=Redis.from_url(redis_url)).count == 1
@@ -319,7 +171,7 @@ def test_a_flushed_redis_loses_nothing_the_sweep_catches_up(app, world, redis_ur
     officer = world.city()
     merchants = [world.merchant(district=code) for code in DISTRICTS]
     for merchant in merchants:
-        post_inspection(officer, merchant, "minor")
+        inspect(world, merchant, ["REFUSE_RECHECK:minor"], officer=officer)
     ids = [merchant.id for merchant in merchants]
     assert db.session.scalar(select(func.count()).select_from(DirtyMerchant)) == len(ids)
     assert db.session.scalar(select(func.count()).select_from(CurrentScore)) == 0
@@ -340,7 +192,7 @@ def test_a_flushed_redis_loses_nothing_the_sweep_catches_up(app, world, redis_ur
 def test_without_redis_a_full_rescore_runs_in_process(app, world):
     officer = world.district()
     scored = world.merchant()
-    post_inspection(officer, scored, "minor")
+    inspect(world, scored, ["REFUSE_RECHECK:minor"], officer=officer)
     never_scored = world.merchant(district="310151")
 
     run = start_full_rescore(SYSTEM)

@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 from creditsvc.demo import city
 from creditsvc.extensions import db
 from creditsvc.models import Merchant, RiskModelVersion, RiskScore
-from tests.api.risk.test_risk_model import DEMO
-from tests.jobs import test_jobs as jobs
+from tests.factories import TRAINING_CITY
+from tests.workers import creditsvc
 
 
 def count(model) -> int:
@@ -14,13 +14,13 @@ def count(model) -> int:
 
 
 def test_training_requested_with_redis_runs_on_a_worker(app, world, redis_url, tmp_path):
-    city.load(**DEMO)
+    city.load(**TRAINING_CITY)
     officer = world.city()
     app.config["REDIS_URL"] = redis_url
     response = officer.post("/api/v1/risk/models", json={})
     assert response.status_code == 202, response.json
     assert response.json["status"] == "queued" and count(RiskModelVersion) == 0
-    with jobs.creditsvc(app, tmp_path, "worker", "--burst", "--queues", "train") as (proc, log):
+    with creditsvc(app, tmp_path, "worker", "--burst", "--queues", "train") as (proc, log):
         proc.wait(timeout=300)
     assert proc.returncode == 0, log.read_text()
     status = officer.get(response.json["status_url"])
@@ -32,7 +32,7 @@ def test_training_requested_with_redis_runs_on_a_worker(app, world, redis_url, t
 
 
 def test_the_train_command_reports_auc_and_classes_then_rescores(app):
-    city.load(**DEMO)
+    city.load(**TRAINING_CITY)
     runner = app.test_cli_runner()
     db.session.commit()
     result = runner.invoke(args=["train", "--as-of", "2026-11-01"])

@@ -8,8 +8,6 @@ from __future__ import annotations
 import pytest
 
 from creditsvc.extensions import db
-from creditsvc.models import Device
-from creditsvc.services.accounts import users as accounts
 
 
 def test_every_route_declares_who_may_call_it(app):
@@ -35,11 +33,7 @@ def city_setup(world):
     jingan_market = world.market(world.JINGAN)
     mine = world.merchant(world.XUHUI, market=xuhui_market, name="徐汇商户")
     theirs = world.merchant(world.JINGAN, market=jingan_market, name="静安商户")
-    device = Device(serial="FS-1", market_id=xuhui_market.id)
-    db.session.add(device)
-    db.session.commit()
-    _, device_token = accounts.issue_device_token("test", device)
-    db.session.commit()
+    device, fair_scale, _ = world.device(xuhui_market, "FS-1")
     callers = {
         "anonymous": world.anonymous(),
         "city": world.city(),
@@ -49,10 +43,8 @@ def city_setup(world):
         "other_host": world.host(jingan_market),
         "merchant": world.merchant_user(mine),
         "other_merchant": world.merchant_user(theirs),
+        "device": fair_scale,
     }
-    from tests.conftest import Caller
-
-    callers["device"] = Caller(world.client, device_token)
     return {"merchant": mine, "market": xuhui_market, "device": device, "callers": callers}
 
 

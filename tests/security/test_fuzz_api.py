@@ -31,15 +31,15 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from creditsvc import create_app
 from creditsvc.auth import CITY, DEVICE, DISTRICT, MERCHANT, PUBLIC
 from creditsvc.extensions import db
-from creditsvc.models import Device, Stall
+from creditsvc.models import Stall
 from creditsvc.security_table import allowed_roles
-from creditsvc.services.accounts import users as accounts
-from tests.conftest import KEEP_TABLES, Caller, IsolatedClient, World
+from tests.conftest import IsolatedClient, empty_tables
+from tests.factories import World
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 CHECKS = [
@@ -112,12 +112,7 @@ def _empty(url: str) -> None:
     """Truncate what the migrations did not load (as conftest does for each test)."""
     engine = create_engine(url)
     with engine.begin() as conn:
-        tables = conn.execute(
-            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        ).scalars()
-        names = ", ".join(f'"{t}"' for t in tables if t not in KEEP_TABLES)
-        if names:
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        empty_tables(conn)
     engine.dispose()
 
 
@@ -130,16 +125,13 @@ def fuzz_world(fuzz_app):
     world.street(world.XUHUI)
     mine = world.merchant(world.XUHUI, market=xuhui_market)
     theirs = world.merchant(world.JINGAN, market=jingan_market)
-    device = Device(serial="FS-FUZZ-1", market_id=xuhui_market.id)
-    db.session.add_all([device, Stall(market_id=xuhui_market.id, number="A-01")])
-    db.session.commit()
-    _, device_token = accounts.issue_device_token("test", device)
-    db.session.commit()
+    db.session.add(Stall(market_id=xuhui_market.id, number="A-01"))  # committed with the scale
+    device, fair_scale, _ = world.device(xuhui_market, "FS-FUZZ-1")
     callers = {
         CITY: world.city(),
         DISTRICT: world.district(world.XUHUI),
         MERCHANT: world.merchant_user(mine),
-        DEVICE: Caller(world.client, device_token),
+        DEVICE: fair_scale,
     }
     known = {
         "uscc": [mine.uscc, theirs.uscc],

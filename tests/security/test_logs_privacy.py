@@ -14,8 +14,7 @@ from sqlalchemy import select
 
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry
-from tests.conftest import PASSWORD
-from tests.web.test_web_session import login
+from tests.factories import PASSWORD, login
 
 CONTACT = "王小明 13912345678"
 

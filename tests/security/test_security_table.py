@@ -13,11 +13,8 @@ import pytest
 
 from creditsvc.auth import CITY, DEVICE, DISTRICT, HOST, MERCHANT, PUBLIC
 from creditsvc.config import PROJECT_ROOT
-from creditsvc.extensions import db
-from creditsvc.models import Device
 from creditsvc.security_table import markdown, routes, table_in, with_table
-from creditsvc.services.accounts import users as accounts
-from tests.conftest import Caller
+from tests.factories import Caller
 
 SECRET_NAME = "哨兵商户甲"  # a merchant name no refusal may contain
 ANONYMOUS = "anonymous"
@@ -65,11 +62,7 @@ def test_write_replaces_only_the_route_section():
 def callers(world):
     market = world.market(world.XUHUI)
     merchant = world.merchant(world.XUHUI, market=market, name=SECRET_NAME)
-    device = Device(serial="FS-SEC-1", market_id=market.id)
-    db.session.add(device)
-    db.session.commit()
-    _, device_token = accounts.issue_device_token("test", device)
-    db.session.commit()
+    device, fair_scale, _ = world.device(market, "FS-SEC-1")
     return {
         "merchant_uscc": merchant.uscc,
         "serial": device.serial,
@@ -78,7 +71,7 @@ def callers(world):
         DISTRICT: world.district(world.XUHUI),
         HOST: world.host(market),
         MERCHANT: world.merchant_user(merchant),
-        DEVICE: Caller(world.client, device_token),
+        DEVICE: fair_scale,
     }
 
 

@@ -26,8 +26,8 @@ from creditsvc.models import (
 from creditsvc.models.base import utcnow
 from creditsvc.services.evidence import complaints as complaint_service
 from creditsvc.workdays import SHANGHAI
-from tests.api.publication.test_notices import penalise, read_pdf
-from tests.web.test_web_session import csrf_token, login
+from tests.documents import read_pdf
+from tests.factories import csrf_token, inspect, login, penalise
 
 TODAY = date.today()
 
@@ -551,7 +551,6 @@ def test_another_districts_officer_cannot_move_a_notice(world, app):
 
 
 def test_an_officer_finds_a_business_and_reads_its_whole_record(world, app):
-    from tests.api.standing.test_standing import inspect
 
     shop = world.merchant(name="钱记豆制品", address="天钥桥路1号")
     inspection_id = inspect(world, shop, ["UNVERIFIED"])  # a major finding: −15, grade B

@@ -11,9 +11,7 @@ from datetime import date, timedelta
 from creditsvc.extensions import db
 from creditsvc.models import LoginAttempt, MerchantReply, Objection
 from creditsvc.services.appeals.replies import REPLY_MAX_CHARS
-from tests.api.publication.test_notices import inspect, publish
-from tests.conftest import PASSWORD
-from tests.web.test_web_session import csrf_token, login
+from tests.factories import PASSWORD, csrf_token, inspect, login, publish
 
 TODAY = date.today()
 

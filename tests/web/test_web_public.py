@@ -13,7 +13,7 @@ from creditsvc.models import Community, DemonstrationUnit, MerchantReply
 from creditsvc.services.publication.publishing import site_url
 from creditsvc.services.standing import policies
 from scoring.policy import DEFAULT_POLICY
-from tests.api.publication.test_notices import inspect, penalise, publish
+from tests.factories import inspect, penalise, publish
 
 TODAY = date.today()
 

@@ -1,21 +1,6 @@
 """Browser sessions: log in, CSRF on every form, password change ends other sessions."""
 
-import re
-
-from tests.conftest import PASSWORD
-
-
-def csrf_token(client, url):
-    page = client.get(url).get_data(as_text=True)
-    tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', page).group(0)
-    return re.search(r'value="([^"]+)"', tag).group(1)
-
-
-def login(client, username, password=PASSWORD):
-    token = csrf_token(client, "/login")
-    return client.post(
-        "/login", data={"username": username, "password": password, "csrf_token": token}
-    )
+from tests.factories import PASSWORD, csrf_token, login
 
 
 def officer_name(world):

@@ -3,7 +3,7 @@
 from creditsvc.auth import hash_token
 from creditsvc.extensions import db
 from creditsvc.models import ApiToken, AuditEntry, Device
-from tests.conftest import Caller
+from tests.factories import Caller
 
 
 def test_a_new_token_works_and_only_its_hash_is_stored(world):

@@ -26,8 +26,8 @@ from creditsvc.services.accounts import notifications
 from creditsvc.services.appeals import objections
 from creditsvc.services.errors import DomainError
 from tests.api.evidence.test_complaints_api import complaint, move
-from tests.api.evidence.test_readings_api import add_device, add_stall, post, reading
-from tests.api.publication.test_notices import exposure_body, inspect, penalise, publish
+from tests.api.evidence.test_readings_api import add_stall, post, reading
+from tests.factories import exposure_body, inspect, penalise, publish
 
 TODAY = date.today()
 OBJECTIONS = "/api/v1/objections"
@@ -283,7 +283,7 @@ def test_an_upheld_objection_to_a_reading_batch_voids_that_day_of_that_scale(wor
     market = world.market()
     merchant = world.merchant(market=market)
     add_stall(market, "A-1", merchant)
-    _, fair_scale, _ = add_device(world, market, "FS-9")
+    _, fair_scale, _ = world.device(market, "FS-9")
     posted = post(fair_scale, reading(1, time="2026-11-20T09:00:00"),
                   reading(2, time="2026-11-20T23:30:00"),  # still the 20th in Shanghai
                   reading(3, time="2026-11-21T08:00:00"))  # fmt: skip

@@ -13,7 +13,7 @@ from creditsvc.models import NoticeEntry, Notification, RepairApplication, User
 from creditsvc.services import calendar
 from creditsvc.services.appeals import repairs
 from scoring.repair import RepairFacts, assess
-from tests.api.publication.test_notices import exposure_body, inspect, penalise, publish
+from tests.factories import exposure_body, inspect, penalise, publish
 
 TODAY = date.today()
 REPAIRS = "/api/v1/repairs"

@@ -1,20 +1,13 @@
 """Evidence is never edited: voiding adds a record, and the audit log shows both."""
 
-from datetime import date
-
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry, Inspection, Void
-
-
-def inspect(world, merchant):
-    body = {"merchant": merchant.uscc, "inspected_on": date.today().isoformat(),
-            "kind": "routine", "officers": ["张三"], "findings": [{"code": "UNVERIFIED"}]}  # fmt: skip
-    return world.district().post("/api/v1/inspections", json=body).json["id"]
+from tests.factories import inspect
 
 
 def test_voiding_adds_a_record_and_keeps_the_evidence(world):
     merchant = world.merchant()
-    inspection_id = inspect(world, merchant)
+    inspection_id = inspect(world, merchant, ["UNVERIFIED"])
     officer = world.district()
     response = officer.post(
         "/api/v1/corrections",
@@ -30,7 +23,7 @@ def test_voiding_adds_a_record_and_keeps_the_evidence(world):
 
 
 def test_void_twice_is_a_conflict(world):
-    inspection_id = inspect(world, world.merchant())
+    inspection_id = inspect(world, world.merchant(), ["UNVERIFIED"])
     officer = world.district()
     body = {"kind": "inspection", "id": inspection_id, "reason": "重复录入"}
     assert officer.post("/api/v1/corrections", json=body).status_code == 201
@@ -39,7 +32,7 @@ def test_void_twice_is_a_conflict(world):
 
 
 def test_void_needs_a_reason_and_an_existing_record_in_scope(world):
-    inspection_id = inspect(world, world.merchant(world.XUHUI))
+    inspection_id = inspect(world, world.merchant(world.XUHUI), ["UNVERIFIED"])
     no_reason = world.district().post(
         "/api/v1/corrections", json={"kind": "inspection", "id": inspection_id}
     )

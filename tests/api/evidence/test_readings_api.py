@@ -15,9 +15,8 @@ from creditsvc.extensions import db
 from creditsvc.models import DirtyMerchant, Market, Merchant, Reading, Stall
 from creditsvc.models.market import Device
 from creditsvc.schemas.readings import ReadingBatchOut
-from creditsvc.services.accounts import users as accounts
 from creditsvc.services.standing import policies
-from tests.conftest import Caller
+from tests.factories import Caller
 from tests.statements import executed
 
 URL = "/api/v1/readings"
@@ -34,15 +33,6 @@ class Scale:
     caller: Caller
 
 
-def add_device(world, market: Market, serial: str, high_accuracy: bool = False):
-    device = Device(serial=serial, market_id=market.id, high_accuracy=high_accuracy)
-    db.session.add(device)
-    db.session.commit()
-    row, token = accounts.issue_device_token("test", device)
-    db.session.commit()
-    return device, Caller(world.client, token), row
-
-
 def add_stall(market: Market, number: str, merchant: Merchant | None = None) -> Stall:
     stall = Stall(market_id=market.id, number=number, merchant_id=merchant.id if merchant else None)
     db.session.add(stall)
@@ -56,7 +46,7 @@ def scale(world) -> Scale:
     merchant = world.merchant(market=market)
     add_stall(market, "A-1", merchant)
     add_stall(market, "B-2")
-    device, caller, _ = add_device(world, market, "FS-1")
+    device, caller, _ = world.device(market, "FS-1")
     return Scale(market, merchant, device, caller)
 
 
@@ -109,7 +99,7 @@ def test_band_1_vegetable_short_and_within(scale):
 
 
 def test_a_high_accuracy_scale_halves_the_limit(world, scale):
-    _, precise, _ = add_device(world, scale.market, "FS-HA", high_accuracy=True)
+    _, precise, _ = world.device(scale.market, "FS-HA", high_accuracy=True)
     result = post(precise, reading(1, measured_g=970)).json["results"][0]
     assert (result["verdict"], result["limit_g"], result["shortfall_g"]) == ("short", 20.0, 30.0)
     assert db.session.scalar(select(Reading.k)) == 1
@@ -198,7 +188,7 @@ def test_a_partly_new_batch_stores_only_the_new(scale):
 
 
 def test_seqs_are_per_device(world, scale):
-    _, other, _ = add_device(world, scale.market, "FS-2")
+    _, other, _ = world.device(scale.market, "FS-2")
     assert post(scale.caller, reading(1)).json["accepted"] == 1
     assert post(other, reading(1)).json["accepted"] == 1
     assert count_readings() == 2
@@ -319,7 +309,7 @@ def test_only_a_device_with_a_live_token_may_post(world, scale):
     assert post(Caller(world.client, "cs_not-a-token"), reading(1)).status_code == 401
     assert post(world.district(), reading(1)).status_code == 403
     assert post(world.host(scale.market), reading(1)).status_code == 403
-    _, revoked, row = add_device(world, scale.market, "FS-R")
+    _, revoked, row = world.device(scale.market, "FS-R")
     row.revoked_at = datetime.now(UTC)
     db.session.commit()
     assert post(revoked, reading(1)).status_code == 401
@@ -400,7 +390,7 @@ def test_the_listing_is_scoped_and_filtered(world, scale):
     jingan = world.market(world.JINGAN)
     jingan_merchant = world.merchant(world.JINGAN, market=jingan)
     add_stall(jingan, "J-1", jingan_merchant)
-    _, jingan_scale, _ = add_device(world, jingan, "FS-J")
+    _, jingan_scale, _ = world.device(jingan, "FS-J")
     post(jingan_scale, reading(1, stall="J-1"))
 
     def seqs(caller, query=""):

@@ -13,6 +13,7 @@ from creditsvc.extensions import db
 from creditsvc.models import AuditEntry, Commitment, Merchant, Notification
 from creditsvc.services.programme import commitments
 from creditsvc.services.publication import eligibility
+from tests.factories import inspect
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%scan\n"
@@ -111,15 +112,7 @@ ROLES = {
 def test_who_may_record_a_commitment(world, who, status):
     market = world.market()
     merchant = world.merchant(market=market)
-    callers = {
-        "anonymous": world.anonymous,
-        "host": lambda: world.host(market),
-        "association": lambda: world.user("association"),
-        "other_district": lambda: world.district(world.JINGAN),
-        "district": world.district,
-        "city": world.city,
-    }
-    response = callers[who]().post(
+    response = world.role(who, market=market).post(
         "/api/v1/commitments",
         data=upload(PDF, "scan.pdf", merchant=merchant.uscc),
         content_type="multipart/form-data",
@@ -145,9 +138,7 @@ def test_others_do_not_see_or_withdraw_a_commitment(world):
 def test_the_honor_roll_reads_the_commitment_in_force(world):
     officer = world.district()
     merchant = world.merchant(name="诚信果蔬")
-    body = {"merchant": merchant.uscc, "inspected_on": TODAY.isoformat(), "kind": "routine",
-            "officers": ["张三"], "findings": []}  # fmt: skip
-    assert officer.post("/api/v1/inspections", json=body).status_code == 201  # grade A
+    inspect(world, merchant, officer=officer)  # grade A
 
     def on_the_roll():
         return [c.content["name"] for c in eligibility.honor_roll(world.XUHUI, TODAY)]

@@ -14,14 +14,9 @@ from creditsvc.jobs.reminders import send_reminders
 from creditsvc.models import AuditEntry, CommunityDraw, CurrentScore, Notification
 from creditsvc.services.programme.communities import draw_groups
 from creditsvc.services.publication.eligibility import add_months
+from tests.factories import inspect
 
 TODAY = date.today()
-
-
-def clean_inspection(officer, merchant):
-    body = {"merchant": merchant.uscc, "inspected_on": TODAY.isoformat(), "kind": "routine",
-            "officers": ["张三"], "findings": []}  # fmt: skip
-    assert officer.post("/api/v1/inspections", json=body).status_code == 201
 
 
 def application(world, officer, units=14, scored=3):
@@ -29,7 +24,7 @@ def application(world, officer, units=14, scored=3):
     street = world.street()
     merchants = [world.merchant(name=f"参与单位{i}") for i in range(units)]
     for merchant in merchants[:scored]:
-        clean_inspection(officer, merchant)
+        inspect(world, merchant, officer=officer)
     created = officer.post(
         "/api/v1/communities", json={"street_id": street.id, "name": "诚信计量示范街区"}
     )
@@ -183,16 +178,7 @@ def test_an_application_is_checked(world):
 def test_who_may_review_and_draw(world, who, review, draw):
     officer = world.district()
     url, merchants = application(world, officer, units=12, scored=0)
-    callers = {
-        "anonymous": world.anonymous,
-        "merchant": lambda: world.merchant_user(merchants[0]),
-        "host": lambda: world.host(world.market()),
-        "association": lambda: world.user("association"),
-        "other_district": lambda: world.district(world.JINGAN),
-        "district": world.district,
-        "city": world.city,
-    }
-    caller = callers[who]()
+    caller = world.role(who, merchant=merchants[0])
     assert caller.post(url + "/review", json={"approve": True, "note": ""}).status_code == review
     if review != 200:
         officer.post(url + "/review", json={"approve": True, "note": ""})

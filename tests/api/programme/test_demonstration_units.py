@@ -14,18 +14,11 @@ from creditsvc.services.publication import eligibility, publishing
 from creditsvc.services.publication.eligibility import add_months
 from notices.render import render_html
 from notices.serials import make_serial
+from tests.factories import inspect
 
 TODAY = date.today()
 UNITS = "/api/v1/demonstration-units"
 LISTING = "/api/public/v1/demonstration-units"
-
-
-def inspect(officer, merchant, findings=()):
-    body = {"merchant": merchant.uscc, "inspected_on": TODAY.isoformat(), "kind": "routine",
-            "officers": ["张三"], "findings": [{"code": c} for c in findings]}  # fmt: skip
-    response = officer.post("/api/v1/inspections", json=body)
-    assert response.status_code == 201, response.json
-    return response.json["id"]
 
 
 def designated(world, officer, merchant, association=None):
@@ -42,7 +35,7 @@ def designated(world, officer, merchant, association=None):
 def test_designated_then_suspended_by_a_serious_finding_then_revoked(world):
     officer = world.district()
     merchant = world.merchant(name="明亮眼镜店", trade="optical_shop", commitment_signed_on=TODAY)
-    inspect(officer, merchant)  # a clean inspection: rated, grade A
+    inspect(world, merchant, officer=officer)  # a clean inspection: rated, grade A
     association = world.user("association")
     url, unit = designated(world, officer, merchant, association)
     assert unit["status"] == "designated" and unit["designated_on"] == TODAY.isoformat()
@@ -55,7 +48,7 @@ def test_designated_then_suspended_by_a_serious_finding_then_revoked(world):
     assert "示范单位" in honor[0].qualifies
     assert eligibility.placard(merchant, TODAY)[0].content["demonstration"] is True
 
-    inspection_id = inspect(officer, merchant, ["CHEAT"])
+    inspection_id = inspect(world, merchant, ["CHEAT"], officer=officer)
     suspended = officer.get(url).json
     assert suspended["status"] == "suspended" and suspended["suspended_on"] == TODAY.isoformat()
     assert "CHEAT" in suspended["suspension_reason"]
@@ -85,9 +78,9 @@ def test_a_minor_finding_does_not_suspend_and_a_suspension_can_be_lifted(world):
     officer = world.district()
     merchant = world.merchant(trade="fuel_station")
     url, _ = designated(world, officer, merchant)
-    inspect(officer, merchant, ["UNVERIFIED"])  # major, not serious
+    inspect(world, merchant, ["UNVERIFIED"], officer=officer)  # major, not serious
     assert officer.get(url).json["status"] == "designated"
-    tamper = inspect(officer, merchant, ["TAMPER"])
+    tamper = inspect(world, merchant, ["TAMPER"], officer=officer)
     assert officer.get(url).json["status"] == "suspended"
     voided = {"kind": "inspection", "id": tamper, "reason": "录入错误"}
     assert officer.post("/api/v1/corrections", json=voided).status_code == 201
@@ -146,16 +139,7 @@ def test_each_role_sees_only_its_own_cases(world):
 )
 def test_who_may_nominate_and_assess(world, who, nominate, assess):
     merchant = world.merchant()
-    callers = {
-        "anonymous": world.anonymous,
-        "host": lambda: world.host(world.market()),
-        "merchant": lambda: world.merchant_user(merchant),
-        "association": lambda: world.user("association"),
-        "other_district": lambda: world.district(world.JINGAN),
-        "district": world.district,
-        "city": world.city,
-    }
-    caller = callers[who]()
+    caller = world.role(who, merchant=merchant)
     body = (
         {"statement": "推荐"}
         if who == "merchant"
@@ -190,7 +174,7 @@ def test_the_command_line_creates_an_association_login(app):
 def test_the_placard_of_a_demonstration_unit_says_so(world):
     officer = world.district()
     merchant = world.merchant(name="诚信加油站", trade="fuel_station")
-    inspect(officer, merchant)
+    inspect(world, merchant, officer=officer)
     designated(world, officer, merchant)
     drafted = officer.post(
         "/api/v1/notices",

@@ -6,107 +6,26 @@ from __future__ import annotations
 import copy
 import errno
 import hashlib
-import io
 import os
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from creditsvc.auth import Principal
 from creditsvc.extensions import db
 from creditsvc.jobs.expiry import expire_notices
-from creditsvc.models import AuditEntry, Device, JobRun, Notice, Stall
+from creditsvc.models import AuditEntry, JobRun, Notice, Stall
 from creditsvc.services import calendar
-from creditsvc.services.accounts import users as accounts
 from creditsvc.services.publication.eligibility import add_months
 from creditsvc.services.standing import policies
 from notices.serials import parse_serial
 from scoring.policy import DEFAULT_POLICY
-from tests.conftest import Caller
-from tests.jobs import test_jobs as jobs
+from tests.documents import fonts_embedded, pdf_of, pdf_text, read_pdf, stored_files
+from tests.factories import draft, exposure_body, inspect, penalise, publish
+from tests.workers import run_worker
 
 TODAY = date.today()
 PASSWD_LINK = '<link rel="attachment" href="file:///etc/passwd">'
-
-
-# Helpers shared with the other publication tests ------------------------------------
-
-
-def inspect(world, merchant, findings=("SHORT_RETAIL",), on=TODAY, penalty=None, officer=None):
-    body = {"merchant": merchant.uscc, "inspected_on": on.isoformat(), "kind": "routine",
-            "officers": ["张三"], "findings": [{"code": c} for c in findings]}  # fmt: skip
-    if penalty:
-        body["penalty"] = penalty
-    officer = officer or world.district(merchant.district_code)
-    response = officer.post("/api/v1/inspections", json=body)
-    assert response.status_code == 201, response.json
-    return response.json["id"]
-
-
-def penalise(world, merchant, number, decided_on=TODAY, fine="5000", **penalty):
-    """An inspection with a finding and a penalty decision; returns the inspection id."""
-    findings = penalty.pop("findings", ("SHORT_RETAIL",))
-    decision = {"decision_number": number, "decided_on": decided_on.isoformat(),
-                "procedure": penalty.pop("procedure", "ordinary"), "fine_yuan": fine, **penalty}  # fmt: skip
-    return inspect(world, merchant, findings, on=decided_on, penalty=decision)
-
-
-def draft(officer, **body):
-    response = officer.post("/api/v1/notices", json={"district": "310104", **body})
-    assert response.status_code == 201, response.json
-    return response.json
-
-
-def exposure_body(start=TODAY - timedelta(days=60), end=TODAY):
-    return {"kind": "exposure", "period_start": start.isoformat(), "period_end": end.isoformat()}
-
-
-def publish(officer, body):
-    """Draft, approve and publish; returns the published notice."""
-    notice = draft(officer, **body)
-    assert officer.post(f"/api/v1/notices/{notice['id']}/approve").status_code == 200
-    response = officer.post(f"/api/v1/notices/{notice['id']}/publish")
-    assert response.status_code == 200, response.json
-    assert response.json["status"] == "published"
-    return response.json
-
-
-def pdf_of(caller, url):
-    response = caller.get(url)
-    assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    return response
-
-
-def read_pdf(data: bytes) -> PdfReader:
-    return PdfReader(io.BytesIO(data))
-
-
-def pdf_text(data: bytes) -> str:
-    """The PDF's text without white space (letter-spaced labels and wrapped lines)."""
-    return "".join("".join(page.extract_text() for page in read_pdf(data).pages).split())
-
-
-def fonts_embedded(reader: PdfReader) -> bool:
-    """Every font on every page carries its own font file (a CJK font, embedded)."""
-    seen = []
-    for page in reader.pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            font = font.get_object()
-            for descendant in font.get("/DescendantFonts", [font]):
-                descriptor = descendant.get_object().get("/FontDescriptor")
-                if descriptor is not None:
-                    descriptor = descriptor.get_object()
-                    seen.append(
-                        any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-                    )
-    return bool(seen) and all(seen)
-
-
-def stored_files(app) -> list[Path]:
-    root = Path(app.config["STORAGE_DIR"])
-    return [p for p in root.rglob("*") if p.is_file()]
 
 
 # The lifecycle ------------------------------------------------------------------------
@@ -227,16 +146,12 @@ def callers(world):
     market = world.market()
     merchant = world.merchant(market=market)
     penalise(world, merchant, "徐市监罚〔2026〕21号", TODAY - timedelta(days=2))
-    device = Device(serial="FS-9", market_id=market.id)
-    db.session.add(device)
-    db.session.commit()
-    _, device_token = accounts.issue_device_token("test", device)
-    db.session.commit()
+    _, fair_scale, _ = world.device(market, "FS-9")
     return {
         "anonymous": world.anonymous(),
         "host": world.host(market),
         "merchant": world.merchant_user(merchant),
-        "device": Caller(world.client, device_token),
+        "device": fair_scale,
         "other_district": world.district(world.JINGAN),
     }
 
@@ -409,7 +324,7 @@ def test_with_redis_a_render_job_on_the_render_queue_publishes(world, app, redis
     run = db.session.get(JobRun, queued.json["render_job"])
     assert (run.kind, run.status) == ("render", "queued")
 
-    jobs.run_worker(app, tmp_path)
+    run_worker(app, tmp_path)
     db.session.expire_all()
     shown = officer.get(f"/api/v1/notices/{notice['id']}").json
     assert shown["status"] == "published" and shown["serial"]

@@ -13,15 +13,8 @@ from creditsvc import spreadsheets
 from creditsvc.extensions import db
 from creditsvc.models import Community, Street
 from notices.serials import check_digit
-from tests.api.publication.test_notices import (
-    draft,
-    exposure_body,
-    inspect,
-    pdf_of,
-    pdf_text,
-    penalise,
-    publish,
-)
+from tests.documents import pdf_of, pdf_text
+from tests.factories import draft, exposure_body, inspect, penalise, publish
 
 TODAY = date.today()
 PUBLIC = "/api/public/v1"

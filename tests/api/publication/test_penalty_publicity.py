@@ -12,7 +12,7 @@ import pytest
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry
 from creditsvc.services import calendar
-from tests.api.publication.test_notices import penalise
+from tests.factories import penalise
 
 TODAY = date.today()
 URL = "/api/v1/penalty-publications"

@@ -12,7 +12,7 @@ import pytest
 from redis import Redis
 
 from creditsvc.services.publication import public_cache
-from tests.api.standing.test_standing import inspect
+from tests.factories import inspect
 from tests.statements import executed
 
 

@@ -11,7 +11,7 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 
 from creditsvc.extensions import db
-from tests.api.standing.test_standing import inspect
+from tests.factories import inspect
 from tests.statements import executed
 
 MAX_STATEMENTS = 1

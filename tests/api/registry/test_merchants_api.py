@@ -6,7 +6,7 @@ import pytest
 
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry, Merchant
-from tests.api.standing.test_standing import inspect
+from tests.factories import inspect
 
 TENCENT = "91440300708461136T"
 BAD_CHECK = "91440300708461136X"

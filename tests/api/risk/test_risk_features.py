@@ -9,6 +9,7 @@ from creditsvc.extensions import db
 from creditsvc.models import Complaint, Device, Reading, Void
 from creditsvc.services.risk import features as risk_data
 from scoring import risk_features as rf
+from tests.factories import inspect
 
 TODAY = date.today()
 AS_OF = TODAY - timedelta(days=120)
@@ -17,15 +18,6 @@ AS_OF = TODAY - timedelta(days=120)
 def features_as_of(day: date) -> rf.Features:
     data = risk_data.load()
     return rf.build_features(data.evidence, day.toordinal())
-
-
-def inspect(officer, merchant, day: date, severity: str | None = None):
-    findings = [{"code": "SHORT_RETAIL", "severity": severity}] if severity else []
-    response = officer.post("/api/v1/inspections", json={
-        "merchant": merchant.uscc, "inspected_on": day.isoformat(), "kind": "routine",
-        "officers": ["张三"], "findings": findings})  # fmt: skip
-    assert response.status_code == 201, response.json
-    return response.json["id"]
 
 
 def complain(officer, merchant, day: date) -> int:
@@ -62,9 +54,11 @@ def test_evidence_after_the_date_leaves_its_features_unchanged(world):
     device = Device(serial="FS-LEAK-1", market_id=market.id)
     db.session.add(device)
     db.session.commit()
-    inspect(officer, merchant, AS_OF - timedelta(days=200), "major")
-    inspect(officer, other, AS_OF - timedelta(days=30))
-    inspect(officer, merchant, AS_OF, "serious")  # on the date itself: known that day
+    inspect(world, merchant, ["SHORT_RETAIL:major"], AS_OF - timedelta(days=200), officer=officer)
+    inspect(world, other, on=AS_OF - timedelta(days=30), officer=officer)
+    inspect(
+        world, merchant, ["SHORT_RETAIL:serious"], AS_OF, officer=officer
+    )  # on the date itself: known that day
     open_complaint = complain(officer, merchant, AS_OF - timedelta(days=10))
     decided = complain(officer, merchant, AS_OF - timedelta(days=40))
     substantiate(officer, decided)
@@ -76,8 +70,8 @@ def test_evidence_after_the_date_leaves_its_features_unchanged(world):
 
     # Later evidence: inspections, a complaint, readings in the date's own month and after,
     # the open complaint substantiated today, a commitment signed, an old reading voided.
-    inspect(officer, merchant, AS_OF + timedelta(days=1), "serious")
-    inspect(officer, other, AS_OF + timedelta(days=60), "major")
+    inspect(world, merchant, ["SHORT_RETAIL:serious"], AS_OF + timedelta(days=1), officer=officer)
+    inspect(world, other, ["SHORT_RETAIL:major"], AS_OF + timedelta(days=60), officer=officer)
     complain(officer, other, AS_OF + timedelta(days=3))
     substantiate(officer, open_complaint)
     readings(merchant, device, 100, datetime.combine(AS_OF, datetime.min.time(), UTC), 30, 20)
@@ -107,7 +101,9 @@ def test_voided_evidence_counts_nowhere(world):
     device = Device(serial="FS-VOID-1", market_id=market.id)
     db.session.add(device)
     db.session.commit()
-    inspection_id = inspect(officer, merchant, AS_OF - timedelta(days=10), "serious")
+    inspection_id = inspect(
+        world, merchant, ["SHORT_RETAIL:serious"], AS_OF - timedelta(days=10), officer=officer
+    )
     readings(merchant, device, 1, datetime.combine(AS_OF, datetime.min.time(), UTC)
              - timedelta(days=40), 10, 10)  # fmt: skip
     first = db.session.query(Reading).order_by(Reading.id).first()

@@ -15,17 +15,14 @@ from creditsvc.jobs.train import start_training
 from creditsvc.models import JobRun, Merchant, RiskModelVersion, RiskScore
 from creditsvc.services.errors import Invalid
 from creditsvc.services.risk import training as risk_models
+from tests.factories import TRAINING_CITY
 
-# Small enough to load and train in seconds, with three inspections per merchant over the
-# three years so that each merchant's history says something about it.
-DEMO = {"merchants": 1500, "seed": 2017, "inspections": 4500, "complaints": 1500,
-        "readings": 60_000}  # fmt: skip
 CLEAR_GAP = 0.08  # validation AUC above the shuffled-label model
 
 
 @pytest.fixture
 def trained(app):
-    city.load(**DEMO)
+    city.load(**TRAINING_CITY)
     run = start_training(SYSTEM, actor="test", today=AS_OF)
     assert run.status == "done", run.error
     return db.session.get(RiskModelVersion, run.result["model_id"])

@@ -11,16 +11,9 @@ from creditsvc.models import CurrentScore, Merchant, ScoreSnapshot, ScoringPolic
 from creditsvc.services.publication import public
 from creditsvc.services.standing import evidence_arrays, policies, rescoring
 from scoring import scorecard
+from tests.factories import inspect
 
 TODAY = date.today()
-
-
-def inspect(world, merchant, findings=(), on=TODAY):
-    body = {"merchant": merchant.uscc, "inspected_on": on.isoformat(), "kind": "routine",
-            "officers": ["张三"], "findings": [{"code": c} for c in findings]}  # fmt: skip
-    response = world.district(merchant.district_code).post("/api/v1/inspections", json=body)
-    assert response.status_code == 201, response.json
-    return response.json["id"]
 
 
 def test_standing_after_a_major_finding(world):
