@@ -102,9 +102,13 @@ def creditsvc(app, tmp_path: Path, *args: str, hooked: bool = False, **env: str)
     db.session.commit()  # end this session's reads: on SQLite they would block the process's writes
     with log.open("wb") as out:
         proc = subprocess.Popen(  # noqa: S603 (the project's own executables)
-            command, cwd=PROJECT_ROOT, env=job_env(app, **env), stdout=out, stderr=subprocess.STDOUT,
+            command,
+            cwd=PROJECT_ROOT,
+            env=job_env(app, **env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
-        )  # fmt: skip
+        )
     try:
         yield proc, log
     finally:

@@ -62,8 +62,10 @@ def test_every_row_error_is_listed(world):
     response = upload(world.district(), "complaints", "\n".join(rows).encode())
     errors = response.json["errors"]
     assert sorted((e["row"], e["column"]) for e in errors) == [
-        (3, "受理日期"), (4, "统一社会信用代码"), (5, "投诉内容")
-    ]  # fmt: skip
+        (3, "受理日期"),
+        (4, "统一社会信用代码"),
+        (5, "投诉内容"),
+    ]
     assert db.session.query(Complaint).count() == 0
 
 
@@ -71,11 +73,18 @@ def test_merchants_by_name_of_street_and_market_in_xlsx(world):
     street = world.street(name="斜土路街道")
     market = world.market(name="斜土路菜市场")
     uscc_a, uscc_b = world.uscc(), world.uscc("1")
-    sheet = write_xlsx(
-        ["统一社会信用代码", "名称", "行业", "所在区", "街道/镇", "所在市场", "地址"],
-        [[uscc_a, "王记蔬菜", "集贸市场摊位", "徐汇区", "斜土路街道", "斜土路菜市场", "斜土路1号"],
-         [uscc_b, "鑫源超市有限公司", "超市", "310104", "", "", "斜土路2号"]],
-    )  # fmt: skip
+    header = ["统一社会信用代码", "名称", "行业", "所在区", "街道/镇", "所在市场", "地址"]
+    stall = [
+        uscc_a,
+        "王记蔬菜",
+        "集贸市场摊位",
+        "徐汇区",
+        "斜土路街道",
+        "斜土路菜市场",
+        "斜土路1号",
+    ]
+    shop = [uscc_b, "鑫源超市有限公司", "超市", "310104", "", "", "斜土路2号"]
+    sheet = write_xlsx(header, [stall, shop])
     response = upload(world.district(), "merchants", sheet, "merchants.xlsx")
     assert response.json["status"] == "done", response.json
     merchant = db.session.query(Merchant).filter_by(uscc=uscc_a).one()

@@ -22,8 +22,11 @@ def test_create_each_role(app, world):
         result = run(app, "users", "create", *case, "--password", "a long password")
         assert result.exit_code == 0, result.output
     assert {u.username: u.role for u in db.session.query(User)} == {
-        "shi": "city", "xuhui": "district", "host": "host", "shop": "merchant"
-    }  # fmt: skip
+        "shi": "city",
+        "xuhui": "district",
+        "host": "host",
+        "shop": "merchant",
+    }
     assert (
         db.session.query(User).filter_by(username="xuhui").one().password_hash.startswith("pbkdf2")
     )
@@ -31,13 +34,14 @@ def test_create_each_role(app, world):
 
 
 def test_create_refuses_what_does_not_fit(app):
+    login = ("--username", "a", "--password", "a long password")
     bad = [
-        ("--role", "district", "--username", "a", "--password", "a long password"),
-        ("--role", "district", "--district", "999999", "--username", "a", "--password", "a long password"),
-        ("--role", "merchant", "--merchant", "X", "--username", "a", "--password", "a long password"),
-        ("--role", "host", "--market", "99", "--username", "a", "--password", "a long password"),
+        ("--role", "district", *login),
+        ("--role", "district", "--district", "999999", *login),
+        ("--role", "merchant", "--merchant", "X", *login),
+        ("--role", "host", "--market", "99", *login),
         ("--role", "city", "--username", "a", "--password", "short"),
-    ]  # fmt: skip
+    ]
     for case in bad:
         result = run(app, "users", "create", *case)
         assert result.exit_code != 0

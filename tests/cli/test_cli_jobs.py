@@ -117,9 +117,13 @@ def test_only_one_scheduler_runs(app, redis_url, tmp_path):
         assert 0 < conn.ttl(SCHEDULER_LOCK_KEY) <= SCHEDULER_LOCK_TTL
 
         second = subprocess.run(  # noqa: S603 (the project's own executable)
-            [CREDITSVC, "scheduler"], cwd=PROJECT_ROOT, env=job_env(app),
-            capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+            [CREDITSVC, "scheduler"],
+            cwd=PROJECT_ROOT,
+            env=job_env(app),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert second.returncode == 1, second.stderr
         assert f"another scheduler ({holder.decode()}) holds" in second.stderr
 

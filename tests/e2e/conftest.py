@@ -117,9 +117,12 @@ def small_city(world) -> dict:
     street = world.street(name="斜土路街道")
     market = world.market(name="天钥桥菜市场")
     honest = world.merchant(
-        name="王记蔬菜", market=market, street_id=street.id,
-        commitment_signed_on=today - timedelta(days=30), address="天钥桥路1号",
-    )  # fmt: skip
+        name="王记蔬菜",
+        market=market,
+        street_id=street.id,
+        commitment_signed_on=today - timedelta(days=30),
+        address="天钥桥路1号",
+    )
     inspect(world, honest, [])
     fishmonger = world.merchant(name="李记水产", market=market, street_id=street.id)
     inspect(world, fishmonger, [], on=today - timedelta(days=300))
@@ -136,7 +139,7 @@ def small_city(world) -> dict:
                 "period_start": (today - timedelta(days=60)).isoformat(),
                 "period_end": today.isoformat(),
             },
-        ),  # fmt: skip
+        ),
         "placard": publish(officer, {"kind": "placard", "merchant": honest.uscc}),
     }
     account = world.merchant_user(fishmonger)

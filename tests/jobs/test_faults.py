@@ -103,9 +103,13 @@ def run_killing_worker(app, tmp_path: Path, script: str) -> str:
     log = tmp_path / f"worker-{time.monotonic_ns()}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(  # noqa: S603
-            command, cwd=PROJECT_ROOT, env=job_env(app, KILL_MARKER=str(tmp_path / "killed")),
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            command,
+            cwd=PROJECT_ROOT,
+            env=job_env(app, KILL_MARKER=str(tmp_path / "killed")),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         proc.wait(timeout=WORKER_TIMEOUT)
     finally:
@@ -133,8 +137,8 @@ class PrivateRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        command = [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
-                   "--save", "", "--appendonly", "no", "--dir", str(self.workdir)]  # fmt: skip
+        command = [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        command += ["--appendonly", "no", "--dir", str(self.workdir)]
         self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603
         conn = Redis.from_url(self.url, socket_connect_timeout=0.2)
         wait_until("redis-server answering", lambda: _pings(conn), timeout=20)
@@ -166,8 +170,12 @@ def private_redis(tmp_path) -> Iterator[PrivateRedis]:
 
 
 def complaint(officer, merchant) -> dict:
-    body = {"merchant": merchant.uscc, "channel": "12315", "received_on": TODAY.isoformat(),
-            "allegation": "短斤少两"}  # fmt: skip
+    body = {
+        "merchant": merchant.uscc,
+        "channel": "12315",
+        "received_on": TODAY.isoformat(),
+        "allegation": "短斤少两",
+    }
     response = officer.post("/api/v1/complaints", json=body)
     assert response.status_code == 201, response.json
     return response.json

@@ -197,8 +197,12 @@ def test_without_redis_a_full_rescore_runs_in_process(app, world):
 
     run = start_full_rescore(SYSTEM)
     assert (run.kind, run.status, run.total, run.done, run.error) == (
-        "rescore:full", "done", 16, 16, None
-    )  # fmt: skip
+        "rescore:full",
+        "done",
+        16,
+        16,
+        None,
+    )
     assert run.result == {"districts": 16, "merchants": 2, "snapshots": 1}
     unrated = db.session.get(CurrentScore, never_scored.id)
     assert (unrated.rated, unrated.score) == (False, None)

@@ -143,19 +143,34 @@ ALLOWED = {
     "city": "all",
     "district": "all",
     "other_district": {
-        "list markets", "list stalls", "list devices", "list streets", "list communities",
-        "audit", "own tokens",
+        "list markets",
+        "list stalls",
+        "list devices",
+        "list streets",
+        "list communities",
+        "audit",
+        "own tokens",
     },
     "host": {
-        "list markets", "read market", "change market", "list stalls", "create stall",
-        "list devices", "read device", "device tokens", "create device", "list streets",
-        "list communities", "instruments", "own tokens",
+        "list markets",
+        "read market",
+        "change market",
+        "list stalls",
+        "create stall",
+        "list devices",
+        "read device",
+        "device tokens",
+        "create device",
+        "list streets",
+        "list communities",
+        "instruments",
+        "own tokens",
     },
     "merchant": {"instruments", "own tokens"},
     "other_merchant": {"own tokens"},
     "device": set(),
     "anonymous": set(),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("who", ALLOWED)

@@ -161,10 +161,17 @@ def test_an_escaped_backslash_before_u0000_is_ordinary_text(officer):
     ("url", "body"),
     [
         ("/api/v1/objections", {"kind": "complaint", "id": 6007672815946474496, "grounds": "不实"}),
-        ("/api/v1/repairs", {"entry_id": 9999999999999, "statement": "已整改",
-                             "obligations_fulfilled": True, "harm_remedied": True}),
+        (
+            "/api/v1/repairs",
+            {
+                "entry_id": 9999999999999,
+                "statement": "已整改",
+                "obligations_fulfilled": True,
+                "harm_remedied": True,
+            },
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_merchants_request_naming_an_id_past_the_range_is_refused(world, url, body):
     merchant = world.merchant()
     response = world.merchant_user(merchant).post(url, json=body)

@@ -59,18 +59,31 @@ CITY_ACTOR = Principal(role="city")
 
 def complaint_in(world, merchant, allegation="复称短少50克"):
     found = complaint_service.record_complaint(
-        CITY_ACTOR, {"merchant": merchant.uscc, "channel": "12345", "received_on": TODAY,
-            "allegation": allegation}
-    )  # fmt: skip
+        CITY_ACTOR,
+        {
+            "merchant": merchant.uscc,
+            "channel": "12345",
+            "received_on": TODAY,
+            "allegation": allegation,
+        },
+    )
     db.session.commit()
     return found
 
 
 # Who may use the console ----------------------------------------------------------------
 
-CONSOLE_PAGES = ("/console/", "/console/inspections/new", "/console/complaints",
-                 "/console/complaints/new", "/console/imports", "/console/notices",
-                 "/console/notices/new", "/console/audit", "/console/merchants")  # fmt: skip
+CONSOLE_PAGES = (
+    "/console/",
+    "/console/inspections/new",
+    "/console/complaints",
+    "/console/complaints/new",
+    "/console/imports",
+    "/console/notices",
+    "/console/notices/new",
+    "/console/audit",
+    "/console/merchants",
+)
 
 
 @pytest.mark.parametrize("url", CONSOLE_PAGES)
@@ -99,25 +112,46 @@ def test_a_district_officer_gets_404_for_another_districts_records(world, app):
     theirs = world.merchant(world.JINGAN, name="静安的商户")
     complaint = complaint_in(world, theirs, "静安的投诉内容")
     jingan = session_for(world, app, "district", district=world.JINGAN)
-    inspected = post_form(jingan, "/console/inspections/new", {
-        "merchant": theirs.uscc, "inspected_on": TODAY.isoformat(), "kind": "routine",
-        "officers": "李四"})  # fmt: skip
+    inspected = post_form(
+        jingan,
+        "/console/inspections/new",
+        {
+            "merchant": theirs.uscc,
+            "inspected_on": TODAY.isoformat(),
+            "kind": "routine",
+            "officers": "李四",
+        },
+    )
     assert inspected.status_code == 302
     inspection_id = db.session.scalar(select(Inspection.id))
-    imported = jingan.post("/console/imports", data={
-        "kind": "complaints", "csrf_token": csrf_token(jingan, "/console/imports"),
-        "file": (io.BytesIO(b"USCC\n"), "x.csv")})  # fmt: skip
+    imported = jingan.post(
+        "/console/imports",
+        data={
+            "kind": "complaints",
+            "csrf_token": csrf_token(jingan, "/console/imports"),
+            "file": (io.BytesIO(b"USCC\n"), "x.csv"),
+        },
+    )
     run_id = imported.headers["Location"].rsplit("/", 1)[1]
 
     xuhui = officer(world, app)
-    for url in (f"/console/complaints/{complaint.id}", f"/console/inspections/{inspection_id}",
-                f"/console/imports/{run_id}", "/console/?district=310106",
-                "/console/notices?district=310106", "/console/audit?district=310106"):  # fmt: skip
+    for url in (
+        f"/console/complaints/{complaint.id}",
+        f"/console/inspections/{inspection_id}",
+        f"/console/imports/{run_id}",
+        "/console/?district=310106",
+        "/console/notices?district=310106",
+        "/console/audit?district=310106",
+    ):
         response = xuhui.get(url)
         assert response.status_code == 404, url
         assert "静安的" not in text_of(response)
-    moved = post_form(xuhui, f"/console/complaints/{complaint.id}/transitions",
-                      {"to": "verifying", "reason": "核查"}, form_url="/console/complaints/new")  # fmt: skip
+    moved = post_form(
+        xuhui,
+        f"/console/complaints/{complaint.id}/transitions",
+        {"to": "verifying", "reason": "核查"},
+        form_url="/console/complaints/new",
+    )
     assert moved.status_code == 404
     assert db.session.get(Complaint, complaint.id).status == "received"
     # Lists leave the other district out.
@@ -142,13 +176,21 @@ def test_every_console_form_needs_its_csrf_token(world, app):
     complaint = complaint_in(world, merchant)
     client = officer(world, app)
     posts = {
-        "/console/complaints/new": {"merchant": merchant.uscc, "channel": "12345",
-                                    "received_on": TODAY.isoformat(), "allegation": "短秤"},
-        "/console/inspections/new": {"merchant": merchant.uscc, "kind": "routine",
-                                     "inspected_on": TODAY.isoformat(), "officers": "张三"},
+        "/console/complaints/new": {
+            "merchant": merchant.uscc,
+            "channel": "12345",
+            "received_on": TODAY.isoformat(),
+            "allegation": "短秤",
+        },
+        "/console/inspections/new": {
+            "merchant": merchant.uscc,
+            "kind": "routine",
+            "inspected_on": TODAY.isoformat(),
+            "officers": "张三",
+        },
         f"/console/complaints/{complaint.id}/transitions": {"to": "verifying", "reason": "核查"},
         "/console/notices/new": {"kind": "honor_roll", "district": "310104"},
-    }  # fmt: skip
+    }
     audit_before = db.session.scalar(select(func.count()).select_from(AuditEntry))
     for url, data in posts.items():
         response = client.post(url, data=data)
@@ -174,14 +216,20 @@ def test_inspection_form_shows_each_error_beside_its_field_and_keeps_the_input(w
     merchant = world.merchant()
     client = officer(world, app)
     form = {
-        "merchant": merchant.uscc.lower(), "inspected_on": (TODAY + timedelta(days=3)).isoformat(),
-        "officers": "张三、李四", "notes": "复查摊位",
+        "merchant": merchant.uscc.lower(),
+        "inspected_on": (TODAY + timedelta(days=3)).isoformat(),
+        "officers": "张三、李四",
+        "notes": "复查摊位",
         # The first rows are left blank: errors must land on the rows that were filled.
-        "findings.2.code": "SHORT_RETAIL", "findings.2.severity": "huge",
-        "lots.1.product": "大米", "lots.1.nominal": "5000", "lots.1.unit": "g",
-        "lots.1.batch_size": "10", "lots.1.measurements": "4990 4985 abc",
+        "findings.2.code": "SHORT_RETAIL",
+        "findings.2.severity": "huge",
+        "lots.1.product": "大米",
+        "lots.1.nominal": "5000",
+        "lots.1.unit": "g",
+        "lots.1.batch_size": "10",
+        "lots.1.measurements": "4990 4985 abc",
         "penalty.fine_yuan": "100",
-    }  # fmt: skip
+    }
     response = post_form(client, "/console/inspections/new", form)
     assert response.status_code == 422
     page = text_of(response)
@@ -199,9 +247,14 @@ def test_inspection_form_shows_each_error_beside_its_field_and_keeps_the_input(w
 def test_inspection_form_shows_the_services_refusal(world, app):
     theirs = world.merchant(world.JINGAN)
     client = officer(world, app)
-    form = {"merchant": theirs.uscc, "inspected_on": TODAY.isoformat(), "kind": "routine",
-            "officers": "张三", "findings.0.code": "SHORT_RETAIL",
-            "findings.0.instrument": "NO-SUCH-SCALE"}  # fmt: skip
+    form = {
+        "merchant": theirs.uscc,
+        "inspected_on": TODAY.isoformat(),
+        "kind": "routine",
+        "officers": "张三",
+        "findings.0.code": "SHORT_RETAIL",
+        "findings.0.instrument": "NO-SUCH-SCALE",
+    }
     page = text_of(post_form(client, "/console/inspections/new", form))
     assert "in your district" in error_beside(page, "merchant")
     mine = world.merchant()
@@ -215,13 +268,21 @@ def test_an_inspection_with_lots_and_a_penalty_is_recorded_and_audited(world, ap
     merchant = world.merchant()
     client = officer(world, app)
     form = {
-        "merchant": merchant.uscc, "inspected_on": TODAY.isoformat(), "kind": "random",
-        "officers": "张三, 李四", "findings.0.code": "UNVERIFIED",
-        "lots.0.product": "大米", "lots.0.nominal": "500", "lots.0.unit": "g", "lots.0.batch_size": "10",
+        "merchant": merchant.uscc,
+        "inspected_on": TODAY.isoformat(),
+        "kind": "random",
+        "officers": "张三, 李四",
+        "findings.0.code": "UNVERIFIED",
+        "lots.0.product": "大米",
+        "lots.0.nominal": "500",
+        "lots.0.unit": "g",
+        "lots.0.batch_size": "10",
         "lots.0.measurements": "480, 481 482、483 484 485 486 487 488 489",
-        "penalty.decision_number": "沪市监徐处〔2026〕7号", "penalty.decided_on": TODAY.isoformat(),
-        "penalty.procedure": "ordinary", "penalty.fine_yuan": "2000",
-    }  # fmt: skip
+        "penalty.decision_number": "沪市监徐处〔2026〕7号",
+        "penalty.decided_on": TODAY.isoformat(),
+        "penalty.procedure": "ordinary",
+        "penalty.fine_yuan": "2000",
+    }
     response = post_form(client, "/console/inspections/new", form)
     assert response.status_code == 302
     inspection = db.session.scalar(select(Inspection))
@@ -238,15 +299,26 @@ def test_an_inspection_with_lots_and_a_penalty_is_recorded_and_audited(world, ap
 def test_complaint_form_and_its_status_transitions(world, app):
     merchant = world.merchant(name="王记蔬菜")
     client = officer(world, app)
-    bad = post_form(client, "/console/complaints/new",
-                    {"merchant": merchant.uscc, "channel": "fax", "allegation": "复称少了"})  # fmt: skip
+    bad = post_form(
+        client,
+        "/console/complaints/new",
+        {"merchant": merchant.uscc, "channel": "fax", "allegation": "复称少了"},
+    )
     assert bad.status_code == 422
     page = text_of(bad)
     assert error_beside(page, "channel") and error_beside(page, "received_on")
     assert "复称少了" in page
-    recorded = post_form(client, "/console/complaints/new", {
-        "merchant": merchant.uscc, "channel": "12345", "received_on": TODAY.isoformat(),
-        "allegation": "复称少了", "contact": "王女士 13800000000"})  # fmt: skip
+    recorded = post_form(
+        client,
+        "/console/complaints/new",
+        {
+            "merchant": merchant.uscc,
+            "channel": "12345",
+            "received_on": TODAY.isoformat(),
+            "allegation": "复称少了",
+            "contact": "王女士 13800000000",
+        },
+    )
     assert recorded.status_code == 302
     url = recorded.headers["Location"]
     complaint = db.session.scalar(select(Complaint))
@@ -277,8 +349,10 @@ HEADER = "统一社会信用代码,检查日期,检查类型,检查人员\n"
 
 def upload(client, kind, body: bytes, name="sheet.csv"):
     token = csrf_token(client, "/console/imports")
-    return client.post("/console/imports", data={
-        "kind": kind, "file": (io.BytesIO(body), name), "csrf_token": token})  # fmt: skip
+    return client.post(
+        "/console/imports",
+        data={"kind": kind, "file": (io.BytesIO(body), name), "csrf_token": token},
+    )
 
 
 def test_an_import_with_a_bad_row_shows_the_row_and_imports_nothing(world, app):
@@ -329,9 +403,16 @@ def grade_a_merchant(world, client, name="诚信粮油店"):
     """A merchant with a signed commitment and a clean inspection: rated A once rescored
     (the rescore runs in-process after the form's commit)."""
     merchant = world.merchant(name=name, commitment_signed_on=TODAY - timedelta(days=30))
-    recorded = post_form(client, "/console/inspections/new", {
-        "merchant": merchant.uscc, "inspected_on": TODAY.isoformat(), "kind": "routine",
-        "officers": "张三"})  # fmt: skip
+    recorded = post_form(
+        client,
+        "/console/inspections/new",
+        {
+            "merchant": merchant.uscc,
+            "inspected_on": TODAY.isoformat(),
+            "kind": "routine",
+            "officers": "张三",
+        },
+    )
     assert recorded.status_code == 302
     return merchant
 
@@ -386,8 +467,11 @@ def test_a_draft_that_cannot_be_made_shows_why(world, app):
     )
     assert nothing.status_code == 422
     assert "nothing qualifies" in text_of(nothing)
-    period = post_form(client, "/console/notices/new", {"kind": "exposure", "district": "310104",
-                                                        "period_start": TODAY.isoformat()})  # fmt: skip
+    period = post_form(
+        client,
+        "/console/notices/new",
+        {"kind": "exposure", "district": "310104", "period_start": TODAY.isoformat()},
+    )
     assert error_beside(text_of(period), "period_end")
     elsewhere = post_form(
         client, "/console/notices/new", {"kind": "honor_roll", "district": "310106"}
@@ -411,8 +495,16 @@ def test_a_step_out_of_order_is_refused_with_the_reason(world, app):
 
 
 def snapshot(merchant, as_of, score, grade):
-    row = ScoreSnapshot(merchant_id=merchant.id, as_of=as_of, policy_version=1, rated=True,
-                        score=score, grade=grade, reasons=[], inputs_hash="0" * 64)  # fmt: skip
+    row = ScoreSnapshot(
+        merchant_id=merchant.id,
+        as_of=as_of,
+        policy_version=1,
+        rated=True,
+        score=score,
+        grade=grade,
+        reasons=[],
+        inputs_hash="0" * 64,
+    )
     db.session.add(row)
     db.session.flush()
     return row
@@ -422,9 +514,18 @@ def scored(merchant, history):
     """Snapshots at (days ago, score, grade); the last is the current standing."""
     rows = [snapshot(merchant, TODAY - timedelta(days=d), s, g) for d, s, g in history]
     now = rows[-1]
-    db.session.add(CurrentScore(merchant_id=merchant.id, snapshot_id=now.id, rated=True,
-                                score=now.score, grade=now.grade, as_of=now.as_of,
-                                policy_version=1, inputs_hash=now.inputs_hash))  # fmt: skip
+    db.session.add(
+        CurrentScore(
+            merchant_id=merchant.id,
+            snapshot_id=now.id,
+            rated=True,
+            score=now.score,
+            grade=now.grade,
+            as_of=now.as_of,
+            policy_version=1,
+            inputs_hash=now.inputs_hash,
+        )
+    )
     db.session.commit()
 
 
@@ -434,11 +535,21 @@ def reweighs(market, merchant, verdicts, days_ago=1):
     db.session.flush()
     at = utcnow() - timedelta(days=days_ago)
     for seq, verdict in enumerate(verdicts):
-        db.session.add(Reading(device_id=device.id, seq=seq, merchant_id=merchant.id,
-                               measured_at=at, received_at=at, category="vegetables",
-                               settled_g=500, measured_g=480 if verdict == "short" else 500,
-                               k=2, shortfall_g=20 if verdict == "short" else 0,
-                               verdict=verdict))  # fmt: skip
+        db.session.add(
+            Reading(
+                device_id=device.id,
+                seq=seq,
+                merchant_id=merchant.id,
+                measured_at=at,
+                received_at=at,
+                category="vegetables",
+                settled_g=500,
+                measured_g=480 if verdict == "short" else 500,
+                k=2,
+                shortfall_g=20 if verdict == "short" else 0,
+                verdict=verdict,
+            )
+        )
     db.session.commit()
 
 
@@ -482,9 +593,16 @@ def test_the_audit_log_filters_and_pages(world, app):
         complaint_in(world, merchant, f"投诉{n}")
     complaint_in(world, world.merchant(world.JINGAN), "静安的投诉")
     client = officer(world, app)
-    post_form(client, "/console/complaints/new", {
-        "merchant": merchant.uscc, "channel": "walk_in", "received_on": TODAY.isoformat(),
-        "allegation": "网页录入"})  # fmt: skip
+    post_form(
+        client,
+        "/console/complaints/new",
+        {
+            "merchant": merchant.uscc,
+            "channel": "walk_in",
+            "received_on": TODAY.isoformat(),
+            "allegation": "网页录入",
+        },
+    )
     me = db.session.scalar(select(AuditEntry.actor).where(AuditEntry.actor.like("user:%")))
 
     first = text_of(client.get("/console/audit?entity=complaints"))
@@ -509,9 +627,16 @@ def test_an_exposure_preview_opens_its_windows_without_keeping_them(world, app):
     merchant = world.merchant(name="赵记粮油", address="漕溪北路1号")
     penalise(world, merchant, "徐市监罚〔2026〕21号", TODAY - timedelta(days=5))
     client = session_for(world, app, "city")
-    drafted = post_form(client, "/console/notices/new", {
-        "kind": "exposure", "district": "310104",
-        "period_start": (TODAY - timedelta(days=30)).isoformat(), "period_end": TODAY.isoformat()})  # fmt: skip
+    drafted = post_form(
+        client,
+        "/console/notices/new",
+        {
+            "kind": "exposure",
+            "district": "310104",
+            "period_start": (TODAY - timedelta(days=30)).isoformat(),
+            "period_end": TODAY.isoformat(),
+        },
+    )
     assert drafted.status_code == 303, text_of(drafted)[:2000]
     preview = client.get(drafted.headers["Location"] + "/preview.pdf")
     assert preview.status_code == 200 and preview.mimetype == "application/pdf"

@@ -37,8 +37,12 @@ def test_the_portal_shows_every_reason_with_its_evidence_and_the_chart(app, worl
     client, _ = merchant_client(app, world, merchant)
     page = page_of(client)
     assert "张记水产" in page and "87.0 分" in page and "基本诚信" in page
-    rows = re.findall(r"<tr>\s*<td class=\"nowrap\">([^<]+)</td>\s*<td>([^<]+)(.*?)</td>\s*"
-                      r"<td class=\"number\">([^<]+)</td>", page, re.S)  # fmt: skip
+    rows = re.findall(
+        r"<tr>\s*<td class=\"nowrap\">([^<]+)</td>\s*<td>([^<]+)(.*?)</td>\s*"
+        r"<td class=\"number\">([^<]+)</td>",
+        page,
+        re.S,
+    )
     assert (TODAY.isoformat(), "检查", f"第 {inspection_id} 号", "−15.0") in [
         (d, k.strip(), re.sub(r"<[^>]+>", "", ref).strip(), p) for d, k, ref, p in rows
     ]
@@ -104,8 +108,10 @@ def test_objections_filed_are_listed(app, world):
     inspection_id = inspect(world, merchant, ["UNVERIFIED"])
     client, who = merchant_client(app, world, merchant)
     assert "您尚未提出异议" in page_of(client)
-    filed = who.post("/api/v1/objections", json={"kind": "inspection", "id": inspection_id,
-                                                 "grounds": "当日未营业"})  # fmt: skip
+    filed = who.post(
+        "/api/v1/objections",
+        json={"kind": "inspection", "id": inspection_id, "grounds": "当日未营业"},
+    )
     assert filed.status_code == 201, filed.json
     page = page_of(client)
     assert "有异议，待处理" in page and filed.json["decision_due"] in page
@@ -127,8 +133,9 @@ def test_an_objection_is_filed_from_the_portal_with_its_csrf_token(app, world):
     assert db.session.query(Objection).count() == 0
 
     token = csrf_token(client, "/portal/objections/new")
-    other = client.post("/portal/objections", data=data | {"id": str(neighbour_inspection),
-                                                           "csrf_token": token})  # fmt: skip
+    other = client.post(
+        "/portal/objections", data=data | {"id": str(neighbour_inspection), "csrf_token": token}
+    )
     assert other.status_code == 422 and "of yours" in other.get_data(as_text=True)
     empty = client.post("/portal/objections", data=data | {"grounds": " ", "csrf_token": token})
     assert empty.status_code == 400 and "grounds" in empty.get_data(as_text=True)
@@ -199,8 +206,8 @@ def test_another_merchants_portal_never_shows_the_reply(app, world):
     mine, other = world.merchant(name="本店回应"), world.merchant(name="邻店")
     client, _ = merchant_client(app, world, mine)
     token = csrf_token(client, "/portal/replies/new")
-    assert client.post("/portal/replies", data={"text": "本店独有的回应",
-                                                "csrf_token": token}).status_code == 302  # fmt: skip
+    replied = client.post("/portal/replies", data={"text": "本店独有的回应", "csrf_token": token})
+    assert replied.status_code == 302
     assert "本店独有的回应" in page_of(client)
     neighbour, _ = merchant_client(app, world, other)
     assert "本店独有的回应" not in page_of(neighbour)

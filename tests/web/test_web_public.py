@@ -65,9 +65,16 @@ def test_a_business_page_shows_grade_date_top_reasons_and_no_personal_data(world
     market = world.market(name="天钥桥菜市场")
     merchant = world.merchant(market=market, name="钱记豆制品", address="天钥桥路1号")
     inspect(world, merchant, ["UNVERIFIED", "REFUSE_RECHECK", "HOST_REGISTER", "SHORT_NOTABLE"])
-    world.district().post("/api/v1/complaints", json={"merchant": merchant.uscc, "channel": "12345",
-                          "received_on": TODAY.isoformat(), "allegation": "短秤",
-                          "contact": "孙女士 13800000000"})  # fmt: skip
+    world.district().post(
+        "/api/v1/complaints",
+        json={
+            "merchant": merchant.uscc,
+            "channel": "12345",
+            "received_on": TODAY.isoformat(),
+            "allegation": "短秤",
+            "contact": "孙女士 13800000000",
+        },
+    )
     page = html(client.get(f"/merchants/{merchant.uscc}"))
     assert "钱记豆制品" in page and "天钥桥菜市场" in page and TODAY.isoformat() in page
     assert re.search(r'class="grade grade-[A-D] large"', page)
@@ -110,8 +117,14 @@ def test_notices_in_force_are_listed_with_their_pdfs(world, client):
     )
     officer = world.district()
     roll = publish(officer, {"kind": "honor_roll"})
-    exposure = publish(officer, {"kind": "exposure", "period_start": (TODAY - timedelta(days=60)).isoformat(),
-                                 "period_end": TODAY.isoformat()})  # fmt: skip
+    exposure = publish(
+        officer,
+        {
+            "kind": "exposure",
+            "period_start": (TODAY - timedelta(days=60)).isoformat(),
+            "period_end": TODAY.isoformat(),
+        },
+    )
     gone = publish(officer, {"kind": "honor_roll"})
     officer.post(f"/api/v1/notices/{gone['id']}/withdraw", json={"reason": "重复发布"})
 
@@ -141,11 +154,18 @@ def test_demonstration_communities_and_units(world, client):
         (unit, TODAY + timedelta(days=300)),
         (lapsed, TODAY - timedelta(days=1)),
     ):
-        db.session.add(DemonstrationUnit(
-            merchant_id=merchant.id, district_code=merchant.district_code, route="applied",
-            status="designated", filed_by="test", filed_on=TODAY - timedelta(days=400),
-            designated_on=TODAY - timedelta(days=365), valid_until=until,
-        ))  # fmt: skip
+        db.session.add(
+            DemonstrationUnit(
+                merchant_id=merchant.id,
+                district_code=merchant.district_code,
+                route="applied",
+                status="designated",
+                filed_by="test",
+                filed_on=TODAY - timedelta(days=400),
+                designated_on=TODAY - timedelta(days=365),
+                valid_until=until,
+            )
+        )
     db.session.commit()
     listing = publish(world.district(), {"kind": "demonstration"})
 
@@ -167,8 +187,14 @@ def test_verify_form_sends_the_serial_to_the_verify_page(client):
 def test_how_grades_work_follows_the_policy_in_force(world, client):
     page = html(client.get("/grades"))
     assert '<td class="number">40</td>' in page and "现行第 1 版评分规则" in page
-    document = {**DEFAULT_POLICY, "version": 2,
-                "deductions": {**DEFAULT_POLICY["deductions"], "finding": {"serious": 50, "major": 15, "minor": 5}}}  # fmt: skip
+    document = {
+        **DEFAULT_POLICY,
+        "version": 2,
+        "deductions": {
+            **DEFAULT_POLICY["deductions"],
+            "finding": {"serious": 50, "major": 15, "minor": 5},
+        },
+    }
     policies.create(Principal(role="city"), document, "严重违法扣分提高")
     db.session.commit()
     page = html(client.get("/grades"))
@@ -179,8 +205,15 @@ def test_how_grades_work_follows_the_policy_in_force(world, client):
 def test_an_approved_reply_is_shown_next_to_the_record(world, client):
     merchant = world.merchant(name="回应商户")
     for text, status in (("已更换检定合格的电子秤", "approved"), ("待审核的回应", "pending")):
-        db.session.add(MerchantReply(merchant_id=merchant.id, district_code=merchant.district_code,
-                                     text=text, status=status, submitted_by="test"))  # fmt: skip
+        db.session.add(
+            MerchantReply(
+                merchant_id=merchant.id,
+                district_code=merchant.district_code,
+                text=text,
+                status=status,
+                submitted_by="test",
+            )
+        )
     db.session.commit()
     page = html(client.get(f"/merchants/{merchant.uscc}"))
     assert "已更换检定合格的电子秤" in page and "待审核的回应" not in page
@@ -190,8 +223,17 @@ def test_pages_are_accessible_in_structure(world, client):
     """One h1, no skipped heading level, a label for every field, the page's language."""
     merchant = world.merchant(name="结构商户")
     inspect(world, merchant, ["UNVERIFIED"])
-    pages = ["/", "/merchants?q=结构", f"/merchants/{merchant.uscc}", "/documents", "/honor-roll",
-             "/demonstrations", "/verify", "/grades", "/login"]  # fmt: skip
+    pages = [
+        "/",
+        "/merchants?q=结构",
+        f"/merchants/{merchant.uscc}",
+        "/documents",
+        "/honor-roll",
+        "/demonstrations",
+        "/verify",
+        "/grades",
+        "/login",
+    ]
     for url in pages:
         page = html(client.get(url))
         assert re.search(r'<html lang="zh-CN">', page), url

@@ -55,9 +55,13 @@ def test_password_change_ends_other_sessions(world, app):
     token = csrf_token(first, "/account/password")
     changed = first.post(
         "/account/password",
-        data={"old_password": PASSWORD, "new_password": "a new long password",
-              "repeat": "a new long password", "csrf_token": token},
-    )  # fmt: skip
+        data={
+            "old_password": PASSWORD,
+            "new_password": "a new long password",
+            "repeat": "a new long password",
+            "csrf_token": token,
+        },
+    )
     assert changed.status_code == 302
     assert first.get("/api/v1/merchants").status_code == 200
     assert second.get("/api/v1/merchants").status_code == 401

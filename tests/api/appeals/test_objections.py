@@ -42,9 +42,12 @@ def published_penalty(world, officer, name="甲摊"):
     merchant = world.merchant(name=name)
     inspect(world, merchant, findings=(), on=TODAY - timedelta(days=30))
     inspection_id = penalise(
-        world, merchant, f"徐市监罚〔2026〕{merchant.id}号", TODAY - timedelta(days=5),
+        world,
+        merchant,
+        f"徐市监罚〔2026〕{merchant.id}号",
+        TODAY - timedelta(days=5),
         findings=("UNVERIFIED",),
-    )  # fmt: skip
+    )
     notice = publish(officer, exposure_body())
     return merchant, inspection_id, notice
 
@@ -55,8 +58,14 @@ def test_an_upheld_objection_voids_rescores_and_withdraws_the_entry(world):
     me = world.merchant_user(merchant)
     assert grade(me, merchant) == "B"
 
-    filed = me.post(OBJECTIONS, json={"kind": "inspection", "id": inspection_id,
-                                      "grounds": "计量器具已在有效期内检定，附证书"})  # fmt: skip
+    filed = me.post(
+        OBJECTIONS,
+        json={
+            "kind": "inspection",
+            "id": inspection_id,
+            "grounds": "计量器具已在有效期内检定，附证书",
+        },
+    )
     assert filed.status_code == 201, filed.json
     assert filed.json["status"] == "disputed"
     assert filed.json["mark_due"] == calendar.deadline(TODAY, 1).isoformat()
@@ -118,8 +127,9 @@ def test_an_objection_to_a_published_entry_takes_it_off(world):
     other, _, _ = published_penalty(world, officer, "乙摊")  # a second notice, kept
     entries = officer.get(f"/api/v1/notices/{notice['id']}").json["entries"]
     me = world.merchant_user(merchant)
-    filed = me.post(OBJECTIONS, json={"kind": "notice_entry", "id": entries[0]["id"],
-                                      "grounds": "公示地址错误"})  # fmt: skip
+    filed = me.post(
+        OBJECTIONS, json={"kind": "notice_entry", "id": entries[0]["id"], "grounds": "公示地址错误"}
+    )
     assert filed.status_code == 201
     officer.post(
         f"{OBJECTIONS}/{filed.json['id']}/decide", json={"upheld": True, "reason": "地址有误"}
@@ -206,8 +216,10 @@ def test_a_moderated_reply_shows_next_to_the_public_record(world):
     assert world.anonymous().get(public).json["reply"]["text"] == "已更换经检定的电子秤，欢迎复秤。"
 
     rejected = me.post("/api/v1/replies", json={"text": "投诉人张某某电话1380000xxxx"})
-    officer.post(f"/api/v1/replies/{rejected.json['id']}/moderate",
-                 json={"approve": False, "note": "含他人个人信息"})  # fmt: skip
+    officer.post(
+        f"/api/v1/replies/{rejected.json['id']}/moderate",
+        json={"approve": False, "note": "含他人个人信息"},
+    )
     assert world.anonymous().get(public).json["reply"]["text"].startswith("已更换")
     assert me.get("/api/v1/replies").json["items"][0]["moderation_note"] == "含他人个人信息"
     assert world.host(world.market()).post("/api/v1/replies", json={"text": "x"}).status_code == 403
@@ -259,9 +271,13 @@ def test_notifications_are_mailed_only_where_a_mail_server_is_set(world, app, mo
     RecordingSMTP.sent = []
     merchant = world.merchant()
     accounts.create_user(
-        "test", username="boss", password="correct horse battery", role="merchant",
-        merchant=merchant.uscc, email="boss@example.com",
-    )  # fmt: skip
+        "test",
+        username="boss",
+        password="correct horse battery",
+        role="merchant",
+        merchant=merchant.uscc,
+        email="boss@example.com",
+    )
     db.session.commit()
     me = world.merchant_user(merchant)
     me.post("/api/v1/replies", json={"text": "欢迎复秤"})
@@ -284,14 +300,18 @@ def test_an_upheld_objection_to_a_reading_batch_voids_that_day_of_that_scale(wor
     merchant = world.merchant(market=market)
     add_stall(market, "A-1", merchant)
     _, fair_scale, _ = world.device(market, "FS-9")
-    posted = post(fair_scale, reading(1, time="2026-11-20T09:00:00"),
-                  reading(2, time="2026-11-20T23:30:00"),  # still the 20th in Shanghai
-                  reading(3, time="2026-11-21T08:00:00"))  # fmt: skip
+    posted = post(
+        fair_scale,
+        reading(1, time="2026-11-20T09:00:00"),
+        reading(2, time="2026-11-20T23:30:00"),  # still the 20th in Shanghai
+        reading(3, time="2026-11-21T08:00:00"),
+    )
     assert posted.status_code == 200, posted.json
     ids = [r.id for r in db.session.query(Reading).order_by(Reading.seq)]
     me = world.merchant_user(merchant)
-    filed = me.post(OBJECTIONS, json={"kind": "reading_batch", "id": ids[1],
-                                      "grounds": "当日公平秤未校准"})  # fmt: skip
+    filed = me.post(
+        OBJECTIONS, json={"kind": "reading_batch", "id": ids[1], "grounds": "当日公平秤未校准"}
+    )
     assert filed.status_code == 201
     decided = world.district().post(
         f"{OBJECTIONS}/{filed.json['id']}/decide", json={"upheld": True, "reason": "校准记录缺失"}
@@ -338,8 +358,9 @@ def test_an_upheld_objection_to_a_substantiated_complaint_voids_it(world):
     for step in ("verifying", "substantiated"):
         move(officer, complaint_id, step)
     me = world.merchant_user(merchant)
-    filed = me.post(OBJECTIONS, json={"kind": "complaint", "id": complaint_id,
-                                      "grounds": "复称时秤盘未清零"})  # fmt: skip
+    filed = me.post(
+        OBJECTIONS, json={"kind": "complaint", "id": complaint_id, "grounds": "复称时秤盘未清零"}
+    )
     assert filed.status_code == 201
     officer.post(
         f"{OBJECTIONS}/{filed.json['id']}/decide", json={"upheld": True, "reason": "复核属实"}

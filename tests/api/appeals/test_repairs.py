@@ -21,10 +21,14 @@ REPAIRS = "/api/v1/repairs"
 
 def facts(**kw):
     base = dict(
-        published_on=date(2026, 1, 10), today=date(2026, 7, 10),
-        violation_codes=frozenset({"SHORT_RETAIL"}), later_violation_codes=frozenset(),
-        obligations_fulfilled=True, harm_remedied=True, on_restricted_lists=False,
-    )  # fmt: skip
+        published_on=date(2026, 1, 10),
+        today=date(2026, 7, 10),
+        violation_codes=frozenset({"SHORT_RETAIL"}),
+        later_violation_codes=frozenset(),
+        obligations_fulfilled=True,
+        harm_remedied=True,
+        on_restricted_lists=False,
+    )
     return RepairFacts(**(base | kw))
 
 
@@ -59,14 +63,23 @@ def published_entry(world, officer, months_ago=7, name="甲摊"):
 
 
 def apply(caller, entry_id, **kw):
-    body = {"entry_id": entry_id, "statement": "已缴纳罚款并更换计量器具",
-            "obligations_fulfilled": True, "harm_remedied": True} | kw  # fmt: skip
+    body = {
+        "entry_id": entry_id,
+        "statement": "已缴纳罚款并更换计量器具",
+        "obligations_fulfilled": True,
+        "harm_remedied": True,
+    } | kw
     return caller.post(REPAIRS, json=body)
 
 
 def decision(approve=True, **kw):
-    return {"approve": approve, "reason": "符合信用修复条件", "obligations_fulfilled": True,
-            "harm_remedied": True, "on_restricted_lists": False} | kw  # fmt: skip
+    return {
+        "approve": approve,
+        "reason": "符合信用修复条件",
+        "obligations_fulfilled": True,
+        "harm_remedied": True,
+        "on_restricted_lists": False,
+    } | kw
 
 
 def test_an_approved_repair_withdraws_the_entry(world):

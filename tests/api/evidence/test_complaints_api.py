@@ -13,8 +13,13 @@ CONTACT = f"王女士 {PHONE}"
 
 
 def complaint(subject, **extra):
-    data = {"merchant": subject.uscc, "channel": "12345", "received_on": date.today().isoformat(),
-            "allegation": "买了一斤排骨，复称只有八两", "contact": CONTACT}  # fmt: skip
+    data = {
+        "merchant": subject.uscc,
+        "channel": "12345",
+        "received_on": date.today().isoformat(),
+        "allegation": "买了一斤排骨，复称只有八两",
+        "contact": CONTACT,
+    }
     data.update(extra)
     return data
 
@@ -58,9 +63,14 @@ def test_every_branch_of_the_lifecycle(filed, path):
 
 @pytest.mark.parametrize(
     ("path", "bad"),
-    [([], "substantiated"), ([], "unfounded"), (["verifying", "unfounded"], "substantiated"),
-     (["withdrawn"], "verifying"), (["verifying"], "received")],
-)  # fmt: skip
+    [
+        ([], "substantiated"),
+        ([], "unfounded"),
+        (["verifying", "unfounded"], "substantiated"),
+        (["withdrawn"], "verifying"),
+        (["verifying"], "received"),
+    ],
+)
 def test_moves_the_lifecycle_does_not_allow(filed, path, bad):
     for step in path:
         move(filed["officer"], filed["id"], step)

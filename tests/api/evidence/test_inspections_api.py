@@ -22,8 +22,13 @@ def payload(merchant, **extra):
 
 
 def lot(batch_size, measurements, nominal="500"):
-    return {"product": "大米", "nominal": nominal, "unit": "g", "batch_size": batch_size,
-            "measurements": [str(m) for m in measurements]}  # fmt: skip
+    return {
+        "product": "大米",
+        "nominal": nominal,
+        "unit": "g",
+        "batch_size": batch_size,
+        "measurements": [str(m) for m in measurements],
+    }
 
 
 def test_a_clean_inspection(world):
@@ -78,8 +83,10 @@ def test_a_failing_lot_becomes_a_short_prepack_finding(world):
     assert any("T2" in r for r in result["reasons"])
     finding = response.json["findings"][0]
     assert (finding["code"], finding["severity"], finding["lot_id"]) == (
-        "SHORT_PREPACK", "major", result["id"]
-    )  # fmt: skip
+        "SHORT_PREPACK",
+        "major",
+        result["id"],
+    )
 
 
 def test_batches_of_up_to_ten_measure_every_unit_and_skip_the_mean_test(world):
@@ -107,8 +114,13 @@ def test_a_wrong_sample_count_says_how_many_are_needed(world, batch, needed):
 
 def test_a_penalty_is_recorded_with_its_decision(world):
     merchant = world.merchant()
-    penalty = {"decision_number": "沪市监徐处〔2026〕1号", "decided_on": TODAY,
-               "procedure": "ordinary", "fine_yuan": "1500", "confiscation": "作弊电子秤1台"}  # fmt: skip
+    penalty = {
+        "decision_number": "沪市监徐处〔2026〕1号",
+        "decided_on": TODAY,
+        "procedure": "ordinary",
+        "fine_yuan": "1500",
+        "confiscation": "作弊电子秤1台",
+    }
     response = world.district().post(
         "/api/v1/inspections",
         json=payload(merchant, findings=[{"code": "CHEAT"}], penalty=penalty),
@@ -140,13 +152,46 @@ YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
         ({"lots": [lot(10, [500] * 10) | {"nominal": "-1"}]}, "lots"),
         ({"lots": [lot(0, [500])]}, "lots"),
         ({"lots": [lot(2, [500, "heavy"])]}, "lots"),
-        ({"penalty": {"decision_number": "x1x", "decided_on": TODAY, "procedure": "ordinary"}}, "penalty"),
-        ({"findings": [{"code": "CHEAT"}], "penalty": {"decision_number": "x1x", "decided_on": YESTERDAY, "procedure": "ordinary", "fine_yuan": "1"}, "inspected_on": TODAY}, "penalty"),
-        ({"findings": [{"code": "CHEAT"}], "penalty": {"decision_number": "x1x", "decided_on": TODAY, "procedure": "summary"}}, "penalty"),
-        ({"findings": [{"code": "CHEAT"}], "penalty": {"decision_number": "x1x", "decided_on": TODAY, "procedure": "simplified", "warning_only": True, "fine_yuan": "50"}}, "penalty"),
+        (
+            {"penalty": {"decision_number": "x1x", "decided_on": TODAY, "procedure": "ordinary"}},
+            "penalty",
+        ),
+        (
+            {
+                "findings": [{"code": "CHEAT"}],
+                "penalty": {
+                    "decision_number": "x1x",
+                    "decided_on": YESTERDAY,
+                    "procedure": "ordinary",
+                    "fine_yuan": "1",
+                },
+                "inspected_on": TODAY,
+            },
+            "penalty",
+        ),
+        (
+            {
+                "findings": [{"code": "CHEAT"}],
+                "penalty": {"decision_number": "x1x", "decided_on": TODAY, "procedure": "summary"},
+            },
+            "penalty",
+        ),
+        (
+            {
+                "findings": [{"code": "CHEAT"}],
+                "penalty": {
+                    "decision_number": "x1x",
+                    "decided_on": TODAY,
+                    "procedure": "simplified",
+                    "warning_only": True,
+                    "fine_yuan": "50",
+                },
+            },
+            "penalty",
+        ),
         ({"surprise": True}, "surprise"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_names_the_field_and_writes_nothing(world, extra, field):
     merchant = world.merchant()
     response = world.district().post("/api/v1/inspections", json=payload(merchant, **extra))

@@ -82,9 +82,14 @@ def test_band_1_vegetable_short_and_within(scale):
     assert (body["accepted"], body["duplicate"], body["rejected"]) == (2, 0, 0)
     short, within = body["results"]
     assert short == {
-        "index": 0, "seq": 1, "verdict": "short", "shortfall_g": 50.0, "limit_g": 40.0,
-        "band": "1", "reason": short["reason"],
-    }  # fmt: skip
+        "index": 0,
+        "seq": 1,
+        "verdict": "short",
+        "shortfall_g": 50.0,
+        "limit_g": 40.0,
+        "band": "1",
+        "reason": short["reason"],
+    }
     assert "exceeds" in short["reason"]
     assert (within["verdict"], within["shortfall_g"], within["limit_g"]) == ("within", 30.0, 40.0)
     stored = db.session.scalars(select(Reading).order_by(Reading.seq)).all()
@@ -219,7 +224,7 @@ def test_seqs_are_per_device(world, scale):
         ({"stall": None, "merchant": "9131000000000000XX"}, "merchant"),  # unknown
         ({"colour": "red"}, "colour"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_item_is_rejected_with_its_index_and_field(world, scale, item, field):
     other = world.merchant(market=world.market())
     codes = {
@@ -365,10 +370,11 @@ def test_the_queries_do_not_grow_with_the_batch(monkeypatch, world, scale):
 
     def statements(first_seq: int, size: int) -> list[str]:
         items = [
-            reading(first_seq + i, stall=f"D-{i % 3}") if i % 2 else
-            reading(first_seq + i, stall=None, merchant=codes[i % 3])
+            reading(first_seq + i, stall=f"D-{i % 3}")
+            if i % 2
+            else reading(first_seq + i, stall=None, merchant=codes[i % 3])
             for i in range(size)
-        ]  # fmt: skip
+        ]
         response, seen = executed(lambda: post(scale.caller, *items))
         assert response.json["accepted"] == size
         return [sql.split("(")[0].strip() for sql in seen]

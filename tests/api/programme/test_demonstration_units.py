@@ -165,7 +165,7 @@ def test_the_command_line_creates_an_association_login(app):
             "optical-assoc",
             "--password",
             "correct horse battery",
-        ]  # fmt: skip
+        ]
     )
     assert result.exit_code == 0, result.output
     assert db.session.query(User).filter_by(username="optical-assoc").one().role == "association"

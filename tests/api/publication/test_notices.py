@@ -38,8 +38,14 @@ def test_exposure_draft_lists_what_qualifies_and_why(world):
     company = world.merchant(name="某某超市有限公司", uscc=world.uscc("1"), address="漕溪北路1号")
     db.session.commit()
     penalise(world, stall_holder, "徐市监罚〔2026〕1号", TODAY - timedelta(days=10), "2000")
-    penalise(world, company, "徐市监罚〔2026〕2号", TODAY - timedelta(days=5), "20000",
-             findings=("UNVERIFIED", "SHORT_RETAIL"))  # fmt: skip
+    penalise(
+        world,
+        company,
+        "徐市监罚〔2026〕2号",
+        TODAY - timedelta(days=5),
+        "20000",
+        findings=("UNVERIFIED", "SHORT_RETAIL"),
+    )
     penalise(
         world, company, "徐市监罚〔2026〕3号", TODAY - timedelta(days=4), "0", warning_only=True
     )

@@ -104,13 +104,25 @@ def test_honor_roll_entries_of_rolls_in_force(world):
     assert [e["name"] for e in xuhui["items"]] == ["乙记水果", "甲记蔬菜"]  # by code point
     first = xuhui["items"][0]
     assert (first["street"], first["trade"], first["grade"], first["demonstration"]) == (
-        "斜土路街道", "集贸市场摊位", "A", False
-    )  # fmt: skip
+        "斜土路街道",
+        "集贸市场摊位",
+        "A",
+        False,
+    )
     assert anonymous.get(f"{PUBLIC}/honor-roll?per_page=1").json["pages"] == 3
     rows = parse_csv(anonymous.get(f"{PUBLIC}/honor-roll.csv"))
     assert sorted(r["name"] for r in rows) == ["乙记水果", "甲记蔬菜", "静安粮油"]
-    assert set(rows[0]) == {"serial", "district", "street", "trade", "name", "address", "grade",
-                            "as_of", "demonstration"}  # fmt: skip
+    assert set(rows[0]) == {
+        "serial",
+        "district",
+        "street",
+        "trade",
+        "name",
+        "address",
+        "grade",
+        "as_of",
+        "demonstration",
+    }
 
 
 def test_demonstrations_on_listings_in_force(world):
@@ -135,16 +147,34 @@ def test_merchant_search_as_csv_has_published_fields_only(world):
     stall = world.merchant(market=market, name="钱记豆制品", address="天钥桥路1号")
     world.merchant(world.JINGAN, name="静安眼镜", trade="optical_shop")
     inspect(world, stall, ("UNVERIFIED",))
-    world.district().post("/api/v1/complaints", json={"merchant": stall.uscc, "channel": "12345",
-                          "received_on": TODAY.isoformat(), "allegation": "短秤", "contact": "孙女士 13800000000"})  # fmt: skip
+    world.district().post(
+        "/api/v1/complaints",
+        json={
+            "merchant": stall.uscc,
+            "channel": "12345",
+            "received_on": TODAY.isoformat(),
+            "allegation": "短秤",
+            "contact": "孙女士 13800000000",
+        },
+    )
 
     response = world.anonymous().get(f"{PUBLIC}/merchants.csv?district=310104")
     rows = parse_csv(response)
     assert [(r["name"], r["grade"], r["market"], r["rated"]) for r in rows] == [
         ("钱记豆制品", "B", "天钥桥菜市场", "True")
     ]
-    assert set(rows[0]) == {"uscc", "name", "trade", "district", "street", "market", "stall",
-                            "rated", "grade", "as_of"}  # fmt: skip
+    assert set(rows[0]) == {
+        "uscc",
+        "name",
+        "trade",
+        "district",
+        "street",
+        "market",
+        "stall",
+        "rated",
+        "grade",
+        "as_of",
+    }
     text = response.data.decode("utf-8-sig")
     assert "13800000000" not in text and "孙女士" not in text and "天钥桥路1号" not in text
     everyone = parse_csv(world.anonymous().get(f"{PUBLIC}/merchants.csv"))
@@ -220,18 +250,31 @@ def test_honor_roll_lists_clean_committed_grade_a_businesses_by_street_and_trade
         (e["content"]["street"], e["content"]["trade"], e["content"]["name"])
         for e in notice["entries"]
     ]
-    assert names == [("东街道", "集贸市场摊位", "东街菜摊"), ("东街道", "眼镜店", "东街眼镜店"),
-                     ("西街道", "集贸市场摊位", "西街菜摊")]  # fmt: skip
+    assert names == [
+        ("东街道", "集贸市场摊位", "东街菜摊"),
+        ("东街道", "眼镜店", "东街眼镜店"),
+        ("西街道", "集贸市场摊位", "西街菜摊"),
+    ]
     assert all(e["content"]["demonstration"] is False for e in notice["entries"])
     assert "签署诚信计量自我承诺书" in notice["entries"][0]["qualifies"]
 
 
 def test_demonstration_listing_names_accepted_and_re_evaluated_communities(world):
     street = world.street(name="斜土路街道")
-    for name, status in (("甲社区", "accepted"), ("乙社区", "re_evaluated"), ("丙社区", "applying"),
-                         ("丁社区", "revoked")):  # fmt: skip
-        db.session.add(Community(street_id=street.id, name=name, status=status,
-                                 accepted_on=TODAY - timedelta(days=400)))  # fmt: skip
+    for name, status in (
+        ("甲社区", "accepted"),
+        ("乙社区", "re_evaluated"),
+        ("丙社区", "applying"),
+        ("丁社区", "revoked"),
+    ):
+        db.session.add(
+            Community(
+                street_id=street.id,
+                name=name,
+                status=status,
+                accepted_on=TODAY - timedelta(days=400),
+            )
+        )
     other = Street(district_code=world.JINGAN, name="静安寺街道")
     db.session.add(other)
     db.session.flush()

@@ -25,8 +25,15 @@ def decisions(world):
     merchant = world.merchant(name="王记蔬菜")
     company = world.merchant(name="某某超市有限公司", uscc=world.uscc("1"))
     penalise(world, merchant, "徐市监罚〔2025〕88号", date(2025, 9, 26), "3000")
-    penalise(world, company, "徐市监罚〔2026〕99号", TODAY, "20000",
-             findings=("UNVERIFIED", "SHORT_RETAIL"), confiscation="作弊秤一台")  # fmt: skip
+    penalise(
+        world,
+        company,
+        "徐市监罚〔2026〕99号",
+        TODAY,
+        "20000",
+        findings=("UNVERIFIED", "SHORT_RETAIL"),
+        confiscation="作弊秤一台",
+    )
     penalise(world, company, "徐市监罚〔2026〕90号", TODAY, "0", warning_only=True)
     penalise(world, company, "徐市监罚〔2026〕91号", TODAY, "100", procedure="simplified")
     voided = penalise(world, company, "徐市监罚〔2026〕92号", TODAY, "500")
@@ -120,8 +127,16 @@ def test_the_list_is_scoped_to_officers_and_their_district(world, decisions):
 
 def test_the_csv_export_parses_back_and_carries_no_contact_data(world, decisions):
     company = decisions["company"]
-    world.district().post("/api/v1/complaints", json={"merchant": company.uscc, "channel": "12345",
-                          "received_on": TODAY.isoformat(), "allegation": "短秤", "contact": "赵先生 13900000000"})  # fmt: skip
+    world.district().post(
+        "/api/v1/complaints",
+        json={
+            "merchant": company.uscc,
+            "channel": "12345",
+            "received_on": TODAY.isoformat(),
+            "allegation": "短秤",
+            "contact": "赵先生 13900000000",
+        },
+    )
     response = decisions["officer"].get(f"{URL}.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the Chinese headers

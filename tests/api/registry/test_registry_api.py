@@ -13,9 +13,14 @@ def test_market_stall_and_device_lifecycle(world):
     street = world.street()
     market = officer.post(
         "/api/v1/markets",
-        json={"name": "斜土路菜市场", "district": "310104", "street_id": street.id,
-              "host_name": "上海某某市场经营管理有限公司", "host_uscc": HOST_USCC},
-    )  # fmt: skip
+        json={
+            "name": "斜土路菜市场",
+            "district": "310104",
+            "street_id": street.id,
+            "host_name": "上海某某市场经营管理有限公司",
+            "host_uscc": HOST_USCC,
+        },
+    )
     assert market.status_code == 201
     market_id = market.json["id"]
     merchant = world.merchant()
@@ -47,14 +52,22 @@ def test_market_stall_and_device_lifecycle(world):
         ("/api/v1/stalls", {"market_id": 999, "number": "A-1"}, "market_id"),
         ("/api/v1/stalls", {"market_id": "MARKET", "number": ""}, "number"),
         ("/api/v1/devices", {"serial": "bad serial!", "market_id": "MARKET"}, "serial"),
-        ("/api/v1/devices", {"serial": "FS-1", "market_id": "MARKET", "high_accuracy": "maybe"}, "high_accuracy"),
-        ("/api/v1/devices", {"serial": "FS-1", "market_id": "MARKET", "verification_due": "2026-13-01"}, "verification_due"),
+        (
+            "/api/v1/devices",
+            {"serial": "FS-1", "market_id": "MARKET", "high_accuracy": "maybe"},
+            "high_accuracy",
+        ),
+        (
+            "/api/v1/devices",
+            {"serial": "FS-1", "market_id": "MARKET", "verification_due": "2026-13-01"},
+            "verification_due",
+        ),
         ("/api/v1/streets", {"district": "310104", "name": ""}, "name"),
         ("/api/v1/streets", {"district": "310104", "name": "x", "kind": "village"}, "kind"),
         ("/api/v1/communities", {"street_id": 999, "name": "示范街区"}, "street_id"),
         ("/api/v1/communities", {"street_id": "STREET"}, "name"),
     ],
-)  # fmt: skip
+)
 def test_bad_registry_input_names_the_field_and_writes_nothing(world, url, payload, field):
     market, street = world.market(), world.street()
     payload = {

@@ -18,9 +18,13 @@ PAST = {"period_start": "2026-01-01", "period_end": "2026-03-31"}
 def scored_district(world, per_class: int = PER_CLASS) -> list[Merchant]:
     """`per_class` merchants of Xuhui in each risk class A–D (a model row for their scores)."""
     model = RiskModelVersion(
-        version="test-model", kind="logistic", file_name="test-model.joblib", sha256="0" * 64,
-        card={"metrics": {"logistic": {"auc": 0.7}}}, trained_by="test",
-    )  # fmt: skip
+        version="test-model",
+        kind="logistic",
+        file_name="test-model.joblib",
+        sha256="0" * 64,
+        card={"metrics": {"logistic": {"auc": 0.7}}},
+        trained_by="test",
+    )
     merchants = [
         Merchant(uscc=world.uscc(), name=f"商户{i}", trade="market_stall", district_code=XUHUI)
         for i in range(4 * per_class)
@@ -28,10 +32,15 @@ def scored_district(world, per_class: int = PER_CLASS) -> list[Merchant]:
     db.session.add_all([model, *merchants])
     db.session.flush()
     db.session.add_all(
-        RiskScore(merchant_id=m.id, model_id=model.id, probability=0.1 * (i // per_class),
-                  risk_class="ABCD"[i // per_class], as_of=date.today())
+        RiskScore(
+            merchant_id=m.id,
+            model_id=model.id,
+            probability=0.1 * (i // per_class),
+            risk_class="ABCD"[i // per_class],
+            as_of=date.today(),
+        )
         for i, m in enumerate(merchants)
-    )  # fmt: skip
+    )
     db.session.commit()
     return merchants
 
@@ -96,8 +105,10 @@ def test_no_officer_is_drawn_for_a_merchant_they_declared_a_conflict_with(world)
             json={"merchant": merchant.uscc, "reason": "配偶经营"},
         )
         assert response.status_code == 201
-    second = officers[1].post("/api/v1/officer-conflicts", json={
-        "officer": officers[0].username, "merchant": conflicted[0].uscc, "reason": "重复"})  # fmt: skip
+    second = officers[1].post(
+        "/api/v1/officer-conflicts",
+        json={"officer": officers[0].username, "merchant": conflicted[0].uscc, "reason": "重复"},
+    )
     assert second.status_code == 409
     avoided = {m.uscc for m in conflicted}
     for seed in range(5):
@@ -123,8 +134,10 @@ def test_conflicts_and_plans_stay_within_the_district(world):
     merchant = scored_district(world, per_class=1)[0]
     jingan = world.district("310106")
     xuhui = world.district()
-    response = jingan.post("/api/v1/officer-conflicts", json={
-        "officer": xuhui.username, "merchant": merchant.uscc, "reason": "x" * 3})  # fmt: skip
+    response = jingan.post(
+        "/api/v1/officer-conflicts",
+        json={"officer": xuhui.username, "merchant": merchant.uscc, "reason": "x" * 3},
+    )
     assert response.status_code == 403
     assert jingan.post("/api/v1/inspection-plans", json=plan_body()).status_code == 403
     plan = xuhui.post("/api/v1/inspection-plans", json=plan_body(seed=1)).json
@@ -140,8 +153,9 @@ def test_conflicts_and_plans_stay_within_the_district(world):
 def test_a_plan_is_published_only_after_its_period(world, period_end):
     scored_district(world, per_class=5)
     officer = world.district()
-    body = plan_body(period_start=(date.today() - timedelta(days=30)).isoformat(),
-                     period_end=period_end, seed=3)  # fmt: skip
+    body = plan_body(
+        period_start=(date.today() - timedelta(days=30)).isoformat(), period_end=period_end, seed=3
+    )
     plan = officer.post("/api/v1/inspection-plans", json=body).json
     assert officer.post(f"/api/v1/inspection-plans/{plan['id']}/publish").status_code == 409
     assert world.anonymous().get(f"/api/public/v1/inspection-plans/{plan['id']}").status_code == 404
@@ -153,16 +167,21 @@ def test_inspections_under_a_plan_are_recorded_and_published(world):
     plan = officer.post("/api/v1/inspection-plans", json=plan_body(seed=11)).json
     drawn = plan["items"][-1]["uscc"]
     not_drawn = ({m.uscc for m in merchants} - {i["uscc"] for i in plan["items"]}).pop()
-    inspection = {"inspected_on": "2026-02-10", "kind": "random", "officers": ["张三", "李四"],
-                  "plan": plan["id"]}  # fmt: skip
+    inspection = {
+        "inspected_on": "2026-02-10",
+        "kind": "random",
+        "officers": ["张三", "李四"],
+        "plan": plan["id"],
+    }
     ok = officer.post("/api/v1/inspections", json={**inspection, "merchant": drawn})
     assert ok.status_code == 201 and ok.json["plan"] == plan["id"]
     stored = db.session.get(Inspection, ok.json["id"])
     assert stored.plan_id == plan["id"]
     outside = officer.post("/api/v1/inspections", json={**inspection, "merchant": not_drawn})
     assert outside.status_code == 422
-    routine = officer.post("/api/v1/inspections",
-                           json={**inspection, "merchant": drawn, "kind": "routine"})  # fmt: skip
+    routine = officer.post(
+        "/api/v1/inspections", json={**inspection, "merchant": drawn, "kind": "routine"}
+    )
     assert routine.status_code == 422
     assert db.session.scalar(select(Inspection.id).where(Inspection.id > ok.json["id"])) is None
     published = officer.post(f"/api/v1/inspection-plans/{plan['id']}/publish")

@@ -21,29 +21,46 @@ def features_as_of(day: date) -> rf.Features:
 
 
 def complain(officer, merchant, day: date) -> int:
-    response = officer.post("/api/v1/complaints", json={
-        "merchant": merchant.uscc, "channel": "12345", "received_on": day.isoformat(),
-        "allegation": "复称短缺"})  # fmt: skip
+    response = officer.post(
+        "/api/v1/complaints",
+        json={
+            "merchant": merchant.uscc,
+            "channel": "12345",
+            "received_on": day.isoformat(),
+            "allegation": "复称短缺",
+        },
+    )
     assert response.status_code == 201, response.json
     return response.json["id"]
 
 
 def substantiate(officer, complaint_id: int) -> None:
     for to in ("verifying", "substantiated"):
-        response = officer.post(f"/api/v1/complaints/{complaint_id}/transitions",
-                                json={"to": to, "reason": "现场核实"})  # fmt: skip
+        response = officer.post(
+            f"/api/v1/complaints/{complaint_id}/transitions", json={"to": to, "reason": "现场核实"}
+        )
         assert response.status_code in (200, 201), response.json
 
 
 def readings(merchant, device, first_seq: int, at: datetime, count: int, short: int) -> None:
     db.session.add_all(
-        Reading(device_id=device.id, seq=first_seq + i, merchant_id=merchant.id,
-                measured_at=at + timedelta(minutes=i), received_at=at + timedelta(minutes=i),
-                category="vegetable", settled_g=500, measured_g=480 if i < short else 500,
-                band="1", k=2, limit_g=10, shortfall_g=20 if i < short else 0,
-                verdict="short" if i < short else "within")
+        Reading(
+            device_id=device.id,
+            seq=first_seq + i,
+            merchant_id=merchant.id,
+            measured_at=at + timedelta(minutes=i),
+            received_at=at + timedelta(minutes=i),
+            category="vegetable",
+            settled_g=500,
+            measured_g=480 if i < short else 500,
+            band="1",
+            k=2,
+            limit_g=10,
+            shortfall_g=20 if i < short else 0,
+            verdict="short" if i < short else "within",
+        )
         for i in range(count)
-    )  # fmt: skip
+    )
     db.session.commit()
 
 
@@ -104,15 +121,27 @@ def test_voided_evidence_counts_nowhere(world):
     inspection_id = inspect(
         world, merchant, ["SHORT_RETAIL:serious"], AS_OF - timedelta(days=10), officer=officer
     )
-    readings(merchant, device, 1, datetime.combine(AS_OF, datetime.min.time(), UTC)
-             - timedelta(days=40), 10, 10)  # fmt: skip
+    forty_days_before = datetime.combine(AS_OF, datetime.min.time(), UTC) - timedelta(days=40)
+    readings(merchant, device, 1, forty_days_before, 10, 10)
     first = db.session.query(Reading).order_by(Reading.id).first()
-    db.session.add_all([
-        Void(evidence_kind="inspection", evidence_id=inspection_id, merchant_id=merchant.id,
-             reason="录入错误", actor="test"),
-        Void(evidence_kind="reading", evidence_id=first.id, merchant_id=merchant.id,
-             reason="秤故障", actor="test"),
-    ])  # fmt: skip
+    db.session.add_all(
+        [
+            Void(
+                evidence_kind="inspection",
+                evidence_id=inspection_id,
+                merchant_id=merchant.id,
+                reason="录入错误",
+                actor="test",
+            ),
+            Void(
+                evidence_kind="reading",
+                evidence_id=first.id,
+                merchant_id=merchant.id,
+                reason="秤故障",
+                actor="test",
+            ),
+        ]
+    )
     db.session.commit()
     f = features_as_of(AS_OF)
     assert f.X[0, f.names.index("findings_serious_3y")] == 0

@@ -12,8 +12,14 @@ from creditsvc.models import InspectionPlan, InspectionPlanItem, RiskModelVersio
 MARK = 0.987654321  # a probability no page could show by chance
 LEAKS = re.compile(r"98765|risk_class|probability|risk class|风险等级|风险分级|风险类别", re.I)
 # Code that renders public pages, open data and documents; none may read risk scores.
-PUBLIC_CODE = ("creditsvc/web", "notices", "creditsvc/api/public.py", "creditsvc/services/publication/public.py",
-               "creditsvc/services/publication/notices.py", "templates")  # fmt: skip
+PUBLIC_CODE = (
+    "creditsvc/web",
+    "notices",
+    "creditsvc/api/public.py",
+    "creditsvc/services/publication/public.py",
+    "creditsvc/services/publication/notices.py",
+    "templates",
+)
 
 
 def _public_get_rules(app):
@@ -30,22 +36,50 @@ def _published_world(world):
     """A graded merchant with a risk score and a published plan that drew it."""
     officer = world.district()
     merchant = world.merchant(name="风控测试商户")
-    officer.post("/api/v1/inspections", json={
-        "merchant": merchant.uscc, "inspected_on": "2026-01-05", "kind": "routine",
-        "officers": ["张三"]})  # fmt: skip
-    model = RiskModelVersion(version="m1", kind="logistic", file_name="m1.joblib",
-                             sha256="0" * 64, card={}, trained_by="test")  # fmt: skip
+    officer.post(
+        "/api/v1/inspections",
+        json={
+            "merchant": merchant.uscc,
+            "inspected_on": "2026-01-05",
+            "kind": "routine",
+            "officers": ["张三"],
+        },
+    )
+    model = RiskModelVersion(
+        version="m1",
+        kind="logistic",
+        file_name="m1.joblib",
+        sha256="0" * 64,
+        card={},
+        trained_by="test",
+    )
     db.session.add(model)
     db.session.flush()
-    db.session.add(RiskScore(merchant_id=merchant.id, model_id=model.id, probability=MARK,
-                             risk_class="D", as_of=date.today()))  # fmt: skip
+    db.session.add(
+        RiskScore(
+            merchant_id=merchant.id,
+            model_id=model.id,
+            probability=MARK,
+            risk_class="D",
+            as_of=date.today(),
+        )
+    )
     plan = InspectionPlan(
-        district_code=merchant.district_code, period_start=date(2026, 1, 1),
-        period_end=date(2026, 1, 31), seed=1, ratios={}, population={"D": 1},
-        status="published", published_on=date(2026, 2, 1), created_by="test",
-        items=[InspectionPlanItem(position=0, merchant_id=merchant.id, risk_class="D",
-                                  inspector_ids=[])],
-    )  # fmt: skip
+        district_code=merchant.district_code,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 1, 31),
+        seed=1,
+        ratios={},
+        population={"D": 1},
+        status="published",
+        published_on=date(2026, 2, 1),
+        created_by="test",
+        items=[
+            InspectionPlanItem(
+                position=0, merchant_id=merchant.id, risk_class="D", inspector_ids=[]
+            )
+        ],
+    )
     db.session.add(plan)
     db.session.commit()
     return merchant, plan
@@ -53,8 +87,13 @@ def _published_world(world):
 
 def test_no_public_endpoint_page_or_csv_shows_risk(app, world):
     merchant, plan = _published_world(world)
-    values = {"uscc": merchant.uscc, "plan_id": plan.id, "serial": "NO-SUCH", "code": "zh",
-              "version": 1}  # fmt: skip
+    values = {
+        "uscc": merchant.uscc,
+        "plan_id": plan.id,
+        "serial": "NO-SUCH",
+        "code": "zh",
+        "version": 1,
+    }
     anonymous = world.anonymous()
     scanned = []
     for rule in _public_get_rules(app):

@@ -29,8 +29,10 @@ def test_standing_after_a_major_finding(world):
     assert body["as_of"] == TODAY.isoformat() and body["stored"] is True
     reason = body["reasons"][0]
     assert (reason["code"], reason["points"], reason["evidence"]) == (
-        "FINDING_MAJOR", 15.0, {"kind": "inspection", "id": inspection_id}
-    )  # fmt: skip
+        "FINDING_MAJOR",
+        15.0,
+        {"kind": "inspection", "id": inspection_id},
+    )
     assert "强制检定" in reason["text"] and "verified" in reason["text_en"]
     assert body["next_improvement"]["date"] == (TODAY + timedelta(days=214)).isoformat()
     assert [h["grade"] for h in body["history"]] == ["B"]
@@ -88,8 +90,16 @@ def test_the_public_record_has_grade_date_and_three_reasons_only(world):
     merchant = world.merchant(name="公开商户")
     officer = world.district()
     inspect(world, merchant, ["UNVERIFIED", "REFUSE_RECHECK", "HOST_REGISTER", "SHORT_NOTABLE"])
-    officer.post("/api/v1/complaints", json={"merchant": merchant.uscc, "channel": "12345",
-                 "received_on": TODAY.isoformat(), "allegation": "短秤", "contact": "赵先生 13900000000"})  # fmt: skip
+    officer.post(
+        "/api/v1/complaints",
+        json={
+            "merchant": merchant.uscc,
+            "channel": "12345",
+            "received_on": TODAY.isoformat(),
+            "allegation": "短秤",
+            "contact": "赵先生 13900000000",
+        },
+    )
     record = world.anonymous().get(f"/api/public/v1/merchants/{merchant.uscc}")
     assert record.status_code == 200
     body = record.json
@@ -125,8 +135,11 @@ def test_public_search_filters(world):
 def test_public_search_takes_wildcards_as_characters(world):
     world.merchant(name="百分百鲜果")
     world.merchant(name="100%鲜果_批发")
-    names = lambda q: [i["name"] for i in world.anonymous().get(  # noqa: E731
-        "/api/public/v1/merchants", query_string={"q": q}).json["items"]]  # fmt: skip
+
+    def names(q):
+        found = world.anonymous().get("/api/public/v1/merchants", query_string={"q": q})
+        return [i["name"] for i in found.json["items"]]
+
     assert names("%") == ["100%鲜果_批发"]
     assert names("_") == ["100%鲜果_批发"]
     assert names("百%") == []
@@ -230,7 +243,7 @@ def test_batch_and_single_paths_agree_on_the_demo_city(app):
             CurrentScore.grade,
             CurrentScore.rated,
             CurrentScore.snapshot_id,
-        )  # fmt: skip
+        )
     ):
         _, evidence = evidence_arrays.load(
             select(Merchant.id).where(Merchant.id == merchant_id), TODAY, policy, per_day=True
