@@ -194,6 +194,37 @@ def _finding(text: str) -> dict[str, str]:
     return {"code": code, "severity": severity} if severity else {"code": code}
 
 
+def complain(
+    officer: Caller,
+    merchant: Merchant,
+    on: date = TODAY,
+    channel: str = "12345",
+    allegation: str = "短秤",
+    **fields: str,
+) -> int:
+    """A complaint about `merchant` received on `on`, recorded by `officer`; returns its id.
+    `contact=` gives the complainant's contact."""
+    body = {
+        "merchant": merchant.uscc,
+        "channel": channel,
+        "received_on": on.isoformat(),
+        "allegation": allegation,
+        **fields,
+    }
+    response = officer.post("/api/v1/complaints", json=body)
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
+def substantiate(officer: Caller, complaint_id: int, reason: str = "现场核实") -> None:
+    """Move a complaint through verification to substantiated."""
+    for to in ("verifying", "substantiated"):
+        response = officer.post(
+            f"/api/v1/complaints/{complaint_id}/transitions", json={"to": to, "reason": reason}
+        )
+        assert response.status_code in (200, 201), response.json
+
+
 # Notices ----------------------------------------------------------------------------------
 
 

@@ -32,7 +32,7 @@ from creditsvc.extensions import db
 from creditsvc.jobs.scheduler import register_periodic
 from creditsvc.models import CurrentScore, DirtyMerchant, JobRun, Notice, ScoreSnapshot
 from tests.documents import pdf_of, read_pdf, stored_files
-from tests.factories import draft, exposure_body, inspect, penalise
+from tests.factories import complain, draft, exposure_body, inspect, penalise
 from tests.workers import (
     DISTRICTS,
     WORKER_TIMEOUT,
@@ -169,18 +169,6 @@ def private_redis(tmp_path) -> Iterator[PrivateRedis]:
         server.stop()
 
 
-def complaint(officer, merchant) -> dict:
-    body = {
-        "merchant": merchant.uscc,
-        "channel": "12315",
-        "received_on": TODAY.isoformat(),
-        "allegation": "短斤少两",
-    }
-    response = officer.post("/api/v1/complaints", json=body)
-    assert response.status_code == 201, response.json
-    return response.json
-
-
 def test_redis_stopped_while_evidence_arrives_nothing_is_lost(app, world, private_redis, tmp_path):
     officer = world.city()
     merchants = [world.merchant(district=code) for code in DISTRICTS]
@@ -190,7 +178,7 @@ def test_redis_stopped_while_evidence_arrives_nothing_is_lost(app, world, privat
     started = time.monotonic()
     for merchant in merchants:
         inspect(world, merchant, ["REFUSE_RECHECK:major"], officer=officer)  # asserts the 201
-    complaint(officer, merchants[0])
+    complain(officer, merchants[0], channel="12315", allegation="短斤少两")
     per_write = (time.monotonic() - started) / (len(merchants) + 1)
     assert per_write < 5  # a short connect timeout, then the answer: no hang
 

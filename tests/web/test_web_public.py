@@ -13,7 +13,7 @@ from creditsvc.models import Community, DemonstrationUnit, MerchantReply
 from creditsvc.services.publication.publishing import site_url
 from creditsvc.services.standing import policies
 from scoring.policy import DEFAULT_POLICY
-from tests.factories import inspect, penalise, publish
+from tests.factories import complain, inspect, penalise, publish
 
 TODAY = date.today()
 
@@ -65,16 +65,7 @@ def test_a_business_page_shows_grade_date_top_reasons_and_no_personal_data(world
     market = world.market(name="天钥桥菜市场")
     merchant = world.merchant(market=market, name="钱记豆制品", address="天钥桥路1号")
     inspect(world, merchant, ["UNVERIFIED", "REFUSE_RECHECK", "HOST_REGISTER", "SHORT_NOTABLE"])
-    world.district().post(
-        "/api/v1/complaints",
-        json={
-            "merchant": merchant.uscc,
-            "channel": "12345",
-            "received_on": TODAY.isoformat(),
-            "allegation": "短秤",
-            "contact": "孙女士 13800000000",
-        },
-    )
+    complain(world.district(), merchant, contact="孙女士 13800000000")
     page = html(client.get(f"/merchants/{merchant.uscc}"))
     assert "钱记豆制品" in page and "天钥桥菜市场" in page and TODAY.isoformat() in page
     assert re.search(r'class="grade grade-[A-D] large"', page)

@@ -25,9 +25,8 @@ from creditsvc.services import calendar
 from creditsvc.services.accounts import notifications
 from creditsvc.services.appeals import objections
 from creditsvc.services.errors import DomainError
-from tests.api.evidence.test_complaints_api import complaint, move
 from tests.api.evidence.test_readings_api import add_stall, post, reading
-from tests.factories import exposure_body, inspect, penalise, publish
+from tests.factories import complain, exposure_body, inspect, penalise, publish, substantiate
 
 TODAY = date.today()
 OBJECTIONS = "/api/v1/objections"
@@ -353,10 +352,10 @@ def test_the_verify_page_marks_a_disputed_entry_and_says_why_one_came_off(world)
 
 def test_an_upheld_objection_to_a_substantiated_complaint_voids_it(world):
     merchant, officer = world.merchant(), world.district()
-    created = officer.post("/api/v1/complaints", json=complaint(merchant))
-    complaint_id = created.json["id"]
-    for step in ("verifying", "substantiated"):
-        move(officer, complaint_id, step)
+    complaint_id = complain(
+        officer, merchant, allegation="买了一斤排骨，复称只有八两", contact="王女士 13800138000"
+    )
+    substantiate(officer, complaint_id, reason="核查结论")
     me = world.merchant_user(merchant)
     filed = me.post(
         OBJECTIONS, json={"kind": "complaint", "id": complaint_id, "grounds": "复称时秤盘未清零"}

@@ -14,7 +14,7 @@ from creditsvc.extensions import db
 from creditsvc.models import Community, Street
 from notices.serials import check_digit
 from tests.documents import pdf_of, pdf_text
-from tests.factories import draft, exposure_body, inspect, penalise, publish
+from tests.factories import complain, draft, exposure_body, inspect, penalise, publish
 
 TODAY = date.today()
 PUBLIC = "/api/public/v1"
@@ -147,16 +147,7 @@ def test_merchant_search_as_csv_has_published_fields_only(world):
     stall = world.merchant(market=market, name="钱记豆制品", address="天钥桥路1号")
     world.merchant(world.JINGAN, name="静安眼镜", trade="optical_shop")
     inspect(world, stall, ("UNVERIFIED",))
-    world.district().post(
-        "/api/v1/complaints",
-        json={
-            "merchant": stall.uscc,
-            "channel": "12345",
-            "received_on": TODAY.isoformat(),
-            "allegation": "短秤",
-            "contact": "孙女士 13800000000",
-        },
-    )
+    complain(world.district(), stall, contact="孙女士 13800000000")
 
     response = world.anonymous().get(f"{PUBLIC}/merchants.csv?district=310104")
     rows = parse_csv(response)

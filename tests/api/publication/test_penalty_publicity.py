@@ -12,7 +12,7 @@ import pytest
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry
 from creditsvc.services import calendar
-from tests.factories import penalise
+from tests.factories import complain, penalise
 
 TODAY = date.today()
 URL = "/api/v1/penalty-publications"
@@ -127,16 +127,7 @@ def test_the_list_is_scoped_to_officers_and_their_district(world, decisions):
 
 def test_the_csv_export_parses_back_and_carries_no_contact_data(world, decisions):
     company = decisions["company"]
-    world.district().post(
-        "/api/v1/complaints",
-        json={
-            "merchant": company.uscc,
-            "channel": "12345",
-            "received_on": TODAY.isoformat(),
-            "allegation": "短秤",
-            "contact": "赵先生 13900000000",
-        },
-    )
+    complain(world.district(), company, contact="赵先生 13900000000")
     response = decisions["officer"].get(f"{URL}.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the Chinese headers

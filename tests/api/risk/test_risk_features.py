@@ -9,7 +9,7 @@ from creditsvc.extensions import db
 from creditsvc.models import Complaint, Device, Reading, Void
 from creditsvc.services.risk import features as risk_data
 from scoring import risk_features as rf
-from tests.factories import inspect
+from tests.factories import complain, inspect, substantiate
 
 TODAY = date.today()
 AS_OF = TODAY - timedelta(days=120)
@@ -18,28 +18,6 @@ AS_OF = TODAY - timedelta(days=120)
 def features_as_of(day: date) -> rf.Features:
     data = risk_data.load()
     return rf.build_features(data.evidence, day.toordinal())
-
-
-def complain(officer, merchant, day: date) -> int:
-    response = officer.post(
-        "/api/v1/complaints",
-        json={
-            "merchant": merchant.uscc,
-            "channel": "12345",
-            "received_on": day.isoformat(),
-            "allegation": "复称短缺",
-        },
-    )
-    assert response.status_code == 201, response.json
-    return response.json["id"]
-
-
-def substantiate(officer, complaint_id: int) -> None:
-    for to in ("verifying", "substantiated"):
-        response = officer.post(
-            f"/api/v1/complaints/{complaint_id}/transitions", json={"to": to, "reason": "现场核实"}
-        )
-        assert response.status_code in (200, 201), response.json
 
 
 def readings(merchant, device, first_seq: int, at: datetime, count: int, short: int) -> None:
@@ -76,8 +54,8 @@ def test_evidence_after_the_date_leaves_its_features_unchanged(world):
     inspect(
         world, merchant, ["SHORT_RETAIL:serious"], AS_OF, officer=officer
     )  # on the date itself: known that day
-    open_complaint = complain(officer, merchant, AS_OF - timedelta(days=10))
-    decided = complain(officer, merchant, AS_OF - timedelta(days=40))
+    open_complaint = complain(officer, merchant, AS_OF - timedelta(days=10), allegation="复称短缺")
+    decided = complain(officer, merchant, AS_OF - timedelta(days=40), allegation="复称短缺")
     substantiate(officer, decided)
     db.session.get(Complaint, decided).decided_on = AS_OF - timedelta(days=20)
     db.session.commit()
@@ -89,7 +67,7 @@ def test_evidence_after_the_date_leaves_its_features_unchanged(world):
     # the open complaint substantiated today, a commitment signed, an old reading voided.
     inspect(world, merchant, ["SHORT_RETAIL:serious"], AS_OF + timedelta(days=1), officer=officer)
     inspect(world, other, ["SHORT_RETAIL:major"], AS_OF + timedelta(days=60), officer=officer)
-    complain(officer, other, AS_OF + timedelta(days=3))
+    complain(officer, other, AS_OF + timedelta(days=3), allegation="复称短缺")
     substantiate(officer, open_complaint)
     readings(merchant, device, 100, datetime.combine(AS_OF, datetime.min.time(), UTC), 30, 20)
     merchant.commitment_signed_on = AS_OF + timedelta(days=5)

@@ -11,7 +11,7 @@ from creditsvc.models import CurrentScore, Merchant, ScoreSnapshot, ScoringPolic
 from creditsvc.services.publication import public
 from creditsvc.services.standing import evidence_arrays, policies, rescoring
 from scoring import scorecard
-from tests.factories import inspect
+from tests.factories import complain, inspect
 
 TODAY = date.today()
 
@@ -90,16 +90,7 @@ def test_the_public_record_has_grade_date_and_three_reasons_only(world):
     merchant = world.merchant(name="公开商户")
     officer = world.district()
     inspect(world, merchant, ["UNVERIFIED", "REFUSE_RECHECK", "HOST_REGISTER", "SHORT_NOTABLE"])
-    officer.post(
-        "/api/v1/complaints",
-        json={
-            "merchant": merchant.uscc,
-            "channel": "12345",
-            "received_on": TODAY.isoformat(),
-            "allegation": "短秤",
-            "contact": "赵先生 13900000000",
-        },
-    )
+    complain(officer, merchant, contact="赵先生 13900000000")
     record = world.anonymous().get(f"/api/public/v1/merchants/{merchant.uscc}")
     assert record.status_code == 200
     body = record.json
