@@ -1,4 +1,5 @@
-"""The long API fuzz run: tests/test_fuzz_api.py with a larger budget, on SQLite and PostgreSQL.
+"""The long API fuzz run: tests/security/test_fuzz_api.py with a larger budget, on SQLite and
+PostgreSQL.
 
 `make test` runs every operation of /api/openapi.json with a few examples per generation
 mode (positive and negative) and a fixed seed. This runs the same test with more examples,
@@ -29,7 +30,7 @@ def run(examples: int, database: str | None, pattern: str | None) -> tuple[int, 
     if database:
         env["TEST_DATABASE_URL"] = database
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:cacheprovider",
-               "tests/test_fuzz_api.py"]  # fmt: skip
+               "tests/security/test_fuzz_api.py"]  # fmt: skip
     if pattern:
         command += ["-k", pattern]
     started = time.monotonic()

@@ -1,5 +1,5 @@
 """Fixtures: a migrated database (SQLite or the real PostgreSQL), the app, a client,
-and factories for the registry and accounts.
+the `world` of factories (tests/factories.py) and a Redis database of the test's own.
 
 The suite runs twice in `make test`: TEST_DATABASE_URL unset (SQLite) and set to the
 machine's PostgreSQL. Tests commit for real (jobs in other processes must see the
@@ -12,12 +12,9 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import time
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -26,14 +23,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from redis import Redis
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 
 from creditsvc import create_app
 from creditsvc.config import database_url
 from creditsvc.extensions import db
-from creditsvc.models import CalendarDay, Market, Merchant, Street
-from creditsvc.services.accounts import users as accounts
-from creditsvc.uscc import make as make_uscc
+from creditsvc.models import CalendarDay
+from tests.factories import World
+from tests.workers import wait_until
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -44,7 +41,6 @@ KEEP_TABLES = ("districts", "alembic_version")  # loaded by the migrations, neve
 # sets days): on PostgreSQL each test gets back the rows the migrations loaded.
 CALENDAR = text("SELECT * FROM calendar_days")
 MIGRATED_CALENDARS: dict[str, list[dict]] = {}
-PASSWORD = "correct horse battery"
 
 
 def _migrate(url: str, instance: Path) -> None:
@@ -96,6 +92,17 @@ def migrated_url(tmp_path_factory) -> Iterator[str]:
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def empty_tables(conn: Connection) -> None:
+    """Truncate, on PostgreSQL, every table but those the migrations loaded for good."""
+    tables = conn.execute(
+        text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    ).scalars()
+    doomed = [t for t in tables if t not in KEEP_TABLES]
+    if doomed:
+        names = ", ".join(f'"{t}"' for t in doomed)
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
 @pytest.fixture
 def database_url_for_test(migrated_url, tmp_path) -> Iterator[str]:
     if migrated_url.startswith("sqlite"):
@@ -105,13 +112,7 @@ def database_url_for_test(migrated_url, tmp_path) -> Iterator[str]:
         return
     engine = create_engine(migrated_url)
     with engine.begin() as conn:
-        tables = conn.execute(
-            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        ).scalars()
-        doomed = [t for t in tables if t not in KEEP_TABLES]
-        if doomed:
-            names = ", ".join(f'"{t}"' for t in doomed)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        empty_tables(conn)
         conn.execute(CalendarDay.__table__.insert(), MIGRATED_CALENDARS[migrated_url])
     engine.dispose()
     yield migrated_url
@@ -158,120 +159,9 @@ def client(app):
     return app.test_client()
 
 
-@dataclass
-class Caller:
-    """A test client that sends one principal's bearer token."""
-
-    client: object
-    token: str | None
-    username: str | None = None
-
-    def _headers(self, headers):
-        merged = dict(headers or {})
-        if self.token:
-            merged["Authorization"] = f"Bearer {self.token}"
-        return merged
-
-    def get(self, url, **kw):
-        return self.client.get(url, headers=self._headers(kw.pop("headers", None)), **kw)
-
-    def post(self, url, **kw):
-        return self.client.post(url, headers=self._headers(kw.pop("headers", None)), **kw)
-
-    def patch(self, url, **kw):
-        return self.client.patch(url, headers=self._headers(kw.pop("headers", None)), **kw)
-
-    def put(self, url, **kw):
-        return self.client.put(url, headers=self._headers(kw.pop("headers", None)), **kw)
-
-    def delete(self, url, **kw):
-        return self.client.delete(url, headers=self._headers(kw.pop("headers", None)), **kw)
-
-
-class World:
-    """Factories for a small city: streets, markets, merchants, users with tokens."""
-
-    XUHUI, JINGAN = "310104", "310106"
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.client = app.test_client()
-        self._serial = 0
-
-    def _next(self) -> int:
-        self._serial += 1
-        return self._serial
-
-    def street(self, district: str = XUHUI, name: str | None = None) -> Street:
-        street = Street(district_code=district, name=name or f"测试街道{self._next()}")
-        db.session.add(street)
-        db.session.commit()
-        return street
-
-    def market(self, district: str = XUHUI, name: str | None = None) -> Market:
-        market = Market(district_code=district, name=name or f"测试菜市场{self._next()}")
-        db.session.add(market)
-        db.session.commit()
-        return market
-
-    def uscc(self, entity_type: str = "2") -> str:
-        return make_uscc("9", entity_type, "310000", f"{self._next():09d}")
-
-    def merchant(self, district: str = XUHUI, market: Market | None = None, **kw) -> Merchant:
-        merchant = Merchant(
-            uscc=kw.pop("uscc", None) or self.uscc(),
-            name=kw.pop("name", f"测试商户{self._serial}"),
-            trade=kw.pop("trade", "market_stall"),
-            district_code=district,
-            market_id=market.id if market else None,
-            **kw,
-        )
-        db.session.add(merchant)
-        db.session.commit()
-        return merchant
-
-    def user(self, role: str, **scope) -> Caller:
-        """A user of `role` (district=, merchant=, market=) and a Caller with its token."""
-        user = accounts.create_user(
-            "test", username=f"{role}{self._next()}", password=PASSWORD, role=role, **scope
-        )
-        _, token = accounts.issue_user_token("test", user)
-        db.session.commit()
-        return Caller(self.client, token, user.username)
-
-    def city(self) -> Caller:
-        return self.user("city")
-
-    def district(self, code: str = XUHUI) -> Caller:
-        return self.user("district", district=code)
-
-    def host(self, market: Market) -> Caller:
-        return self.user("host", market=market.id)
-
-    def merchant_user(self, merchant: Merchant) -> Caller:
-        return self.user("merchant", merchant=merchant.uscc)
-
-    def anonymous(self) -> Caller:
-        return Caller(self.client, None)
-
-
 @pytest.fixture
 def world(app) -> World:
     return World(app)
-
-
-def wait_until(what: str, check: Callable[[], Any], timeout: float = 60, proc=None) -> Any:
-    """Poll until `check` returns something true; fail if `proc` exits first."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if proc is not None and proc.poll() is not None:
-            pytest.fail(f"process exited ({proc.returncode}) before {what}")
-        if time.monotonic() > deadline:
-            pytest.fail(f"no {what} after {timeout}s")
-        time.sleep(0.2)
 
 
 @pytest.fixture

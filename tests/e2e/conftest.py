@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from creditsvc.extensions import db
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD, inspect, penalise, publish
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "output" / "screenshots"
@@ -112,17 +113,16 @@ def use_language(page, code: str) -> None:
 def small_city(world) -> dict:
     """A few businesses with grades, an honor roll, an exposure notice and a placard, all
     published as PDFs, and a merchant account; what the browser tests look at."""
-    from datetime import date, timedelta
-
-    from tests.test_notices import inspect, penalise, publish
-
     today = date.today()
     street = world.street(name="斜土路街道")
     market = world.market(name="天钥桥菜市场")
     honest = world.merchant(
-        name="王记蔬菜", market=market, street_id=street.id,
-        commitment_signed_on=today - timedelta(days=30), address="天钥桥路1号",
-    )  # fmt: skip
+        name="王记蔬菜",
+        market=market,
+        street_id=street.id,
+        commitment_signed_on=today - timedelta(days=30),
+        address="天钥桥路1号",
+    )
     inspect(world, honest, [])
     fishmonger = world.merchant(name="李记水产", market=market, street_id=street.id)
     inspect(world, fishmonger, [], on=today - timedelta(days=300))
@@ -139,7 +139,7 @@ def small_city(world) -> dict:
                 "period_start": (today - timedelta(days=60)).isoformat(),
                 "period_end": today.isoformat(),
             },
-        ),  # fmt: skip
+        ),
         "placard": publish(officer, {"kind": "placard", "merchant": honest.uscc}),
     }
     account = world.merchant_user(fishmonger)

@@ -34,8 +34,10 @@ def upload(page, body: bytes) -> None:
 def test_an_officer_imports_a_sheet_fixes_a_row_and_publishes_an_honor_roll(world, page):
     officer = world.district()
     signed = TODAY - timedelta(days=60)
-    shops = [world.merchant(name=name, commitment_signed_on=signed, address="漕溪北路88号")
-             for name in ("诚信粮油店", "公平水果摊")]  # fmt: skip
+    shops = [
+        world.merchant(name=name, commitment_signed_on=signed, address="漕溪北路88号")
+        for name in ("诚信粮油店", "公平水果摊")
+    ]
     usccs = [shop.uscc for shop in shops]
     db.session.commit()  # an open read here would block the server's writes on SQLite
     login(page, officer.username)

@@ -96,10 +96,18 @@ def test_a_member_of_the_public_finds_a_business_and_opens_a_pdf(page, small_cit
 def test_pages_carry_no_untranslated_strings(page, small_city):
     uscc, docs = small_city["honest"]["uscc"], small_city["documents"]
     public_pages = [
-        "/", "/merchants?q=记", f"/merchants/{uscc}", "/documents",
-        "/documents?kind=exposure", "/honor-roll", "/demonstrations", "/verify",
-        f"/verify/{docs['exposure']['serial']}", "/grades", "/login",
-    ]  # fmt: skip
+        "/",
+        "/merchants?q=记",
+        f"/merchants/{uscc}",
+        "/documents",
+        "/documents?kind=exposure",
+        "/honor-roll",
+        "/demonstrations",
+        "/verify",
+        f"/verify/{docs['exposure']['serial']}",
+        "/grades",
+        "/login",
+    ]
     portal_pages = ["/portal", "/portal/objections/new", "/account/password"]
     found = {}
     for language in ("zh", "en"):
@@ -125,18 +133,33 @@ def test_console_pages_carry_no_untranslated_strings(page, small_city, world):
     """The officer console too: data typed in Chinese is marked as Chinese on the
     English pages (WCAG 3.1.2), and no English is left on the Chinese ones."""
     fishmonger, docs = small_city["fishmonger"]["uscc"], small_city["documents"]
-    complaint = world.district().post("/api/v1/complaints", json={
-        "merchant": fishmonger, "channel": "12345", "received_on": date.today().isoformat(),
-        "allegation": "复称短少50克"}).json["id"]  # fmt: skip
+    filed = world.district().post(
+        "/api/v1/complaints",
+        json={
+            "merchant": fishmonger,
+            "channel": "12345",
+            "received_on": date.today().isoformat(),
+            "allegation": "复称短少50克",
+        },
+    )
+    complaint = filed.json["id"]
     inspection = db.session.scalar(select(func.max(Inspection.id)))
     db.session.commit()  # an open read here would block the server's writes on SQLite
     console_pages = [
-        "/console/", "/console/merchants?q=记", f"/console/merchants/{fishmonger}",
-        "/console/complaints", "/console/complaints/new", "/console/inspections/new",
-        "/console/notices", f"/console/notices/{docs['exposure']['id']}",
-        f"/console/notices/{docs['honor_roll']['id']}", "/console/imports", "/console/audit",
-        f"/console/complaints/{complaint}", f"/console/inspections/{inspection}",
-    ]  # fmt: skip
+        "/console/",
+        "/console/merchants?q=记",
+        f"/console/merchants/{fishmonger}",
+        "/console/complaints",
+        "/console/complaints/new",
+        "/console/inspections/new",
+        "/console/notices",
+        f"/console/notices/{docs['exposure']['id']}",
+        f"/console/notices/{docs['honor_roll']['id']}",
+        "/console/imports",
+        "/console/audit",
+        f"/console/complaints/{complaint}",
+        f"/console/inspections/{inspection}",
+    ]
     login(page, small_city["officer_login"])
     found = {}
     for language in ("zh", "en"):

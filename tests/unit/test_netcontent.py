@@ -103,9 +103,7 @@ def test_length_area_and_count_rules():
     assert length_shortfall_allowed(Decimal("5.5")) == Decimal("0.11")
     assert length_shortfall_allowed(100) == 2
     assert area_shortfall_allowed(10) == Decimal("0.3")
-    assert [count_shortfall_allowed(n) for n in (1, 50, 51, 100, 101, 250)] == [
-        0, 0, 1, 1, 2, 3
-    ]  # fmt: skip
+    assert [count_shortfall_allowed(n) for n in (1, 50, 51, 100, 101, 250)] == [0, 0, 1, 1, 2, 3]
     with pytest.raises(ValueError):
         count_shortfall_allowed(10.5)  # type: ignore[arg-type]
 

@@ -70,8 +70,14 @@ def test_packaged_table_matches_regulation():
 def test_category_bands_follow_annex_1():
     assert {c for c, b in CATEGORY_BAND.items() if b == "1"} == {"grain", "vegetable", "fruit"}
     assert {c for c, b in CATEGORY_BAND.items() if b == "2"} == {
-        "meat", "egg", "poultry", "seafood", "pastry", "candy", "condiment"
-    }  # fmt: skip
+        "meat",
+        "egg",
+        "poultry",
+        "seafood",
+        "pastry",
+        "candy",
+        "condiment",
+    }
     assert {c for c, b in CATEGORY_BAND.items() if b == "3"} == {"dried_vegetable", "delicacy"}
     assert set(EXCLUDED_CATEGORIES) == {"live_poultry", "live_fish", "water_soaked"}
     assert "other" not in CATEGORY_BAND

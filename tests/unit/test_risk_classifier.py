@@ -58,8 +58,14 @@ def test_evaluate_gives_auc_ks_brier_and_a_ten_bin_calibration_table():
     assert perfect["brier"] == pytest.approx(np.mean(errors**2), abs=1e-4)
     table = perfect["calibration"]
     assert len(table) == 10 and sum(row["count"] for row in table) == 6
-    assert table[0] == {"bin": 1, "lower": 0.0, "upper": 0.1, "count": 1,
-                        "mean_predicted": 0.05, "observed_rate": 0.0}  # fmt: skip
+    assert table[0] == {
+        "bin": 1,
+        "lower": 0.0,
+        "upper": 0.1,
+        "count": 1,
+        "mean_predicted": 0.05,
+        "observed_rate": 0.0,
+    }
     assert evaluate(y, np.full(6, 0.5))["auc"] == 0.5
     assert evaluate(np.zeros(3, dtype=bool), np.full(3, 0.5))["auc"] is None
 
@@ -82,14 +88,25 @@ def test_selection_keeps_the_baseline_unless_the_booster_beats_it():
     metrics = chosen.validation
     assert set(metrics) == {"logistic", "boosting", "shuffled"}
     best = max(("logistic", "boosting"), key=lambda k: metrics[k]["auc"])
-    assert chosen.chosen == ("boosting" if metrics["boosting"]["auc"] > metrics["logistic"]["auc"]
-                             else "logistic") == best  # fmt: skip
+    assert (
+        chosen.chosen
+        == ("boosting" if metrics["boosting"]["auc"] > metrics["logistic"]["auc"] else "logistic")
+        == best
+    )
     assert metrics[chosen.chosen]["auc"] > metrics["shuffled"]["auc"] + 0.15
     assert (chosen.train_rows, chosen.validation_rows) == (2500, 1000)
     assert chosen.model.n_features_in_ == 4 and chosen.model.kind == chosen.chosen
     # With the booster no better than a constant, the baseline stays.
-    only = select(X, y, as_of, split=split, candidates={"logistic": RiskModel(),
-                  "boosting": RiskModel(kind="boosting", max_iter=1, learning_rate=1e-6)})  # fmt: skip
+    only = select(
+        X,
+        y,
+        as_of,
+        split=split,
+        candidates={
+            "logistic": RiskModel(),
+            "boosting": RiskModel(kind="boosting", max_iter=1, learning_rate=1e-6),
+        },
+    )
     assert only.chosen == "logistic"
 
 

@@ -238,11 +238,15 @@ def test_a_batch_scores_each_merchant_as_alone():
 
 @pytest.mark.parametrize(
     ("path", "value", "words"),
-    [(("decay", "half_life_days"), 0, "half_life_days"), (("grades",), [], "grades"),
-     (("caps", "cheat_grade"), "E", "cheat_grade"), (("retail_band_rule",), "any", "retail_band_rule"),
-     (("deductions", "finding", "major"), "fifteen", "major"),
-     (("grades", 1, "zh"), " ", "grade B needs its zh name")],
-)  # fmt: skip
+    [
+        (("decay", "half_life_days"), 0, "half_life_days"),
+        (("grades",), [], "grades"),
+        (("caps", "cheat_grade"), "E", "cheat_grade"),
+        (("retail_band_rule",), "any", "retail_band_rule"),
+        (("deductions", "finding", "major"), "fifteen", "major"),
+        (("grades", 1, "zh"), " ", "grade B needs its zh name"),
+    ],
+)
 def test_a_bad_policy_document_names_its_problem(path, value, words):
     import copy
 
