@@ -20,8 +20,8 @@ from creditsvc.models import AuditEntry, Device, JobRun, Notice, Stall
 from creditsvc.principals import Principal
 from creditsvc.services import calendar
 from creditsvc.services.accounts import users as accounts
-from creditsvc.services.publication.eligibility import add_months
 from creditsvc.services.standing import policies
+from creditsvc.workdays import add_months
 from notices.serials import parse_serial
 from scoring.policy import DEFAULT_POLICY
 from tests import test_jobs as jobs

@@ -28,7 +28,7 @@ from creditsvc.principals import Principal
 from creditsvc.services import audit, scope
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
-from creditsvc.services.publication.eligibility import add_months
+from creditsvc.workdays import add_months
 
 # rules.md §5: the city bureau's acceptance draws 12 participating units, in 4 groups.
 DRAW_SIZE, DRAW_GROUPS = 12, 4

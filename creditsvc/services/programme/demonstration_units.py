@@ -16,7 +16,7 @@ from creditsvc.principals import ASSOCIATION, CITY, DISTRICT, MERCHANT, Principa
 from creditsvc.services import audit, scope
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
-from creditsvc.services.publication import eligibility
+from creditsvc.workdays import add_months
 
 OPEN = ("pending", "designated", "suspended")
 # Findings that suspend a designation: a serious one, or cheating and tampering whatever
@@ -95,7 +95,7 @@ def assess(p: Principal, unit: DemonstrationUnit, data: dict, today: date) -> De
     if data["designate"]:
         years = data.get("valid_years") or current_app.config["DEMONSTRATION_UNIT_VALID_YEARS"]
         unit.status, unit.designated_on = "designated", today
-        unit.valid_until = eligibility.add_months(today, 12 * years)
+        unit.valid_until = add_months(today, 12 * years)
     else:
         unit.status = "rejected"
     audit.record(p.name, "assess", unit, before=before, reason=data["note"])

@@ -6,7 +6,6 @@ text an officer reads in the draft, and the records it rests on.
 
 from __future__ import annotations
 
-from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -32,6 +31,7 @@ from creditsvc.models import (
 from creditsvc.services.programme import demonstration_units
 from creditsvc.services.standing import policies
 from creditsvc.uscc import USCC
+from creditsvc.workdays import add_months
 from notices.context import UNRATED_LABEL
 
 TRADE_NAMES = {code: zh for zh, code in TRADE_ZH.items()}
@@ -52,12 +52,6 @@ class Candidate:
     penalty_id: int | None = None
     community_id: int | None = None
     window_months: int | None = None
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or that month's last day when it is shorter."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 def inspection_not_void() -> ColumnElement[bool]:

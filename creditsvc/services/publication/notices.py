@@ -25,6 +25,7 @@ from creditsvc.principals import CITY, DISTRICT, Principal
 from creditsvc.services import audit, calendar, jobruns, scope
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
 from creditsvc.services.publication import eligibility
+from creditsvc.workdays import day_of
 from notices.context import SCHEMAS
 from notices.render import cn_date
 
@@ -252,8 +253,7 @@ def revoked_on(entry: NoticeEntry) -> date | None:
         .join(PenaltyDecision, PenaltyDecision.inspection_id == Inspection.id)
         .where(PenaltyDecision.id == entry.penalty_id)
     )
-    at = db.session.scalar(stmt)
-    return at.astimezone().date() if at else None
+    return day_of(db.session.scalar(stmt))
 
 
 def entry_deadline(entry: NoticeEntry, today: date | None = None) -> dict | None:

@@ -7,7 +7,6 @@ complainant, a risk class) can reach a public answer by accident.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime
 from typing import Any
 
 from flask import url_for
@@ -30,6 +29,7 @@ from creditsvc.services.appeals import objections, replies
 from creditsvc.services.errors import NotFound
 from creditsvc.services.publication import notices, public_cache, publishing
 from creditsvc.services.registry.search import merchants_matching
+from creditsvc.workdays import day_of
 from notices.serials import SerialError, parse_serial
 from scoring import explain
 
@@ -233,10 +233,6 @@ def _entry_name(entry: NoticeEntry) -> str:
     return entry.content.get("business_name") or entry.content.get("name", "")
 
 
-def _when(moment: datetime | None) -> date | None:
-    return moment.astimezone().date() if moment else None
-
-
 def document_summary(notice: Notice) -> dict:
     """What anyone may know of a published document: what, who, when, and its status."""
     later = notices.successor(notice) if notice.status == "superseded" else None
@@ -253,7 +249,7 @@ def document_summary(notice: Notice) -> dict:
         "status_text": STATUS_TEXT[notice.status],
         "in_force": notice.status == "published",
         "withdraw_reason": notice.withdraw_reason if notice.status == "withdrawn" else None,
-        "withdrawn_on": _when(notice.withdrawn_at) if notice.status == "withdrawn" else None,
+        "withdrawn_on": day_of(notice.withdrawn_at) if notice.status == "withdrawn" else None,
         "expired_on": notice.expired_on,
         "superseded_by": later.serial if later else None,
         "supersedes": notice.supersedes.serial if notice.supersedes else None,

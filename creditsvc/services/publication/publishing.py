@@ -23,7 +23,6 @@ from creditsvc.models import Notice
 from creditsvc.models.base import utcnow
 from creditsvc.services import audit
 from creditsvc.services.errors import Conflict, DomainError
-from creditsvc.services.publication.eligibility import add_months
 from creditsvc.services.publication.notices import (
     IN_FORCE,
     RENDER_KINDS,
@@ -31,6 +30,7 @@ from creditsvc.services.publication.notices import (
     check_predecessor,
 )
 from creditsvc.services.standing import policies
+from creditsvc.workdays import add_months
 from notices.render import RenderedDocument, render_pdf
 from notices.serials import make_serial
 
