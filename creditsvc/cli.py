@@ -1,12 +1,11 @@
-"""The `creditsvc` command line (also `flask --app wsgi ...`)."""
+"""The commands of the `creditsvc` command line (also `flask --app wsgi ...`); the console
+script itself starts in `creditsvc.command`."""
 
 from __future__ import annotations
 
-import sys
-
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from creditsvc.extensions import db
 from creditsvc.jobs import QUEUES
@@ -260,12 +259,3 @@ def routes(document: str | None) -> None:
 def register(app: Flask) -> None:
     for command in (users, tokens, demo, worker, scheduler, rescore, routes, train):
         app.cli.add_command(command)
-
-
-def main() -> None:
-    from creditsvc import create_app
-
-    group = FlaskGroup(create_app=create_app, help="诚信计量 credit service")
-    # `creditsvc routes` is the authorisation table; `flask --app wsgi routes` keeps Flask's own.
-    group.add_command(routes)
-    sys.exit(group.main())
