@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from creditsvc.extensions import db
 from creditsvc.models import LoginAttempt, MerchantReply, Objection
-from creditsvc.services.appeals.replies import REPLY_MAX_CHARS
+from creditsvc.models.objection import REPLY_MAX_CHARS
 from tests.conftest import PASSWORD
 from tests.test_notices import inspect, publish
 from tests.test_web_session import csrf_token, login

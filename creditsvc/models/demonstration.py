@@ -25,6 +25,7 @@ from creditsvc.models.merchant import Merchant
 DRAW_KINDS = ("acceptance", "re_evaluation")
 UNIT_ROUTES = ("nominated", "applied")
 UNIT_STATUSES = ("pending", "designated", "rejected", "suspended", "revoked")
+SEED_LIMIT = 2**62  # a draw's seed is below it: it fits `CommunityDraw.seed`, a signed BIGINT
 
 
 class CommunityUnit(Base):

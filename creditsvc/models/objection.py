@@ -15,6 +15,7 @@ from creditsvc.models.merchant import Merchant
 OBJECTION_SUBJECTS = ("inspection", "complaint", "reading", "reading_batch", "notice_entry")
 OBJECTION_STATUSES = ("disputed", "upheld", "rejected")
 REPLY_STATUSES = ("pending", "approved", "rejected")
+REPLY_MAX_CHARS = 300  # a reply shown beside a public record is a short statement
 
 
 class Objection(Base):

@@ -10,12 +10,13 @@ from sqlalchemy import ScalarSelect, Select, select
 from creditsvc.extensions import db
 from creditsvc.models import Merchant, MerchantReply
 from creditsvc.models.base import utcnow
+
+# Re-exported: web/portal.py still reads the limit here (it belongs to the model).
+from creditsvc.models.objection import REPLY_MAX_CHARS as REPLY_MAX_CHARS
 from creditsvc.principals import Principal
 from creditsvc.services import audit, scope
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden
-
-REPLY_MAX_CHARS = 300
 
 
 def submit(p: Principal, text: str) -> MerchantReply:

@@ -24,6 +24,7 @@ from creditsvc.models import (
     DrawnUnit,
     Merchant,
 )
+from creditsvc.models.demonstration import SEED_LIMIT
 from creditsvc.principals import Principal
 from creditsvc.services import audit, scope
 from creditsvc.services.accounts import notifications
@@ -33,7 +34,6 @@ from creditsvc.workdays import add_months
 # rules.md §5: the city bureau's acceptance draws 12 participating units, in 4 groups.
 DRAW_SIZE, DRAW_GROUPS = 12, 4
 DESIGNATED = ("accepted", "re_evaluated")
-SEED_LIMIT = 2**62
 
 
 def draw_groups(merchant_ids: list[int], seed: int) -> list[list[int]]:
