@@ -13,9 +13,9 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import ColumnElement, exists, func, select
 
+from creditsvc import vocabulary
 from creditsvc.catalogue import violations
 from creditsvc.extensions import db
-from creditsvc.imports.sheets import TRADE_ZH
 from creditsvc.models import (
     TRADES,
     Community,
@@ -34,7 +34,6 @@ from creditsvc.uscc import USCC
 from creditsvc.workdays import add_months
 from notices.context import UNRATED_LABEL
 
-TRADE_NAMES = {code: zh for zh, code in TRADE_ZH.items()}
 # 第十三条: a public reprimand or a low fine is shown for 3 months, anything else 3 years.
 SHORT_WINDOW_MONTHS, LONG_WINDOW_MONTHS = 3, 36
 # Uncertain: the province sets what counts as a low fine (较低数额罚款); Shanghai's figure
@@ -202,7 +201,7 @@ def _honor_entry(
     content = {
         "name": merchant.name,
         "street": street or "未划分街道",
-        "trade": TRADE_NAMES.get(merchant.trade, merchant.trade),
+        "trade": vocabulary.chinese(vocabulary.TRADE_WORDS, merchant.trade),
         "grade": "A",
         "as_of": score.as_of.isoformat(),
         "address": facts["address"],

@@ -29,6 +29,7 @@ from creditsvc.services.appeals import objections, replies
 from creditsvc.services.errors import NotFound
 from creditsvc.services.publication import notices, public_cache, publishing
 from creditsvc.services.registry.search import merchants_matching
+from creditsvc.vocabulary import DOCUMENT_STATUS_WORDS, ENTRY_STATUS_WORDS
 from creditsvc.workdays import day_of
 from notices.serials import SerialError, parse_serial
 from scoring import explain
@@ -201,14 +202,6 @@ def record(uscc: str) -> dict | None:
 
 # Published documents: verification and open data ------------------------------------
 
-STATUS_TEXT = {
-    "published": "有效",
-    "expired": "已到期",
-    "withdrawn": "已撤回",
-    "superseded": "已被更正版本取代",
-}
-ENTRY_STATUS_TEXT = {"active": "公示中", "expired": "公示期满", "withdrawn": "已撤下"}
-
 
 def _paged(stmt: Select, args: dict, convert: Callable[[Any], dict]) -> dict:
     per_page, number = args["per_page"], args["page"]
@@ -246,7 +239,7 @@ def document_summary(notice: Notice) -> dict:
         "district_name": notice.district.name_zh,
         "issued_on": notice.published_on,
         "status": notice.status,
-        "status_text": STATUS_TEXT[notice.status],
+        "status_text": DOCUMENT_STATUS_WORDS[notice.status].zh,
         "in_force": notice.status == "published",
         "withdraw_reason": notice.withdraw_reason if notice.status == "withdrawn" else None,
         "withdrawn_on": day_of(notice.withdrawn_at) if notice.status == "withdrawn" else None,
@@ -287,7 +280,7 @@ def document(text: str) -> dict:
             "position": e.position,
             "name": _entry_name(e) if shown and e.status == "active" else None,
             "status": e.status,
-            "status_text": ENTRY_STATUS_TEXT[e.status],
+            "status_text": ENTRY_STATUS_WORDS[e.status].zh,
             "ends_on": e.ends_on if shown and e.status == "active" else None,
             # Why an entry came off (an upheld objection, a repair): written by officers
             # for the public, it names no person (rules.md §4, 第六条).
