@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from creditsvc.extensions import db
 from creditsvc.jobs import QUEUES
-from creditsvc.models import ROLES
+from creditsvc.models import ROLES, JobStatus
 from creditsvc.services.accounts import users as accounts
 from creditsvc.services.errors import DomainError
 
@@ -195,7 +195,7 @@ def rescore(everyone: bool) -> None:
         )
         return
     run = start_full_rescore(SYSTEM, actor=CLI_ACTOR)
-    if run.status == "done":
+    if run.status == JobStatus.DONE:
         result = run.result or {}
         click.echo(
             f"rescored {result.get('merchants', 0)} merchants in {run.done} districts, "
@@ -222,7 +222,7 @@ def train(as_of, score_only: bool) -> None:
         run = start_training(SYSTEM, actor=CLI_ACTOR, today=as_of.date() if as_of else None)
     except DomainError as exc:
         _fail(exc)
-    if run.status != "done":
+    if run.status != JobStatus.DONE:
         click.echo(f"risk model training queued, status row {run.id}")
         return
     result = run.result or {}

@@ -19,6 +19,7 @@ from creditsvc.extensions import db
 from creditsvc.models import (
     TRADES,
     Community,
+    CommunityStatus,
     CurrentScore,
     Finding,
     Inspection,
@@ -28,6 +29,7 @@ from creditsvc.models import (
     Street,
     Void,
 )
+from creditsvc.models.geography import DESIGNATED_COMMUNITY
 from creditsvc.services.programme import demonstration_units
 from creditsvc.services.standing import policies
 from creditsvc.uscc import USCC
@@ -40,7 +42,7 @@ SHORT_WINDOW_MONTHS, LONG_WINDOW_MONTHS = 3, 36
 # was not found, so it is the setting EXPOSURE_LOW_FINE_YUAN with this default.
 DEFAULT_LOW_FINE_YUAN = 10000
 HONOR_ROLL_CLEAN_MONTHS = 12
-DEMONSTRATION_STATUSES = ("accepted", "re_evaluated")
+DEMONSTRATION_STATUSES = DESIGNATED_COMMUNITY  # the communities a listing names
 
 
 @dataclass
@@ -236,7 +238,7 @@ def _community_entry(community: Community) -> Candidate:
         "status": community.status,
         "accepted_on": accepted,
     }
-    if community.status == "re_evaluated":
+    if community.status == CommunityStatus.RE_EVALUATED:
         why = f"经复评保留诚信计量示范社（街）区称号（首次命名{accepted or '日期未登记'}）"
     else:
         why = f"经市局验收命名为诚信计量示范社（街）区（{accepted or '日期未登记'}）"

@@ -17,10 +17,12 @@ from creditsvc.catalogue import violation_names
 from creditsvc.extensions import db
 from creditsvc.models import (
     CurrentScore,
+    EntryStatus,
     Market,
     Merchant,
     Notice,
     NoticeEntry,
+    NoticeStatus,
     ScoreSnapshot,
     Stall,
     Street,
@@ -219,7 +221,9 @@ def _paged(stmt: Select, args: dict, convert: Callable[[Any], dict]) -> dict:
 def downloadable(notice: Notice) -> bool:
     """The public PDF is served while the document is in force and every entry on it is
     still published: an entry withdrawn or expired must not stay readable in public."""
-    return notice.status == "published" and all(e.status == "active" for e in notice.entries)
+    return notice.status == NoticeStatus.PUBLISHED and all(
+        e.status == EntryStatus.ACTIVE for e in notice.entries
+    )
 
 
 def _entry_name(entry: NoticeEntry) -> str:
@@ -228,7 +232,8 @@ def _entry_name(entry: NoticeEntry) -> str:
 
 def document_summary(notice: Notice) -> dict:
     """What anyone may know of a published document: what, who, when, and its status."""
-    later = notices.successor(notice) if notice.status == "superseded" else None
+    later = notices.successor(notice) if notice.status == NoticeStatus.SUPERSEDED else None
+    withdrawn = notice.status == NoticeStatus.WITHDRAWN
     return {
         "serial": notice.serial,
         "kind": notice.kind,
@@ -240,9 +245,9 @@ def document_summary(notice: Notice) -> dict:
         "issued_on": notice.published_on,
         "status": notice.status,
         "status_text": DOCUMENT_STATUS_WORDS[notice.status].zh,
-        "in_force": notice.status == "published",
-        "withdraw_reason": notice.withdraw_reason if notice.status == "withdrawn" else None,
-        "withdrawn_on": day_of(notice.withdrawn_at) if notice.status == "withdrawn" else None,
+        "in_force": notice.status == NoticeStatus.PUBLISHED,
+        "withdraw_reason": notice.withdraw_reason if withdrawn else None,
+        "withdrawn_on": day_of(notice.withdrawn_at) if withdrawn else None,
         "expired_on": notice.expired_on,
         "superseded_by": later.serial if later else None,
         "supersedes": notice.supersedes.serial if notice.supersedes else None,
@@ -273,19 +278,19 @@ def document(text: str) -> dict:
     """Verification of a printed document: its summary, and each entry's status (names
     only of entries still published on a document in force)."""
     notice = published_document(text)
-    shown = notice.status == "published"
+    shown = notice.status == NoticeStatus.PUBLISHED
     disputed = objections.disputed_entries(notice.entries) if shown else set()
     entries = [
         {
             "position": e.position,
-            "name": _entry_name(e) if shown and e.status == "active" else None,
+            "name": _entry_name(e) if shown and e.status == EntryStatus.ACTIVE else None,
             "status": e.status,
             "status_text": ENTRY_STATUS_WORDS[e.status].zh,
-            "ends_on": e.ends_on if shown and e.status == "active" else None,
+            "ends_on": e.ends_on if shown and e.status == EntryStatus.ACTIVE else None,
             # Why an entry came off (an upheld objection, a repair): written by officers
             # for the public, it names no person (rules.md §4, 第六条).
-            "withdraw_reason": e.withdraw_reason if e.status == "withdrawn" else None,
-            "disputed": e.id in disputed and e.status == "active",
+            "withdraw_reason": e.withdraw_reason if e.status == EntryStatus.WITHDRAWN else None,
+            "disputed": e.id in disputed and e.status == EntryStatus.ACTIVE,
         }
         for e in notice.entries
     ]
@@ -293,7 +298,7 @@ def document(text: str) -> dict:
 
 
 def documents_in_force(args: dict) -> Select:
-    stmt = select(Notice).where(Notice.status == "published")
+    stmt = select(Notice).where(Notice.status == NoticeStatus.PUBLISHED)
     if args.get("kind"):
         stmt = stmt.where(Notice.kind == args["kind"])
     if args.get("district"):
@@ -313,7 +318,11 @@ def entries_in_force(kind: str, args: dict) -> Select:
     stmt = (
         select(NoticeEntry, Notice)
         .join(Notice, Notice.id == NoticeEntry.notice_id)
-        .where(Notice.kind == kind, Notice.status == "published", NoticeEntry.status == "active")
+        .where(
+            Notice.kind == kind,
+            Notice.status == NoticeStatus.PUBLISHED,
+            NoticeEntry.status == EntryStatus.ACTIVE,
+        )
     )
     if args.get("district"):
         stmt = stmt.where(Notice.district_code == args["district"])
