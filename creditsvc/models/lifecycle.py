@@ -22,12 +22,12 @@ class Lifecycle(Generic[S]):
     the current `status`, the statuses the move `needs`, and the `options` it has."""
 
     statuses: type[S]
-    moves: Mapping[S, tuple[S, ...]]
+    moves: Mapping[str, tuple[S, ...]]  # keyed by the members, found by stored strings
     refusal: str = "the record is {status}; this needs {needs}"
     field: str | None = None  # the input field a refusal is reported on, if any
 
     def options(self, status: str) -> tuple[S, ...]:
-        return self.moves.get(status, ())  # type: ignore[call-overload]
+        return self.moves.get(status, ())
 
     def allows(self, status: str, to: str) -> bool:
         return to in self.options(status)
