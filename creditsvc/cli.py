@@ -1,16 +1,15 @@
-"""The `creditsvc` command line (also `flask --app wsgi ...`)."""
+"""The commands of the `creditsvc` command line (also `flask --app wsgi ...`); the console
+script itself starts in `creditsvc.command`."""
 
 from __future__ import annotations
 
-import sys
-
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from creditsvc.extensions import db
 from creditsvc.jobs import QUEUES
-from creditsvc.models import ROLES
+from creditsvc.models import ROLES, JobStatus
 from creditsvc.services.accounts import users as accounts
 from creditsvc.services.errors import DomainError
 
@@ -196,7 +195,7 @@ def rescore(everyone: bool) -> None:
         )
         return
     run = start_full_rescore(SYSTEM, actor=CLI_ACTOR)
-    if run.status == "done":
+    if run.status == JobStatus.DONE:
         result = run.result or {}
         click.echo(
             f"rescored {result.get('merchants', 0)} merchants in {run.done} districts, "
@@ -223,7 +222,7 @@ def train(as_of, score_only: bool) -> None:
         run = start_training(SYSTEM, actor=CLI_ACTOR, today=as_of.date() if as_of else None)
     except DomainError as exc:
         _fail(exc)
-    if run.status != "done":
+    if run.status != JobStatus.DONE:
         click.echo(f"risk model training queued, status row {run.id}")
         return
     result = run.result or {}
@@ -260,12 +259,3 @@ def routes(document: str | None) -> None:
 def register(app: Flask) -> None:
     for command in (users, tokens, demo, worker, scheduler, rescore, routes, train):
         app.cli.add_command(command)
-
-
-def main() -> None:
-    from creditsvc import create_app
-
-    group = FlaskGroup(create_app=create_app, help="诚信计量 credit service")
-    # `creditsvc routes` is the authorisation table; `flask --app wsgi routes` keeps Flask's own.
-    group.add_command(routes)
-    sys.exit(group.main())

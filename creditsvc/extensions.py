@@ -1,6 +1,8 @@
-"""Flask extensions, created unbound here and bound to the app in create_app."""
+"""Flask extensions, created unbound here and bound to the app in create_app; the Redis
+clients of the process."""
 
 from contextlib import suppress
+from typing import Any
 
 from flask import current_app, redirect, render_template, request, url_for
 from flask_migrate import Migrate
@@ -75,3 +77,19 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 api = Api()
+
+_clients: dict[tuple[str, float], Any] = {}
+
+
+def redis_client(url: str, timeout: float) -> Any:
+    """This process's Redis client for a URL, waiting at most `timeout` seconds to connect
+    or for an answer; made on first use (never at import). One per process, not per
+    request: redis-py keeps its connections in a pool, and gives a forked child its own."""
+    key = (url, timeout)
+    if key not in _clients:
+        from redis import Redis
+
+        _clients[key] = Redis.from_url(
+            url, socket_connect_timeout=min(timeout, 1), socket_timeout=timeout
+        )
+    return _clients[key]

@@ -19,7 +19,8 @@ from types import ModuleType
 
 from flask import Flask
 
-from creditsvc.principals import PUBLIC
+from creditsvc import auth
+from creditsvc.principals import PUBLIC, Principal
 
 SKIPPED_ENDPOINTS = ("static",)
 # flask-smorest's own view of the OpenAPI document carries no @allow: it is public by design.
@@ -27,7 +28,6 @@ IMPLICIT_ROLES = {"api-docs.openapi_json": (PUBLIC,)}
 SERVICE_PACKAGE = "creditsvc.services"
 FOLLOW_DEPTH = 3
 # A view that narrows by the caller's own attributes rather than a scope.* function.
-PRINCIPAL_NAMES = ("p", "principal")
 PRINCIPAL_FIELDS = {
     "district_code": "own district",
     "market_ids": "own markets",
@@ -76,15 +76,55 @@ def _innermost(func: Callable) -> Callable:
     return func
 
 
-def _is_principal(node: ast.expr) -> bool:
-    """`p`, `principal` or `auth.current()`: the caller."""
+def _resolve(node: ast.expr, module: ModuleType) -> object:
+    """What a global name of `module`, or a name reached through modules, stands for
+    (`current`, `auth.current`, `principals.Principal`)."""
     if isinstance(node, ast.Name):
-        return node.id in PRINCIPAL_NAMES
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "current"
+        return getattr(module, node.id, None)
+    if isinstance(node, ast.Attribute):
+        owner = _resolve(node.value, module)
+        return getattr(owner, node.attr, None) if isinstance(owner, ModuleType) else None
+    return None
+
+
+def _is_current(node: ast.AST, module: ModuleType) -> bool:
+    """A call of `auth.current()`, however `auth` or `current` was imported."""
+    return isinstance(node, ast.Call) and _resolve(node.func, module) is auth.current
+
+
+def _is_principal_type(annotation: ast.expr | None, module: ModuleType) -> bool:
+    """An annotation naming `Principal` (alone, or in a union such as `Principal | None`)."""
+    if annotation is None:
+        return False
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        annotation = ast.parse(annotation.value, mode="eval").body
+    return any(
+        _resolve(part, module) is Principal
+        for part in ast.walk(annotation)
+        if isinstance(part, ast.Name | ast.Attribute)
     )
+
+
+def _principal_names(tree: ast.AST, module: ModuleType) -> frozenset[str]:
+    """The names the caller goes by in a function: its parameters annotated `Principal`,
+    and the names it assigns a value of `auth.current()` to."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and _is_principal_type(node.annotation, module):
+            names.add(node.arg)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.NamedExpr):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            typed = isinstance(node, ast.AnnAssign) and _is_principal_type(node.annotation, module)
+            if typed or (node.value is not None and _is_current(node.value, module)):
+                names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return frozenset(names)
+
+
+def _is_principal(node: ast.expr, module: ModuleType, principals: frozenset[str]) -> bool:
+    """The caller: a name holding the principal, or `auth.current()` itself."""
+    if isinstance(node, ast.Name):
+        return node.id in principals
+    return _is_current(node, module)
 
 
 def _narrows(node: ast.Attribute, parents: dict) -> bool:
@@ -103,9 +143,11 @@ def _followed(target: object) -> bool:
     return inspect.isfunction(target) and target.__module__.startswith("creditsvc.")
 
 
-def _visit(node: ast.AST, module: ModuleType, parents: dict) -> tuple[set[str], object]:
+def _visit(
+    node: ast.AST, module: ModuleType, parents: dict, principals: frozenset[str]
+) -> tuple[set[str], object]:
     """What one node says: scope rules it names, and a function it calls to follow."""
-    if isinstance(node, ast.Attribute) and _is_principal(node.value):
+    if isinstance(node, ast.Attribute) and _is_principal(node.value, module, principals):
         # The caller's own user or device object scopes whatever is read through it.
         identity = node.attr in ("user", "device")
         if node.attr in PRINCIPAL_FIELDS and (identity or _narrows(node, parents)):
@@ -135,9 +177,10 @@ def _scope_calls(func: Callable, depth: int, seen: set) -> set[str]:
         return set()
     module = importlib.import_module(func.__module__)
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    principals = _principal_names(tree, module)
     found: set[str] = set()
     for node in ast.walk(tree):
-        names, target = _visit(node, module, parents)
+        names, target = _visit(node, module, parents, principals)
         found |= names
         if _followed(target):
             found |= _scope_calls(target, depth - 1, seen)  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""Working days on the Chinese public-holiday calendar.
+"""The bureau's dates: working days on the Chinese public-holiday calendar, months.
 
 Deadlines in the rules count working days (《市场监督管理行政处罚信息公示规定》: 20 working
 days to publish a penalty; Shanghai 社会信用条例 §36: 1 and 5 working days for an
@@ -10,8 +10,9 @@ each year's notice is only published in the autumn before.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 HOLIDAY, WORKDAY = "holiday", "workday"
@@ -43,3 +44,14 @@ def working_days_between(start: date, end: date, calendar: Mapping[date, str]) -
     """Working days after `start` up to and including `end` (0 when end ≤ start)."""
     days = (start + timedelta(days=n) for n in range(1, (end - start).days + 1))
     return sum(is_working_day(d, calendar) for d in days)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or that month's last day when it is shorter."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+def day_of(moment: datetime | None) -> date | None:
+    """The local calendar day of a moment (the service runs on Shanghai time)."""
+    return moment.astimezone().date() if moment else None

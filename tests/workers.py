@@ -33,7 +33,7 @@ HOOKED_WORKER = """
 import os, sys, time
 from pathlib import Path
 
-from creditsvc.cli import main
+from creditsvc.command import main
 from creditsvc.services.standing import rescoring
 
 original = rescoring.district

@@ -41,8 +41,7 @@ class Notices(MethodView):
     @blp.response(201, NoticeOut)
     def post(self, data):
         """Draft a notice: what would be published, and why each entry qualifies."""
-        notice = notices.create_draft(auth.current(), data)
-        return notice
+        return queries.answer(notices.create_draft(auth.current(), data))
 
 
 @blp.route("/<int:notice_id>")
@@ -51,7 +50,7 @@ class NoticeItem(MethodView):
     @blp.response(200, NoticeOut)
     def get(self, notice_id):
         """Read a notice: status, serial, PDF, entries with their deadlines, who did what."""
-        return queries.notice(auth.current(), notice_id)
+        return queries.answer(queries.notice(auth.current(), notice_id))
 
 
 @blp.route("/<int:notice_id>/approve")
@@ -61,8 +60,7 @@ class NoticeApprove(MethodView):
     def post(self, notice_id):
         """Approve a draft for publication."""
         p = auth.current()
-        notice = notices.approve(p, queries.notice(p, notice_id))
-        return notice
+        return queries.answer(notices.approve(p, queries.notice(p, notice_id)))
 
 
 @blp.route("/<int:notice_id>/publish")
@@ -78,7 +76,7 @@ class NoticePublish(MethodView):
         unit_of_work.commit()  # the render job reads the request; the answer, its outcome
         jobs.enqueue("render", render_notice, notice.id, run_id, auth.current().name)
         notice = queries.as_stored(notice_id)
-        return notice, 200 if notice.status == "published" else 202
+        return queries.answer(notice), 200 if notice.status == "published" else 202
 
 
 @blp.route("/<int:notice_id>/withdraw")
@@ -89,8 +87,7 @@ class NoticeWithdraw(MethodView):
     def post(self, data, notice_id):
         """Withdraw a notice (a draft, an approved or a published one), giving the reason."""
         p = auth.current()
-        notice = notices.withdraw(p, queries.notice(p, notice_id), data["reason"])
-        return notice
+        return queries.answer(notices.withdraw(p, queries.notice(p, notice_id), data["reason"]))
 
 
 @blp.route("/<int:notice_id>/correct")
@@ -101,8 +98,7 @@ class NoticeCorrect(MethodView):
     def post(self, data, notice_id):
         """Draft a corrected version of a published notice; publishing it supersedes this one."""
         p = auth.current()
-        draft = notices.correct(p, queries.notice(p, notice_id), data["reason"])
-        return draft
+        return queries.answer(notices.correct(p, queries.notice(p, notice_id), data["reason"]))
 
 
 @blp.route("/<int:notice_id>/entries/<int:entry_id>/withdraw")
@@ -115,7 +111,7 @@ class EntryWithdraw(MethodView):
         p = auth.current()
         notice = queries.notice(p, notice_id)
         notices.withdraw_entry(p, notice, queries.entry(notice, entry_id), data["reason"])
-        return notice
+        return queries.answer(notice)
 
 
 @blp.route("/<int:notice_id>/pdf")

@@ -13,18 +13,17 @@ from datetime import UTC, date, datetime
 import numpy as np
 
 from creditsvc.demo import names
-from creditsvc.demo.evidence import (
+from creditsvc.demo.logins import ACTOR as RECORDED_BY
+from creditsvc.demo.plan import DISTRICT_CODES, CityPlan, seeded_generator
+from creditsvc.demo.streams import (
     HISTORY_DAYS,
     OFFICERS_PER_DISTRICT,
-    RECORDED_BY,
     Stream,
     Subjects,
     allocate,
     days_before,
     merchant_blocks,
-    officers,
 )
-from creditsvc.demo.plan import DISTRICT_CODES, CityPlan, seeded_generator
 from creditsvc.models import CHANNELS, TRADES, Complaint, ComplaintTransition
 
 TRADE_WEIGHT = np.array(
@@ -62,14 +61,13 @@ WITHDRAWN_SHARE = 0.08
 OFFICE_HOUR_UTC = 2  # 10:00 in Shanghai
 
 
-def chunks(city: CityPlan, subjects: Subjects) -> Stream:
+def chunks(city: CityPlan, subjects: Subjects, pools: list[list[str]]) -> Stream:
     """Complaints and their transitions, block by block of merchants."""
     rng = seeded_generator(city.seed, "complaints")
     weight = TRADE_WEIGHT[subjects.trade] * (0.1 + 6.0 * (1 - subjects.honesty) ** 2)
     counts = allocate(city.evidence.complaints, weight, rng)
     first = city.layout.first_id
     transition_id = first("complaint_transitions")
-    pools = officers(city)
     for block, who, start in merchant_blocks(counts):
         rng = seeded_generator(city.seed, "complaints", block + 1)
         ids = first("complaints") + start + np.arange(len(who))

@@ -17,18 +17,17 @@ import numpy as np
 
 from creditsvc.catalogue import violation
 from creditsvc.demo import names
-from creditsvc.demo.evidence import (
+from creditsvc.demo.logins import ACTOR as RECORDED_BY
+from creditsvc.demo.plan import DISTRICT_CODES, INSTRUMENTS, CityPlan, seeded_generator
+from creditsvc.demo.streams import (
     HISTORY_DAYS,
     OFFICERS_PER_DISTRICT,
-    RECORDED_BY,
     Stream,
     Subjects,
     allocate,
     days_before,
     merchant_blocks,
-    officers,
 )
-from creditsvc.demo.plan import DISTRICT_CODES, INSTRUMENTS, CityPlan, seeded_generator
 from creditsvc.models import INSPECTION_KINDS, SEVERITIES, TRADES, Finding, Inspection
 from creditsvc.models import NetContentLot as Lot
 from creditsvc.models import PenaltyDecision as Penalty
@@ -139,7 +138,7 @@ class Numbering:
         return f"沪市监{names.DISTRICTS[district][0][0]}处〔{year}〕{serial}号"
 
 
-def chunks(city: CityPlan, subjects: Subjects) -> Stream:
+def chunks(city: CityPlan, subjects: Subjects, pools: list[list[str]]) -> Stream:
     """Inspections with their lots, findings and penalties, block by block of merchants."""
     rng = seeded_generator(city.seed, "inspections")
     forced = _forced(subjects, city.evidence.inspections, rng)
@@ -150,7 +149,6 @@ def chunks(city: CityPlan, subjects: Subjects) -> Stream:
     extra = allocate(city.evidence.inspections - int((forced > NONE).sum()), weight, rng)
     first = city.layout.first_id
     numbering = Numbering(first("findings"), first("net_content_lots"), first("penalty_decisions"))
-    pools = officers(city)
     for block, who, start in merchant_blocks(extra + (forced > NONE)):
         rng = seeded_generator(city.seed, "inspections", block + 1)
         ids = first("inspections") + start + np.arange(len(who))

@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from creditsvc.demo import names
-from creditsvc.demo.evidence import Stream, Subjects, allocate
 from creditsvc.demo.plan import CityPlan, seeded_generator
+from creditsvc.demo.streams import Stream, Subjects, allocate
 from creditsvc.models import VERDICTS, Reading
 from scoring.retail import Category, assess_weighing
 

@@ -8,6 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from creditsvc.models import CHANNELS, INSPECTION_KINDS, PROCEDURES, TRADES
+from creditsvc.vocabulary import (
+    CHANNEL_WORDS,
+    INSPECTION_KIND_WORDS,
+    PROCEDURE_WORDS,
+    TRADE_WORDS,
+    sheet_choices,
+)
 
 LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "对"}
@@ -27,16 +34,11 @@ class Column:
         return {self.key.lower(), self.zh.lower(), self.en.lower()}
 
 
-def _vocabulary(codes: tuple[str, ...], zh: tuple[str, ...]) -> dict[str, str]:
-    return dict(zip(zh, codes, strict=True))
-
-
-TRADE_ZH = _vocabulary(
-    TRADES, ("集贸市场摊位", "超市", "餐饮", "加油站", "眼镜店", "药店医院", "其他")
-)
-KIND_ZH = _vocabulary(INSPECTION_KINDS, ("日常检查", "双随机抽查", "投诉核查", "专项检查"))
-PROCEDURE_ZH = _vocabulary(PROCEDURES, ("普通程序", "简易程序"))
-CHANNEL_ZH = _vocabulary(CHANNELS, ("12345", "12315", "公平秤一键投诉", "现场投诉", "其他"))
+# The Chinese words a cell may hold in place of a code (creditsvc.vocabulary).
+TRADE_ZH = sheet_choices(TRADES, TRADE_WORDS)
+KIND_ZH = sheet_choices(INSPECTION_KINDS, INSPECTION_KIND_WORDS)
+PROCEDURE_ZH = sheet_choices(PROCEDURES, PROCEDURE_WORDS)
+CHANNEL_ZH = sheet_choices(CHANNELS, CHANNEL_WORDS)
 
 SHEETS: dict[str, list[Column]] = {
     "merchants": [

@@ -12,6 +12,8 @@ from typing import Any
 
 from flask import current_app
 
+from creditsvc.extensions import redis_client
+
 
 @dataclass(frozen=True)
 class QueueSpec:
@@ -55,23 +57,6 @@ DEBOUNCE_KEY = "creditsvc:rescore-dirty:pending"
 SCHEDULER_LOCK_KEY = "creditsvc:scheduler:lock"
 SCHEDULER_LOCK_TTL = 30
 SCHEDULER_LOCK_RENEW = 10
-
-
-_clients: dict[tuple[str, float], Any] = {}
-
-
-def redis_client(url: str, timeout: float) -> Any:
-    """This process's Redis client for a URL, waiting at most `timeout` seconds to connect
-    or for an answer; made on first use (never at import). One per process, not per
-    request: redis-py keeps its connections in a pool, and gives a forked child its own."""
-    key = (url, timeout)
-    if key not in _clients:
-        from redis import Redis
-
-        _clients[key] = Redis.from_url(
-            url, socket_connect_timeout=min(timeout, 1), socket_timeout=timeout
-        )
-    return _clients[key]
 
 
 def redis_connection():

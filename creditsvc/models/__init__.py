@@ -4,12 +4,13 @@ from creditsvc.models.account import ROLES, ApiToken, User, host_markets
 from creditsvc.models.audit import AuditEntry
 from creditsvc.models.base import Base
 from creditsvc.models.calendar import CalendarDay
-from creditsvc.models.commitment import COMMITMENT_CHANNELS, Commitment
+from creditsvc.models.commitment import COMMITMENT_CHANNELS, Commitment, CommitmentStatus
 from creditsvc.models.complaint import (
     CHANNELS,
     COMPLAINT_STATUSES,
     COMPLAINT_TRANSITIONS,
     Complaint,
+    ComplaintStatus,
     ComplaintTransition,
 )
 from creditsvc.models.correction import EVIDENCE_KINDS, Void
@@ -21,8 +22,15 @@ from creditsvc.models.demonstration import (
     CommunityUnit,
     DemonstrationUnit,
     DrawnUnit,
+    UnitStatus,
 )
-from creditsvc.models.geography import COMMUNITY_STATUSES, Community, District, Street
+from creditsvc.models.geography import (
+    COMMUNITY_STATUSES,
+    Community,
+    CommunityStatus,
+    District,
+    Street,
+)
 from creditsvc.models.inspection import (
     INSPECTION_KINDS,
     PROCEDURES,
@@ -32,7 +40,7 @@ from creditsvc.models.inspection import (
     NetContentLot,
     PenaltyDecision,
 )
-from creditsvc.models.job import JOB_STATUSES, JobRun
+from creditsvc.models.job import JOB_STATUSES, JobRun, JobStatus
 from creditsvc.models.login import LoginAttempt
 from creditsvc.models.market import Device, Market, Stall
 from creditsvc.models.merchant import INSTRUMENT_KINDS, TRADES, Instrument, Merchant
@@ -40,9 +48,12 @@ from creditsvc.models.notice import (
     ENTRY_STATUSES,
     NOTICE_KINDS,
     NOTICE_STATUSES,
+    EntryStatus,
     Notice,
     NoticeEntry,
+    NoticeStatus,
     PenaltyPublication,
+    PenaltyPublicationStatus,
 )
 from creditsvc.models.notification import Notification
 from creditsvc.models.objection import (
@@ -51,22 +62,37 @@ from creditsvc.models.objection import (
     REPLY_STATUSES,
     MerchantReply,
     Objection,
+    ObjectionStatus,
+    ReplyStatus,
 )
 from creditsvc.models.outbox import DirtyMerchant
 from creditsvc.models.reading import VERDICTS, Reading
-from creditsvc.models.repair import REPAIR_STATUSES, RepairApplication
+from creditsvc.models.repair import REPAIR_STATUSES, RepairApplication, RepairStatus
 from creditsvc.models.risk import (
     PLAN_STATUSES,
     RISK_CLASSES,
     InspectionPlan,
     InspectionPlanItem,
     OfficerConflict,
+    PlanStatus,
     RiskModelVersion,
     RiskScore,
 )
 from creditsvc.models.score import CurrentScore, ReadingTally, ScoreSnapshot, ScoringPolicy
 
 __all__ = [
+    "CommitmentStatus",
+    "CommunityStatus",
+    "ComplaintStatus",
+    "EntryStatus",
+    "JobStatus",
+    "NoticeStatus",
+    "ObjectionStatus",
+    "PenaltyPublicationStatus",
+    "PlanStatus",
+    "RepairStatus",
+    "ReplyStatus",
+    "UnitStatus",
     "PLAN_STATUSES",
     "RISK_CLASSES",
     "InspectionPlan",

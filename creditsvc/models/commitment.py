@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from creditsvc.models.base import Base, UTCDateTime, utcnow
+from creditsvc.models.lifecycle import Lifecycle
 from creditsvc.models.merchant import Merchant
 
 # portal: signed by the merchant; officer: recorded from paper with its scan; registry: the
@@ -15,11 +18,26 @@ from creditsvc.models.merchant import Merchant
 COMMITMENT_CHANNELS = ("portal", "officer", "registry")
 
 
+class CommitmentStatus(StrEnum):
+    """Not stored: a commitment is withdrawn once it has its `withdrawn_on`."""
+
+    IN_FORCE = "in_force"
+    WITHDRAWN = "withdrawn"
+
+
+COMMITMENT_LIFECYCLE = Lifecycle(
+    CommitmentStatus,
+    {CommitmentStatus.IN_FORCE: (CommitmentStatus.WITHDRAWN,)},
+    "the commitment is {status} already",
+)
+
+
 class Commitment(Base):
     """One signing: in the portal by the merchant, or recorded by an officer from paper
     with the scanned document. `Merchant.commitment_signed_on` mirrors the one in force."""
 
     __tablename__ = "commitments"
+    lifecycle: ClassVar[Lifecycle[CommitmentStatus]] = COMMITMENT_LIFECYCLE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
@@ -40,6 +58,10 @@ class Commitment(Base):
     @property
     def in_force(self) -> bool:
         return self.withdrawn_on is None
+
+    @property
+    def status(self) -> CommitmentStatus:
+        return CommitmentStatus.IN_FORCE if self.in_force else CommitmentStatus.WITHDRAWN
 
     @property
     def district_code(self) -> str:

@@ -3,26 +3,50 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import Date, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from creditsvc.models.base import Base, Timestamped, UTCDateTime, utcnow
 from creditsvc.models.correction import Void
+from creditsvc.models.lifecycle import Lifecycle, codes
 from creditsvc.models.merchant import Merchant
 
 CHANNELS = ("12345", "12315", "fair_scale", "walk_in", "other")
-COMPLAINT_STATUSES = ("received", "verifying", "substantiated", "unfounded", "withdrawn")
+
+
+class ComplaintStatus(StrEnum):
+    RECEIVED = "received"
+    VERIFYING = "verifying"
+    SUBSTANTIATED = "substantiated"
+    UNFOUNDED = "unfounded"
+    WITHDRAWN = "withdrawn"
+
+
 # received → verifying → substantiated | unfounded | withdrawn; withdrawal may also
 # come straight from received. Final states do not move.
 COMPLAINT_TRANSITIONS = {
-    "received": ("verifying", "withdrawn"),
-    "verifying": ("substantiated", "unfounded", "withdrawn"),
+    ComplaintStatus.RECEIVED: (ComplaintStatus.VERIFYING, ComplaintStatus.WITHDRAWN),
+    ComplaintStatus.VERIFYING: (
+        ComplaintStatus.SUBSTANTIATED,
+        ComplaintStatus.UNFOUNDED,
+        ComplaintStatus.WITHDRAWN,
+    ),
 }
+COMPLAINT_LIFECYCLE = Lifecycle(
+    ComplaintStatus,
+    COMPLAINT_TRANSITIONS,
+    "a {status} complaint can move to {options}",
+    field="to",
+)
+COMPLAINT_STATUSES = codes(ComplaintStatus)
 
 
 class Complaint(Timestamped, Base):
     __tablename__ = "complaints"
+    lifecycle: ClassVar[Lifecycle[ComplaintStatus]] = COMPLAINT_LIFECYCLE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
@@ -31,7 +55,7 @@ class Complaint(Timestamped, Base):
     received_on: Mapped[date] = mapped_column(Date, index=True)
     reference: Mapped[str | None] = mapped_column(String(64))  # the hotline's ticket number
     allegation: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=ComplaintStatus.RECEIVED, index=True)
     decided_on: Mapped[date | None] = mapped_column(Date)
     # Personal data of the complainant, encrypted with the PERSONAL_DATA_KEY; never
     # in a public output, an export, a log or the audit trail.

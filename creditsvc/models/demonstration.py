@@ -4,6 +4,8 @@ and acceptance draws, and demonstration units (诚信计量示范单位)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -20,11 +22,32 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from creditsvc.models.base import Base, UTCDateTime, utcnow
 from creditsvc.models.geography import Community
+from creditsvc.models.lifecycle import Lifecycle, codes
 from creditsvc.models.merchant import Merchant
 
 DRAW_KINDS = ("acceptance", "re_evaluation")
 UNIT_ROUTES = ("nominated", "applied")
-UNIT_STATUSES = ("pending", "designated", "rejected", "suspended", "revoked")
+
+
+class UnitStatus(StrEnum):
+    PENDING = "pending"  # filed, awaiting the district's assessment
+    DESIGNATED = "designated"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"  # by a serious finding, until an officer revokes or reinstates
+    REVOKED = "revoked"
+
+
+UNIT_LIFECYCLE = Lifecycle(
+    UnitStatus,
+    {
+        UnitStatus.PENDING: (UnitStatus.DESIGNATED, UnitStatus.REJECTED),
+        UnitStatus.DESIGNATED: (UnitStatus.SUSPENDED, UnitStatus.REVOKED),
+        UnitStatus.SUSPENDED: (UnitStatus.DESIGNATED, UnitStatus.REVOKED),
+    },
+    "the case is {status}; this needs {needs}",
+)
+UNIT_STATUSES = codes(UnitStatus)
+SEED_LIMIT = 2**62  # a draw's seed is below it: it fits `CommunityDraw.seed`, a signed BIGINT
 
 
 class CommunityUnit(Base):
@@ -94,12 +117,13 @@ class DemonstrationUnit(Base):
     finding suspends it at once and leaves revocation to an officer."""
 
     __tablename__ = "demonstration_units"
+    lifecycle: ClassVar[Lifecycle[UnitStatus]] = UNIT_LIFECYCLE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
     district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
     route: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=UnitStatus.PENDING, index=True)
     statement: Mapped[str] = mapped_column(Text, default="")
     filed_by: Mapped[str] = mapped_column(String(96))
     filed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -3,23 +3,44 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from creditsvc.models.base import Base, UTCDateTime, utcnow
+from creditsvc.models.lifecycle import Lifecycle, codes
 
-JOB_STATUSES = ("queued", "running", "done", "failed")
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+# A job may finish or fail without reporting progress first. Status rows are written by
+# statements of their own (services.jobruns), while the job's transaction is open.
+JOB_LIFECYCLE = Lifecycle(
+    JobStatus,
+    {
+        JobStatus.QUEUED: (JobStatus.RUNNING, JobStatus.DONE, JobStatus.FAILED),
+        JobStatus.RUNNING: (JobStatus.RUNNING, JobStatus.DONE, JobStatus.FAILED),
+    },
+)
+JOB_STATUSES = codes(JobStatus)
 
 
 class JobRun(Base):
     """Keyed by the job id; progress is `done` out of `total` units of work."""
 
     __tablename__ = "job_runs"
+    lifecycle: ClassVar[Lifecycle[JobStatus]] = JOB_LIFECYCLE
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED)
     stage: Mapped[str] = mapped_column(String(32), default="")
     total: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[int] = mapped_column(Integer, default=0)

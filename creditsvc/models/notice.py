@@ -9,26 +9,78 @@ content never change (an entry may only leave publication: expire or be withdraw
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from creditsvc.models.base import Base, UTCDateTime, utcnow
 from creditsvc.models.geography import District
+from creditsvc.models.lifecycle import Lifecycle, codes
 from creditsvc.models.merchant import Merchant
 
 NOTICE_KINDS = ("exposure", "honor_roll", "demonstration", "placard")
-NOTICE_STATUSES = ("draft", "approved", "published", "expired", "withdrawn", "superseded")
-ENTRY_STATUSES = ("active", "expired", "withdrawn")
+
+
+class NoticeStatus(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    PUBLISHED = "published"  # in force
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    SUPERSEDED = "superseded"  # by a published correction
+
+
+NOTICE_LIFECYCLE = Lifecycle(
+    NoticeStatus,
+    {
+        NoticeStatus.DRAFT: (NoticeStatus.APPROVED, NoticeStatus.WITHDRAWN),
+        NoticeStatus.APPROVED: (NoticeStatus.PUBLISHED, NoticeStatus.WITHDRAWN),
+        NoticeStatus.PUBLISHED: (
+            NoticeStatus.EXPIRED,
+            NoticeStatus.WITHDRAWN,
+            NoticeStatus.SUPERSEDED,
+        ),
+    },
+    "the notice is {status}; this needs {needs}",
+)
+NOTICE_STATUSES = codes(NoticeStatus)
+
+
+class EntryStatus(StrEnum):
+    ACTIVE = "active"  # in publication
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+
+
+ENTRY_LIFECYCLE = Lifecycle(
+    EntryStatus,
+    {EntryStatus.ACTIVE: (EntryStatus.EXPIRED, EntryStatus.WITHDRAWN)},
+    "the entry is {status} already",
+)
+ENTRY_STATUSES = codes(EntryStatus)
+
+
+class PenaltyPublicationStatus(StrEnum):
+    """Where a penalty decision stands with the national publicity system: worked out
+    each day from its deadline and its `PenaltyPublication`, never stored. It moves
+    pending → overdue when the 20 working days pass, and either to published when an
+    officer records the publication."""
+
+    PENDING = "pending"
+    PUBLISHED = "published"
+    OVERDUE = "overdue"
 
 
 class Notice(Base):
     __tablename__ = "notices"
+    lifecycle: ClassVar[Lifecycle[NoticeStatus]] = NOTICE_LIFECYCLE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=NoticeStatus.DRAFT, index=True)
     title: Mapped[str] = mapped_column(String(256))
     as_of: Mapped[date] = mapped_column(Date)  # the day eligibility was assessed
     period_start: Mapped[date | None] = mapped_column(Date)
@@ -71,6 +123,7 @@ class NoticeEntry(Base):
     """
 
     __tablename__ = "notice_entries"
+    lifecycle: ClassVar[Lifecycle[EntryStatus]] = ENTRY_LIFECYCLE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
@@ -83,7 +136,7 @@ class NoticeEntry(Base):
     window_months: Mapped[int | None] = mapped_column(Integer)
     published_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[str] = mapped_column(String(16), default=EntryStatus.ACTIVE)
     expired_on: Mapped[date | None] = mapped_column(Date)
     withdrawn_by: Mapped[str | None] = mapped_column(String(96))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from creditsvc.models.base import Base, UTCDateTime, utcnow
+from creditsvc.models.lifecycle import Lifecycle, codes
 from creditsvc.models.merchant import Merchant
 from creditsvc.models.notice import NoticeEntry
 
-REPAIR_STATUSES = ("pending", "approved", "refused")
+
+class RepairStatus(StrEnum):
+    PENDING = "pending"  # awaiting the officer's decision
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+REPAIR_LIFECYCLE = Lifecycle(
+    RepairStatus,
+    {RepairStatus.PENDING: (RepairStatus.APPROVED, RepairStatus.REFUSED)},
+    "the application is {status} already",
+)
+REPAIR_STATUSES = codes(RepairStatus)
 
 
 class RepairApplication(Base):
@@ -20,6 +35,7 @@ class RepairApplication(Base):
     which must be off within 3 working days (`withdraw_due`, 社会信用条例 第三十七条)."""
 
     __tablename__ = "repair_applications"
+    lifecycle: ClassVar[Lifecycle[RepairStatus]] = REPAIR_LIFECYCLE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
@@ -28,7 +44,7 @@ class RepairApplication(Base):
     statement: Mapped[str] = mapped_column(Text)
     obligations_fulfilled: Mapped[bool] = mapped_column(Boolean)
     harm_remedied: Mapped[bool] = mapped_column(Boolean)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=RepairStatus.PENDING, index=True)
     check: Mapped[dict] = mapped_column(JSON)
     filed_by: Mapped[str] = mapped_column(String(96))
     filed_on: Mapped[date] = mapped_column(Date)

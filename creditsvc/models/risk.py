@@ -7,6 +7,8 @@ Risk scores and classes are for officers only: no public page, API or export rea
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -23,10 +25,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from creditsvc.models.account import User
 from creditsvc.models.base import Base, UTCDateTime, utcnow
+from creditsvc.models.lifecycle import Lifecycle, codes
 from creditsvc.models.merchant import Merchant
 
 RISK_CLASSES = ("A", "B", "C", "D")  # A lowest risk … D highest (SAMR-style 风险分级)
-PLAN_STATUSES = ("drawn", "published")
+
+
+class PlanStatus(StrEnum):
+    DRAWN = "drawn"
+    PUBLISHED = "published"  # 一公开, after the plan's period
+
+
+PLAN_LIFECYCLE = Lifecycle(
+    PlanStatus, {PlanStatus.DRAWN: (PlanStatus.PUBLISHED,)}, "the plan is already {status}"
+)
+PLAN_STATUSES = codes(PlanStatus)
 
 
 class RiskModelVersion(Base):
@@ -88,6 +101,7 @@ class InspectionPlan(Base):
     ratio, inspectors drawn from the district's officers; the seed reproduces the draw."""
 
     __tablename__ = "inspection_plans"
+    lifecycle: ClassVar[Lifecycle[PlanStatus]] = PLAN_LIFECYCLE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
@@ -97,7 +111,7 @@ class InspectionPlan(Base):
     ratios: Mapped[dict] = mapped_column(JSON)  # risk class → share drawn
     population: Mapped[dict] = mapped_column(JSON)  # risk class → merchants in the district
     model_id: Mapped[int | None] = mapped_column(ForeignKey("risk_models.id"))
-    status: Mapped[str] = mapped_column(String(16), default="drawn", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=PlanStatus.DRAWN, index=True)
     created_by: Mapped[str] = mapped_column(String(96))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_on: Mapped[date | None] = mapped_column(Date)

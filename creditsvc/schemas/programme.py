@@ -5,9 +5,9 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from creditsvc.models import UNIT_STATUSES
+from creditsvc.models.demonstration import SEED_LIMIT
 from creditsvc.schemas.common import PageArgs, USCCRef
 from creditsvc.schemas.registry import StrippedSchema
-from creditsvc.services.programme.communities import SEED_LIMIT
 
 Reason = validate.Length(min=1, max=1000)
 

@@ -8,12 +8,12 @@ from datetime import date
 from flask import url_for
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, Notice
+from creditsvc import links
+from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, Notice, PenaltyPublicationStatus
+from creditsvc.models.lifecycle import codes
 from creditsvc.schemas.common import PageArgs, USCCRef
 from creditsvc.schemas.evidence import not_in_future
 from creditsvc.schemas.registry import StrippedSchema, district_field
-from creditsvc.services.publication import notices, penalty_publicity
-from creditsvc.services.publication import publishing as notices_publish
 
 # Notices ---------------------------------------------------------------------------
 
@@ -65,7 +65,7 @@ class EntryOut(Schema):
     published_on = fields.Date(allow_none=True)
     ends_on = fields.Date(allow_none=True, metadata={"description": "end of the window"})
     deadline = fields.Function(
-        lambda e: DeadlineOut().dump(d) if (d := notices.entry_deadline(e)) else None,
+        lambda e: DeadlineOut().dump(e.deadline) if e.deadline else None,
         metadata={"description": "when the entry must come off publication, and why"},
     )
     expired_on = fields.Date(allow_none=True)
@@ -86,9 +86,7 @@ class NoticeSummaryOut(Schema):
     status = fields.Str()
     serial = fields.Str(allow_none=True)
     pdf_url = fields.Function(_pdf_url)
-    verify_url = fields.Function(
-        lambda n: notices_publish.verify_url(n.serial) if n.serial else None
-    )
+    verify_url = fields.Function(lambda n: links.verify_url(n.serial) if n.serial else None)
     sha256 = fields.Str(allow_none=True)
     pages = fields.Int(allow_none=True)
     as_of = fields.Date()
@@ -113,9 +111,7 @@ class NoticeSummaryOut(Schema):
 
 
 class NoticeOut(NoticeSummaryOut):
-    superseded_by = fields.Function(
-        lambda n: s.id if (s := notices.successor(n)) else None, allow_none=True
-    )
+    superseded_by = fields.Function(lambda n: n.superseded_by, allow_none=True)
     entries = fields.List(fields.Nested(EntryOut))
 
 
@@ -124,7 +120,7 @@ class NoticeOut(NoticeSummaryOut):
 
 class PublicationArgs(Schema):
     district = fields.Str()
-    status = fields.Str(validate=validate.OneOf(penalty_publicity.STATUSES))
+    status = fields.Str(validate=validate.OneOf(codes(PenaltyPublicationStatus)))
 
 
 class PublicationPageArgs(PublicationArgs, PageArgs):

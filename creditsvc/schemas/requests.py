@@ -5,9 +5,9 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from creditsvc.models import OBJECTION_STATUSES, OBJECTION_SUBJECTS, REPAIR_STATUSES
+from creditsvc.models.objection import REPLY_MAX_CHARS
 from creditsvc.schemas.common import PageArgs, RowId
 from creditsvc.schemas.registry import StrippedSchema
-from creditsvc.services.appeals.replies import REPLY_MAX_CHARS
 
 Reason = validate.Length(min=1, max=1000)
 

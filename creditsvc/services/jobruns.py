@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select, select, update
 
 from creditsvc.extensions import db
-from creditsvc.models import JobRun
+from creditsvc.models import JobRun, JobStatus
 from creditsvc.models.base import utcnow
 from creditsvc.principals import CITY, Principal
 from creditsvc.services.reads import one
@@ -24,7 +24,7 @@ def create(p: Principal, kind: str, total: int = 0) -> JobRun:
     run = JobRun(
         id=uuid.uuid4().hex,
         kind=kind,
-        status="queued",
+        status=JobStatus.QUEUED,
         total=total,
         created_by=p.name,
         user_id=p.user.id if p.user else None,
@@ -43,13 +43,13 @@ def progress(run_id: str, stage: str, done: int, total: int) -> None:
     """Report progress while the job's transaction is open (not on SQLite: module doc)."""
     if db.engine.dialect.name == "sqlite":
         return
-    _write(run_id, status="running", stage=stage, done=done, total=total)
+    _write(run_id, status=JobStatus.RUNNING, stage=stage, done=done, total=total)
 
 
 def finish(run_id: str, result: dict[str, Any], total: int) -> None:
     _write(
         run_id,
-        status="done",
+        status=JobStatus.DONE,
         stage="done",
         done=total,
         total=total,
@@ -59,12 +59,12 @@ def finish(run_id: str, result: dict[str, Any], total: int) -> None:
 
 
 def fail(run_id: str, error: str, result: dict[str, Any] | None = None) -> None:
-    _write(run_id, status="failed", error=error, result=result, finished_at=utcnow())
+    _write(run_id, status=JobStatus.FAILED, error=error, result=result, finished_at=utcnow())
 
 
 def advance(run_id: str, stage: str) -> None:
     """One more unit of work done (e.g. one district of a full rescore)."""
-    _write(run_id, status="running", stage=stage, done=JobRun.done + 1)
+    _write(run_id, status=JobStatus.RUNNING, stage=stage, done=JobRun.done + 1)
 
 
 def total_of(run_id: str) -> int:

@@ -1,5 +1,6 @@
 """Words for codes shown on every page (public site, merchant portal, officer console), in
-the page's language, and typed data marked with its own language.
+the page's language, and typed data marked with its own language. The words themselves
+are the vocabulary's (`creditsvc.vocabulary`); this module picks the page's language.
 
 Grade names come from the scoring policy in force (it carries them in both languages),
 so a page never disagrees with the policy a grade was computed under.
@@ -8,106 +9,15 @@ so a page never disagrees with the policy a grade was computed under.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-from flask_babel import get_locale
+from flask_babel import LazyString, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from creditsvc import vocabulary
+from creditsvc.vocabulary import Words
 from scoring.policy import Policy
-
-TRADE_LABELS = {
-    "market_stall": _l("Market stall"),
-    "supermarket": _l("Supermarket"),
-    "restaurant": _l("Restaurant"),
-    "fuel_station": _l("Fuel station"),
-    "optical_shop": _l("Optical shop"),
-    "pharmacy_hospital": _l("Pharmacy or hospital"),
-    "other": _l("Other"),
-}
-NOTICE_KIND_LABELS = {
-    "exposure": _l("Exposure notice"),
-    "honor_roll": _l("Honor roll"),
-    "demonstration": _l("Demonstration listing"),
-    "placard": _l("Merchant placard"),
-}
-DOCUMENT_STATUS_LABELS = {
-    "published": _l("In force"),
-    "expired": _l("Expired"),
-    "withdrawn": _l("Withdrawn"),
-    "superseded": _l("Superseded"),
-}
-ENTRY_STATUS_LABELS = {
-    "active": _l("Currently published"),
-    "expired": _l("Publication period over"),
-    "withdrawn": _l("Taken down"),
-}
-EVIDENCE_KIND_LABELS = {
-    "inspection": _l("Inspection"),
-    "complaint": _l("Complaint"),
-    "readings": _l("Fair-scale re-weighs"),
-    "grade": _l("Grade cap"),
-    "reading": _l("Fair-scale reading"),
-    "notice_entry": _l("Published entry"),
-}
-OBJECTION_STATUS_LABELS = {
-    "disputed": _l("Disputed, awaiting decision"),
-    "upheld": _l("Upheld"),
-    "rejected": _l("Rejected"),
-}
-REPLY_STATUS_LABELS = {
-    "pending": _l("Awaiting moderation"),
-    "approved": _l("Shown with your public record"),
-    "rejected": _l("Not approved"),
-}
-COMMUNITY_STATUS_LABELS = {
-    "accepted": _l("Accepted"),
-    "re_evaluated": _l("Re-evaluated"),
-}
-
-
-# The officer console's words.
-INSPECTION_KIND_LABELS = {
-    "routine": _l("Routine"),
-    "random": _l("Random (double-random)"),
-    "complaint": _l("Complaint-driven"),
-    "campaign": _l("Special campaign"),
-}
-SEVERITY_LABELS = {"minor": _l("Minor"), "major": _l("Major"), "serious": _l("Serious")}
-PROCEDURE_LABELS = {"ordinary": _l("Ordinary procedure"), "simplified": _l("Simplified procedure")}
-CHANNEL_LABELS = {
-    "12345": _l("12345 hotline"),
-    "12315": _l("12315 hotline"),
-    "fair_scale": _l("Fair-scale one-key complaint"),
-    "walk_in": _l("Walk-in"),
-    "other": _l("Other"),
-}
-COMPLAINT_STATUS_LABELS = {
-    "received": _l("Received"),
-    "verifying": _l("Verifying"),
-    "substantiated": _l("Substantiated"),
-    "unfounded": _l("Unfounded"),
-    "withdrawn": _l("Withdrawn"),
-}
-NOTICE_STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "approved": _l("Approved"),
-    "published": _l("Published"),
-    "expired": _l("Expired"),
-    "withdrawn": _l("Withdrawn"),
-    "superseded": _l("Superseded"),
-}
-JOB_STATUS_LABELS = {
-    "queued": _l("Queued"),
-    "running": _l("Running"),
-    "done": _l("Done"),
-    "failed": _l("Failed"),
-}
-IMPORT_KIND_LABELS = {
-    "merchants": _l("Merchants"),
-    "inspections": _l("Inspections"),
-    "complaints": _l("Complaints"),
-}
 
 
 def chinese() -> bool:
@@ -118,6 +28,31 @@ def chinese() -> bool:
 def pick(zh: str | None, en: str | None) -> str:
     """The Chinese or English one of a bilingual pair, by the page's language."""
     return (zh if chinese() else en) or zh or en or ""
+
+
+def _page_words(words: Mapping[str, Words]) -> dict[str, LazyString]:
+    """Each code's word in the language of the page it is shown on."""
+    return {code: LazyString(pick, w.zh, w.en) for code, w in words.items()}
+
+
+TRADE_LABELS = _page_words(vocabulary.TRADE_WORDS)
+NOTICE_KIND_LABELS = _page_words(vocabulary.NOTICE_KIND_WORDS)
+DOCUMENT_STATUS_LABELS = _page_words(vocabulary.DOCUMENT_STATUS_WORDS)
+ENTRY_STATUS_LABELS = _page_words(vocabulary.ENTRY_STATUS_WORDS)
+EVIDENCE_KIND_LABELS = _page_words(vocabulary.EVIDENCE_KIND_WORDS)
+OBJECTION_STATUS_LABELS = _page_words(vocabulary.OBJECTION_STATUS_WORDS)
+REPLY_STATUS_LABELS = _page_words(vocabulary.REPLY_STATUS_WORDS)
+COMMUNITY_STATUS_LABELS = _page_words(vocabulary.COMMUNITY_STATUS_WORDS)
+
+# The officer console's words.
+INSPECTION_KIND_LABELS = _page_words(vocabulary.INSPECTION_KIND_WORDS)
+SEVERITY_LABELS = _page_words(vocabulary.SEVERITY_WORDS)
+PROCEDURE_LABELS = _page_words(vocabulary.PROCEDURE_WORDS)
+CHANNEL_LABELS = _page_words(vocabulary.CHANNEL_WORDS)
+COMPLAINT_STATUS_LABELS = _page_words(vocabulary.COMPLAINT_STATUS_WORDS)
+NOTICE_STATUS_LABELS = _page_words(vocabulary.NOTICE_STATUS_WORDS)
+JOB_STATUS_LABELS = _page_words(vocabulary.JOB_STATUS_WORDS)
+IMPORT_KIND_LABELS = _page_words(vocabulary.IMPORT_KIND_WORDS)
 
 
 def grade_label(policy: Policy, grade: str | None) -> str:

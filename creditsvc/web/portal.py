@@ -16,11 +16,11 @@ from marshmallow import ValidationError
 from creditsvc import auth
 from creditsvc.auth import allow
 from creditsvc.models import OBJECTION_SUBJECTS, Merchant
+from creditsvc.models.objection import REPLY_MAX_CHARS
 from creditsvc.principals import MERCHANT
 from creditsvc.schemas.requests import ObjectionIn, ReplyIn
 from creditsvc.services.appeals import objections, replies
 from creditsvc.services.appeals import queries as appeals
-from creditsvc.services.appeals.replies import REPLY_MAX_CHARS
 from creditsvc.services.errors import Conflict, DomainError
 from creditsvc.services.programme import queries as programme
 from creditsvc.services.publication import public

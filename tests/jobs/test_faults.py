@@ -53,7 +53,7 @@ KILLED_MID_WRITE = """
 import os, sys
 from pathlib import Path
 
-from creditsvc.cli import main
+from creditsvc.command import main
 from creditsvc.services.publication import publishing
 
 real_fsync = os.fsync
@@ -77,7 +77,7 @@ KILLED_MID_RESCORE = """
 import os, sys
 from pathlib import Path
 
-from creditsvc.cli import main
+from creditsvc.command import main
 from creditsvc.services.standing import rescoring
 
 original = rescoring.dirty

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from creditsvc.extensions import db
 from creditsvc.models import LoginAttempt, MerchantReply, Objection
-from creditsvc.services.appeals.replies import REPLY_MAX_CHARS
+from creditsvc.models.objection import REPLY_MAX_CHARS
 from tests.factories import PASSWORD, csrf_token, inspect, login, publish
 
 TODAY = date.today()

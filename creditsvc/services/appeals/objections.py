@@ -17,21 +17,23 @@ from sqlalchemy import ColumnElement, Exists, exists, false, select, true
 from creditsvc.extensions import db
 from creditsvc.models import (
     Complaint,
+    EntryStatus,
     Inspection,
     Merchant,
     Notice,
     NoticeEntry,
+    NoticeStatus,
     Objection,
+    ObjectionStatus,
     PenaltyDecision,
     Reading,
     Void,
 )
 from creditsvc.principals import CITY, DISTRICT, MERCHANT, Principal
-from creditsvc.services import audit, calendar, scope, signals
+from creditsvc.services import audit, calendar, lifecycle, scope, signals
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
 from creditsvc.services.evidence import corrections
-from creditsvc.services.publication import notices
 from creditsvc.workdays import SHANGHAI
 
 MARK_WORKING_DAYS, DECIDE_WORKING_DAYS = 1, 5  # 社会信用条例 第三十六条
@@ -56,7 +58,11 @@ def _subject_owner(kind: str, subject_id: int) -> int | None:
         record = db.session.get(EVIDENCE.get(kind, Reading), subject_id)
         return record.merchant_id if record else None
     entry = db.session.get(NoticeEntry, subject_id)
-    if entry is None or entry.status != "active" or entry.notice.status != notices.IN_FORCE:
+    if (
+        entry is None
+        or entry.status != EntryStatus.ACTIVE
+        or entry.notice.status != NoticeStatus.PUBLISHED
+    ):
         return None
     return entry.merchant_id
 
@@ -70,7 +76,7 @@ def open_on(kind: str, subject_id: int) -> Objection | None:
     stmt = select(Objection).where(
         Objection.subject_kind == kind,
         Objection.subject_id == subject_id,
-        Objection.status == "disputed",
+        Objection.status == ObjectionStatus.DISPUTED,
     )
     return db.session.scalar(stmt)
 
@@ -112,10 +118,9 @@ def file(p: Principal, data: dict, today: date) -> Objection:
 def decide(p: Principal, objection: Objection, upheld: bool, reason: str, today: date):
     if not scope.may_write_district(p, objection.district_code):
         raise Forbidden("only an officer of the merchant's district may decide")
-    if objection.status != "disputed":
-        raise Conflict(f"the objection is {objection.status} already")
+    lifecycle.require(objection, ObjectionStatus.DISPUTED)
     before = audit.state(objection)
-    objection.status = "upheld" if upheld else "rejected"
+    lifecycle.move(objection, ObjectionStatus.UPHELD if upheld else ObjectionStatus.REJECTED)
     objection.decided_by, objection.decided_on, objection.decision_reason = p.name, today, reason
     if upheld:
         _correct(p, objection, reason)
@@ -171,7 +176,7 @@ def _entries_on(kind: str, subject_id: int) -> list[NoticeEntry]:
         select(NoticeEntry)
         .join(PenaltyDecision, PenaltyDecision.id == NoticeEntry.penalty_id)
         .join(Notice, Notice.id == NoticeEntry.notice_id)
-        .where(PenaltyDecision.inspection_id == subject_id, Notice.status == notices.IN_FORCE)
+        .where(PenaltyDecision.inspection_id == subject_id, Notice.status == NoticeStatus.PUBLISHED)
     )
     return list(db.session.scalars(stmt.order_by(NoticeEntry.id)))
 
@@ -182,7 +187,7 @@ def disputed_entries(entries: list[NoticeEntry]) -> set[int]:
     ids = [e.id for e in entries]
     penalties = {e.penalty_id: e.id for e in entries if e.penalty_id is not None}
     open_ = select(Objection.subject_kind, Objection.subject_id).where(
-        Objection.status == "disputed",
+        Objection.status == ObjectionStatus.DISPUTED,
         ((Objection.subject_kind == "notice_entry") & Objection.subject_id.in_(ids))
         | (
             (Objection.subject_kind == "inspection")
@@ -206,9 +211,13 @@ def disputed_entries(entries: list[NoticeEntry]) -> set[int]:
 def disputed_now(merchant_id: Any) -> Exists:
     """Whether the merchant has a record marked disputed now, for a statement that reads
     `merchant_id` (public.record shows it beside the grade)."""
-    return exists().where(Objection.merchant_id == merchant_id, Objection.status == "disputed")
+    return exists().where(
+        Objection.merchant_id == merchant_id, Objection.status == ObjectionStatus.DISPUTED
+    )
 
 
 def remind(today: date, actor: str = "scheduler") -> int:
     """Remind officers of objections due within one working day, once each (第三十六条)."""
-    return notifications.remind_due(Objection, "disputed", "objection", "异议", today, actor)
+    return notifications.remind_due(
+        Objection, ObjectionStatus.DISPUTED, "objection", "异议", today, actor
+    )

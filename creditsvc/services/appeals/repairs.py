@@ -11,18 +11,20 @@ from sqlalchemy import select
 
 from creditsvc.extensions import db
 from creditsvc.models import (
+    EntryStatus,
     Finding,
     Inspection,
     Merchant,
     NoticeEntry,
+    NoticeStatus,
     PenaltyDecision,
     RepairApplication,
+    RepairStatus,
 )
 from creditsvc.principals import Principal
-from creditsvc.services import audit, calendar, scope, signals
+from creditsvc.services import audit, calendar, lifecycle, scope, signals
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
-from creditsvc.services.publication import notices
 from creditsvc.services.publication.eligibility import inspection_not_void
 from scoring.repair import RepairFacts, assess
 
@@ -41,8 +43,8 @@ def _published_entry(p: Principal, entry_id: int) -> NoticeEntry:
         entry is None
         or entry.merchant_id != p.merchant_id
         or entry.notice.kind != "exposure"
-        or entry.status != "active"
-        or entry.notice.status != notices.IN_FORCE
+        or entry.status != EntryStatus.ACTIVE
+        or entry.notice.status != NoticeStatus.PUBLISHED
     ):
         raise Invalid(f"no exposure entry {entry_id} of yours in publication", "entry_id")
     return entry
@@ -83,7 +85,7 @@ def check(application: RepairApplication, today: date, on_lists: bool | None = N
 def file(p: Principal, data: dict, today: date) -> RepairApplication:
     entry = _published_entry(p, data["entry_id"])
     pending = select(RepairApplication.id).where(
-        RepairApplication.entry_id == entry.id, RepairApplication.status == "pending"
+        RepairApplication.entry_id == entry.id, RepairApplication.status == RepairStatus.PENDING
     )
     if db.session.scalar(pending) is not None:
         raise Conflict("a repair application for this entry awaits its decision")
@@ -115,10 +117,10 @@ def decide(p: Principal, application: RepairApplication, data: dict, today: date
     """Approve (every condition met, confirmed by the officer) or refuse with a reason."""
     if not scope.may_write_district(p, application.district_code):
         raise Forbidden("only an officer of the merchant's district may decide")
-    if application.status != "pending":
-        raise Conflict(f"the application is {application.status} already")
+    lifecycle.require(application, RepairStatus.PENDING)
     entry = application.entry
-    if data["approve"] and (entry.status != "active" or entry.notice.status != notices.IN_FORCE):
+    in_force = entry.status == EntryStatus.ACTIVE and entry.notice.status == NoticeStatus.PUBLISHED
+    if data["approve"] and not in_force:
         raise Conflict(f"the entry is no longer published ({entry.status}); refuse instead")
     before = audit.state(application)
     application.obligations_fulfilled = data["obligations_fulfilled"]
@@ -127,7 +129,7 @@ def decide(p: Principal, application: RepairApplication, data: dict, today: date
     if data["approve"] and not application.check["eligible"]:
         unmet = "；".join(r["text"] for r in application.check["reasons"] if r["ok"] is not True)
         raise Conflict(f"the conditions of 第十四条 are not met: {unmet}")
-    application.status = "approved" if data["approve"] else "refused"
+    lifecycle.move(application, RepairStatus.APPROVED if data["approve"] else RepairStatus.REFUSED)
     application.decided_by, application.decided_on = p.name, today
     application.decision_reason = data["reason"]
     if data["approve"]:
@@ -150,5 +152,5 @@ def decide(p: Principal, application: RepairApplication, data: dict, today: date
 def remind(today: date, actor: str = "scheduler") -> int:
     """Remind officers of repair applications due within one working day, once each."""
     return notifications.remind_due(
-        RepairApplication, "pending", "repair", "信用修复申请", today, actor
+        RepairApplication, RepairStatus.PENDING, "repair", "信用修复申请", today, actor
     )

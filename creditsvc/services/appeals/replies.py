@@ -8,20 +8,20 @@ from typing import Any
 from sqlalchemy import ScalarSelect, Select, select
 
 from creditsvc.extensions import db
-from creditsvc.models import Merchant, MerchantReply
+from creditsvc.models import Merchant, MerchantReply, ReplyStatus
 from creditsvc.models.base import utcnow
+
+# Re-exported: web/portal.py still reads the limit here (it belongs to the model).
 from creditsvc.principals import Principal
-from creditsvc.services import audit, scope
+from creditsvc.services import audit, lifecycle, scope
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden
-
-REPLY_MAX_CHARS = 300
 
 
 def submit(p: Principal, text: str) -> MerchantReply:
     merchant = db.session.get(Merchant, p.merchant_id)
     pending = select(MerchantReply.id).where(
-        MerchantReply.merchant_id == merchant.id, MerchantReply.status == "pending"
+        MerchantReply.merchant_id == merchant.id, MerchantReply.status == ReplyStatus.PENDING
     )
     if db.session.scalar(pending) is not None:
         raise Conflict("a reply of yours awaits moderation")
@@ -43,10 +43,9 @@ def submit(p: Principal, text: str) -> MerchantReply:
 def moderate(p: Principal, reply: MerchantReply, approve: bool, note: str) -> MerchantReply:
     if not scope.may_write_district(p, reply.district_code):
         raise Forbidden("only an officer of the merchant's district may moderate")
-    if reply.status != "pending":
-        raise Conflict(f"the reply is {reply.status} already")
+    lifecycle.require(reply, ReplyStatus.PENDING)
     before = audit.state(reply)
-    reply.status = "approved" if approve else "rejected"
+    lifecycle.move(reply, ReplyStatus.APPROVED if approve else ReplyStatus.REJECTED)
     reply.moderated_by, reply.moderated_at, reply.moderation_note = p.name, utcnow(), note
     audit.record(p.name, "moderate", reply, before=before, reason=note)
     outcome = "已审核通过，显示在公开信用记录旁" if approve else f"未通过审核：{note}"
@@ -63,7 +62,7 @@ def moderate(p: Principal, reply: MerchantReply, approve: bool, note: str) -> Me
 def _on_show(merchant_id: Any) -> Select:
     """The reply on show: the latest approved one."""
     stmt = select(MerchantReply).where(
-        MerchantReply.merchant_id == merchant_id, MerchantReply.status == "approved"
+        MerchantReply.merchant_id == merchant_id, MerchantReply.status == ReplyStatus.APPROVED
     )
     return stmt.order_by(MerchantReply.id.desc()).limit(1)
 

@@ -6,15 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from creditsvc.extensions import db
-from creditsvc.models import COMPLAINT_TRANSITIONS, Complaint, ComplaintTransition
+from creditsvc.models import Complaint, ComplaintStatus, ComplaintTransition
 from creditsvc.personal_data import seal, unseal
 from creditsvc.principals import DISTRICT, Principal
-from creditsvc.services import audit
-from creditsvc.services.errors import Conflict
+from creditsvc.services import audit, lifecycle
 from creditsvc.services.registry.queries import merchant_in_scope
 from creditsvc.services.standing import outbox
-
-FINAL = ("substantiated", "unfounded", "withdrawn")
 
 
 def record_complaint(p: Principal, data: dict) -> Complaint:
@@ -26,7 +23,7 @@ def record_complaint(p: Principal, data: dict) -> Complaint:
         received_on=data["received_on"],
         reference=data.get("reference"),
         allegation=data["allegation"],
-        status="received",
+        status=ComplaintStatus.RECEIVED,
         contact_encrypted=seal(data.get("contact")),
         recorded_by=p.name,
     )
@@ -38,16 +35,12 @@ def record_complaint(p: Principal, data: dict) -> Complaint:
 
 def move(p: Principal, complaint: Complaint, to: str, reason: str) -> Complaint:
     """Move a complaint along its lifecycle; final states do not move again."""
-    allowed = COMPLAINT_TRANSITIONS.get(complaint.status, ())
-    if to not in allowed:
-        options = ", ".join(allowed) or "nothing (it is final)"
-        raise Conflict(f"a {complaint.status} complaint can move to {options}", "to")
-    before = audit.state(complaint)
+    before, from_status = audit.state(complaint), complaint.status
+    lifecycle.move(complaint, to)
     complaint.transitions.append(
-        ComplaintTransition(from_status=complaint.status, to_status=to, actor=p.name, reason=reason)
+        ComplaintTransition(from_status=from_status, to_status=to, actor=p.name, reason=reason)
     )
-    complaint.status = to
-    if to in FINAL:
+    if Complaint.lifecycle.is_final(to):
         complaint.decided_on = date.today()
     audit.record(p.name, "transition", complaint, before=before, reason=reason)
     # Only a substantiated complaint costs points, but any change may alter reasons.

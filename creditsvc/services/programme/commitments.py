@@ -14,10 +14,10 @@ from flask import current_app
 from sqlalchemy import exists, func, insert, literal, select
 
 from creditsvc.extensions import db
-from creditsvc.models import Commitment, Merchant
+from creditsvc.models import Commitment, CommitmentStatus, Merchant
 from creditsvc.models.base import UTCDateTime, utcnow
 from creditsvc.principals import MERCHANT, Principal
-from creditsvc.services import audit
+from creditsvc.services import audit, lifecycle
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Invalid
 from creditsvc.services.registry.queries import merchant_in_scope
@@ -119,8 +119,7 @@ def sign(
 
 
 def withdraw(p: Principal, commitment: Commitment, reason: str, today: date | None = None):
-    if commitment.withdrawn_on is not None:
-        raise Conflict("the commitment is withdrawn already")
+    lifecycle.require(commitment, CommitmentStatus.IN_FORCE)
     before = audit.state(commitment)
     commitment.withdrawn_on = today or date.today()
     commitment.withdrawn_by, commitment.withdraw_reason = p.name, reason

@@ -19,21 +19,25 @@ from creditsvc.extensions import db
 from creditsvc.models import (
     Community,
     CommunityDraw,
+    CommunityStatus,
     CommunityUnit,
     CurrentScore,
     DrawnUnit,
     Merchant,
 )
+from creditsvc.models.demonstration import SEED_LIMIT
+from creditsvc.models.geography import DESIGNATED_COMMUNITY
 from creditsvc.principals import Principal
-from creditsvc.services import audit, scope
+from creditsvc.services import audit, lifecycle, scope
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
-from creditsvc.services.publication.eligibility import add_months
+from creditsvc.workdays import add_months
 
 # rules.md §5: the city bureau's acceptance draws 12 participating units, in 4 groups.
 DRAW_SIZE, DRAW_GROUPS = 12, 4
-DESIGNATED = ("accepted", "re_evaluated")
-SEED_LIMIT = 2**62
+# Where a decided draw takes the community, by the draw's kind.
+PASSED = {"acceptance": CommunityStatus.ACCEPTED, "re_evaluation": CommunityStatus.RE_EVALUATED}
+FAILED = {"acceptance": CommunityStatus.REJECTED, "re_evaluation": CommunityStatus.REVOKED}
 
 
 def draw_groups(merchant_ids: list[int], seed: int) -> list[list[int]]:
@@ -51,8 +55,7 @@ def draw_groups(merchant_ids: list[int], seed: int) -> list[list[int]]:
 def _require(p: Principal, community: Community, *statuses: str) -> dict:
     if not scope.may_write_district(p, community.district_code):
         raise Forbidden("only an officer of the community's district may do this")
-    if community.status not in statuses:
-        raise Conflict(f"the community is {community.status}; this needs {' or '.join(statuses)}")
+    lifecycle.require(community, *statuses)
     return audit.state(community)
 
 
@@ -63,7 +66,7 @@ def unit_ids(community: Community) -> list[int]:
 
 def set_units(p: Principal, community: Community, usccs: list[str]) -> list[Merchant]:
     """Name the participating units of an application (replacing any named before)."""
-    _require(p, community, "applying")
+    _require(p, community, CommunityStatus.APPLYING)
     wanted = sorted(set(usccs))
     merchants = list(
         db.session.scalars(
@@ -85,12 +88,12 @@ def set_units(p: Principal, community: Community, usccs: list[str]) -> list[Merc
 
 def review(p: Principal, community: Community, approve: bool, note: str, today: date) -> Community:
     """The district bureau's review: passed on to the city for acceptance, or rejected."""
-    before = _require(p, community, "applying")
+    before = _require(p, community, CommunityStatus.APPLYING)
     if approve and len(unit_ids(community)) < DRAW_SIZE:
         raise Invalid(
             f"the acceptance draws {DRAW_SIZE} units: name at least {DRAW_SIZE}", "approve"
         )
-    community.status = "reviewed" if approve else "rejected"
+    lifecycle.move(community, CommunityStatus.REVIEWED if approve else CommunityStatus.REJECTED)
     community.reviewed_on, community.review_note = today, note
     audit.record(p.name, "review", community, before=before, reason=note)
     people = notifications.officers_of(community.district_code)
@@ -111,7 +114,7 @@ def open_draw(community: Community) -> CommunityDraw | None:
 def draw(p: Principal, community: Community, seed: int | None) -> CommunityDraw:
     """The city bureau draws the units it will check: for the acceptance of a reviewed
     application, or for the re-evaluation of a designated community."""
-    _require(p, community, "reviewed", *DESIGNATED)
+    _require(p, community, CommunityStatus.REVIEWED, *DESIGNATED_COMMUNITY)
     if open_draw(community) is not None:
         raise Conflict("a draw of this community awaits its decision")
     seed = secrets.randbelow(SEED_LIMIT) if seed is None else seed
@@ -119,7 +122,7 @@ def draw(p: Principal, community: Community, seed: int | None) -> CommunityDraw:
         groups = draw_groups(unit_ids(community), seed)
     except ValueError as exc:
         raise Invalid(str(exc), "units") from exc
-    kind = "acceptance" if community.status == "reviewed" else "re_evaluation"
+    kind = "acceptance" if community.status == CommunityStatus.REVIEWED else "re_evaluation"
     record = CommunityDraw(community=community, kind=kind, seed=seed, drawn_by=p.name)
     record.units = [
         _drawn(merchant_id, number, position)
@@ -148,7 +151,7 @@ def _drawn(merchant_id: int, group_number: int, position: int) -> DrawnUnit:
 
 def decide(p: Principal, community: Community, data: dict, today: date) -> CommunityDraw:
     """Accept or reject on the open draw, recording the organiser's score."""
-    before = _require(p, community, "reviewed", *DESIGNATED)
+    before = _require(p, community, CommunityStatus.REVIEWED, *DESIGNATED_COMMUNITY)
     record = open_draw(community)
     if record is None:
         raise Conflict("draw the units to check first")
@@ -156,12 +159,12 @@ def decide(p: Principal, community: Community, data: dict, today: date) -> Commu
     record.decided_by, record.decided_on, record.note = p.name, today, data["note"]
     years = current_app.config["COMMUNITY_REEVALUATION_YEARS"]
     if record.passed:
-        community.status = "accepted" if record.kind == "acceptance" else "re_evaluated"
+        lifecycle.move(community, PASSED[record.kind])
         if record.kind == "acceptance":
             community.accepted_on = today
         community.re_evaluation_due = add_months(today, 12 * years)
     else:
-        community.status = "rejected" if record.kind == "acceptance" else "revoked"
+        lifecycle.move(community, FAILED[record.kind])
         community.revoked_on = today if record.kind == "re_evaluation" else None
         community.re_evaluation_due = None
     audit.record(p.name, "decide", record, reason=data["note"])
@@ -182,7 +185,7 @@ def remind(today: date, actor: str = "scheduler") -> int:
     once per due date."""
     horizon = today + timedelta(days=current_app.config["COMMUNITY_REMINDER_DAYS"])
     stmt = select(Community).where(
-        Community.status.in_(DESIGNATED),
+        Community.status.in_(DESIGNATED_COMMUNITY),
         Community.re_evaluation_due <= horizon,
         (Community.reminded_for.is_(None))
         | (Community.reminded_for != Community.re_evaluation_due),

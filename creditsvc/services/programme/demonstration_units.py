@@ -11,14 +11,14 @@ from flask import current_app
 from sqlalchemy import ColumnElement, false, select, true
 
 from creditsvc.extensions import db
-from creditsvc.models import DemonstrationUnit, Inspection, Merchant
+from creditsvc.models import DemonstrationUnit, Inspection, Merchant, UnitStatus
 from creditsvc.principals import ASSOCIATION, CITY, DISTRICT, MERCHANT, Principal
-from creditsvc.services import audit, scope
+from creditsvc.services import audit, lifecycle, scope
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
-from creditsvc.services.publication import eligibility
+from creditsvc.workdays import add_months
 
-OPEN = ("pending", "designated", "suspended")
+OPEN = (UnitStatus.PENDING, UnitStatus.DESIGNATED, UnitStatus.SUSPENDED)
 # Findings that suspend a designation: a serious one, or cheating and tampering whatever
 # severity was recorded (DESIGN.md §6 treats CHEAT and TAMPER as the gravest).
 SUSPENDING_CODES = frozenset({"CHEAT", "TAMPER"})
@@ -40,7 +40,9 @@ def scoped(p: Principal) -> ColumnElement[bool]:
 
 def in_force(today: date) -> ColumnElement[bool]:
     """Designated and within the validity period: what the public listing shows."""
-    return (DemonstrationUnit.status == "designated") & (DemonstrationUnit.valid_until >= today)
+    return (DemonstrationUnit.status == UnitStatus.DESIGNATED) & (
+        DemonstrationUnit.valid_until >= today
+    )
 
 
 def designated_merchant_ids(today: date) -> set[int]:
@@ -83,21 +85,21 @@ def file(p: Principal, data: dict, today: date) -> DemonstrationUnit:
 def _require(p: Principal, unit: DemonstrationUnit, *statuses: str) -> dict:
     if not scope.may_write_district(p, unit.district_code):
         raise Forbidden("only an officer of the unit's district may do this")
-    if unit.status not in statuses:
-        raise Conflict(f"the case is {unit.status}; this needs {' or '.join(statuses)}")
+    lifecycle.require(unit, *statuses)
     return audit.state(unit)
 
 
 def assess(p: Principal, unit: DemonstrationUnit, data: dict, today: date) -> DemonstrationUnit:
     """The district's assessment: designate for the validity period, or reject."""
-    before = _require(p, unit, "pending")
+    before = _require(p, unit, UnitStatus.PENDING)
     unit.assessed_by, unit.assessment_note = p.name, data["note"]
     if data["designate"]:
         years = data.get("valid_years") or current_app.config["DEMONSTRATION_UNIT_VALID_YEARS"]
-        unit.status, unit.designated_on = "designated", today
-        unit.valid_until = eligibility.add_months(today, 12 * years)
+        lifecycle.move(unit, UnitStatus.DESIGNATED)
+        unit.designated_on = today
+        unit.valid_until = add_months(today, 12 * years)
     else:
-        unit.status = "rejected"
+        lifecycle.move(unit, UnitStatus.REJECTED)
     audit.record(p.name, "assess", unit, before=before, reason=data["note"])
     outcome = f"命名为示范单位，有效期至{unit.valid_until}" if data["designate"] else "评审未通过"
     _tell(unit, f"示范单位评审：{unit.merchant.name}", f"{outcome}：{data['note']}")
@@ -105,8 +107,9 @@ def assess(p: Principal, unit: DemonstrationUnit, data: dict, today: date) -> De
 
 
 def revoke(p: Principal, unit: DemonstrationUnit, reason: str, today: date):
-    before = _require(p, unit, "designated", "suspended")
-    unit.status, unit.revoked_on = "revoked", today
+    before = _require(p, unit, UnitStatus.DESIGNATED, UnitStatus.SUSPENDED)
+    lifecycle.move(unit, UnitStatus.REVOKED)
+    unit.revoked_on = today
     unit.decided_by, unit.decision_reason = p.name, reason
     audit.record(p.name, "revoke", unit, before=before, reason=reason)
     _tell(unit, f"示范单位称号撤销：{unit.merchant.name}", reason)
@@ -115,8 +118,9 @@ def revoke(p: Principal, unit: DemonstrationUnit, reason: str, today: date):
 
 def reinstate(p: Principal, unit: DemonstrationUnit, reason: str) -> DemonstrationUnit:
     """End a suspension without revoking (e.g. the finding was voided on objection)."""
-    before = _require(p, unit, "suspended")
-    unit.status, unit.decided_by, unit.decision_reason = "designated", p.name, reason
+    before = _require(p, unit, UnitStatus.SUSPENDED)
+    lifecycle.move(unit, UnitStatus.DESIGNATED)
+    unit.decided_by, unit.decision_reason = p.name, reason
     audit.record(p.name, "reinstate", unit, before=before, reason=reason)
     _tell(unit, f"示范单位恢复：{unit.merchant.name}", reason)
     return unit
@@ -136,12 +140,13 @@ def on_inspection(actor: str, inspection: Inspection) -> list[DemonstrationUnit]
         return []
     stmt = select(DemonstrationUnit).where(
         DemonstrationUnit.merchant_id == inspection.merchant_id,
-        DemonstrationUnit.status == "designated",
+        DemonstrationUnit.status == UnitStatus.DESIGNATED,
     )
     units = list(db.session.scalars(stmt))
     for unit in units:
         before = audit.state(unit)
-        unit.status, unit.suspended_on = "suspended", inspection.inspected_on
+        lifecycle.move(unit, UnitStatus.SUSPENDED)
+        unit.suspended_on = inspection.inspected_on
         unit.suspending_inspection_id = inspection.id
         unit.suspension_reason = f"{inspection.inspected_on.isoformat()}检查发现{'、'.join(codes)}"
         audit.record(actor, "suspend", unit, before=before, reason=unit.suspension_reason)
@@ -184,7 +189,7 @@ def on_evidence_voided(kind: str, *, principal: Principal, evidence_id: int, **_
 def _suspension_void(actor: str, inspection_id: int) -> list[DemonstrationUnit]:
     stmt = select(DemonstrationUnit).where(
         DemonstrationUnit.suspending_inspection_id == inspection_id,
-        DemonstrationUnit.status == "suspended",
+        DemonstrationUnit.status == UnitStatus.SUSPENDED,
     )
     units = list(db.session.scalars(stmt))
     for unit in units:

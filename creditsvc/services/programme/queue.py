@@ -11,15 +11,24 @@ from creditsvc.extensions import db
 from creditsvc.models import (
     Community,
     CommunityDraw,
+    CommunityStatus,
     DemonstrationUnit,
     MerchantReply,
     Objection,
+    ObjectionStatus,
     RepairApplication,
+    RepairStatus,
+    ReplyStatus,
     Street,
+    UnitStatus,
 )
+from creditsvc.models.geography import DESIGNATED_COMMUNITY
 from creditsvc.principals import CITY, Principal
 from creditsvc.services import calendar
 from creditsvc.services.appeals import objections
+
+# A demonstration unit awaiting a decision: the step its status asks for.
+STEPS = {UnitStatus.PENDING: "assess", UnitStatus.SUSPENDED: "revoke_or_reinstate"}
 
 
 def _item(kind: str, obj_id: int, district: str, title: str, step: str, due, today: date):
@@ -39,7 +48,7 @@ def _item(kind: str, obj_id: int, district: str, title: str, step: str, due, tod
 def _requests(p: Principal, today: date) -> list[dict]:
     items = []
     for o in db.session.scalars(
-        select(Objection).where(Objection.status == "disputed", objections.scoped(p))
+        select(Objection).where(Objection.status == ObjectionStatus.DISPUTED, objections.scoped(p))
     ):
         title = f"{o.merchant.name}：{o.subject_kind} {o.subject_id}"
         items.append(
@@ -47,7 +56,8 @@ def _requests(p: Principal, today: date) -> list[dict]:
         )
     for r in db.session.scalars(
         select(RepairApplication).where(
-            RepairApplication.status == "pending", objections.scoped(p, RepairApplication)
+            RepairApplication.status == RepairStatus.PENDING,
+            objections.scoped(p, RepairApplication),
         )
     ):
         items.append(
@@ -55,7 +65,7 @@ def _requests(p: Principal, today: date) -> list[dict]:
         )
     for m in db.session.scalars(
         select(MerchantReply).where(
-            MerchantReply.status == "pending", objections.scoped(p, MerchantReply)
+            MerchantReply.status == ReplyStatus.PENDING, objections.scoped(p, MerchantReply)
         )
     ):
         items.append(
@@ -66,17 +76,16 @@ def _requests(p: Principal, today: date) -> list[dict]:
 
 def _units(p: Principal, today: date) -> list[dict]:
     stmt = select(DemonstrationUnit).where(
-        DemonstrationUnit.status.in_(("pending", "suspended")),
+        DemonstrationUnit.status.in_(STEPS),
         objections.scoped(p, DemonstrationUnit),
     )
-    steps = {"pending": "assess", "suspended": "revoke_or_reinstate"}
     return [
         _item(
             "demonstration_unit",
             u.id,
             u.district_code,
             u.merchant.name,
-            steps[u.status],
+            STEPS[u.status],
             None,
             today,
         )
@@ -95,11 +104,11 @@ def _communities(p: Principal, today: date) -> list[dict]:
                 CommunityDraw.community_id == c.id, CommunityDraw.passed.is_(None)
             )
         )
-        if c.status == "applying":
+        if c.status == CommunityStatus.APPLYING:
             step, due = "review", None
-        elif c.status == "reviewed" or drawn:
+        elif c.status == CommunityStatus.REVIEWED or drawn:
             step, due = ("decide" if drawn else "draw"), None
-        elif c.status in ("accepted", "re_evaluated") and c.reminded_for is not None:
+        elif c.status in DESIGNATED_COMMUNITY and c.reminded_for is not None:
             step, due = "re_evaluate", c.re_evaluation_due
         else:
             continue

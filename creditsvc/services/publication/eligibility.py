@@ -6,7 +6,6 @@ text an officer reads in the draft, and the records it rests on.
 
 from __future__ import annotations
 
-from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,12 +13,13 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import ColumnElement, exists, func, select
 
+from creditsvc import vocabulary
 from creditsvc.catalogue import violations
 from creditsvc.extensions import db
-from creditsvc.imports.sheets import TRADE_ZH
 from creditsvc.models import (
     TRADES,
     Community,
+    CommunityStatus,
     CurrentScore,
     Finding,
     Inspection,
@@ -29,19 +29,20 @@ from creditsvc.models import (
     Street,
     Void,
 )
+from creditsvc.models.geography import DESIGNATED_COMMUNITY
 from creditsvc.services.programme import demonstration_units
 from creditsvc.services.standing import policies
 from creditsvc.uscc import USCC
+from creditsvc.workdays import add_months
 from notices.context import UNRATED_LABEL
 
-TRADE_NAMES = {code: zh for zh, code in TRADE_ZH.items()}
 # 第十三条: a public reprimand or a low fine is shown for 3 months, anything else 3 years.
 SHORT_WINDOW_MONTHS, LONG_WINDOW_MONTHS = 3, 36
 # Uncertain: the province sets what counts as a low fine (较低数额罚款); Shanghai's figure
 # was not found, so it is the setting EXPOSURE_LOW_FINE_YUAN with this default.
 DEFAULT_LOW_FINE_YUAN = 10000
 HONOR_ROLL_CLEAN_MONTHS = 12
-DEMONSTRATION_STATUSES = ("accepted", "re_evaluated")
+DEMONSTRATION_STATUSES = DESIGNATED_COMMUNITY  # the communities a listing names
 
 
 @dataclass
@@ -52,12 +53,6 @@ class Candidate:
     penalty_id: int | None = None
     community_id: int | None = None
     window_months: int | None = None
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or that month's last day when it is shorter."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 def inspection_not_void() -> ColumnElement[bool]:
@@ -208,7 +203,7 @@ def _honor_entry(
     content = {
         "name": merchant.name,
         "street": street or "未划分街道",
-        "trade": TRADE_NAMES.get(merchant.trade, merchant.trade),
+        "trade": vocabulary.chinese(vocabulary.TRADE_WORDS, merchant.trade),
         "grade": "A",
         "as_of": score.as_of.isoformat(),
         "address": facts["address"],
@@ -243,7 +238,7 @@ def _community_entry(community: Community) -> Candidate:
         "status": community.status,
         "accepted_on": accepted,
     }
-    if community.status == "re_evaluated":
+    if community.status == CommunityStatus.RE_EVALUATED:
         why = f"经复评保留诚信计量示范社（街）区称号（首次命名{accepted or '日期未登记'}）"
     else:
         why = f"经市局验收命名为诚信计量示范社（街）区（{accepted or '日期未登记'}）"

@@ -1,7 +1,7 @@
 """The notice lifecycle: draft → approved → published → expired | withdrawn | superseded.
 
 Each verb checks the state and the caller's district, flushes and audits; the caller
-commits. Publishing itself (render, store, mark published) is in `notices_publish`.
+commits. Publishing itself (render, store, mark published) is in `publishing`.
 """
 
 from __future__ import annotations
@@ -13,18 +13,21 @@ from sqlalchemy import ColumnElement, false, select, true
 from creditsvc.extensions import db
 from creditsvc.models import (
     District,
+    EntryStatus,
     Inspection,
     Merchant,
     Notice,
     NoticeEntry,
+    NoticeStatus,
     PenaltyDecision,
     Void,
 )
 from creditsvc.models.base import utcnow
 from creditsvc.principals import CITY, DISTRICT, Principal
-from creditsvc.services import audit, calendar, jobruns, scope
+from creditsvc.services import audit, calendar, jobruns, lifecycle, scope
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
 from creditsvc.services.publication import eligibility
+from creditsvc.workdays import day_of
 from notices.context import SCHEMAS
 from notices.render import cn_date
 
@@ -36,7 +39,6 @@ RENDER_KINDS = {
     "placard": "placard",
 }
 KIND_NAMES = {kind: SCHEMAS[document].default_title for kind, document in RENDER_KINDS.items()}
-IN_FORCE = "published"
 RENDER_JOB = "render"
 # 市场监督管理行政处罚信息公示规定 (rules.md §4): a changed or revoked decision comes off
 # publication within 3 working days.
@@ -125,7 +127,7 @@ def create_draft(p: Principal, data: dict, today: date | None = None) -> Notice:
     notice = Notice(
         kind=kind,
         district_code=district.code,
-        status="draft",
+        status=NoticeStatus.DRAFT,
         as_of=today or date.today(),
         period_start=data.get("period_start"),
         period_end=data.get("period_end"),
@@ -142,14 +144,14 @@ def create_draft(p: Principal, data: dict, today: date | None = None) -> Notice:
 def _require(p: Principal, notice: Notice, *statuses: str) -> dict:
     if not scope.may_write_district(p, notice.district_code):
         raise Forbidden("only an officer of the notice's district may do this")
-    if notice.status not in statuses:
-        raise Conflict(f"the notice is {notice.status}; this needs {' or '.join(statuses)}")
+    lifecycle.require(notice, *statuses)
     return audit.state(notice)
 
 
 def approve(p: Principal, notice: Notice) -> Notice:
-    before = _require(p, notice, "draft")
-    notice.status, notice.approved_by, notice.approved_at = "approved", p.name, utcnow()
+    before = _require(p, notice, NoticeStatus.DRAFT)
+    lifecycle.move(notice, NoticeStatus.APPROVED)
+    notice.approved_by, notice.approved_at = p.name, utcnow()
     audit.record(p.name, "approve", notice, before=before)
     return notice
 
@@ -157,13 +159,13 @@ def approve(p: Principal, notice: Notice) -> Notice:
 def check_predecessor(notice: Notice) -> None:
     """A correction is published only while the notice it corrects is still in force."""
     old = notice.supersedes
-    if old is not None and old.status != IN_FORCE:
+    if old is not None and old.status != NoticeStatus.PUBLISHED:
         raise Conflict(f"the notice this corrects is {old.status}, no longer in force")
 
 
 def request_publication(p: Principal, notice: Notice) -> str:
     """Check the notice may be published and open the render job's status row."""
-    _require(p, notice, "approved")
+    _require(p, notice, NoticeStatus.APPROVED)
     check_predecessor(notice)
     run = jobruns.create(p, RENDER_JOB, total=1)
     run.district_code = notice.district_code
@@ -172,8 +174,9 @@ def request_publication(p: Principal, notice: Notice) -> str:
 
 
 def withdraw(p: Principal, notice: Notice, reason: str) -> Notice:
-    before = _require(p, notice, "draft", "approved", IN_FORCE)
-    notice.status, notice.withdraw_reason = "withdrawn", reason
+    before = _require(p, notice, *Notice.lifecycle.sources(NoticeStatus.WITHDRAWN))
+    lifecycle.move(notice, NoticeStatus.WITHDRAWN)
+    notice.withdraw_reason = reason
     notice.withdrawn_by, notice.withdrawn_at = p.name, utcnow()
     audit.record(p.name, "withdraw", notice, before=before, reason=reason)
     return notice
@@ -184,16 +187,17 @@ def correct(p: Principal, notice: Notice, reason: str, today: date | None = None
 
     What qualifies is listed afresh, except what was withdrawn from this notice or has
     expired on it: that never comes back by a correction."""
-    _require(p, notice, IN_FORCE)
+    _require(p, notice, NoticeStatus.PUBLISHED)
     open_versions = select(Notice.id).where(
-        Notice.supersedes_id == notice.id, Notice.status.in_(("draft", "approved"))
+        Notice.supersedes_id == notice.id,
+        Notice.status.in_((NoticeStatus.DRAFT, NoticeStatus.APPROVED)),
     )
     if db.session.scalar(open_versions) is not None:
         raise Conflict("a correction of this notice is already open: approve or withdraw it")
     draft = Notice(
         kind=notice.kind,
         district_code=notice.district_code,
-        status="draft",
+        status=NoticeStatus.DRAFT,
         as_of=today or date.today(),
         period_start=notice.period_start,
         period_end=notice.period_end,
@@ -203,7 +207,7 @@ def correct(p: Principal, notice: Notice, reason: str, today: date | None = None
         created_by=p.name,
     )
     draft.title = _title(notice.kind, notice.district, draft, notice.merchant)
-    _fill(draft, frozenset(_subject(e) for e in notice.entries if e.status != "active"))
+    _fill(draft, frozenset(_subject(e) for e in notice.entries if e.status != EntryStatus.ACTIVE))
     db.session.add(draft)
     audit.record(p.name, "correct", draft, reason=reason)
     return draft
@@ -212,14 +216,14 @@ def correct(p: Principal, notice: Notice, reason: str, today: date | None = None
 def withdraw_entry(p: Principal, notice: Notice, entry: NoticeEntry, reason: str) -> NoticeEntry:
     """Take one entry off a published notice (a changed or revoked penalty: rules.md §4);
     a notice with no entry left in force is withdrawn with it."""
-    _require(p, notice, IN_FORCE)
-    if entry.status != "active":
-        raise Conflict(f"the entry is {entry.status} already")
+    _require(p, notice, NoticeStatus.PUBLISHED)
+    lifecycle.require(entry, EntryStatus.ACTIVE)
     before = audit.state(entry)
-    entry.status, entry.withdraw_reason = "withdrawn", reason
+    lifecycle.move(entry, EntryStatus.WITHDRAWN)
+    entry.withdraw_reason = reason
     entry.withdrawn_by, entry.withdrawn_at = p.name, utcnow()
     audit.record(p.name, "withdraw", entry, before=before, reason=reason)
-    if all(e.status != "active" for e in notice.entries):
+    if all(e.status != EntryStatus.ACTIVE for e in notice.entries):
         withdraw(p, notice, f"全部条目已撤下：{reason}")
     return entry
 
@@ -230,7 +234,7 @@ def on_discredited(
     """An upheld objection or an approved repair: each of its entries still published
     comes off its notice."""
     for entry in entries:
-        if entry.status == "active" and entry.notice.status == IN_FORCE:
+        if entry.status == EntryStatus.ACTIVE and entry.notice.status == NoticeStatus.PUBLISHED:
             withdraw_entry(principal, entry.notice, entry, reason)
 
 
@@ -252,14 +256,13 @@ def revoked_on(entry: NoticeEntry) -> date | None:
         .join(PenaltyDecision, PenaltyDecision.inspection_id == Inspection.id)
         .where(PenaltyDecision.id == entry.penalty_id)
     )
-    at = db.session.scalar(stmt)
-    return at.astimezone().date() if at else None
+    return day_of(db.session.scalar(stmt))
 
 
 def entry_deadline(entry: NoticeEntry, today: date | None = None) -> dict | None:
     """The day an entry in publication must come off, and why: the end of its window,
     or 3 working days after its penalty was changed or revoked (rules.md §4)."""
-    if entry.notice.status != IN_FORCE or entry.status != "active":
+    if entry.notice.status != NoticeStatus.PUBLISHED or entry.status != EntryStatus.ACTIVE:
         return None
     changed = revoked_on(entry)
     if changed is not None:
@@ -279,18 +282,22 @@ def expire(today: date, actor: str = "scheduler") -> dict[str, int]:
         select(NoticeEntry)
         .join(Notice, Notice.id == NoticeEntry.notice_id)
         .where(
-            Notice.status == IN_FORCE, NoticeEntry.status == "active", NoticeEntry.ends_on <= today
+            Notice.status == NoticeStatus.PUBLISHED,
+            NoticeEntry.status == EntryStatus.ACTIVE,
+            NoticeEntry.ends_on <= today,
         )
     )
     entries = list(db.session.scalars(due.order_by(NoticeEntry.id)))
     for entry in entries:
         before = audit.state(entry)
-        entry.status, entry.expired_on = "expired", today
+        lifecycle.move(entry, EntryStatus.EXPIRED)
+        entry.expired_on = today
         audit.record(actor, "expire", entry, before=before, reason="公示期届满")
     notices = {entry.notice for entry in entries}
-    ended = [n for n in notices if all(e.status != "active" for e in n.entries)]
+    ended = [n for n in notices if all(e.status != EntryStatus.ACTIVE for e in n.entries)]
     for notice in sorted(ended, key=lambda n: n.id):
         before = audit.state(notice)
-        notice.status, notice.expired_on = "expired", today
+        lifecycle.move(notice, NoticeStatus.EXPIRED)
+        notice.expired_on = today
         audit.record(actor, "expire", notice, before=before, reason="全部条目公示期届满")
     return {"entries": len(entries), "notices": len(ended)}

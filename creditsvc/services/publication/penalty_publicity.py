@@ -14,7 +14,15 @@ from functools import cache
 from sqlalchemy import Select, select
 
 from creditsvc.extensions import db
-from creditsvc.models import District, Inspection, Merchant, PenaltyDecision, PenaltyPublication
+from creditsvc.models import (
+    District,
+    Inspection,
+    Merchant,
+    PenaltyDecision,
+    PenaltyPublication,
+    PenaltyPublicationStatus,
+)
+from creditsvc.models.lifecycle import codes
 from creditsvc.principals import Principal
 from creditsvc.services import audit, calendar, scope
 from creditsvc.services.errors import Conflict, Invalid, NotFound
@@ -26,7 +34,7 @@ from creditsvc.services.publication.eligibility import (
 from creditsvc.services.publication.notices import bureau_name
 
 PUBLICATION_WORKING_DAYS = 20
-STATUSES = ("pending", "published", "overdue")
+STATUSES = codes(PenaltyPublicationStatus)
 
 
 def owed() -> Select:
@@ -51,7 +59,10 @@ def _row(penalty: PenaltyDecision, published: PenaltyPublication | None, distric
     merchant = inspection.merchant
     deadline = due(penalty.decided_on)
     left = None if published else calendar.working_days_left(today, deadline)
-    status = "published" if published else ("overdue" if left < 0 else "pending")
+    if published:
+        status = PenaltyPublicationStatus.PUBLISHED
+    else:
+        status = PenaltyPublicationStatus.OVERDUE if left < 0 else PenaltyPublicationStatus.PENDING
     return {
         "penalty_id": penalty.id,
         "decision_number": penalty.decision_number,
@@ -78,7 +89,7 @@ def listing(p: Principal, args: dict, today: date | None = None) -> list[dict]:
         stmt = stmt.where(Inspection.district_code == args["district"])
     if args.get("penalty_id"):
         stmt = stmt.where(PenaltyDecision.id == args["penalty_id"])
-    if args.get("status") == "published":
+    if args.get("status") == PenaltyPublicationStatus.PUBLISHED:
         stmt = stmt.where(PenaltyPublication.penalty_id.is_not(None))
     elif args.get("status"):
         stmt = stmt.where(PenaltyPublication.penalty_id.is_(None))

@@ -7,22 +7,24 @@ complainant, a risk class) can reach a public answer by accident.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime
 from typing import Any
 
 from flask import url_for
 from sqlalchemy import ColumnElement, Select, func, select
 
+from creditsvc import links
 from creditsvc import uscc as uscc_rules
 from creditsvc.catalogue import violation_names
 from creditsvc.extensions import db
 from creditsvc.models import (
     CurrentScore,
     District,
+    EntryStatus,
     Market,
     Merchant,
     Notice,
     NoticeEntry,
+    NoticeStatus,
     ScoreSnapshot,
     Stall,
     Street,
@@ -30,8 +32,10 @@ from creditsvc.models import (
 from creditsvc.services.appeals import objections, replies
 from creditsvc.services.errors import NotFound
 from creditsvc.services.programme import queries as programme
-from creditsvc.services.publication import notices, public_cache, publishing
+from creditsvc.services.publication import notices, public_cache
 from creditsvc.services.registry.search import merchants_matching
+from creditsvc.vocabulary import DOCUMENT_STATUS_WORDS, ENTRY_STATUS_WORDS
+from creditsvc.workdays import day_of
 from notices.serials import SerialError, parse_serial
 from scoring import explain
 
@@ -204,14 +208,6 @@ def record(uscc: str) -> dict | None:
 
 # Published documents: verification and open data ------------------------------------
 
-STATUS_TEXT = {
-    "published": "有效",
-    "expired": "已到期",
-    "withdrawn": "已撤回",
-    "superseded": "已被更正版本取代",
-}
-ENTRY_STATUS_TEXT = {"active": "公示中", "expired": "公示期满", "withdrawn": "已撤下"}
-
 
 def _paged(stmt: Select, args: dict, convert: Callable[[Any], dict]) -> dict:
     per_page, number = args["per_page"], args["page"]
@@ -229,20 +225,19 @@ def _paged(stmt: Select, args: dict, convert: Callable[[Any], dict]) -> dict:
 def downloadable(notice: Notice) -> bool:
     """The public PDF is served while the document is in force and every entry on it is
     still published: an entry withdrawn or expired must not stay readable in public."""
-    return notice.status == "published" and all(e.status == "active" for e in notice.entries)
+    return notice.status == NoticeStatus.PUBLISHED and all(
+        e.status == EntryStatus.ACTIVE for e in notice.entries
+    )
 
 
 def _entry_name(entry: NoticeEntry) -> str:
     return entry.content.get("business_name") or entry.content.get("name", "")
 
 
-def _when(moment: datetime | None) -> date | None:
-    return moment.astimezone().date() if moment else None
-
-
 def document_summary(notice: Notice) -> dict:
     """What anyone may know of a published document: what, who, when, and its status."""
-    later = notices.successor(notice) if notice.status == "superseded" else None
+    later = notices.successor(notice) if notice.status == NoticeStatus.SUPERSEDED else None
+    withdrawn = notice.status == NoticeStatus.WITHDRAWN
     return {
         "serial": notice.serial,
         "kind": notice.kind,
@@ -253,16 +248,16 @@ def document_summary(notice: Notice) -> dict:
         "district_name": notice.district.name_zh,
         "issued_on": notice.published_on,
         "status": notice.status,
-        "status_text": STATUS_TEXT[notice.status],
-        "in_force": notice.status == "published",
-        "withdraw_reason": notice.withdraw_reason if notice.status == "withdrawn" else None,
-        "withdrawn_on": _when(notice.withdrawn_at) if notice.status == "withdrawn" else None,
+        "status_text": DOCUMENT_STATUS_WORDS[notice.status].zh,
+        "in_force": notice.status == NoticeStatus.PUBLISHED,
+        "withdraw_reason": notice.withdraw_reason if withdrawn else None,
+        "withdrawn_on": day_of(notice.withdrawn_at) if withdrawn else None,
         "expired_on": notice.expired_on,
         "superseded_by": later.serial if later else None,
         "supersedes": notice.supersedes.serial if notice.supersedes else None,
         "sha256": notice.sha256,
         "pages": notice.pages,
-        "verify_url": publishing.verify_url(notice.serial),
+        "verify_url": links.verify_url(notice.serial),
         "pdf_url": (
             url_for("public.PublicDocumentPdf", serial=notice.serial)
             if downloadable(notice)
@@ -287,19 +282,19 @@ def document(text: str) -> dict:
     """Verification of a printed document: its summary, and each entry's status (names
     only of entries still published on a document in force)."""
     notice = published_document(text)
-    shown = notice.status == "published"
+    shown = notice.status == NoticeStatus.PUBLISHED
     disputed = objections.disputed_entries(notice.entries) if shown else set()
     entries = [
         {
             "position": e.position,
-            "name": _entry_name(e) if shown and e.status == "active" else None,
+            "name": _entry_name(e) if shown and e.status == EntryStatus.ACTIVE else None,
             "status": e.status,
-            "status_text": ENTRY_STATUS_TEXT[e.status],
-            "ends_on": e.ends_on if shown and e.status == "active" else None,
+            "status_text": ENTRY_STATUS_WORDS[e.status].zh,
+            "ends_on": e.ends_on if shown and e.status == EntryStatus.ACTIVE else None,
             # Why an entry came off (an upheld objection, a repair): written by officers
             # for the public, it names no person (rules.md §4, 第六条).
-            "withdraw_reason": e.withdraw_reason if e.status == "withdrawn" else None,
-            "disputed": e.id in disputed and e.status == "active",
+            "withdraw_reason": e.withdraw_reason if e.status == EntryStatus.WITHDRAWN else None,
+            "disputed": e.id in disputed and e.status == EntryStatus.ACTIVE,
         }
         for e in notice.entries
     ]
@@ -307,7 +302,7 @@ def document(text: str) -> dict:
 
 
 def documents_in_force(args: dict) -> Select:
-    stmt = select(Notice).where(Notice.status == "published")
+    stmt = select(Notice).where(Notice.status == NoticeStatus.PUBLISHED)
     if args.get("kind"):
         stmt = stmt.where(Notice.kind == args["kind"])
     if args.get("district"):
@@ -327,7 +322,11 @@ def entries_in_force(kind: str, args: dict) -> Select:
     stmt = (
         select(NoticeEntry, Notice)
         .join(Notice, Notice.id == NoticeEntry.notice_id)
-        .where(Notice.kind == kind, Notice.status == "published", NoticeEntry.status == "active")
+        .where(
+            Notice.kind == kind,
+            Notice.status == NoticeStatus.PUBLISHED,
+            NoticeEntry.status == EntryStatus.ACTIVE,
+        )
     )
     if args.get("district"):
         stmt = stmt.where(Notice.district_code == args["district"])

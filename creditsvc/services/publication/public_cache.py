@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from flask import current_app
 
-from creditsvc.jobs import redis_client
+from creditsvc.extensions import redis_client
 
 log = logging.getLogger(__name__)
 

@@ -19,18 +19,14 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from creditsvc.extensions import db
-from creditsvc.models import Notice
+from creditsvc.links import site_url, verify_url
+from creditsvc.models import Notice, NoticeStatus
 from creditsvc.models.base import utcnow
-from creditsvc.services import audit
+from creditsvc.services import audit, lifecycle
 from creditsvc.services.errors import Conflict, DomainError
-from creditsvc.services.publication.eligibility import add_months
-from creditsvc.services.publication.notices import (
-    IN_FORCE,
-    RENDER_KINDS,
-    bureau_name,
-    check_predecessor,
-)
+from creditsvc.services.publication.notices import RENDER_KINDS, bureau_name, check_predecessor
 from creditsvc.services.standing import policies
+from creditsvc.workdays import add_months
 from notices.render import RenderedDocument, render_pdf
 from notices.serials import make_serial
 
@@ -50,14 +46,6 @@ class RenderRefused(DomainError):
     """The renderer refused the document's data (422)."""
 
     status = 422
-
-
-def site_url(path: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
-
-
-def verify_url(serial: str) -> str:
-    return site_url(f"/verify/{serial}")
 
 
 def storage_path(file_name: str) -> Path:
@@ -124,6 +112,7 @@ def _honor_roll(notice: Notice, today: date) -> dict[str, Any]:
 
 def _demonstration(notice: Notice, today: date) -> dict[str, Any]:
     communities = [
+        # "designated": the renderer's own status (notices.context.DEMONSTRATION_STATUS)
         {"name": f"{e.content['name']}（{e.content['street']}）", "status": "designated",
          "designated_on": e.content["accepted_on"], "units": []}
         for e in notice.entries
@@ -200,7 +189,7 @@ def publish(notice_id: int, actor: str, today: date | None = None) -> Path:
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    if notice is None or notice.status != "approved":
+    if notice is None or notice.status != NoticeStatus.APPROVED:
         raise Conflict(f"notice {notice_id} is not approved for publication")
     check_predecessor(notice)
     old = notice.supersedes
@@ -211,14 +200,15 @@ def publish(notice_id: int, actor: str, today: date | None = None) -> Path:
     file_name = f"notices/{serial}.pdf"
     path = write_whole(file_name, rendered.pdf)
     before = audit.state(notice)
-    notice.status, notice.serial, notice.file_name = IN_FORCE, serial, file_name
+    lifecycle.move(notice, NoticeStatus.PUBLISHED)
+    notice.serial, notice.file_name = serial, file_name
     notice.sha256, notice.pages = rendered.sha256, rendered.pages
     notice.published_on, notice.published_by, notice.published_at = today, actor, utcnow()
     notice.render_error = None
     audit.record(actor, "publish", notice, before=before)
     if old is not None:
         before = audit.state(old)
-        old.status = "superseded"
+        lifecycle.move(old, NoticeStatus.SUPERSEDED)
         audit.record(actor, "supersede", old, before=before, reason=f"更正版本 {serial}")
     return path
 
@@ -238,7 +228,7 @@ def failure(exc: BaseException) -> DomainError | None:
 
 def record_failure(notice_id: int, actor: str, message: str) -> None:
     notice = db.session.get(Notice, notice_id)
-    if notice is None or notice.status != "approved":
+    if notice is None or notice.status != NoticeStatus.APPROVED:
         return
     before = audit.state(notice)
     notice.render_error = message

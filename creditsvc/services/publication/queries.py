@@ -3,6 +3,9 @@ render job a publication waits on."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import Select, select
 
 from creditsvc.extensions import db
@@ -30,6 +33,28 @@ def notices_page(p: Principal, args: dict) -> dict:
         if key in args:
             stmt = stmt.where(column == args[key])
     return paginate(stmt, args["page"], args["per_page"])
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A record with the facts its answer adds (`NoticeOut`), read by the service before
+    the unit of work ends; every other attribute is the record's own."""
+
+    record: Any
+    facts: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self.facts:
+            return self.facts[name]
+        return getattr(self.record, name)
+
+
+def answer(document: Notice) -> Answered:
+    """A notice as the officers' API answers it: its successor and each entry's deadline."""
+    successor = notices.successor(document)
+    entries = [Answered(e, {"deadline": notices.entry_deadline(e)}) for e in document.entries]
+    facts = {"superseded_by": successor.id if successor else None, "entries": entries}
+    return Answered(document, facts)
 
 
 def notice(p: Principal, notice_id: int) -> Notice:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from creditsvc.extensions import db
 from creditsvc.models import (
     Community,
+    CommunityStatus,
     Device,
     District,
     Instrument,
@@ -89,7 +90,7 @@ def create_community(p: Principal, data: dict) -> Community:
         "a community of that name already exists in this street",
         "name",
     )
-    community = Community(**data, status="applying")
+    community = Community(**data, status=CommunityStatus.APPLYING)
     db.session.add(community)
     audit.record(p.name, "create", community, district_code=street.district_code)
     return community

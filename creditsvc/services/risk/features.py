@@ -15,7 +15,16 @@ import numpy as np
 from sqlalchemy import ColumnElement, and_, exists, extract, func, select
 
 from creditsvc.extensions import db
-from creditsvc.models import TRADES, Complaint, Finding, Inspection, Merchant, Reading, Void
+from creditsvc.models import (
+    TRADES,
+    Complaint,
+    ComplaintStatus,
+    Finding,
+    Inspection,
+    Merchant,
+    Reading,
+    Void,
+)
 from scoring import risk_features as rf
 
 BAD_SEVERITIES = ("major", "serious")  # the target event (DESIGN.md §6)
@@ -96,7 +105,9 @@ def _complaints(ids: np.ndarray) -> rf.Complaints:
                Complaint.decided_on).where(_not_void("complaint", Complaint.id))
     ).all()  # fmt: skip
     # Substantiated from the day it was decided; an undated decision counts from receipt.
-    decided = (_ordinal(r[3] or r[1]) if r[2] == "substantiated" else rf.NO_DAY for r in rows)
+    decided = (
+        _ordinal(r[3] or r[1]) if r[2] == ComplaintStatus.SUBSTANTIATED else rf.NO_DAY for r in rows
+    )
     return rf.Complaints(
         merchant=np.searchsorted(ids, _ints(r[0] for r in rows)),
         received=_ints(r[1].toordinal() for r in rows),

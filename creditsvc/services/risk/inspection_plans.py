@@ -29,12 +29,13 @@ from creditsvc.models import (
     InspectionPlanItem,
     Merchant,
     OfficerConflict,
+    PlanStatus,
     RiskScore,
     User,
     Void,
 )
 from creditsvc.principals import CITY, DISTRICT, Principal
-from creditsvc.services import audit, scope
+from creditsvc.services import audit, lifecycle, scope
 from creditsvc.services.errors import Conflict, Forbidden, Invalid, NotFound
 from creditsvc.services.risk import training as risk_models
 
@@ -148,13 +149,13 @@ def publish(p: Principal, plan: InspectionPlan) -> InspectionPlan:
     """Make the plan's list public (一公开), once its period is over."""
     if not scope.may_write_district(p, plan.district_code):
         raise Forbidden("plans are published by their district's officers")
-    if plan.status == "published":
-        raise Conflict("the plan is already published")
+    lifecycle.require(plan, PlanStatus.DRAWN)
     today = date.today()
     if today <= plan.period_end:
         raise Conflict(f"a plan is published after its period, which ends {plan.period_end}")
     before = audit.state(plan)
-    plan.status, plan.published_on, plan.published_by = "published", today, p.name
+    lifecycle.move(plan, PlanStatus.PUBLISHED)
+    plan.published_on, plan.published_by = today, p.name
     audit.record(p.name, "publish", plan, before=before)
     return plan
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from creditsvc.extensions import db
-from creditsvc.models import Complaint, Finding, Inspection, Reading, Void
+from creditsvc.models import Complaint, ComplaintStatus, Finding, Inspection, Reading, Void
 from scoring import scorecard
 from scoring.policy import SEVERITIES, Policy
 
@@ -112,7 +112,7 @@ def _complaints(where, since: date, until: date, ids: np.ndarray) -> scorecard.C
         db.session.connection()
         .execute(
             select(Complaint.merchant_id, day_number(Complaint.received_on), Complaint.id)
-            .where(where(Complaint.merchant_id), Complaint.status == "substantiated")
+            .where(where(Complaint.merchant_id), Complaint.status == ComplaintStatus.SUBSTANTIATED)
             .where(Complaint.received_on.between(since, until))
             .where(_not_void("complaint", Complaint.id))
         )

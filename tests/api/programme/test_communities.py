@@ -13,7 +13,7 @@ from creditsvc.extensions import db
 from creditsvc.jobs.reminders import send_reminders
 from creditsvc.models import AuditEntry, CommunityDraw, CurrentScore, Notification
 from creditsvc.services.programme.communities import draw_groups
-from creditsvc.services.publication.eligibility import add_months
+from creditsvc.workdays import add_months
 from tests.factories import inspect
 
 TODAY = date.today()

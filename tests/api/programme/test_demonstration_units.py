@@ -11,7 +11,7 @@ import pytest
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry, DemonstrationUnit, Notice, Notification, User
 from creditsvc.services.publication import eligibility, publishing
-from creditsvc.services.publication.eligibility import add_months
+from creditsvc.workdays import add_months
 from notices.render import render_html
 from notices.serials import make_serial
 from tests.factories import inspect

@@ -16,8 +16,8 @@ from creditsvc.jobs.expiry import expire_notices
 from creditsvc.models import AuditEntry, JobRun, Notice, Stall
 from creditsvc.principals import Principal
 from creditsvc.services import calendar
-from creditsvc.services.publication.eligibility import add_months
 from creditsvc.services.standing import policies
+from creditsvc.workdays import add_months
 from notices.serials import parse_serial
 from scoring.policy import DEFAULT_POLICY
 from tests.documents import fonts_embedded, pdf_of, pdf_text, read_pdf, stored_files
