@@ -69,10 +69,16 @@ def worded(reasons: list[dict], names: dict[str, tuple[str, str]]) -> list[dict]
     city-wide rescore then stores a third of the bytes, and a fixed wording reaches
     every past snapshot."""
     return [
-        r | dict(zip(("text", "text_en"), text(r["code"], r["points"], r["date"], r["detail"],
-                                               names), strict=True))
+        r
+        | dict(
+            zip(
+                ("text", "text_en"),
+                text(r["code"], r["points"], r["date"], r["detail"], names),
+                strict=True,
+            )
+        )
         for r in reasons
-    ]  # fmt: skip
+    ]
 
 
 def reasons_of(reasons: dict[str, np.ndarray], merchant: int, names=None) -> list[dict]:
@@ -105,10 +111,15 @@ def reasons_by_merchant(reasons: dict[str, np.ndarray], size: int) -> list[list[
     out: list[list[dict]] = [[] for _ in range(size)]
     rows = zip(*columns, points[order].tolist(), dates.tolist(), strict=True)
     for merchant, code, detail, kind, evidence_id, lost, when in rows:
-        out[merchant].append({
-            "code": code, "points": lost, "date": when, "detail": detail,
-            "evidence": {"kind": kind, "id": evidence_id} if evidence_id else {"kind": kind},
-        })  # fmt: skip
+        out[merchant].append(
+            {
+                "code": code,
+                "points": lost,
+                "date": when,
+                "detail": detail,
+                "evidence": {"kind": kind, "id": evidence_id} if evidence_id else {"kind": kind},
+            }
+        )
     return out
 
 
@@ -145,9 +156,11 @@ def next_rise(evidence: Evidence, policy: Policy, as_of: date, horizon_days: int
 def _with_clean_inspection(evidence: Evidence, as_of: date) -> Evidence:
     i = evidence.inspections
     extra = Inspections(
-        np.append(i.merchant, 0), np.append(i.day, as_of.toordinal()),
-        np.append(i.clean, True), np.append(i.inspection_id, 0),
-    )  # fmt: skip
+        np.append(i.merchant, 0),
+        np.append(i.day, as_of.toordinal()),
+        np.append(i.clean, True),
+        np.append(i.inspection_id, 0),
+    )
     return replace(evidence, inspections=extra)
 
 
@@ -157,11 +170,15 @@ def _reinspection(evidence: Evidence, policy: Policy, as_of: date, now) -> list[
     if gain <= 0:
         return []
     grade = str(after.grade[0])
-    return [{
-        "action": "clean_reinspection", "points": gain, "grade": grade,
-        "text": f"一次未发现问题的复查可加 {gain:.1f} 分（等级 {grade}）",
-        "text_en": f"a clean re-inspection would add {gain:.1f} points (grade {grade})",
-    }]  # fmt: skip
+    return [
+        {
+            "action": "clean_reinspection",
+            "points": gain,
+            "grade": grade,
+            "text": f"一次未发现问题的复查可加 {gain:.1f} 分（等级 {grade}）",
+            "text_en": f"a clean re-inspection would add {gain:.1f} points (grade {grade})",
+        }
+    ]
 
 
 def _accurate_weighing(policy: Policy, now) -> list[dict]:
@@ -174,11 +191,14 @@ def _accurate_weighing(policy: Policy, now) -> list[dict]:
     needed = (short + fs["prior_short"]) / fs["tolerated_rate"]
     needed -= assessable + fs["prior_short"] + fs["prior_within"]
     needed = max(0, int(np.ceil(needed)))
-    return [{
-        "action": "accurate_weighing", "reweighs": needed,
-        "text": f"再有 {needed} 次复称无短秤，公平秤扣分即可清零",
-        "text_en": f"{needed} more accurate re-weighs clear the fair-scale deduction",
-    }]  # fmt: skip
+    return [
+        {
+            "action": "accurate_weighing",
+            "reweighs": needed,
+            "text": f"再有 {needed} 次复称无短秤，公平秤扣分即可清零",
+            "text_en": f"{needed} more accurate re-weighs clear the fair-scale deduction",
+        }
+    ]
 
 
 def improvement(evidence: Evidence, policy: Policy, as_of: date) -> Improvement:

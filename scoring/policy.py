@@ -100,16 +100,27 @@ class Policy:
     def from_document(cls, document: dict[str, Any]) -> Policy:
         """Check every figure the scorecard reads; raise PolicyError naming the first bad one."""
         for path in (
-            ("rated", "inspection_days"), ("rated", "min_reweighs"), ("rated", "reweigh_days"),
-            ("decay", "max_age_days"), ("deductions", "failed_lot"),
-            ("deductions", "substantiated_complaint"), ("clean_inspection", "points"),
-            ("clean_inspection", "max_points"), ("fair_scale", "window_days"),
-            ("fair_scale", "tolerated_rate"), ("fair_scale", "points_per_percent"),
-            ("fair_scale", "max_points"), ("caps", "serious_days"), ("caps", "cheat_days"),
-        ):  # fmt: skip
+            ("rated", "inspection_days"),
+            ("rated", "min_reweighs"),
+            ("rated", "reweigh_days"),
+            ("decay", "max_age_days"),
+            ("deductions", "failed_lot"),
+            ("deductions", "substantiated_complaint"),
+            ("clean_inspection", "points"),
+            ("clean_inspection", "max_points"),
+            ("fair_scale", "window_days"),
+            ("fair_scale", "tolerated_rate"),
+            ("fair_scale", "points_per_percent"),
+            ("fair_scale", "max_points"),
+            ("caps", "serious_days"),
+            ("caps", "cheat_days"),
+        ):
             _number(document, *path)
-        for path in (("decay", "half_life_days"), ("fair_scale", "prior_short"),
-                     ("fair_scale", "prior_within")):  # fmt: skip
+        for path in (
+            ("decay", "half_life_days"),
+            ("fair_scale", "prior_short"),
+            ("fair_scale", "prior_within"),
+        ):
             _number(document, *path, minimum=1e-9)
         for severity in SEVERITIES:
             _number(document, "deductions", "finding", severity)

@@ -29,8 +29,19 @@ from scoring.risk_features import HORIZON_DAYS
 
 KINDS = ("logistic", "boosting")
 CALIBRATION_BINS = 10
-PARAMS = ("kind", "C", "calibration", "cv", "max_iter", "learning_rate", "max_leaf_nodes",
-          "min_samples_leaf", "l2_regularization", "random_state", "n_threads")  # fmt: skip
+PARAMS = (
+    "kind",
+    "C",
+    "calibration",
+    "cv",
+    "max_iter",
+    "learning_rate",
+    "max_leaf_nodes",
+    "min_samples_leaf",
+    "l2_regularization",
+    "random_state",
+    "n_threads",
+)
 
 
 class RiskModel:

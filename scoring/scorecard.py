@@ -155,9 +155,14 @@ class _Batch:
         names = np.array(["FINDING_" + s.upper() for s in SEVERITIES], dtype=object)
         codes = np.where(f.failed_lot, "FAILED_LOT", names[f.severity])[keep]
         self.reasons.add(
-            f.merchant[keep], codes, points, "inspection",
-            f.inspection_id[keep], f.day[keep], f.code[keep],
-        )  # fmt: skip
+            f.merchant[keep],
+            codes,
+            points,
+            "inspection",
+            f.inspection_id[keep],
+            f.day[keep],
+            f.code[keep],
+        )
         return self.per_merchant(f.merchant[keep], points)
 
     def complaints(self) -> np.ndarray:
@@ -167,9 +172,14 @@ class _Batch:
         weight = self.policy.number("deductions", "substantiated_complaint")
         points = _decayed(weight, age, self.policy)[keep]
         self.reasons.add(
-            c.merchant[keep], "COMPLAINT_SUBSTANTIATED", points, "complaint",
-            c.complaint_id[keep], c.day[keep], _none(int(keep.sum())),
-        )  # fmt: skip
+            c.merchant[keep],
+            "COMPLAINT_SUBSTANTIATED",
+            points,
+            "complaint",
+            c.complaint_id[keep],
+            c.day[keep],
+            _none(int(keep.sum())),
+        )
         return self.per_merchant(c.merchant[keep], points)
 
     def clean_credit(self) -> np.ndarray:
@@ -183,9 +193,14 @@ class _Batch:
         np.maximum.at(latest, i.merchant[keep], i.day[keep])
         detail = count[who].astype(np.int64).astype(str).astype(object)
         self.reasons.add(
-            who, "CLEAN_INSPECTIONS", -credit[who], "inspection",
-            np.zeros(len(who)), latest[who], detail,
-        )  # fmt: skip
+            who,
+            "CLEAN_INSPECTIONS",
+            -credit[who],
+            "inspection",
+            np.zeros(len(who)),
+            latest[who],
+            detail,
+        )
         return credit
 
     def reweigh_counts(self, window: float) -> list[np.ndarray]:
@@ -208,9 +223,14 @@ class _Batch:
             [f"{int(short[m])}/{int(assessable[m])}" for m in who] or [], dtype=object
         )
         self.reasons.add(
-            who, "FAIR_SCALE_SHORT_RATE", points[who], "readings",
-            np.zeros(len(who)), np.full(len(who), self.as_of), detail,
-        )  # fmt: skip
+            who,
+            "FAIR_SCALE_SHORT_RATE",
+            points[who],
+            "readings",
+            np.zeros(len(who)),
+            np.full(len(who), self.as_of),
+            detail,
+        )
         return points
 
     def rated(self) -> np.ndarray:
@@ -225,9 +245,14 @@ class _Batch:
         """A cap in force is a reason, whether or not the grade was already below it."""
         who = np.flatnonzero(mask)
         self.reasons.add(
-            who, code, np.zeros(len(who)), "grade", np.zeros(len(who)),
-            np.full(len(who), self.as_of), np.full(len(who), worst, dtype=object),
-        )  # fmt: skip
+            who,
+            code,
+            np.zeros(len(who)),
+            "grade",
+            np.zeros(len(who)),
+            np.full(len(who), self.as_of),
+            np.full(len(who), worst, dtype=object),
+        )
         return np.where(mask, np.maximum(grade, GRADE_ORDER.index(worst)), grade)
 
     def caps(self, grade: np.ndarray) -> np.ndarray:

@@ -32,11 +32,18 @@ blp = Blueprint(
 
 # The CSV's columns: (key, header). No contact data: the party is a business.
 CSV_COLUMNS = (
-    ("decision_number", "行政处罚决定书文号"), ("party_name", "当事人名称"),
-    ("party_uscc", "统一社会信用代码"), ("violation", "违法行为类型"), ("penalty", "处罚内容"),
-    ("authority", "处罚机关"), ("decided_on", "处罚决定日期"), ("deadline", "公示期限"),
-    ("working_days_left", "剩余工作日"), ("status", "公示状态"), ("published_on", "公示日期"),
-)  # fmt: skip
+    ("decision_number", "行政处罚决定书文号"),
+    ("party_name", "当事人名称"),
+    ("party_uscc", "统一社会信用代码"),
+    ("violation", "违法行为类型"),
+    ("penalty", "处罚内容"),
+    ("authority", "处罚机关"),
+    ("decided_on", "处罚决定日期"),
+    ("deadline", "公示期限"),
+    ("working_days_left", "剩余工作日"),
+    ("status", "公示状态"),
+    ("published_on", "公示日期"),
+)
 
 
 def _cell(value) -> str:

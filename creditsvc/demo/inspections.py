@@ -78,17 +78,31 @@ CODE_WEIGHTS = np.array(
 )
 CODE_SEVERITY = np.array([SEVERITIES.index(violation(code).default_severity) for code in CODES])
 LOT_SHARE = np.array(
-    [{"supermarket": 0.5, "other": 0.2, "pharmacy_hospital": 0.2, "market_stall": 0.03}.get(t, 0.0)
-     for t in TRADES]
-)  # fmt: skip
+    [
+        {"supermarket": 0.5, "other": 0.2, "pharmacy_hospital": 0.2, "market_stall": 0.03}.get(
+            t, 0.0
+        )
+        for t in TRADES
+    ]
+)
 # Prepackaged goods (定量包装商品) whose net content is checked: name, nominal, unit.
 PREPACKED = (
-    ("东北大米", 5000, "g"), ("东北大米", 10000, "g"), ("小麦面粉", 2500, "g"),
-    ("食用植物调和油", 5000, "mL"), ("酿造酱油", 500, "mL"), ("挂面", 1000, "g"),
-    ("苏打饼干", 200, "g"), ("奶糖", 500, "g"), ("绿茶", 250, "g"), ("饮用天然水", 550, "mL"),
-    ("食用盐", 400, "g"), ("洗衣液", 2000, "mL"), ("速冻汤圆", 500, "g"), ("枸杞", 250, "g"),
+    ("东北大米", 5000, "g"),
+    ("东北大米", 10000, "g"),
+    ("小麦面粉", 2500, "g"),
+    ("食用植物调和油", 5000, "mL"),
+    ("酿造酱油", 500, "mL"),
+    ("挂面", 1000, "g"),
+    ("苏打饼干", 200, "g"),
+    ("奶糖", 500, "g"),
+    ("绿茶", 250, "g"),
+    ("饮用天然水", 550, "mL"),
+    ("食用盐", 400, "g"),
+    ("洗衣液", 2000, "mL"),
+    ("速冻汤圆", 500, "g"),
+    ("枸杞", 250, "g"),
     ("西洋参片", 100, "g"),
-)  # fmt: skip
+)
 # Kinds (INSPECTION_KINDS positions): complaint-led more often where the merchant is
 # dishonest (0.1 + 0.3 x dishonesty); otherwise routine, random (双随机) or campaign.
 COMPLAINT_LED = INSPECTION_KINDS.index("complaint")

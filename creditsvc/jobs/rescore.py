@@ -64,16 +64,21 @@ def tally_readings(run_id: str, as_of: date, policy_version: int) -> dict:
 
 
 def rescore_district(
-    code: str, run_id: str | None = None, as_of: date | None = None,
+    code: str,
+    run_id: str | None = None,
+    as_of: date | None = None,
     policy_version: int | None = None,
-) -> dict:  # fmt: skip
+) -> dict:
     """Rescore one district's merchants in one transaction: one unit of a full rescore.
 
     Within a full rescore (`run_id`) it reads the re-weighs the run tallied."""
     counts = rescoring.district(
-        code, run_id=run_id, as_of=as_of, policy_version=policy_version,
+        code,
+        run_id=run_id,
+        as_of=as_of,
+        policy_version=policy_version,
         tallied=run_id is not None,
-    )  # fmt: skip
+    )
     db.session.commit()
     if run_id:
         jobruns.advance(run_id, "districts")
@@ -181,17 +186,20 @@ def _fan_out(run_id: str, codes: list[str], scope: dict) -> None:
 
     try:
         enqueue(
-            "rescore", tally_then_districts, job_id=f"{run_id}-tally", run_id=run_id,
-            codes=codes, on_failure=Callback(record_failure), **scope,
-        )  # fmt: skip
+            "rescore",
+            tally_then_districts,
+            job_id=f"{run_id}-tally",
+            run_id=run_id,
+            codes=codes,
+            on_failure=Callback(record_failure),
+            **scope,
+        )
     except Exception as exc:  # Redis down: no job will ever finish the row
         jobruns.fail(run_id, f"enqueue: {_describe(type(exc), exc)}")
         raise
 
 
-def tally_then_districts(
-    run_id: str, codes: list[str], as_of: date, policy_version: int
-) -> dict:  # fmt: skip
+def tally_then_districts(run_id: str, codes: list[str], as_of: date, policy_version: int) -> dict:
     """On rq, the run's first job: count the readings, then queue one job per district in
     the order given (largest first), and the finish, which depends on them all.
 

@@ -88,9 +88,15 @@ def register_periodic(scheduler: CronScheduler) -> CronScheduler:
     for job in PERIODIC:
         spec = QUEUES[job.queue]
         scheduler.register(
-            job.func, spec.name, name=job.name, interval=job.interval, cron=job.cron,
-            job_timeout=spec.timeout, result_ttl=spec.result_ttl, failure_ttl=spec.failure_ttl,
-        )  # fmt: skip
+            job.func,
+            spec.name,
+            name=job.name,
+            interval=job.interval,
+            cron=job.cron,
+            job_timeout=spec.timeout,
+            result_ttl=spec.result_ttl,
+            failure_ttl=spec.failure_ttl,
+        )
     return scheduler
 
 

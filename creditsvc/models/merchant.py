@@ -44,10 +44,14 @@ class Merchant(Timestamped, Base):
         Index("ix_merchants_district_code", "district_code", "id"),
         Index("ix_merchants_district_name", "district_code", "name", "id"),
         postgresql_only(
-            Index("ix_merchants_name_trigrams", "name", postgresql_using="gin",
-                  postgresql_ops={"name": "gin_trgm_ops"})
+            Index(
+                "ix_merchants_name_trigrams",
+                "name",
+                postgresql_using="gin",
+                postgresql_ops={"name": "gin_trgm_ops"},
+            )
         ),
-    )  # fmt: skip
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uscc: Mapped[str] = mapped_column(String(18), unique=True)

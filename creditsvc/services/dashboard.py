@@ -110,10 +110,15 @@ def short_rates(p: Principal, district: str | None, now: datetime) -> list[dict]
         .group_by(Market)
     )
     rows = [
-        {"market": m, "readings": total, "assessable": judged, "short": short,
-         "rate": short / judged if judged else None}
+        {
+            "market": m,
+            "readings": total,
+            "assessable": judged,
+            "short": short,
+            "rate": short / judged if judged else None,
+        }
         for m, total, judged, short in db.session.execute(stmt)
-    ]  # fmt: skip
+    ]
     return sorted(rows, key=lambda r: (-(r["rate"] or 0), r["market"].name))
 
 

@@ -43,10 +43,9 @@ def grade_distribution(district: str | None) -> list[dict]:
 
 def grade_chart(grades: list[dict]):
     bars = [
-        Bar(g["grade"] or g["label"], g["count"], str(g["count"]),
-            f"grade-{g['grade'] or 'none'}")
+        Bar(g["grade"] or g["label"], g["count"], str(g["count"]), f"grade-{g['grade'] or 'none'}")
         for g in grades
-    ]  # fmt: skip
+    ]
     return column_chart(bars, _("Merchants by grade"))
 
 

@@ -84,8 +84,10 @@ def inspection_payload(form: MultiDict) -> tuple[dict, dict[str, list[int]]]:
                 m for m in MEASUREMENT_SEPARATORS.split(lot["measurements"]) if m
             ]
     payload["lots"] = lots
-    penalty = {k.removeprefix("penalty."): v for k, v in
-               _present(form, [f"penalty.{k}" for k in PENALTY_KEYS]).items()}  # fmt: skip
+    penalty = {
+        k.removeprefix("penalty."): v
+        for k, v in _present(form, [f"penalty.{k}" for k in PENALTY_KEYS]).items()
+    }
     if penalty or form.get("penalty.warning_only"):
         penalty["warning_only"] = bool(form.get("penalty.warning_only"))
         payload["penalty"] = penalty
@@ -127,9 +129,12 @@ def new_inspection():
     payload, rows = inspection_payload(request.form)
     p = auth.current()
     inspection, errors = save(
-        InspectionIn, payload, INSPECTION_FIELDS,
-        lambda data: inspections.record_inspection(p, data), _renamer(rows),
-    )  # fmt: skip
+        InspectionIn,
+        payload,
+        INSPECTION_FIELDS,
+        lambda data: inspections.record_inspection(p, data),
+        _renamer(rows),
+    )
     if inspection is not None:
         unit_of_work.after_commit(rescore.rescore_soon)
         flash(_("Inspection recorded."), "info")
@@ -161,9 +166,11 @@ def new_complaint():
         return _complaint_form(MultiDict(request.args), {})
     p = auth.current()
     complaint, errors = save(
-        ComplaintIn, _present(request.form, COMPLAINT_FIELDS), COMPLAINT_FIELDS,
+        ComplaintIn,
+        _present(request.form, COMPLAINT_FIELDS),
+        COMPLAINT_FIELDS,
         lambda data: complaints.record_complaint(p, data),
-    )  # fmt: skip
+    )
     if complaint is not None:
         unit_of_work.after_commit(rescore.rescore_soon)
         flash(_("Complaint recorded."), "info")
@@ -214,9 +221,11 @@ def move_complaint(complaint_id: int):
     found = queries.complaint(p, complaint_id)
     fields = {"to", "reason"}
     moved, errors = save(
-        TransitionIn, _present(request.form, fields), fields,
+        TransitionIn,
+        _present(request.form, fields),
+        fields,
         lambda data: complaints.move(p, found, **data),
-    )  # fmt: skip
+    )
     if moved is not None:
         unit_of_work.after_commit(rescore.rescore_soon)
         flash(_("Complaint status changed."), "info")

@@ -121,8 +121,11 @@ def submit_reply():
         replies.submit(auth.current(), data["text"])
     except ValidationError:
         # ReplyIn's one rule a form post can break: 1 to REPLY_MAX_CHARS characters, trimmed.
-        reason = _("A reply has 1 to %(max)s characters; this one has %(count)s.",
-                   max=REPLY_MAX_CHARS, count=len(values["text"].strip()))  # fmt: skip
+        reason = _(
+            "A reply has 1 to %(max)s characters; this one has %(count)s.",
+            max=REPLY_MAX_CHARS,
+            count=len(values["text"].strip()),
+        )
         return reply_form(values, {"text": [reason]}, 400)
     except DomainError as exc:
         reason = exc.message

@@ -41,15 +41,20 @@ def standing_chart(history: list, policy: Policy, rise: dict) -> Markup:
         first, last = rated[0], rated[-1]
         summary = _(
             "Score from %(first)s on %(start)s to %(last)s on %(end)s.",
-            first=round(first.score, 1), start=first.day.isoformat(),
-            last=round(last.score, 1), end=last.day.isoformat(),
-        )  # fmt: skip
+            first=round(first.score, 1),
+            start=first.day.isoformat(),
+            last=round(last.score, 1),
+            end=last.day.isoformat(),
+        )
     else:
         summary = _("No rated score yet.")
     marker = None
     if rated and rise.get("date"):
         day = rise["date"].isoformat()
         marker = Marker(rise["date"], _("%(grade)s from %(date)s", grade=rise["grade"], date=day))
-        summary += " " + _("Grade %(grade)s from %(date)s if nothing new is recorded.",
-                           grade=rise["grade"], date=day)  # fmt: skip
+        summary += " " + _(
+            "Grade %(grade)s from %(date)s if nothing new is recorded.",
+            grade=rise["grade"],
+            date=day,
+        )
     return score_chart(points, bands, _("Score over time"), summary, marker)

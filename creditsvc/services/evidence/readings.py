@@ -149,9 +149,13 @@ def ingest(device: Device, items: list) -> dict:
             answer.duplicate(index, item["seq"])
         else:
             verdict = assess_weighing(
-                item["settled_g"], item["measured_g"], item["category"],
-                item.get("unit_price"), k=device.k, band_rule=band_rule,
-            )  # fmt: skip
+                item["settled_g"],
+                item["measured_g"],
+                item["category"],
+                item.get("unit_price"),
+                k=device.k,
+                band_rule=band_rule,
+            )
             rows[item["seq"]] = _row(device, item, place, verdict, received_at)
             results[item["seq"]] = _result(index, item["seq"], verdict)
     stored = _insert(list(rows.values()))

@@ -173,10 +173,15 @@ def public_listing(args: dict, today: date) -> list[dict]:
         stmt = stmt.where(DemonstrationUnit.district_code == args["district"])
     rows = db.session.execute(stmt.order_by(DemonstrationUnit.district_code, Merchant.name))
     return [
-        {"name": m.name, "trade": m.trade, "district": u.district_code,
-         "designated_on": u.designated_on, "valid_until": u.valid_until}
+        {
+            "name": m.name,
+            "trade": m.trade,
+            "district": u.district_code,
+            "designated_on": u.designated_on,
+            "valid_until": u.valid_until,
+        }
         for u, m in rows
-    ]  # fmt: skip
+    ]
 
 
 def on_evidence_voided(kind: str, *, principal: Principal, evidence_id: int, **_) -> None:

@@ -120,7 +120,7 @@ def violation_facts(codes: list[str]) -> dict:
                 "penalty_article": v.penalty_basis,
             }
             for v in rows
-        ],  # fmt: skip
+        ],
         "violation_name": "；".join(v.name_zh for v in rows),
         "obligation_article": "；".join(v.obligation_basis for v in rows),
         "penalty_article": "；".join(v.penalty_basis for v in rows),

@@ -53,8 +53,13 @@ def owed() -> Select:
     )
 
 
-def _row(penalty: PenaltyDecision, published: PenaltyPublication | None, district: District,
-         due: Callable[[date], date], today: date) -> dict:  # fmt: skip
+def _row(
+    penalty: PenaltyDecision,
+    published: PenaltyPublication | None,
+    district: District,
+    due: Callable[[date], date],
+    today: date,
+) -> dict:
     inspection = penalty.inspection
     merchant = inspection.merchant
     deadline = due(penalty.decided_on)

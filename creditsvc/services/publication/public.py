@@ -67,7 +67,7 @@ def listing() -> Select:
             CurrentScore.as_of,
             CurrentScore.policy_version,
             CurrentScore.snapshot_id,
-        )  # fmt: skip
+        )
         .outerjoin(Street, Street.id == Merchant.street_id)
         .outerjoin(Market, Market.id == Merchant.market_id)
         .outerjoin(CurrentScore, CurrentScore.merchant_id == Merchant.id)

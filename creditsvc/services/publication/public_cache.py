@@ -111,8 +111,11 @@ def _client() -> Any:
 def _pause(exc: Exception) -> None:
     global _paused_until
     _paused_until = time.monotonic() + SHARED_PAUSE
-    log.warning("kept public answers: Redis did not answer (%s); not asked for %.0f s",
-                type(exc).__name__, SHARED_PAUSE)  # fmt: skip
+    log.warning(
+        "kept public answers: Redis did not answer (%s); not asked for %.0f s",
+        type(exc).__name__,
+        SHARED_PAUSE,
+    )
 
 
 def _shared_get(name: str) -> tuple[str, float] | None:

@@ -87,8 +87,16 @@ def _open_windows(notice: Notice, today: date) -> None:
 
 
 def _exposure(notice: Notice, today: date) -> dict[str, Any]:
-    keys = ("business_name", "address", "violation_name", "obligation_article",
-            "penalty_article", "penalty_summary", "decision_number", "decision_date")  # fmt: skip
+    keys = (
+        "business_name",
+        "address",
+        "violation_name",
+        "obligation_article",
+        "penalty_article",
+        "penalty_summary",
+        "decision_number",
+        "decision_date",
+    )
     entries = [{k: e.content[k] for k in keys} | {"window_end": e.ends_on} for e in notice.entries]
     return {
         "district": notice.district.name_zh,
@@ -113,10 +121,14 @@ def _honor_roll(notice: Notice, today: date) -> dict[str, Any]:
 def _demonstration(notice: Notice, today: date) -> dict[str, Any]:
     communities = [
         # "designated": the renderer's own status (notices.context.DEMONSTRATION_STATUS)
-        {"name": f"{e.content['name']}（{e.content['street']}）", "status": "designated",
-         "designated_on": e.content["accepted_on"], "units": []}
+        {
+            "name": f"{e.content['name']}（{e.content['street']}）",
+            "status": "designated",
+            "designated_on": e.content["accepted_on"],
+            "units": [],
+        }
         for e in notice.entries
-    ]  # fmt: skip
+    ]
     return {"district": notice.district.name_zh, "as_of": notice.as_of, "communities": communities}
 
 

@@ -51,9 +51,14 @@ def _ints(values) -> np.ndarray:
 
 def _merchants() -> tuple[np.ndarray, rf.Merchants]:
     rows = db.session.execute(
-        select(Merchant.id, Merchant.trade, Merchant.district_code, Merchant.market_id,
-               Merchant.commitment_signed_on).order_by(Merchant.id)
-    ).all()  # fmt: skip
+        select(
+            Merchant.id,
+            Merchant.trade,
+            Merchant.district_code,
+            Merchant.market_id,
+            Merchant.commitment_signed_on,
+        ).order_by(Merchant.id)
+    ).all()
     districts = sorted({r[2] for r in rows})
     markets = sorted({r[3] for r in rows if r[3] is not None})
     district_at = {code: i for i, code in enumerate(districts)}
@@ -73,9 +78,10 @@ def _inspections(ids: np.ndarray) -> rf.Inspections:
         Finding.inspection_id == Inspection.id, Finding.severity.in_(BAD_SEVERITIES)
     )
     rows = db.session.execute(
-        select(Inspection.merchant_id, Inspection.inspected_on, ~any_finding, bad_finding)
-        .where(_not_void("inspection", Inspection.id))
-    ).all()  # fmt: skip
+        select(Inspection.merchant_id, Inspection.inspected_on, ~any_finding, bad_finding).where(
+            _not_void("inspection", Inspection.id)
+        )
+    ).all()
     return rf.Inspections(
         merchant=np.searchsorted(ids, _ints(r[0] for r in rows)),
         day=_ints(r[1].toordinal() for r in rows),
@@ -101,9 +107,10 @@ def _findings(ids: np.ndarray) -> rf.Findings:
 
 def _complaints(ids: np.ndarray) -> rf.Complaints:
     rows = db.session.execute(
-        select(Complaint.merchant_id, Complaint.received_on, Complaint.status,
-               Complaint.decided_on).where(_not_void("complaint", Complaint.id))
-    ).all()  # fmt: skip
+        select(
+            Complaint.merchant_id, Complaint.received_on, Complaint.status, Complaint.decided_on
+        ).where(_not_void("complaint", Complaint.id))
+    ).all()
     # Substantiated from the day it was decided; an undated decision counts from receipt.
     decided = (
         _ordinal(r[3] or r[1]) if r[2] == ComplaintStatus.SUBSTANTIATED else rf.NO_DAY for r in rows

@@ -130,15 +130,19 @@ def create_plan(p: Principal, data: dict) -> InspectionPlan:
     drawn = draw(seed, population, officers, _conflicts(officers), shares)
     model = risk_models.latest()
     plan = InspectionPlan(
-        district_code=district, period_start=data["period_start"],
-        period_end=data["period_end"], seed=seed, ratios=shares,
+        district_code=district,
+        period_start=data["period_start"],
+        period_end=data["period_end"],
+        seed=seed,
+        ratios=shares,
         population={c: len(population[c]) for c in RISK_CLASSES},
-        model_id=model.id if model else None, created_by=p.name,
+        model_id=model.id if model else None,
+        created_by=p.name,
         items=[
             InspectionPlanItem(position=i, merchant_id=m, risk_class=c, inspector_ids=o)
             for i, (m, c, o) in enumerate(drawn)
         ],
-    )  # fmt: skip
+    )
     db.session.add(plan)
     db.session.flush()
     audit.record(p.name, "create", plan, district_code=district)
@@ -228,9 +232,14 @@ def _rows(plan: InspectionPlan) -> list[dict]:
         day, clean = outcomes.get(item.merchant_id, (None, None))
         outcome = "not inspected" if day is None else "clean" if clean else "violations"
         rows.append(
-            {"item": item, "uscc": item.merchant.uscc, "name": item.merchant.name,
-             "inspected_on": day, "outcome": outcome}
-        )  # fmt: skip
+            {
+                "item": item,
+                "uscc": item.merchant.uscc,
+                "name": item.merchant.name,
+                "inspected_on": day,
+                "outcome": outcome,
+            }
+        )
     return rows
 
 
@@ -243,9 +252,13 @@ def officer_view(plan: InspectionPlan) -> dict:
         item = row.pop("item")
         inspectors = [names.get(i, str(i)) for i in item.inspector_ids]
         items.append(
-            {**row, "position": item.position, "risk_class": item.risk_class,
-             "inspectors": inspectors}
-        )  # fmt: skip
+            {
+                **row,
+                "position": item.position,
+                "risk_class": item.risk_class,
+                "inspectors": inspectors,
+            }
+        )
     columns = {attr.key: getattr(plan, attr.key) for attr in inspect(plan).mapper.column_attrs}
     return {**columns, "items": items}
 
@@ -254,7 +267,11 @@ def public_view(plan: InspectionPlan) -> dict:
     """What 一公开 publishes: the businesses drawn and the outcomes, no risk class."""
     items = [{k: v for k, v in row.items() if k != "item"} for row in _rows(plan)]
     return {
-        "id": plan.id, "district": plan.district_code, "period_start": plan.period_start,
-        "period_end": plan.period_end, "seed": plan.seed, "published_on": plan.published_on,
+        "id": plan.id,
+        "district": plan.district_code,
+        "period_start": plan.period_start,
+        "period_end": plan.period_end,
+        "seed": plan.seed,
+        "published_on": plan.published_on,
         "items": items,
-    }  # fmt: skip
+    }

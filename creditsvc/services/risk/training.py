@@ -183,9 +183,14 @@ def train(
     }
     file_name, sha256 = save_artifact(version, payload)
     row = RiskModelVersion(
-        version=version, kind=selection.chosen, file_name=file_name, sha256=sha256,
-        card=card, trained_by=actor, job_id=job_id,
-    )  # fmt: skip
+        version=version,
+        kind=selection.chosen,
+        file_name=file_name,
+        sha256=sha256,
+        card=card,
+        trained_by=actor,
+        job_id=job_id,
+    )
     db.session.add(row)
     db.session.flush()
     audit.record(actor, "create", row)
@@ -216,11 +221,17 @@ def score_all(
         db.session.execute(
             insert(RiskScore),
             [
-                {"merchant_id": int(m), "model_id": row.id, "probability": float(q),
-                 "risk_class": str(c), "as_of": today, "scored_at": now}
+                {
+                    "merchant_id": int(m),
+                    "model_id": row.id,
+                    "probability": float(q),
+                    "risk_class": str(c),
+                    "as_of": today,
+                    "scored_at": now,
+                }
                 for m, q, c in zip(data.ids, p, classes, strict=True)
             ],
-        )  # fmt: skip
+        )
         row.drift = risk_drift.report(payload["references"], features.X, features.names, p)
         row.drift_checked_at = now
     db.session.flush()

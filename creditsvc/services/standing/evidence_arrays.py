@@ -80,7 +80,7 @@ def _inspections(where, since: date, until: date, ids: np.ndarray):
                 Finding.lot_id.is_not(None),
                 Finding.severity,
                 Finding.code,
-            )  # fmt: skip
+            )
             .outerjoin(Finding, Finding.inspection_id == Inspection.id)
             .where(where(Inspection.merchant_id), Inspection.inspected_on.between(since, until))
             .where(_not_void("inspection", Inspection.id))
@@ -95,9 +95,13 @@ def _inspections(where, since: date, until: date, ids: np.ndarray):
     keep = _in_batch(merchant, ids)
     found = keep & (severity >= 0)
     findings = scorecard.Findings(
-        _index(ids, merchant[found]), day[found], severity[found], lot[found].astype(bool),
-        code[found], inspection[found],
-    )  # fmt: skip
+        _index(ids, merchant[found]),
+        day[found],
+        severity[found],
+        lot[found].astype(bool),
+        code[found],
+        inspection[found],
+    )
     # One entry per inspection: clean when its only row carries no finding.
     _, first = np.unique(np.where(keep, inspection, -1), return_index=True)
     first = first[keep[first]]
@@ -158,8 +162,12 @@ def _aggregate(where, inner, outer, end, voided: bool) -> np.ndarray:
 
 def reweigh_windows(policy: Policy) -> tuple[int, int]:
     """The shorter and the longer of the rated and fair-scale windows, in days."""
-    windows = sorted((int(policy.number("rated", "reweigh_days")),
-                      int(policy.number("fair_scale", "window_days"))))  # fmt: skip
+    windows = sorted(
+        (
+            int(policy.number("rated", "reweigh_days")),
+            int(policy.number("fair_scale", "window_days")),
+        )
+    )
     return windows[0], windows[1]
 
 
@@ -221,9 +229,12 @@ def reweighs_per_day(merchant_id: int, as_of: date, policy: Policy) -> scorecard
     days = sorted(counts)
     table = np.array([counts[d] for d in days], dtype=np.int64).reshape(-1, 3)
     return scorecard.Reweighs(
-        np.zeros(len(days), dtype=np.int64), np.array(days, dtype=np.int64),
-        table[:, 0], table[:, 1], table[:, 2],
-    )  # fmt: skip
+        np.zeros(len(days), dtype=np.int64),
+        np.array(days, dtype=np.int64),
+        table[:, 0],
+        table[:, 1],
+        table[:, 2],
+    )
 
 
 def load(

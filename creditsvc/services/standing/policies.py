@@ -25,7 +25,7 @@ def _ensure_default() -> None:
                     document=copy.deepcopy(DEFAULT_POLICY),
                     note="default policy of DESIGN.md §6",
                     created_by="system",
-                )  # fmt: skip
+                )
             )
     except IntegrityError:  # another process wrote it first: same document
         pass

@@ -60,11 +60,14 @@ def of(merchant: Merchant, as_of: date | None = None) -> dict:
     standing = {"merchant": merchant, "as_of": as_of, "stored": snapshot is not None, **live}
     if snapshot is not None:
         standing.update(
-            rated=snapshot.rated, score=snapshot.score, grade=snapshot.grade,
+            rated=snapshot.rated,
+            score=snapshot.score,
+            grade=snapshot.grade,
             reasons=explain.worded(snapshot.reasons, violation_names()),
             policy_version=snapshot.policy_version,
-            as_of=current.as_of, computed_at=snapshot.computed_at,
-        )  # fmt: skip
+            as_of=current.as_of,
+            computed_at=snapshot.computed_at,
+        )
     standing["history"] = history(merchant.id)
     return standing
 

@@ -67,7 +67,7 @@ def _current(selection: Select) -> dict[int, tuple]:
                 CurrentScore.grade,
                 CurrentScore.policy_version,
                 CurrentScore.inputs_hash,
-            ).where(CurrentScore.merchant_id.in_(selection))  # fmt: skip
+            ).where(CurrentScore.merchant_id.in_(selection))
         )
         .all()
     )
@@ -87,8 +87,16 @@ def _changed(before: tuple, rated: bool, score, grade, version: int, digest: str
     ) or moved
 
 
-POINTER = ("merchant_id", "snapshot_id", "rated", "score", "grade", "as_of", "policy_version",
-           "inputs_hash")  # fmt: skip
+POINTER = (
+    "merchant_id",
+    "snapshot_id",
+    "rated",
+    "score",
+    "grade",
+    "as_of",
+    "policy_version",
+    "inputs_hash",
+)
 POINTERS = CurrentScore.__table__  # Core: the ORM would read a parameter dict as rows
 
 
@@ -96,10 +104,15 @@ def _point_to(snapshot_ids: list[int]) -> None:
     """Move each merchant's pointer to its snapshot just written, copying the facts lists
     filter on: one INSERT ... SELECT from the snapshots themselves, upserting."""
     source = select(
-        ScoreSnapshot.merchant_id, ScoreSnapshot.id, ScoreSnapshot.rated, ScoreSnapshot.score,
-        ScoreSnapshot.grade, ScoreSnapshot.as_of, ScoreSnapshot.policy_version,
+        ScoreSnapshot.merchant_id,
+        ScoreSnapshot.id,
+        ScoreSnapshot.rated,
+        ScoreSnapshot.score,
+        ScoreSnapshot.grade,
+        ScoreSnapshot.as_of,
+        ScoreSnapshot.policy_version,
         ScoreSnapshot.inputs_hash,
-    )  # fmt: skip
+    )
     if db.engine.dialect.name == "postgresql":
         # One array parameter, not a bound parameter per id (see `write`).
         ids = bindparam("ids", snapshot_ids, type_=ARRAY(BigInteger))
@@ -145,8 +158,15 @@ def _new_ids(count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def write(selection: Select, ids: np.ndarray, scores: Scores, evidence: Evidence,
-          policy: Policy, as_of: date, run_id: str | None) -> int:  # fmt: skip
+def write(
+    selection: Select,
+    ids: np.ndarray,
+    scores: Scores,
+    evidence: Evidence,
+    policy: Policy,
+    as_of: date,
+    run_id: str | None,
+) -> int:
     """Write what changed and move the pointers of the merchants a SELECT of ids picks
     (`ids`, sorted, are the rows of `scores`); flushes, the caller commits. Returns the
     number of snapshots written. Statements filter by the selection itself: a list of
@@ -154,8 +174,13 @@ def write(selection: Select, ids: np.ndarray, scores: Scores, evidence: Evidence
     digests = inputs_digests(evidence, policy)
     before = _current(selection)
     version, fresh, first = policy.version, [], []
-    columns = zip(ids.tolist(), scores.rated.tolist(), scores.score.tolist(),
-                  scores.grade.tolist(), strict=True)  # fmt: skip
+    columns = zip(
+        ids.tolist(),
+        scores.rated.tolist(),
+        scores.score.tolist(),
+        scores.grade.tolist(),
+        strict=True,
+    )
     for m, (merchant_id, rated, score, grade) in enumerate(columns):
         score, grade = (score if rated else None), (grade or None)
         was = before.get(merchant_id)
@@ -169,11 +194,18 @@ def write(selection: Select, ids: np.ndarray, scores: Scores, evidence: Evidence
         # As columns, not a dict per row; COPY on PostgreSQL (creditsvc.bulk): a first
         # full rescore writes 200,000 of them.
         snapshots = {
-            "id": new_ids, "merchant_id": merchants, "as_of": [as_of] * n,
-            "computed_at": [utcnow()] * n, "policy_version": [version] * n, "rated": rated,
-            "score": score, "grade": grade, "reasons": [reasons[m] for m in rows],
-            "inputs_hash": [digests[m] for m in rows], "run_id": [run_id] * n,
-        }  # fmt: skip
+            "id": new_ids,
+            "merchant_id": merchants,
+            "as_of": [as_of] * n,
+            "computed_at": [utcnow()] * n,
+            "policy_version": [version] * n,
+            "rated": rated,
+            "score": score,
+            "grade": grade,
+            "reasons": [reasons[m] for m in rows],
+            "inputs_hash": [digests[m] for m in rows],
+            "run_id": [run_id] * n,
+        }
         chunks = [(ScoreSnapshot.__table__, snapshots)]
         if run_id is not None and any(first):
             # A full rescore's merchants without a standing get theirs written as the
