@@ -11,7 +11,7 @@ from creditsvc import auth, jobs, unit_of_work
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
 from creditsvc.jobs.render import render_notice
-from creditsvc.models import Notice
+from creditsvc.models import Notice, NoticeStatus
 from creditsvc.principals import OFFICERS
 from creditsvc.schemas.common import page_of
 from creditsvc.schemas.publication import (
@@ -76,7 +76,7 @@ class NoticePublish(MethodView):
         unit_of_work.commit()  # the render job reads the request; the answer, its outcome
         jobs.enqueue("render", render_notice, notice.id, run_id, auth.current().name)
         notice = queries.as_stored(notice_id)
-        return queries.answer(notice), 200 if notice.status == "published" else 202
+        return queries.answer(notice), 200 if notice.status == NoticeStatus.PUBLISHED else 202
 
 
 @blp.route("/<int:notice_id>/withdraw")

@@ -51,6 +51,7 @@ from creditsvc.models import (
     AuditEntry,
     Base,
     Community,
+    CommunityStatus,
     Device,
     Instrument,
     Market,
@@ -94,9 +95,13 @@ def _community(city: CityPlan, street: int, rnd: random.Random) -> dict:
     statuses = list(COMMUNITY_STATUSES)
     status = rnd.choices(statuses, [COMMUNITY_STATUSES[s][0] for s in statuses])[0]
     applied = city.as_of - timedelta(days=rnd.randint(*COMMUNITY_STATUSES[status][1]))
-    accepted = None if status == "applying" else applied + timedelta(days=rnd.randint(60, 150))
+    accepted = (
+        None
+        if status == CommunityStatus.APPLYING
+        else applied + timedelta(days=rnd.randint(60, 150))
+    )
     revoked = None
-    if status == "revoked" and accepted is not None:
+    if status == CommunityStatus.REVOKED and accepted is not None:
         revoked = accepted + timedelta(days=rnd.randint(30, (city.as_of - accepted).days))
     return {
         "street_id": city.layout.street_ids[street],

@@ -24,7 +24,7 @@ from creditsvc.demo.streams import (
     days_before,
     merchant_blocks,
 )
-from creditsvc.models import CHANNELS, TRADES, Complaint, ComplaintTransition
+from creditsvc.models import CHANNELS, TRADES, Complaint, ComplaintStatus, ComplaintTransition
 
 TRADE_WEIGHT = np.array(
     [
@@ -164,5 +164,5 @@ def _settle(complaint: dict, steps: list, transitions: list[dict], actor: str) -
             }
         )
         complaint["status"], complaint["updated_at"] = status, at
-        if status != "verifying":
+        if status != ComplaintStatus.VERIFYING:
             complaint["decided_on"] = at.date()

@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask import url_for
 from marshmallow import Schema, fields, validate
 
-from creditsvc.models import RISK_CLASSES
+from creditsvc.models import RISK_CLASSES, PlanStatus
+from creditsvc.models.lifecycle import codes
 from creditsvc.schemas.common import PageArgs, USCCRef
 from creditsvc.schemas.registry import StrippedSchema
 
@@ -93,7 +94,7 @@ class PlanIn(StrippedSchema):
 
 class PlanArgs(PageArgs):
     district = fields.Str()
-    status = fields.Str(validate=validate.OneOf(["drawn", "published"]))
+    status = fields.Str(validate=validate.OneOf(codes(PlanStatus)))
 
 
 class PlanItemOut(Schema):

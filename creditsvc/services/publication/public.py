@@ -391,7 +391,7 @@ def placard_in_force(merchant_id: int) -> dict | None:
         .where(
             Notice.kind == "placard",
             Notice.merchant_id == merchant_id,
-            Notice.status == "published",
+            Notice.status == NoticeStatus.PUBLISHED,
         )
         .order_by(Notice.published_on.desc(), Notice.id.desc())
         .limit(1)
@@ -406,8 +406,8 @@ def honor_rolls_listing(merchant_id: int) -> list[dict]:
         .join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
         .where(
             Notice.kind == "honor_roll",
-            Notice.status == "published",
-            NoticeEntry.status == "active",
+            Notice.status == NoticeStatus.PUBLISHED,
+            NoticeEntry.status == EntryStatus.ACTIVE,
             NoticeEntry.merchant_id == merchant_id,
         )
         .order_by(Notice.published_on.desc())

@@ -9,6 +9,7 @@ from creditsvc.models import (
     InspectionPlan,
     Merchant,
     OfficerConflict,
+    PlanStatus,
     RiskModelVersion,
     RiskScore,
     User,
@@ -92,7 +93,7 @@ def conflict(p: Principal, conflict_id: int) -> OfficerConflict:
 
 
 def _published_plans() -> Select:
-    return select(InspectionPlan).where(InspectionPlan.status == "published")
+    return select(InspectionPlan).where(InspectionPlan.status == PlanStatus.PUBLISHED)
 
 
 def published_plans_page(args: dict) -> dict:
