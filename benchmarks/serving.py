@@ -39,11 +39,12 @@ def start_gunicorn(
 ) -> subprocess.Popen:
     """`gunicorn -w WORKERS [--threads THREADS] -b 127.0.0.1:PORT [EXTRA_ARGS] wsgi:app`,
     returned once `GET health` answers 200. Its output goes to `log` if given, else to
-    this process's own."""
+    this process's own. Its control socket is its port's own, as `make run`'s is."""
     command = [str(BIN / "gunicorn"), "-w", str(workers)]
     if threads is not None:
         command += ["--threads", str(threads)]
-    command += ["-b", f"127.0.0.1:{port}", *extra_args, "wsgi:app"]
+    command += ["-b", f"127.0.0.1:{port}", "--control-socket", str(control_socket(port))]
+    command += [*extra_args, "wsgi:app"]
     server = subprocess.Popen(  # noqa: S603 - the project's own gunicorn, no shell
         command, cwd=ROOT, env=env, stdout=log, stderr=None if log is None else subprocess.STDOUT
     )
@@ -60,6 +61,12 @@ def start_gunicorn(
         time.sleep(0.1)  # also after a 503 (the database not reachable yet)
     server.terminate()
     raise SystemExit(f"gunicorn did not answer {health}")
+
+
+def control_socket(port: int) -> Path:
+    """gunicorn's control socket for the instance on `port`: by default every gunicorn of
+    a user shares one path, and the last started takes it over (issue 17)."""
+    return ROOT / "instance" / f"gunicorn-{port}.ctl"
 
 
 def start_workers(env: dict[str, str], count: int, nice: int = 0) -> list[subprocess.Popen]:
