@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 from flask import current_app
 from sqlalchemy import select
@@ -78,13 +79,25 @@ def create_user(
     return user
 
 
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """The hash of a password no one has, made once per hashing method: checking a
+    password against it costs what checking it against an account's own hash costs."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = _generate(secrets.token_urlsafe(24), method=method)
+    return _DUMMY_HASHES[method]
+
+
 def authenticate(username: str, password: str) -> User | None:
+    """The active account with this name and password, else None. An unknown name costs
+    one password check, as a known one does, so the time taken does not tell whether a
+    name exists (issue 17)."""
     user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active:
-        # Hash anyway so a missing user takes as long as a wrong password.
-        check_password_hash(generate_password_hash("x"), password)
-        return None
-    return user if check_password_hash(user.password_hash, password) else None
+    matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
+    return user if matches and user is not None and user.active else None
 
 
 def change_password(user: User, old: str, new: str) -> None:
