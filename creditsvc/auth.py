@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import g, request, session
+from flask import Response, g, request, session
 from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -78,6 +78,19 @@ def load_principal() -> None:
         and request.method not in ("GET", "HEAD", "OPTIONS")
     ):
         csrf.protect()
+
+
+PRIVATE = "private, no-store"
+
+
+def keep_private(response: Response) -> Response:
+    """after_request: an answer to someone logged in (by session or bearer token) is theirs
+    alone, so no cache, shared or the browser's, may keep it, whatever the view chose (an
+    officer's PDF is otherwise kept an hour; issue 17). Anonymous answers keep theirs."""
+    if current() is not ANONYMOUS:
+        response.headers["Cache-Control"] = PRIVATE
+        response.headers.pop("Expires", None)
+    return response
 
 
 def current() -> Principal:
