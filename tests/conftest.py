@@ -145,6 +145,9 @@ def app(database_url_for_test, tmp_path) -> Iterator[Flask]:
             "REDIS_URL": None,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt
             "PUBLIC_CACHE_SECONDS": 0,  # changes show at once; test_public_cache turns it on
+            # Every request of a test comes from one address; test_rate_limits lowers them.
+            "RATE_LIMIT_PUBLIC_READS": "100000 per minute",
+            "RATE_LIMIT_PUBLIC_EXPORTS": "100000 per minute",
         }
     )
     app.test_client_class = IsolatedClient
