@@ -41,7 +41,6 @@ from creditsvc.models.inspection import (
     PenaltyDecision,
 )
 from creditsvc.models.job import JOB_STATUSES, JobRun, JobStatus
-from creditsvc.models.login import LoginAttempt
 from creditsvc.models.market import Device, Market, Stall
 from creditsvc.models.merchant import INSTRUMENT_KINDS, TRADES, Instrument, Merchant
 from creditsvc.models.notice import (
@@ -121,7 +120,6 @@ __all__ = [
     "Finding",
     "Inspection",
     "JobRun",
-    "LoginAttempt",
     "NetContentLot",
     "PenaltyDecision",
     "Reading",

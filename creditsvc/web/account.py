@@ -21,7 +21,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from creditsvc import auth, principals, unit_of_work
+from creditsvc import auth, principals
 from creditsvc.auth import allow
 from creditsvc.principals import CITY, DISTRICT, HOST, MERCHANT, PUBLIC
 from creditsvc.services.accounts import login_throttle as throttle
@@ -77,7 +77,6 @@ def login():
             return _throttled(form, wait)
         user = accounts.authenticate(username, form.password.data)
         throttle.record(username, ip, succeeded=user is not None)
-        unit_of_work.keep_when_refused()  # a wrong password still counts
         if user is not None:
             _start_session(user)
             return redirect(_safe_next(request.args.get("next")) or _landing(user.role))

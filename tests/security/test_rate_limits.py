@@ -1,7 +1,8 @@
 """Per-address rate limits on the public side (issue 17): lookups and searches in the
 open-data API and on the public site share one budget, CSV exports have their own; past
 either the answer is 429 with Retry-After in the one error body. Counts live in Redis
-when it is configured, shared by every worker, and in memory when it does not answer."""
+when it is configured, shared by every worker, and in memory when it does not answer;
+log-in failures are counted on the same storage."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from redis import Redis
 from creditsvc import create_app
 from creditsvc.extensions import db
 from tests.conftest import IsolatedClient
+from tests.factories import login
 
 ELSEWHERE = {"REMOTE_ADDR": "10.1.2.3"}
 
@@ -99,5 +101,30 @@ def test_a_redis_that_does_not_answer_falls_back_to_memory(app, uscc):
     url = f"/api/public/v1/merchants/{uscc}"
     assert [client.get(url).status_code for _ in range(2)] == [200, 200]
     refused(client.get(url))
+    with down.app_context():
+        db.engine.dispose()
+
+
+# Log-in throttling counts on the same storage -------------------------------------------
+
+
+def test_log_in_failures_count_in_redis_for_every_worker(workers, world):
+    first, second = workers
+    for each in workers:
+        each.config["LOGIN_MAX_FAILURES_PER_USERNAME"] = 2
+    name = world.district().username
+    assert login(first.test_client(), name, "wrong password!").status_code == 401
+    assert login(second.test_client(), name, "wrong password!").status_code == 401
+    assert login(first.test_client(), name).status_code == 429
+
+
+def test_log_in_is_throttled_in_memory_while_redis_does_not_answer(app, world):
+    down = app_with(app, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")  # nothing listens
+    down.config["LOGIN_MAX_FAILURES_PER_USERNAME"] = 2
+    name = world.district().username
+    client = down.test_client()
+    assert [login(client, name, "wrong password!").status_code for _ in range(2)] == [401, 401]
+    assert login(client, name).status_code == 429
+    assert login(client, world.district().username).status_code == 302
     with down.app_context():
         db.engine.dispose()
