@@ -19,8 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from creditsvc.extensions import csrf, db
-from creditsvc.models import ApiToken, User
+from creditsvc.models import ApiToken
 from creditsvc.principals import ANONYMOUS, DEVICE, PUBLIC, Principal, hash_token
+from creditsvc.services.accounts import sessions
+
+SESSION_KEY = "sid"  # in Flask's signed cookie: the secret naming a browser session
 
 
 def _principal_from_token(token: str) -> Principal | None:
@@ -42,16 +45,13 @@ def _principal_from_token(token: str) -> Principal | None:
 
 
 def _principal_from_session() -> Principal:
-    user_id = session.get("user_id")
-    if user_id is None:
+    # The cookie only names a session kept on the server, which logging out, a password
+    # change, its lifetime or idleness ends (services/accounts/sessions.py; issue 17).
+    secret = session.get(SESSION_KEY)
+    if secret is None:
         return ANONYMOUS
-    user = db.session.get(User, user_id)
-    # A password change ends every other session: the stamp must still match.
-    if (
-        user is None
-        or not user.active
-        or session.get("pw_stamp") != user.password_changed_at.isoformat()
-    ):
+    user = sessions.resume(secret)
+    if user is None:
         session.clear()
         return ANONYMOUS
     return Principal(role=user.role, user=user)

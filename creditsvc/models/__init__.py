@@ -78,6 +78,7 @@ from creditsvc.models.risk import (
     RiskScore,
 )
 from creditsvc.models.score import CurrentScore, ReadingTally, ScoreSnapshot, ScoringPolicy
+from creditsvc.models.session import BrowserSession
 
 __all__ = [
     "CommitmentStatus",
@@ -109,6 +110,7 @@ __all__ = [
     "PROCEDURES",
     "SEVERITIES",
     "VERDICTS",
+    "BrowserSession",
     "CalendarDay",
     "Complaint",
     "CurrentScore",

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from creditsvc.extensions import db
 from creditsvc.models import MerchantReply, Objection
 from creditsvc.models.objection import REPLY_MAX_CHARS
-from tests.factories import PASSWORD, csrf_token, inspect, login, publish
+from tests.factories import PASSWORD, csrf_token, inspect, login, publish, session_row
 
 TODAY = date.today()
 
@@ -268,17 +268,19 @@ def test_a_login_form_without_csrf_token_is_refused(app, world):
 def test_an_idle_session_ends(app, world):
     client, _ = merchant_client(app, world, world.merchant())
     assert client.get("/portal").status_code == 200
-    with client.session_transaction() as session:
-        session["seen_at"] = int(time.time()) - app.config["SESSION_IDLE_MINUTES"] * 60 - 1
+    row = session_row(client)
+    row.last_seen_at -= timedelta(minutes=app.config["SESSION_IDLE_MINUTES"], seconds=1)
+    db.session.commit()
     assert client.get("/portal").status_code == 302
     assert client.get("/api/v1/merchants").status_code == 401
 
 
 def test_a_session_ends_after_its_lifetime_even_when_busy(app, world):
     client, _ = merchant_client(app, world, world.merchant())
-    lifetime = int(app.config["PERMANENT_SESSION_LIFETIME"].total_seconds())
-    with client.session_transaction() as session:
-        session["login_at"] = int(time.time()) - lifetime - 1
+    session_row(client).created_at -= app.config["PERMANENT_SESSION_LIFETIME"] + timedelta(
+        seconds=1
+    )
+    db.session.commit()
     assert client.get("/portal").status_code == 302
 
 

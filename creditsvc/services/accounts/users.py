@@ -16,6 +16,7 @@ from creditsvc.models import ROLES, ApiToken, Device, District, Market, Merchant
 from creditsvc.models.base import utcnow
 from creditsvc.principals import CITY, DISTRICT, HOST, MERCHANT, Principal, new_token
 from creditsvc.services import audit, scope
+from creditsvc.services.accounts import sessions
 from creditsvc.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 MIN_PASSWORD = 10
@@ -100,12 +101,15 @@ def authenticate(username: str, password: str) -> User | None:
     return user if matches and user is not None and user.active else None
 
 
-def change_password(user: User, old: str, new: str) -> None:
+def change_password(user: User, old: str, new: str, keep_session: str | None = None) -> None:
+    """Set a new password; every browser session of the user ends but `keep_session`, the
+    one that changed it (a stolen session must not outlive the password it knew)."""
     if not check_password_hash(user.password_hash, old):
         raise Invalid("the current password is wrong", "old_password")
     _check_password(new)
     user.password_hash = generate_password_hash(new)
     user.password_changed_at = utcnow()
+    sessions.end_others(user, keep_session)
     audit.record(f"user:{user.username}", "change_password", user)
 
 
