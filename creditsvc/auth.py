@@ -86,8 +86,9 @@ PRIVATE = "private, no-store"
 def keep_private(response: Response) -> Response:
     """after_request: an answer to someone logged in (by session or bearer token) is theirs
     alone, so no cache, shared or the browser's, may keep it, whatever the view chose (an
-    officer's PDF is otherwise kept an hour; issue 17). Anonymous answers keep theirs."""
-    if current() is not ANONYMOUS:
+    officer's PDF is otherwise kept an hour; issue 17). Anonymous answers keep theirs, and
+    so do the static files, the same for everyone."""
+    if current() is not ANONYMOUS and request.endpoint != "static":
         response.headers["Cache-Control"] = PRIVATE
         response.headers.pop("Expires", None)
     return response

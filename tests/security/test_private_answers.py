@@ -54,3 +54,5 @@ def test_every_page_behind_a_session_is_private(app, world):
     assert owner.get("/portal").headers["Cache-Control"] == PRIVATE
     stranger = app.test_client().get(f"/merchants/{merchant.uscc}")
     assert stranger.headers.get("Cache-Control") != PRIVATE
+    stylesheet = officer.get("/static/css/site.css")  # the same for everyone
+    assert stylesheet.status_code == 200 and "no-store" not in stylesheet.headers["Cache-Control"]
