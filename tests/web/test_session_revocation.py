@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from creditsvc.extensions import db
 from creditsvc.models import BrowserSession
+from creditsvc.services.accounts import users
 from tests.factories import csrf_token, login, session_row
 
 COOKIE = "session"
@@ -57,3 +58,13 @@ def test_finished_sessions_are_deleted_at_the_next_log_in(app, world):
     kept = {row.id for row in db.session.query(BrowserSession)}
     assert len(kept) == 2 and still_open in kept and gone_idle not in kept
     assert open_.get("/api/v1/merchants").status_code == 200
+
+
+def test_the_session_of_an_account_made_inactive_ends(app, world):
+    name = world.district().username
+    client = app.test_client()
+    login(client, name)
+    assert client.get("/api/v1/merchants").status_code == 200
+    users.user_by_name(name).active = False
+    db.session.commit()
+    assert client.get("/api/v1/merchants").status_code == 401
