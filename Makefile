@@ -36,9 +36,12 @@ demo: migrate
 	$(BIN)/creditsvc demo --if-empty
 	$(BIN)/creditsvc rescore
 
+# gunicorn's control socket (gunicornc) defaults to one path per user, which a second
+# instance on the same host would take over (issue 17): each port gets its own.
 run: system demo translations
 	@echo "serving on http://127.0.0.1:$(PORT)"
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 \
+		--control-socket instance/gunicorn-$(PORT).ctl --access-logfile - wsgi:app
 
 lint: venv
 	$(BIN)/ruff check creditsvc scoring notices tests

@@ -46,7 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     from creditsvc import api as api_package
-    from creditsvc import auth, cli, database, i18n, input_guard, reactions, web
+    from creditsvc import auth, cli, database, i18n, input_guard, rate_limits, reactions, web
     from creditsvc.extensions import api, csrf, db, migrate
     from creditsvc.schemas.common import RowIdConverter
     from creditsvc.services.errors import DomainError
@@ -57,9 +57,11 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     api.init_app(app)
+    rate_limits.init_app(app)
     i18n.init_app(app)
     app.before_request(input_guard.refuse_nul)
     app.before_request(auth.load_principal)
+    app.after_request(auth.keep_private)
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):

@@ -13,14 +13,17 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import g, request, session
+from flask import Response, g, request, session
 from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from creditsvc.extensions import csrf, db
-from creditsvc.models import ApiToken, User
+from creditsvc.models import ApiToken
 from creditsvc.principals import ANONYMOUS, DEVICE, PUBLIC, Principal, hash_token
+from creditsvc.services.accounts import sessions
+
+SESSION_KEY = "sid"  # in Flask's signed cookie: the secret naming a browser session
 
 
 def _principal_from_token(token: str) -> Principal | None:
@@ -42,16 +45,13 @@ def _principal_from_token(token: str) -> Principal | None:
 
 
 def _principal_from_session() -> Principal:
-    user_id = session.get("user_id")
-    if user_id is None:
+    # The cookie only names a session kept on the server, which logging out, a password
+    # change, its lifetime or idleness ends (services/accounts/sessions.py; issue 17).
+    secret = session.get(SESSION_KEY)
+    if secret is None:
         return ANONYMOUS
-    user = db.session.get(User, user_id)
-    # A password change ends every other session: the stamp must still match.
-    if (
-        user is None
-        or not user.active
-        or session.get("pw_stamp") != user.password_changed_at.isoformat()
-    ):
+    user = sessions.resume(secret)
+    if user is None:
         session.clear()
         return ANONYMOUS
     return Principal(role=user.role, user=user)
@@ -78,6 +78,20 @@ def load_principal() -> None:
         and request.method not in ("GET", "HEAD", "OPTIONS")
     ):
         csrf.protect()
+
+
+PRIVATE = "private, no-store"
+
+
+def keep_private(response: Response) -> Response:
+    """after_request: an answer to someone logged in (by session or bearer token) is theirs
+    alone, so no cache, shared or the browser's, may keep it, whatever the view chose (an
+    officer's PDF is otherwise kept an hour; issue 17). Anonymous answers keep theirs, and
+    so do the static files, the same for everyone."""
+    if current() is not ANONYMOUS and request.endpoint != "static":
+        response.headers["Cache-Control"] = PRIVATE
+        response.headers.pop("Expires", None)
+    return response
 
 
 def current() -> Principal:

@@ -57,10 +57,23 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # without a request, whichever comes first (creditsvc/web/account.py).
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
         "SESSION_IDLE_MINUTES": 30,
-        # Log-in throttling (creditsvc/web/throttle.py): failures counted over the window.
+        # Log-in throttling (services/accounts/login_throttle.py): failures counted over the
+        # window, on the rate limiter's storage.
         "LOGIN_WINDOW_SECONDS": 15 * 60,
         "LOGIN_MAX_FAILURES_PER_USERNAME": 5,
         "LOGIN_MAX_FAILURES_PER_IP": 50,
+        # Per client address, on the public side (creditsvc/rate_limits.py): lookups and
+        # searches, in the open-data API and on the public site together, and CSV exports
+        # (each a whole listing). Many phones scanning placards may share one carrier
+        # address, so the first is generous. Flask-Limiter's notation ("N per minute").
+        "RATE_LIMIT_PUBLIC_READS": env.get("RATE_LIMIT_PUBLIC_READS", "1200 per minute"),
+        "RATE_LIMIT_PUBLIC_EXPORTS": env.get("RATE_LIMIT_PUBLIC_EXPORTS", "20 per minute"),
+        # Counts shared by every worker and app host in Redis; a Redis that does not answer
+        # within a second is set aside for each worker's memory until it is back.
+        "RATELIMIT_KEY_PREFIX": "creditsvc",
+        "RATELIMIT_STRATEGY": "fixed-window",
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
@@ -116,6 +129,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         ),
     }
     config.update(overrides or {})
+    # Rate-limit counts live where the jobs do: Redis when configured, else in memory.
+    config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = persistent_secret(
             instance_path, "secret_key", lambda: secrets.token_hex(32)

@@ -5,6 +5,8 @@ from contextlib import suppress
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api as SmorestApi
 from flask_sqlalchemy import SQLAlchemy
@@ -77,6 +79,9 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 api = Api()
+# Counts requests per client address (behind a proxy, TRUSTED_PROXIES makes it the client's);
+# the limits and their storage are creditsvc.rate_limits'.
+limiter = Limiter(key_func=get_remote_address)
 
 _clients: dict[tuple[str, float], Any] = {}
 

@@ -15,8 +15,10 @@ from typing import Any
 
 from flask import Flask
 
+from creditsvc.auth import SESSION_KEY
 from creditsvc.extensions import db
-from creditsvc.models import ApiToken, Device, Market, Merchant, Street
+from creditsvc.models import ApiToken, BrowserSession, Device, Market, Merchant, Street
+from creditsvc.principals import hash_token
 from creditsvc.services.accounts import users as accounts
 from creditsvc.uscc import make as make_uscc
 
@@ -275,3 +277,10 @@ def login(client, username, password=PASSWORD):
     return client.post(
         "/login", data={"username": username, "password": password, "csrf_token": token}
     )
+
+
+def session_row(client) -> BrowserSession:
+    """The server's row of the browser session that `client`'s cookie names."""
+    with client.session_transaction() as cookie:
+        secret = cookie[SESSION_KEY]
+    return db.session.get(BrowserSession, hash_token(secret))

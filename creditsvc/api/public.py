@@ -11,7 +11,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import Schema
 
-from creditsvc import spreadsheets
+from creditsvc import rate_limits, spreadsheets
 from creditsvc import uscc as uscc_rules
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.api.notices import send_pdf
@@ -37,6 +37,7 @@ from creditsvc.services.publication import public, public_cache
 blp = Blueprint(
     "public", __name__, url_prefix="/api/public/v1", description="Public open data (no login)"
 )
+rate_limits.limit_open_data(blp)  # per address: lookups and searches, CSV exports
 
 
 PublicMerchantPage = page_of(PublicMerchantOut)

@@ -41,7 +41,6 @@ from creditsvc.models.inspection import (
     PenaltyDecision,
 )
 from creditsvc.models.job import JOB_STATUSES, JobRun, JobStatus
-from creditsvc.models.login import LoginAttempt
 from creditsvc.models.market import Device, Market, Stall
 from creditsvc.models.merchant import INSTRUMENT_KINDS, TRADES, Instrument, Merchant
 from creditsvc.models.notice import (
@@ -79,6 +78,7 @@ from creditsvc.models.risk import (
     RiskScore,
 )
 from creditsvc.models.score import CurrentScore, ReadingTally, ScoreSnapshot, ScoringPolicy
+from creditsvc.models.session import BrowserSession
 
 __all__ = [
     "CommitmentStatus",
@@ -110,6 +110,7 @@ __all__ = [
     "PROCEDURES",
     "SEVERITIES",
     "VERDICTS",
+    "BrowserSession",
     "CalendarDay",
     "Complaint",
     "CurrentScore",
@@ -121,7 +122,6 @@ __all__ = [
     "Finding",
     "Inspection",
     "JobRun",
-    "LoginAttempt",
     "NetContentLot",
     "PenaltyDecision",
     "Reading",

@@ -31,6 +31,5 @@ def register(app: Flask) -> None:
 
     for module in (home, account, apidocs, verify, console, public_site, portal):
         app.register_blueprint(module.bp)
-    app.before_request(account.expire_session)
     app.context_processor(labels.template_helpers)
     app.after_request(_secure)

@@ -1,18 +1,15 @@
 """Log in, log out and change the password, with a browser session.
 
-A session ends PERMANENT_SESSION_LIFETIME after log-in, or after SESSION_IDLE_MINUTES
-without a request; the log-in form is throttled (creditsvc/services/accounts/login_throttle.py).
+The session is kept on the server (creditsvc/services/accounts/sessions.py): it ends at
+logout, PERMANENT_SESSION_LIFETIME after log-in, or after SESSION_IDLE_MINUTES without a
+request; the log-in form is throttled (creditsvc/services/accounts/login_throttle.py).
 """
 
 from __future__ import annotations
 
-import time
-
 from flask import (
     Blueprint,
-    current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -21,18 +18,16 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from creditsvc import auth, principals, unit_of_work
-from creditsvc.auth import allow
+from creditsvc import auth
+from creditsvc.auth import SESSION_KEY, allow
 from creditsvc.principals import CITY, DISTRICT, HOST, MERCHANT, PUBLIC
 from creditsvc.services.accounts import login_throttle as throttle
+from creditsvc.services.accounts import sessions
 from creditsvc.services.accounts import users as accounts
 from creditsvc.services.errors import Invalid
 from creditsvc.web.forms import LoginForm, PasswordForm
 
 bp = Blueprint("account", __name__)
-# Refresh the idle clock at most this often, so a page with many requests does not
-# rewrite the cookie on each.
-IDLE_CLOCK_STEP_SECONDS = 60
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -49,11 +44,9 @@ def _landing(role: str) -> str:
 
 
 def _start_session(user) -> None:
-    session.clear()
+    session.clear()  # a new secret at each log-in: no session is carried over
     session.permanent = True
-    session["user_id"] = user.id
-    session["pw_stamp"] = user.password_changed_at.isoformat()
-    session["login_at"] = session["seen_at"] = int(time.time())
+    session[SESSION_KEY] = sessions.start(user)
 
 
 def _throttled(form: LoginForm, wait: int):
@@ -77,7 +70,6 @@ def login():
             return _throttled(form, wait)
         user = accounts.authenticate(username, form.password.data)
         throttle.record(username, ip, succeeded=user is not None)
-        unit_of_work.keep_when_refused()  # a wrong password still counts
         if user is not None:
             _start_session(user)
             return redirect(_safe_next(request.args.get("next")) or _landing(user.role))
@@ -90,6 +82,8 @@ def login():
 @allow(PUBLIC)
 def logout():
     # The form posts a CSRF token: a third-party page cannot log a user out.
+    if secret := session.get(SESSION_KEY):
+        sessions.end(secret)  # a copy of the cookie ends with it
     session.clear()
     return redirect(url_for("home.index"))
 
@@ -101,29 +95,16 @@ def change_password():
     user = auth.current().user
     if form.validate_on_submit():
         try:
-            accounts.change_password(user, form.old_password.data, form.new_password.data)
+            accounts.change_password(
+                user,
+                form.old_password.data,
+                form.new_password.data,
+                keep_session=session.get(SESSION_KEY),
+            )
         except Invalid as exc:
             form.old_password.errors.append(exc.message)
         else:
-            session["pw_stamp"] = user.password_changed_at.isoformat()
             flash(_("Password changed."), "info")
             return redirect(url_for("home.index"))
     status = 400 if form.errors else 200
     return render_template("password.html", form=form), status
-
-
-def expire_session() -> None:
-    """before_request, after the principal is loaded: end a browser session that is too
-    old or has been idle too long, as if its cookie had not been sent."""
-    if g.get("via_token") or "user_id" not in session:
-        return
-    now, config = int(time.time()), current_app.config
-    lifetime = config["PERMANENT_SESSION_LIFETIME"].total_seconds()
-    idle = config["SESSION_IDLE_MINUTES"] * 60
-    login_at, seen_at = session.get("login_at", 0), session.get("seen_at", 0)
-    if now - login_at > lifetime or now - seen_at > idle:
-        session.clear()
-        g.principal = principals.ANONYMOUS
-        return
-    if now - seen_at >= IDLE_CLOCK_STEP_SECONDS:
-        session["seen_at"] = now

@@ -23,6 +23,7 @@ from marshmallow import ValidationError
 from creditsvc.auth import allow
 from creditsvc.models import NOTICE_KINDS
 from creditsvc.principals import PUBLIC
+from creditsvc.rate_limits import public_reads
 from creditsvc.schemas.public import DocumentArgs, HonorRollArgs
 from creditsvc.schemas.standing import PublicSearchArgs
 from creditsvc.services.programme import queries as programme
@@ -61,6 +62,7 @@ def pages_around(result: dict) -> dict:
 
 @bp.get("/merchants")
 @allow(PUBLIC)
+@public_reads
 def search():
     """Search businesses by name or USCC, district, street, trade and grade (paged)."""
     raw = form_args(("q", "district", "street", "trade", "grade", "page"))
@@ -89,6 +91,7 @@ def render_search(raw: dict, result: dict | None, errors: dict) -> str:
 
 @bp.get("/merchants/<uscc>")
 @allow(PUBLIC)
+@public_reads
 def business(uscc: str):
     """A business's public record; the page its placard's QR code opens."""
     facts = public.business(uscc)

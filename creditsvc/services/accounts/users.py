@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 from flask import current_app
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from creditsvc.models import ROLES, ApiToken, Device, District, Market, Merchant
 from creditsvc.models.base import utcnow
 from creditsvc.principals import CITY, DISTRICT, HOST, MERCHANT, Principal, new_token
 from creditsvc.services import audit, scope
+from creditsvc.services.accounts import sessions
 from creditsvc.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 MIN_PASSWORD = 10
@@ -78,21 +80,36 @@ def create_user(
     return user
 
 
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """The hash of a password no one has, made once per hashing method: checking a
+    password against it costs what checking it against an account's own hash costs."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = _generate(secrets.token_urlsafe(24), method=method)
+    return _DUMMY_HASHES[method]
+
+
 def authenticate(username: str, password: str) -> User | None:
+    """The active account with this name and password, else None. An unknown name costs
+    one password check, as a known one does, so the time taken does not tell whether a
+    name exists (issue 17)."""
     user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active:
-        # Hash anyway so a missing user takes as long as a wrong password.
-        check_password_hash(generate_password_hash("x"), password)
-        return None
-    return user if check_password_hash(user.password_hash, password) else None
+    matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
+    return user if matches and user is not None and user.active else None
 
 
-def change_password(user: User, old: str, new: str) -> None:
+def change_password(user: User, old: str, new: str, keep_session: str | None = None) -> None:
+    """Set a new password; every browser session of the user ends but `keep_session`, the
+    one that changed it (a stolen session must not outlive the password it knew)."""
     if not check_password_hash(user.password_hash, old):
         raise Invalid("the current password is wrong", "old_password")
     _check_password(new)
     user.password_hash = generate_password_hash(new)
     user.password_changed_at = utcnow()
+    sessions.end_others(user, keep_session)
     audit.record(f"user:{user.username}", "change_password", user)
 
 
