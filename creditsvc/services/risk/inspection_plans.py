@@ -37,6 +37,8 @@ from creditsvc.models import (
 from creditsvc.principals import CITY, DISTRICT, Principal
 from creditsvc.services import audit, lifecycle, scope
 from creditsvc.services.errors import Conflict, Forbidden, Invalid, NotFound
+from creditsvc.services.registry.queries import merchant_in_scope
+from creditsvc.services.risk import queries
 from creditsvc.services.risk import training as risk_models
 
 INSPECTORS_PER_MERCHANT = 2  # 行政执法 by at least two officers (行政处罚法第四十二条)
@@ -168,6 +170,7 @@ def attach_inspection(p: Principal, inspection: Inspection, plan_id: int | None)
     """Record that an inspection carried out a plan's draw (it then feeds the training)."""
     if plan_id is None:
         return
+    queries.plan(p, plan_id, field="plan")  # another district's plan looks absent (issue 17)
     item = db.session.scalar(
         select(InspectionPlanItem).where(
             InspectionPlanItem.plan_id == plan_id,
@@ -190,11 +193,7 @@ def declare_conflict(p: Principal, data: dict) -> OfficerConflict:
         raise NotFound("no such district officer", "officer")
     if p.role != CITY and officer.district_code != p.district_code:
         raise Forbidden("conflicts are declared for officers of your own district", "officer")
-    merchant = db.session.scalar(
-        select(Merchant).where(Merchant.uscc == data["merchant"], scope.merchants(p))
-    )
-    if merchant is None:
-        raise NotFound("no such merchant, or not yours to see", "merchant")
+    merchant = merchant_in_scope(p, data["merchant"])
     taken = select(OfficerConflict.id).where(
         OfficerConflict.user_id == officer.id, OfficerConflict.merchant_id == merchant.id
     )
