@@ -28,18 +28,12 @@ from creditsvc.services.accounts import login_throttle as throttle
 from creditsvc.services.accounts import users as accounts
 from creditsvc.services.errors import Invalid
 from creditsvc.web.forms import LoginForm, PasswordForm
+from creditsvc.web.redirects import local_target
 
 bp = Blueprint("account", __name__)
 # Refresh the idle clock at most this often, so a page with many requests does not
 # rewrite the cookie on each.
 IDLE_CLOCK_STEP_SECONDS = 60
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a same-site path: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
 
 
 def _landing(role: str) -> str:
@@ -80,7 +74,7 @@ def login():
         unit_of_work.keep_when_refused()  # a wrong password still counts
         if user is not None:
             _start_session(user)
-            return redirect(_safe_next(request.args.get("next")) or _landing(user.role))
+            return redirect(local_target(request.args.get("next")) or _landing(user.role))
         flash(_("Wrong username or password."), "error")
         return render_template("login.html", form=form), 401
     return render_template("login.html", form=form), 400 if form.errors else 200
