@@ -263,8 +263,12 @@ def officer_view(plan: InspectionPlan) -> dict:
 
 
 def public_view(plan: InspectionPlan) -> dict:
-    """What 一公开 publishes: the businesses drawn and the outcomes, no risk class."""
-    items = [{k: v for k, v in row.items() if k != "item"} for row in _rows(plan)]
+    """What 一公开 publishes: the businesses drawn and the outcomes, no risk class.
+
+    Listed by USCC: the draw's own order runs class by class, so its last entries would
+    tell the internal class D (issue 17, finding 5)."""
+    rows = sorted(_rows(plan), key=lambda row: row["uscc"])
+    items = [{k: v for k, v in row.items() if k != "item"} for row in rows]
     return {
         "id": plan.id,
         "district": plan.district_code,
