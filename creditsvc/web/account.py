@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 
 from creditsvc import auth, principals, unit_of_work
 from creditsvc.auth import allow
-from creditsvc.principals import CITY, DISTRICT, HOST, MERCHANT, PUBLIC
+from creditsvc.principals import ASSOCIATION, CITY, DISTRICT, HOST, MERCHANT, PUBLIC
 from creditsvc.services.accounts import login_throttle as throttle
 from creditsvc.services.accounts import users as accounts
 from creditsvc.services.errors import Invalid
@@ -89,7 +89,7 @@ def logout():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@allow(CITY, DISTRICT, HOST, MERCHANT)
+@allow(CITY, DISTRICT, HOST, MERCHANT, ASSOCIATION)
 def change_password():
     form = PasswordForm()
     user = auth.current().user
