@@ -262,3 +262,14 @@ def test_an_inspection_names_only_a_plan_in_scope(world):
     )
     assert_unseen(inspection, reading, "plan")
     assert count(Inspection) == 0
+
+
+def test_a_conflict_across_districts_is_logged_in_both(world):
+    officer, theirs = world.district(), world.merchant(world.JINGAN)
+    declared = world.city().post(
+        "/api/v1/officer-conflicts",
+        json={"officer": officer.username, "merchant": theirs.uscc, "reason": "亲属关系"},
+    )
+    assert declared.status_code == 201, declared.json
+    stmt = select(AuditEntry.district_code).where(AuditEntry.entity == "officer_conflicts")
+    assert sorted(db.session.scalars(stmt)) == [world.XUHUI, world.JINGAN]

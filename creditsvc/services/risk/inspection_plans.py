@@ -204,7 +204,14 @@ def declare_conflict(p: Principal, data: dict) -> OfficerConflict:
     )
     db.session.add(conflict)
     db.session.flush()
-    audit.record(p.name, "create", conflict, district_code=officer.district_code)
+    # The city officer may name a merchant of another district than the officer's.
+    audit.record(
+        p.name,
+        "create",
+        conflict,
+        district_code=officer.district_code,
+        also=[merchant.district_code],
+    )
     return conflict
 
 
