@@ -12,6 +12,10 @@ from sqlalchemy.orm import aliased
 from creditsvc.models import Community, Device, Market, Merchant, Stall, Street
 from creditsvc.principals import ASSOCIATION, CITY, DISTRICT, HOST, MERCHANT, Principal
 
+# A stall apart from any the query itself reads (aliased once: building one per call costs
+# more than the rest of the condition).
+HELD = aliased(Stall, name="held_stall")
+
 
 def merchants(p: Principal) -> ColumnElement[bool]:
     if p.role == CITY:
@@ -35,8 +39,7 @@ def traders(market_id: int) -> ColumnElement[bool]:
     """The merchants a market's fair scales may judge: registered in the market or holding
     one of its stalls, and registered in the market's district either way, so no scale
     moves another district's grades (issue 17)."""
-    held = aliased(Stall)
-    holds_stall = exists().where(held.merchant_id == Merchant.id, held.market_id == market_id)
+    holds_stall = exists().where(HELD.merchant_id == Merchant.id, HELD.market_id == market_id)
     district = select(Market.district_code).where(Market.id == market_id).scalar_subquery()
     return (Merchant.district_code == district) & ((Merchant.market_id == market_id) | holds_stall)
 
