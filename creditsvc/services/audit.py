@@ -3,6 +3,7 @@ officers read it, the city all of it, a district officer its own district's."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy import Select, inspect, select, true
 
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry
+from creditsvc.models.base import utcnow
 from creditsvc.principals import CITY, Principal
 from creditsvc.services.reads import paginate
 
@@ -43,9 +45,14 @@ def record(
     *,
     before: dict[str, Any] | None = None,
     district_code: str | None = None,
+    also: Iterable[str | None] = (),
     reason: str | None = None,
 ) -> AuditEntry:
-    """Append an entry for `obj` after a change; `before` is its `state()` taken earlier."""
+    """Append an entry for `obj` after a change; `before` is its `state()` taken earlier.
+
+    A change that touches other districts too (`also`: a stall of one district held by a
+    merchant of another) is entered once under each, since a district officer reads only
+    the district's own entries (issue 17); the entry under `district_code` is returned."""
     db.session.flush()  # so a new object has its id
     after = state(obj)
     if before is not None:
@@ -54,6 +61,7 @@ def record(
         before = {k: before.get(k) for k in changed}
         after = {k: after[k] for k in changed}
     entry = AuditEntry(
+        at=utcnow(),
         actor=actor,
         action=action,
         entity=type(obj).__tablename__,
@@ -64,7 +72,15 @@ def record(
         reason=reason,
     )
     db.session.add(entry)
+    for code in sorted({c for c in also if c} - {entry.district_code}):
+        db.session.add(_copy(entry, code))
     return entry
+
+
+def _copy(entry: AuditEntry, district_code: str) -> AuditEntry:
+    """The same entry, filed under another district it touches."""
+    columns = ("at", "actor", "action", "entity", "entity_id", "before", "after", "reason")
+    return AuditEntry(district_code=district_code, **{c: getattr(entry, c) for c in columns})
 
 
 # Reading the log -------------------------------------------------------------------

@@ -12,11 +12,14 @@ from creditsvc.extensions import db
 from creditsvc.services.errors import NotFound
 
 
-def one(stmt: Select, what: str) -> Any:
-    """The single row of a scoped query, or NotFound: out of scope looks exactly like absent."""
+def one(stmt: Select, what: str, field: str | None = None) -> Any:
+    """The single row of a scoped query, or NotFound: out of scope looks exactly like absent.
+
+    A record named in the input (`field`) is refused the same way, the field named beside
+    the message: naming another district's record must not tell that it exists (issue 17)."""
     row = db.session.scalar(stmt)
     if row is None:
-        raise NotFound(f"no such {what}, or not yours to see")
+        raise NotFound(f"no such {what}, or not yours to see", field)
     return row
 
 

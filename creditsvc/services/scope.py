@@ -6,10 +6,15 @@ view answers 404 and no data can leak through a forgotten check in a view.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, exists, false, select, true
+from sqlalchemy.orm import aliased
 
 from creditsvc.models import Community, Device, Market, Merchant, Stall, Street
-from creditsvc.principals import CITY, DISTRICT, HOST, MERCHANT, Principal
+from creditsvc.principals import ASSOCIATION, CITY, DISTRICT, HOST, MERCHANT, Principal
+
+# A stall apart from any the query itself reads (aliased once: building one per call costs
+# more than the rest of the condition).
+HELD = aliased(Stall, name="held_stall")
 
 
 def merchants(p: Principal) -> ColumnElement[bool]:
@@ -22,6 +27,21 @@ def merchants(p: Principal) -> ColumnElement[bool]:
     if p.role == MERCHANT and p.merchant_id is not None:
         return Merchant.id == p.merchant_id
     return false()
+
+
+def nominees(p: Principal) -> ColumnElement[bool]:
+    """Whom a caller may name as a demonstration unit: an industry association any business
+    of the city (its members are city-wide), anyone else the merchants in its scope."""
+    return true() if p.role == ASSOCIATION else merchants(p)
+
+
+def traders(market_id: int) -> ColumnElement[bool]:
+    """The merchants a market's fair scales may judge: registered in the market or holding
+    one of its stalls, and registered in the market's district either way, so no scale
+    moves another district's grades (issue 17)."""
+    holds_stall = exists().where(HELD.merchant_id == Merchant.id, HELD.market_id == market_id)
+    district = select(Market.district_code).where(Market.id == market_id).scalar_subquery()
+    return (Merchant.district_code == district) & ((Merchant.market_id == market_id) | holds_stall)
 
 
 def markets(p: Principal) -> ColumnElement[bool]:

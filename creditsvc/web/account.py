@@ -20,21 +20,15 @@ from flask_babel import gettext as _
 
 from creditsvc import auth
 from creditsvc.auth import SESSION_KEY, allow
-from creditsvc.principals import CITY, DISTRICT, HOST, MERCHANT, PUBLIC
+from creditsvc.principals import ASSOCIATION, CITY, DISTRICT, HOST, MERCHANT, PUBLIC
 from creditsvc.services.accounts import login_throttle as throttle
 from creditsvc.services.accounts import sessions
 from creditsvc.services.accounts import users as accounts
 from creditsvc.services.errors import Invalid
 from creditsvc.web.forms import LoginForm, PasswordForm
+from creditsvc.web.redirects import local_target
 
 bp = Blueprint("account", __name__)
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a same-site path: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
 
 
 def _landing(role: str) -> str:
@@ -72,7 +66,7 @@ def login():
         throttle.record(username, ip, succeeded=user is not None)
         if user is not None:
             _start_session(user)
-            return redirect(_safe_next(request.args.get("next")) or _landing(user.role))
+            return redirect(local_target(request.args.get("next")) or _landing(user.role))
         flash(_("Wrong username or password."), "error")
         return render_template("login.html", form=form), 401
     return render_template("login.html", form=form), 400 if form.errors else 200
@@ -89,7 +83,7 @@ def logout():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@allow(CITY, DISTRICT, HOST, MERCHANT)
+@allow(CITY, DISTRICT, HOST, MERCHANT, ASSOCIATION)
 def change_password():
     form = PasswordForm()
     user = auth.current().user

@@ -32,6 +32,7 @@ _KNOWN_MESSAGES = {
     "Not a valid integer.": _l("Not a valid whole number."),
     "Must be one of: {choices}.": _l("Not one of the choices."),
     "cannot be in the future": _l("Cannot be in the future."),
+    "no such merchant, or not yours to see": _l("No such business, or not yours to see."),
 }
 
 

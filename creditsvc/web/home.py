@@ -8,6 +8,7 @@ from creditsvc import auth
 from creditsvc.auth import allow
 from creditsvc.i18n import LOCALES
 from creditsvc.principals import PUBLIC
+from creditsvc.web.redirects import local_target
 
 bp = Blueprint("home", __name__)
 
@@ -23,8 +24,4 @@ def index():
 def switch_language(code: str):
     if code in LOCALES:
         session["lang"] = code
-    target = request.args.get("next", "")
-    # Only same-site paths: never an open redirect.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("home.index")
-    return redirect(target)
+    return redirect(local_target(request.args.get("next")) or url_for("home.index"))

@@ -256,7 +256,7 @@ def test_inspection_form_shows_the_services_refusal(world, app):
         "findings.0.instrument": "NO-SUCH-SCALE",
     }
     page = text_of(post_form(client, "/console/inspections/new", form))
-    assert "in your district" in error_beside(page, "merchant")
+    assert "没有该经营者，或您无权查看" in error_beside(page, "merchant")
     mine = world.merchant()
     form["merchant"] = mine.uscc
     response = post_form(client, "/console/inspections/new", form)

@@ -58,27 +58,24 @@ class Places:
         self.merchants = self._merchants(codes) if codes else {}
 
     def _stalls(self, numbers: set[str]) -> dict[str, tuple[int, int | None]]:
-        """Stall number → (stall id, its merchant's id or None)."""
-        stmt = select(Stall.number, Stall.id, Stall.merchant_id).where(
-            Stall.market_id == self.market_id, Stall.number.in_(numbers)
+        """Stall number → (stall id, the id of its merchant, if one the scale may judge)."""
+        holder = (Merchant.id == Stall.merchant_id) & scope.traders(self.market_id)
+        stmt = (
+            select(Stall.number, Stall.id, Merchant.id)
+            .outerjoin(Merchant, holder)
+            .where(Stall.market_id == self.market_id, Stall.number.in_(numbers))
         )
         return {
             number: (stall_id, merchant) for number, stall_id, merchant in db.session.execute(stmt)
         }
 
     def _merchants(self, codes: set[str]) -> dict[str, tuple[int, bool]]:
-        """USCC → (merchant id, trades in this market: registered there or holds a stall)."""
-        stall_here = (Stall.merchant_id == Merchant.id) & (Stall.market_id == self.market_id)
-        stmt = (
-            select(Merchant.uscc, Merchant.id, Merchant.market_id, Stall.id)
-            .outerjoin(Stall, stall_here)
-            .where(Merchant.uscc.in_(codes))
-        )
-        found: dict[str, tuple[int, bool]] = {}
-        for code, merchant_id, market_id, stall_id in db.session.execute(stmt):
-            trades_here = market_id == self.market_id or stall_id is not None
-            found[code] = (merchant_id, trades_here or found.get(code, (0, False))[1])
-        return found
+        """USCC → (merchant id, trades in this market: `scope.traders`)."""
+        trades_here = scope.traders(self.market_id).label("trades_here")
+        stmt = select(Merchant.uscc, Merchant.id, trades_here).where(Merchant.uscc.in_(codes))
+        return {
+            code: (merchant_id, bool(here)) for code, merchant_id, here in db.session.execute(stmt)
+        }
 
     def resolve(self, item: dict) -> Place | tuple[str, str]:
         """The item's place, or (field, reason) when it cannot be judged against a merchant."""
@@ -87,7 +84,7 @@ class Places:
             if stall is None:
                 return "stall", "no such stall in this device's market"
             if stall[1] is None:
-                return "stall", "no merchant is registered at this stall"
+                return "stall", "no merchant of this market is registered at this stall"
             return Place(merchant_id=stall[1], stall_id=stall[0])
         merchant = self.merchants.get(item["merchant"])
         if merchant is None:

@@ -31,6 +31,7 @@ from creditsvc.principals import Principal
 from creditsvc.services import audit, lifecycle, scope
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
+from creditsvc.services.registry.queries import merchants_in_scope
 from creditsvc.workdays import add_months
 
 # rules.md §5: the city bureau's acceptance draws 12 participating units, in 4 groups.
@@ -67,17 +68,10 @@ def unit_ids(community: Community) -> list[int]:
 def set_units(p: Principal, community: Community, usccs: list[str]) -> list[Merchant]:
     """Name the participating units of an application (replacing any named before)."""
     _require(p, community, CommunityStatus.APPLYING)
-    wanted = sorted(set(usccs))
-    merchants = list(
-        db.session.scalars(
-            select(Merchant).where(
-                Merchant.uscc.in_(wanted), Merchant.district_code == community.district_code
-            )
-        )
-    )
-    missing = sorted(set(wanted) - {m.uscc for m in merchants})
-    if missing:
-        raise Invalid(f"not merchants of the community's district: {', '.join(missing)}", "units")
+    merchants = merchants_in_scope(p, usccs, "units")
+    elsewhere = sorted(m.uscc for m in merchants if m.district_code != community.district_code)
+    if elsewhere:
+        raise Invalid(f"not merchants of the community's district: {', '.join(elsewhere)}", "units")
     db.session.execute(
         CommunityUnit.__table__.delete().where(CommunityUnit.community_id == community.id)
     )

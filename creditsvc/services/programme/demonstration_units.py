@@ -16,6 +16,7 @@ from creditsvc.principals import ASSOCIATION, CITY, DISTRICT, MERCHANT, Principa
 from creditsvc.services import audit, lifecycle, scope
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
+from creditsvc.services.registry.queries import merchant_in_scope
 from creditsvc.workdays import add_months
 
 OPEN = (UnitStatus.PENDING, UnitStatus.DESIGNATED, UnitStatus.SUSPENDED)
@@ -54,9 +55,9 @@ def file(p: Principal, data: dict, today: date) -> DemonstrationUnit:
     if p.role == MERCHANT:
         merchant = db.session.get(Merchant, p.merchant_id)
     else:
-        merchant = db.session.scalar(select(Merchant).where(Merchant.uscc == data.get("merchant")))
-        if merchant is None:
+        if not data.get("merchant"):
             raise Invalid("name a registered merchant by its USCC", "merchant")
+        merchant = merchant_in_scope(p, data["merchant"], within=scope.nominees)
     taken = select(DemonstrationUnit.id).where(
         DemonstrationUnit.merchant_id == merchant.id, DemonstrationUnit.status.in_(OPEN)
     )

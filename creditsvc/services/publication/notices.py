@@ -27,6 +27,7 @@ from creditsvc.principals import CITY, DISTRICT, Principal
 from creditsvc.services import audit, calendar, jobruns, lifecycle, scope
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
 from creditsvc.services.publication import eligibility
+from creditsvc.services.registry.queries import merchant_in_scope
 from creditsvc.workdays import day_of
 from notices.context import SCHEMAS
 from notices.render import cn_date
@@ -68,11 +69,9 @@ def _district(p: Principal, code: str) -> District:
     return district
 
 
-def _merchant(district: District, uscc: str | None) -> Merchant:
-    merchant = db.session.scalar(
-        select(Merchant).where(Merchant.uscc == uscc, Merchant.district_code == district.code)
-    )
-    if merchant is None:
+def _merchant(p: Principal, district: District, uscc: str) -> Merchant:
+    merchant = merchant_in_scope(p, uscc)
+    if merchant.district_code != district.code:
         raise Invalid(f"no merchant {uscc} in district {district.code}", "merchant")
     return merchant
 
@@ -123,7 +122,7 @@ def _fill(notice: Notice, leave_out: frozenset[tuple] = frozenset()) -> None:
 def create_draft(p: Principal, data: dict, today: date | None = None) -> Notice:
     district = _district(p, data["district_code"])
     kind = data["kind"]
-    merchant = _merchant(district, data.get("merchant")) if kind == "placard" else None
+    merchant = _merchant(p, district, data["merchant"]) if kind == "placard" else None
     notice = Notice(
         kind=kind,
         district_code=district.code,

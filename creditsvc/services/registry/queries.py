@@ -3,9 +3,9 @@ devices and merchants, one at a time (out of scope looks exactly like absent) or
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import selectinload
 
 from creditsvc import uscc as uscc_rules
@@ -24,7 +24,7 @@ from creditsvc.models import (
 )
 from creditsvc.principals import Principal
 from creditsvc.services import scope
-from creditsvc.services.errors import Invalid
+from creditsvc.services.errors import NotFound
 from creditsvc.services.reads import one, paginate
 from creditsvc.services.registry import search
 
@@ -93,9 +93,9 @@ def markets_page(p: Principal, args: dict) -> dict:
     return paginate(stmt, args["page"], args["per_page"])
 
 
-def market(p: Principal, market_id: int) -> Market:
-    """One market."""
-    return one(select(Market).where(Market.id == market_id, scope.markets(p)), "market")
+def market(p: Principal, market_id: int, field: str | None = None) -> Market:
+    """One market, by its id in the path or, named in the input, in `field`."""
+    return one(select(Market).where(Market.id == market_id, scope.markets(p)), "market", field)
 
 
 def _stalls(p: Principal) -> Select:
@@ -135,18 +135,29 @@ def device(p: Principal, serial: str) -> Device:
 # Merchants ----------------------------------------------------------------------
 
 
-def merchant_in_scope(p: Principal, uscc: str, field: str | None = "merchant") -> Merchant:
-    """A merchant by USCC within the caller's scope: the one read of it.
+def merchant_in_scope(
+    p: Principal,
+    uscc: str,
+    field: str | None = "merchant",
+    within: Callable[[Principal], ColumnElement[bool]] = scope.merchants,
+) -> Merchant:
+    """A merchant by USCC within the caller's scope (`within`): the one read of it.
 
-    Named in the input (`field`), a merchant not found makes the input invalid (422), as
-    when an officer records evidence about it; named in the path (`field=None`), it is
-    not found (404), and out of scope looks exactly like absent."""
-    stmt = select(Merchant).where(Merchant.uscc == uscc, scope.merchants(p))
-    if field is None:
-        return one(stmt, "merchant")
-    found = db.session.scalar(stmt)
-    if found is None:
-        raise Invalid(f"no merchant {uscc} in your district", field)
+    Out of scope looks exactly like absent: 404 with the body reading it gives, named in
+    the input or in the path (`field=None`), so naming another district's merchant in a
+    write neither reaches it nor tells that it exists (issue 17)."""
+    stmt = select(Merchant).where(Merchant.uscc == uscc, within(p))
+    return one(stmt, "merchant", field)
+
+
+def merchants_in_scope(p: Principal, usccs: Iterable[str], field: str) -> list[Merchant]:
+    """Merchants by USCC within the caller's scope, by id; 404 naming those not found."""
+    wanted = sorted(set(usccs))
+    stmt = select(Merchant).where(Merchant.uscc.in_(wanted), scope.merchants(p))
+    found = list(db.session.scalars(stmt.order_by(Merchant.id)))
+    missing = sorted(set(wanted) - {m.uscc for m in found})
+    if missing:
+        raise NotFound(f"no such merchant, or not yours to see: {', '.join(missing)}", field)
     return found
 
 

@@ -37,6 +37,8 @@ from creditsvc.models import (
 from creditsvc.principals import CITY, DISTRICT, Principal
 from creditsvc.services import audit, lifecycle, scope
 from creditsvc.services.errors import Conflict, Forbidden, Invalid, NotFound
+from creditsvc.services.registry.queries import merchant_in_scope
+from creditsvc.services.risk import queries
 from creditsvc.services.risk import training as risk_models
 
 INSPECTORS_PER_MERCHANT = 2  # 行政执法 by at least two officers (行政处罚法第四十二条)
@@ -168,6 +170,7 @@ def attach_inspection(p: Principal, inspection: Inspection, plan_id: int | None)
     """Record that an inspection carried out a plan's draw (it then feeds the training)."""
     if plan_id is None:
         return
+    queries.plan(p, plan_id, field="plan")  # another district's plan looks absent (issue 17)
     item = db.session.scalar(
         select(InspectionPlanItem).where(
             InspectionPlanItem.plan_id == plan_id,
@@ -190,11 +193,7 @@ def declare_conflict(p: Principal, data: dict) -> OfficerConflict:
         raise NotFound("no such district officer", "officer")
     if p.role != CITY and officer.district_code != p.district_code:
         raise Forbidden("conflicts are declared for officers of your own district", "officer")
-    merchant = db.session.scalar(
-        select(Merchant).where(Merchant.uscc == data["merchant"], scope.merchants(p))
-    )
-    if merchant is None:
-        raise NotFound("no such merchant, or not yours to see", "merchant")
+    merchant = merchant_in_scope(p, data["merchant"])
     taken = select(OfficerConflict.id).where(
         OfficerConflict.user_id == officer.id, OfficerConflict.merchant_id == merchant.id
     )
@@ -205,7 +204,14 @@ def declare_conflict(p: Principal, data: dict) -> OfficerConflict:
     )
     db.session.add(conflict)
     db.session.flush()
-    audit.record(p.name, "create", conflict, district_code=officer.district_code)
+    # The city officer may name a merchant of another district than the officer's.
+    audit.record(
+        p.name,
+        "create",
+        conflict,
+        district_code=officer.district_code,
+        also=[merchant.district_code],
+    )
     return conflict
 
 
@@ -264,8 +270,12 @@ def officer_view(plan: InspectionPlan) -> dict:
 
 
 def public_view(plan: InspectionPlan) -> dict:
-    """What 一公开 publishes: the businesses drawn and the outcomes, no risk class."""
-    items = [{k: v for k, v in row.items() if k != "item"} for row in _rows(plan)]
+    """What 一公开 publishes: the businesses drawn and the outcomes, no risk class.
+
+    Listed by USCC: the draw's own order runs class by class, so its last entries would
+    tell the internal class D (issue 17, finding 5)."""
+    rows = sorted(_rows(plan), key=lambda row: row["uscc"])
+    items = [{k: v for k, v in row.items() if k != "item"} for row in rows]
     return {
         "id": plan.id,
         "district": plan.district_code,

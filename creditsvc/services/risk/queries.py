@@ -70,9 +70,9 @@ def plans_page(p: Principal, args: dict) -> dict:
     return paginate(stmt, args["page"], args["per_page"])
 
 
-def plan(p: Principal, plan_id: int) -> InspectionPlan:
-    """One plan `p` may see, or NotFound."""
-    return one(_plans_of(p).where(InspectionPlan.id == plan_id), "plan")
+def plan(p: Principal, plan_id: int, field: str | None = None) -> InspectionPlan:
+    """One plan `p` may see, by its id in the path or, named in the input, in `field`."""
+    return one(_plans_of(p).where(InspectionPlan.id == plan_id), "plan", field)
 
 
 def _conflicts_of(p: Principal) -> Select:

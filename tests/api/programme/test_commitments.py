@@ -102,7 +102,7 @@ ROLES = {
     "anonymous": 401,
     "host": 403,
     "association": 403,
-    "other_district": 422,  # the merchant is not in their district
+    "other_district": 404,  # the merchant is not in their district: not found (issue 17)
     "district": 201,
     "city": 201,
 }

@@ -160,7 +160,7 @@ def test_an_application_is_checked(world):
     assert too_few.status_code == 422 and "12" in too_few.json["message"]
     elsewhere = world.merchant(world.JINGAN)
     wrong = officer.put(url + "/units", json={"units": [elsewhere.uscc]})
-    assert wrong.status_code == 422 and elsewhere.uscc in wrong.json["message"]
+    assert wrong.status_code == 404 and elsewhere.uscc in wrong.json["message"]
 
 
 @pytest.mark.parametrize(

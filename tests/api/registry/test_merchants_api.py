@@ -60,7 +60,7 @@ def test_bad_input_names_the_field_and_writes_nothing(world, overrides, field, w
     [
         ({"district": "310199"}, 422, "district"),
         ({"street_id": 999}, 422, "street_id"),
-        ({"market_id": 999}, 422, "market_id"),
+        ({"market_id": 999}, 404, "market_id"),  # as reading it (issue 17)
     ],
 )
 def test_references_that_do_not_exist(world, overrides, status, field):
@@ -138,7 +138,7 @@ def test_a_market_host_may_not_override(world):
 def test_a_host_registers_only_in_its_own_markets(world):
     mine, theirs = world.market(), world.market()
     host = world.host(mine)
-    assert host.post("/api/v1/merchants", json=body(market_id=theirs.id)).status_code == 422
+    assert host.post("/api/v1/merchants", json=body(market_id=theirs.id)).status_code == 404
     assert host.post("/api/v1/merchants", json=body()).status_code == 422
     assert host.post("/api/v1/merchants", json=body(market_id=mine.id)).status_code == 201
 

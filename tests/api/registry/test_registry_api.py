@@ -49,7 +49,6 @@ def test_market_stall_and_device_lifecycle(world):
         ("/api/v1/markets", {"district": "310104"}, "name"),
         ("/api/v1/markets", {"name": "x", "district": "31010"}, "district"),
         ("/api/v1/markets", {"name": "x", "district": "310104", "street_id": 999}, "street_id"),
-        ("/api/v1/stalls", {"market_id": 999, "number": "A-1"}, "market_id"),
         ("/api/v1/stalls", {"market_id": "MARKET", "number": ""}, "number"),
         ("/api/v1/devices", {"serial": "bad serial!", "market_id": "MARKET"}, "serial"),
         (
@@ -81,6 +80,12 @@ def test_bad_registry_input_names_the_field_and_writes_nothing(world, url, paylo
     assert [
         db.session.query(m).count() for m in (Market, Stall, Device, Street, Community)
     ] == counts
+
+
+def test_a_market_that_does_not_exist_is_not_found(world):
+    response = world.district().post("/api/v1/stalls", json={"market_id": 999, "number": "A-1"})
+    assert response.status_code == 404 and "market_id" in response.json["errors"]["json"]
+    assert db.session.query(Stall).count() == 0
 
 
 def test_duplicates_are_conflicts(world):

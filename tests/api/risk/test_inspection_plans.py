@@ -15,8 +15,9 @@ PER_CLASS = 100
 PAST = {"period_start": "2026-01-01", "period_end": "2026-03-31"}
 
 
-def scored_district(world, per_class: int = PER_CLASS) -> list[Merchant]:
-    """`per_class` merchants of Xuhui in each risk class A–D (a model row for their scores)."""
+def scored_district(world, per_class: int = PER_CLASS, d_first: bool = False) -> list[Merchant]:
+    """`per_class` merchants of Xuhui in each risk class A–D (a model row for their scores);
+    their USCCs rise from A to D, or from D to A with `d_first`."""
     model = RiskModelVersion(
         version="test-model",
         kind="logistic",
@@ -25,9 +26,10 @@ def scored_district(world, per_class: int = PER_CLASS) -> list[Merchant]:
         card={"metrics": {"logistic": {"auc": 0.7}}},
         trained_by="test",
     )
+    codes = [world.uscc() for _ in range(4 * per_class)]
     merchants = [
-        Merchant(uscc=world.uscc(), name=f"商户{i}", trade="market_stall", district_code=XUHUI)
-        for i in range(4 * per_class)
+        Merchant(uscc=code, name=f"商户{i}", trade="market_stall", district_code=XUHUI)
+        for i, code in enumerate(reversed(codes) if d_first else codes)
     ]
     db.session.add_all([model, *merchants])
     db.session.flush()
@@ -195,6 +197,28 @@ def test_inspections_under_a_plan_are_recorded_and_published(world):
     assert all("risk_class" not in item and "inspectors" not in item for item in items.values())
     listing = world.anonymous().get("/api/public/v1/inspection-plans")
     assert [p["id"] for p in listing.json["items"]] == [plan["id"]]
+
+
+def test_the_published_list_does_not_tell_the_risk_class_by_its_order(world):
+    """Issue 17, finding 5: listed in the draw's class order, the last entries of a
+    published plan were the internal class D. The public list is in USCC order."""
+    scored_district(world, per_class=10, d_first=True)
+    officer = world.district()
+    plan = officer.post("/api/v1/inspection-plans", json=plan_body(seed=5)).json
+    classes = {item["uscc"]: item["risk_class"] for item in plan["items"]}
+    assert {"A", "D"} <= set(classes.values())
+    assert officer.post(f"/api/v1/inspection-plans/{plan['id']}/publish").status_code == 200
+    anonymous = world.anonymous()
+    public = anonymous.get(f"/api/public/v1/inspection-plans/{plan['id']}").json
+    listed = anonymous.get("/api/public/v1/inspection-plans").json["items"][0]
+    for shown in (public, listed):
+        usccs = [item["uscc"] for item in shown["items"]]
+        assert usccs == sorted(classes)
+        assert [classes[u] for u in usccs] != sorted(classes[u] for u in usccs)
+        assert all(
+            set(item) == {"uscc", "name", "inspected_on", "outcome"} for item in shown["items"]
+        )
+        assert not {"ratios", "population", "model_id"} & set(shown)
 
 
 def test_before_any_model_every_merchant_counts_as_class_b(world):
