@@ -1,5 +1,5 @@
 """The API's blueprint: flask-smorest's, ending the unit of work where the view's body
-ends, so that an answer is serialised from what was stored (`creditsvc.unit_of_work`)."""
+ends (`creditsvc.unit_of_work`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from functools import wraps
 from typing import Any
 
 import flask_smorest
-from flask_smorest.utils import unpack_tuple_response
 from werkzeug.wrappers import Response
 
 from creditsvc import unit_of_work
@@ -20,14 +19,21 @@ class Blueprint(flask_smorest.Blueprint):
 
         def decorator(func: Callable) -> Callable:
             @wraps(func)
-            def committed(*args: Any, **kw: Any) -> Any:
+            def as_stored(*args: Any, **kw: Any) -> Any:
                 result = func(*args, **kw)
-                body, status, _headers = unpack_tuple_response(result)
-                if status is None:
-                    status = body.status_code if isinstance(body, Response) else status_code
-                unit_of_work.finish(int(status))
+                unit_of_work.load_as_stored()
                 return result
 
-            return document(committed)
+            serialised = document(as_stored)
+
+            # The answer is serialised inside the transaction, from the rows as stored, and
+            # the commit comes last: nothing that can fail runs after it (issue 17).
+            @wraps(serialised)
+            def committed(*args: Any, **kw: Any) -> Response:
+                response = serialised(*args, **kw)
+                unit_of_work.finish(response.status_code)
+                return response
+
+            return committed
 
         return decorator
