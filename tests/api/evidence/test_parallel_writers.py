@@ -61,6 +61,29 @@ def test_parallel_writers_each_get_their_answer(app, world, tmp_path):
     assert (statuses, _stored()) == ([201] * ROUNDS * WRITERS, ROUNDS * WRITERS)
 
 
+def test_retries_with_the_same_key_are_stored_once(app, world, tmp_path):
+    """Each of 20 writers sends its complaint twice at once under one key, then once more
+    after: every answer is the first one (201), replayed or not, and one row per key."""
+    uscc = world.merchant(world.XUHUI).uscc
+    token = world.district(world.XUHUI).token
+    sends = [n % WRITERS for n in range(2 * WRITERS)]
+
+    def send(n: int):
+        return n, _post(address, token, _complaint(uscc, n), key=f"writer-{n}")
+
+    with served(app, tmp_path) as address, ThreadPoolExecutor(WRITERS) as pool:
+        answers = list(pool.map(send, sends))
+        answers += [send(n) for n in range(WRITERS)]
+    assert {status for _, (status, _, _) in answers} == {201}, answers
+    ids = {}
+    for n, (_, _, body) in answers:
+        ids.setdefault(n, set()).add(json.loads(body)["id"])
+    assert all(len(found) == 1 for found in ids.values()), ids
+    firsts = [replayed for _, (_, replayed, _) in answers if replayed is None]
+    assert len(firsts) == WRITERS
+    assert _stored() == WRITERS
+
+
 def test_on_sqlite_writes_begin_immediately_and_reads_stay_deferred(app, world):
     """`make run`'s SQLite: WAL, and a request that may write takes the write lock as its
     transaction begins (it waits its turn instead of failing when it first writes)."""
