@@ -70,6 +70,9 @@ class IdempotencyKeyField(fields.Str):
 
     ALLOWED = re.compile(r"[ !#-\[\]-~]+")
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(validate=validate.Length(min=1, max=255), **kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         key = super()._deserialize(value, attr, data, **kwargs).strip()
         if len(key) >= 2 and key[0] == key[-1] == '"':
@@ -84,7 +87,6 @@ class IdempotencyKeyField(fields.Str):
 class IdempotencyHeader(Schema):
     key = IdempotencyKeyField(
         data_key="Idempotency-Key",
-        validate=validate.Length(min=1, max=255),
         metadata={
             "description": "A key of your choosing, new for each new write (a UUID): sent "
             "again with the same body, the first answer comes back (Idempotent-Replayed: "

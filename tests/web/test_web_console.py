@@ -391,6 +391,10 @@ def test_an_evidence_form_sent_twice_records_once(world, app, url, model):
     assert resent.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(model)) == 2
 
+    damaged = client.post(url, data={**other, "idempotency_key": "k" * 256})
+    assert damaged.status_code == 422 and "表单已损坏" in text_of(damaged)
+    assert db.session.scalar(select(func.count()).select_from(model)) == 2
+
 
 # Spreadsheet import: progress, the row-by-row report, all or nothing ----------------------
 
