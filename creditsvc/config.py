@@ -114,6 +114,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "COMMUNITY_REMINDER_DAYS": int(env.get("COMMUNITY_REMINDER_DAYS", "60")),
         "DEMONSTRATION_UNIT_VALID_YEARS": int(env.get("DEMONSTRATION_UNIT_VALID_YEARS", "3")),
         "COMMITMENT_DOCUMENT_MAX_BYTES": int(env.get("COMMITMENT_DOCUMENT_MAX_BYTES", "5242880")),
+        # A write's Idempotency-Key (issue 17) is answered from its first answer for this
+        # many hours; the scheduler forgets older keys every hour.
+        "IDEMPOTENCY_KEY_HOURS": int(env.get("IDEMPOTENCY_KEY_HOURS", "24")),
         # Notifications are also mailed when a mail server is set; unset means portal only.
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),

@@ -5,10 +5,15 @@ returns, `finish` commits if the answer is a success (status below 400) and roll
 otherwise; when it raises, `abandon` rolls back before the error is answered. Work that
 must see the committed data, such as a job that reads it, is registered with
 `after_commit` and runs once the commit has succeeded, never after a rollback.
+
+Nothing answers an error after its commit (issue 17): the change is stored, so an action
+that fails afterwards is logged and the success is answered. What it would have done is
+not lost: a rescore is caught up by the outbox's sweep, a mail by the next mailing.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from sqlalchemy import event
@@ -16,9 +21,12 @@ from sqlalchemy.orm import Session
 
 from creditsvc.extensions import db
 
+log = logging.getLogger(__name__)
+
 PENDING = "creditsvc.after_commit"
 KEEP = "creditsvc.keep_when_refused"
 DISCARD = "creditsvc.discard"
+WROTE = "creditsvc.wrote"
 
 
 def after_commit(action: Callable[[], object]) -> None:
@@ -40,14 +48,33 @@ def discard() -> None:
     db.session.info[DISCARD] = True
 
 
+def load_as_stored() -> None:
+    """Before an answer is built from what this unit of work wrote: flush, and let the
+    answer read the rows back as the database holds them (its scale of a decimal, its
+    defaults), as it would after the commit."""
+    session = db.session()
+    session.flush()
+    if session.info.get(WROTE):
+        session.expire_all()
+
+
 def commit() -> None:
-    """Commit, then run what waited for the commit (in the order it was registered)."""
+    """Commit, then run what waited for the commit (in the order it was registered); an
+    action that fails is logged and rolled back, and the others still run."""
     session = db.session()
     session.info.pop(KEEP, None)
     session.info.pop(DISCARD, None)
     session.commit()
     for action in session.info.pop(PENDING, []):
-        action()
+        try:
+            action()
+        except Exception:
+            session.rollback()  # what the action left half done; the commit above stands
+            log.exception("after the commit, %s failed; the change is kept", _name(action))
+
+
+def _name(action: Callable[[], object]) -> str:
+    return getattr(action, "__qualname__", None) or repr(action)
 
 
 def rollback() -> None:
@@ -75,3 +102,14 @@ def abandon() -> None:
 def _forget_pending(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # a savepoint's rollback keeps the rest
         session.info.pop(PENDING, None)
+        session.info.pop(WROTE, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_write(session: Session, _context) -> None:
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_write(session: Session) -> None:
+    session.info.pop(WROTE, None)

@@ -4,8 +4,10 @@ do; and what a rescore must leave behind."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -23,6 +25,7 @@ from creditsvc.models import CurrentScore, ScoreSnapshot
 from scoring.policy import DEFAULT_POLICY
 
 CREDITSVC = str(Path(sys.executable).with_name("creditsvc"))
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 DISTRICTS = ("310101", "310104", "310106", "310115")
 WORKER_TIMEOUT = 120
 
@@ -151,6 +154,47 @@ def wait_for(what: str, check: Callable[[], Any], timeout: float = 60, proc=None
             db.session.rollback()
 
     return wait_until(what, check_and_end_read, timeout, proc)
+
+
+@contextmanager
+def served(app, tmp_path: Path, workers: int = 2):
+    """The app as `make run` serves it: gunicorn with `workers` sync workers on a free
+    loopback port, on the test's database, with no Redis (jobs run in-process). Yields
+    (host, port) once /healthz answers; the log is shown if the test fails."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # A control socket of its own: parallel test runs on one host must not share one.
+    command = [GUNICORN, "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    command += ["--control-socket", str(tmp_path / "gunicorn.ctl"), "wsgi:app"]
+    log = tmp_path / f"gunicorn-{time.monotonic_ns()}.log"
+    db.session.commit()  # end this session's reads: on SQLite they would block the server's writes
+    with log.open("wb") as out:
+        proc = subprocess.Popen(  # noqa: S603 (the project's own gunicorn)
+            command,
+            cwd=PROJECT_ROOT,
+            env=job_env(app),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until("gunicorn answering", lambda: _healthy(port), timeout=60, proc=proc)
+        yield "127.0.0.1", port
+    except BaseException:
+        print(log.read_text())  # pytest shows it with the failure
+        raise
+    finally:
+        kill_tree(proc)
+
+
+def _healthy(port: int) -> bool:
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        conn.request("GET", "/healthz")
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
 
 
 # What a rescore leaves ---------------------------------------------------------------------

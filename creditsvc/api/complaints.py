@@ -35,6 +35,7 @@ class Complaints(MethodView):
         return page
 
     @allow(*OFFICERS)
+    @blp.idempotent
     @blp.arguments(ComplaintIn)
     @blp.response(201, ComplaintOut)
     def post(self, data):

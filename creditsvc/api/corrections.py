@@ -28,6 +28,7 @@ class Corrections(MethodView):
         return queries.corrections_page(auth.current(), args)
 
     @allow(*OFFICERS)
+    @blp.idempotent
     @blp.arguments(VoidIn)
     @blp.response(201, CorrectionOut)
     def post(self, data):

@@ -29,6 +29,7 @@ class Inspections(MethodView):
         return queries.inspections_page(auth.current(), args)
 
     @allow(*OFFICERS)
+    @blp.idempotent
     @blp.arguments(InspectionIn)
     @blp.response(201, InspectionOut)
     def post(self, data):

@@ -30,6 +30,7 @@ class Objections(MethodView):
         return appeals.objections_page(auth.current(), args)
 
     @allow(MERCHANT)
+    @blp.idempotent
     @blp.arguments(ObjectionIn)
     @blp.response(201, ObjectionOut)
     def post(self, data):

@@ -29,6 +29,7 @@ class Readings(MethodView):
         return queries.readings_page(auth.current(), args)
 
     @allow(DEVICE)
+    @blp.idempotent
     @blp.arguments(ReadingBatchIn)
     @blp.response(200, ReadingBatchOut)
     def post(self, data):

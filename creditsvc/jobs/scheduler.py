@@ -24,7 +24,7 @@ from redis.lock import Lock
 from rq.cron import CronScheduler
 
 from creditsvc.jobs import QUEUES, SCHEDULER_LOCK_KEY, SCHEDULER_LOCK_RENEW, SCHEDULER_LOCK_TTL
-from creditsvc.jobs.expiry import expire_notices
+from creditsvc.jobs.expiry import expire_idempotency_keys, expire_notices
 from creditsvc.jobs.reminders import send_reminders
 from creditsvc.jobs.rescore import daily_roll, rescore_dirty
 
@@ -48,6 +48,8 @@ PERIODIC = (
     Periodic("daily-roll", daily_roll, "rescore", cron="30 2 * * *"),
     # Exposure entries leave publication at the end of their window (rules.md §4).
     Periodic("expire-notices", expire_notices, "default", cron="10 2 * * *"),
+    # A write's Idempotency-Key is kept IDEMPOTENCY_KEY_HOURS (issue 17), then forgotten.
+    Periodic("expire-idempotency-keys", expire_idempotency_keys, "default", cron="5 * * * *"),
     # Programme deadlines: re-evaluations coming due, objections due (rules.md §4, §5).
     Periodic("programme-reminders", send_reminders, "default", cron="0 8 * * *"),
 )

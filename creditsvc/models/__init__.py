@@ -31,6 +31,7 @@ from creditsvc.models.geography import (
     District,
     Street,
 )
+from creditsvc.models.idempotency import IdempotentRequest
 from creditsvc.models.inspection import (
     INSPECTION_KINDS,
     PROCEDURES,
@@ -119,6 +120,7 @@ __all__ = [
     "ScoringPolicy",
     "ComplaintTransition",
     "DirtyMerchant",
+    "IdempotentRequest",
     "Finding",
     "Inspection",
     "JobRun",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.routing import IntegerConverter
 
 from creditsvc import uscc as uscc_rules
@@ -60,4 +61,36 @@ def page_of(item_schema: type[Schema]) -> type[Schema]:
             "pages": fields.Integer(),
         },
         name=name,
+    )
+
+
+class IdempotencyKeyField(fields.Str):
+    """A key as the IETF draft "The Idempotency-Key HTTP Header Field" sends it, a
+    structured-field string ("…"), or bare: 1 to 255 visible ASCII characters."""
+
+    ALLOWED = re.compile(r"[ !#-\[\]-~]+")
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(validate=validate.Length(min=1, max=255), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        key = super()._deserialize(value, attr, data, **kwargs).strip()
+        if len(key) >= 2 and key[0] == key[-1] == '"':
+            key = key[1:-1]
+        if not self.ALLOWED.fullmatch(key) or not key.strip():
+            raise ValidationError(
+                "1 to 255 visible ASCII characters, without quotes or backslashes inside"
+            )
+        return key
+
+
+class IdempotencyHeader(Schema):
+    key = IdempotencyKeyField(
+        data_key="Idempotency-Key",
+        metadata={
+            "description": "A key of your choosing, new for each new write (a UUID): sent "
+            "again with the same body, the first answer comes back (Idempotent-Replayed: "
+            "true) and nothing is stored twice; with another body, 422. Kept "
+            "IDEMPOTENCY_KEY_HOURS (24 by default)."
+        },
     )

@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import TypeVar
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, flash, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
+from werkzeug.wrappers import Response
 
-from creditsvc import auth
+from creditsvc import auth, idempotency
 from creditsvc.models import District
 from creditsvc.principals import CITY
-from creditsvc.services.errors import DomainError
+from creditsvc.schemas.common import IdempotencyKeyField
+from creditsvc.services.errors import DomainError, Invalid
 from creditsvc.services.registry import queries as registry_queries
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -40,6 +43,33 @@ _KNOWN_MESSAGES = {
 def label_of(labels: Mapping, code: object) -> str:
     """A code's translated label, or the code itself when it has none."""
     return str(labels.get(code, code if code is not None else "—"))
+
+
+@bp.app_template_global("new_idempotency_key")
+def new_idempotency_key() -> str:
+    """The hidden key of an evidence form, new each time the form is drawn."""
+    return idempotency.new_key()
+
+
+def sent_before() -> tuple[Response | None, dict[str, list[str]]]:
+    """An evidence form sent again under its hidden key (a double click, or Back and send
+    again), issue 17: the first answer again, saying so, and nothing stored twice. Sent
+    before with other values: no answer, and the reason for the form."""
+    raw = request.form.get(idempotency.FORM_FIELD)
+    try:
+        key = IdempotencyKeyField().deserialize(raw) if raw else None
+        first = idempotency.begin(key, idempotency.FORM_FIELD, "form")
+    except ValidationError:
+        return None, {"": [_("The form is damaged: open it again.")]}
+    except Invalid:
+        reason = _(
+            "This form had been sent before with other values, which were recorded. "
+            "Send it again to record these values as well."
+        )
+        return None, {"": [reason]}
+    if first is not None:
+        flash(_("Already recorded: this form had been sent before."), "info")
+    return first, {}
 
 
 def districts() -> list[District]:

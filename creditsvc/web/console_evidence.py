@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from creditsvc import auth, unit_of_work
+from creditsvc import auth, idempotency, unit_of_work
 from creditsvc.auth import allow
 from creditsvc.catalogue import violations
 from creditsvc.imports.sheets import split_list
@@ -19,7 +19,7 @@ from creditsvc.models import COMPLAINT_TRANSITIONS, Complaint
 from creditsvc.principals import OFFICERS
 from creditsvc.schemas.evidence import ComplaintIn, InspectionIn, TransitionIn
 from creditsvc.services.evidence import complaints, inspections, queries
-from creditsvc.web.console_common import bp, district_in_view, page_number, save
+from creditsvc.web.console_common import bp, district_in_view, page_number, save, sent_before
 from creditsvc.web.labels import (
     CHANNEL_LABELS,
     COMPLAINT_STATUS_LABELS,
@@ -126,6 +126,9 @@ def _inspection_form(values: MultiDict, errors: dict, status: int = 200):
 def new_inspection():
     if request.method == "GET":
         return _inspection_form(MultiDict(request.args), {})
+    first, refused = sent_before()
+    if first is not None or refused:
+        return first or _inspection_form(request.form, refused, 422)
     payload, rows = inspection_payload(request.form)
     p = auth.current()
     inspection, errors = save(
@@ -138,7 +141,8 @@ def new_inspection():
     if inspection is not None:
         unit_of_work.after_commit(rescore.rescore_soon)
         flash(_("Inspection recorded."), "info")
-        return redirect(url_for("console.inspection", inspection_id=inspection.id))
+        shown = redirect(url_for("console.inspection", inspection_id=inspection.id))
+        return idempotency.remember(shown)
     return _inspection_form(request.form, errors, 422)
 
 
@@ -164,6 +168,9 @@ def _complaint_form(values: MultiDict, errors: dict, status: int = 200):
 def new_complaint():
     if request.method == "GET":
         return _complaint_form(MultiDict(request.args), {})
+    first, refused = sent_before()
+    if first is not None or refused:
+        return first or _complaint_form(request.form, refused, 422)
     p = auth.current()
     complaint, errors = save(
         ComplaintIn,
@@ -174,7 +181,8 @@ def new_complaint():
     if complaint is not None:
         unit_of_work.after_commit(rescore.rescore_soon)
         flash(_("Complaint recorded."), "info")
-        return redirect(url_for("console.complaint", complaint_id=complaint.id))
+        shown = redirect(url_for("console.complaint", complaint_id=complaint.id))
+        return idempotency.remember(shown)
     return _complaint_form(request.form, errors, 422)
 
 

@@ -342,6 +342,60 @@ def test_complaint_form_and_its_status_transitions(world, app):
     assert "开始核查" in text_of(client.get(url))
 
 
+def form_as_drawn(client, url) -> dict[str, str]:
+    """The hidden fields of a form as the page draws them: its CSRF token and its key."""
+    page = text_of(client.get(url))
+    hidden = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page)
+    return dict(hidden)
+
+
+@pytest.mark.parametrize(
+    ("url", "model"),
+    [("/console/complaints/new", Complaint), ("/console/inspections/new", Inspection)],
+)
+def test_an_evidence_form_sent_twice_records_once(world, app, url, model):
+    """Issue 17: a double click, or Back and send again, records once; the second send is
+    answered as the first, and says so."""
+    merchant = world.merchant()
+    client = officer(world, app)
+    drawn = form_as_drawn(client, url)
+    assert set(drawn) == {"csrf_token", "idempotency_key"}
+    assert form_as_drawn(client, url)["idempotency_key"] != drawn["idempotency_key"]
+    form = {
+        **drawn,
+        "merchant": merchant.uscc,
+        "channel": "12345",
+        "received_on": TODAY.isoformat(),
+        "allegation": "复称少了",
+        "inspected_on": TODAY.isoformat(),
+        "kind": "routine",
+        "officers": "张三",
+    }
+    if model is Inspection:
+        form = {k: v for k, v in form.items() if k not in ("channel", "received_on", "allegation")}
+    first = client.post(url, data=form)
+    assert first.status_code == 302, text_of(first)
+    again = client.post(url, data=form)
+    assert (again.status_code, again.headers["Location"]) == (302, first.headers["Location"])
+    assert db.session.scalar(select(func.count()).select_from(model)) == 1
+    assert "此表单之前已提交过" in text_of(client.get(again.headers["Location"]))
+
+    other = {**form, "officers": "李四", "allegation": "另一件事"}
+    changed = client.post(url, data=other)
+    assert changed.status_code == 422
+    page = text_of(changed)
+    assert "此表单之前已用其他内容提交并已记录" in page and merchant.uscc in page
+    assert db.session.scalar(select(func.count()).select_from(model)) == 1
+    redrawn = re.search(r'name="idempotency_key" value="(\w+)"', page).group(1)
+    resent = client.post(url, data={**other, "idempotency_key": redrawn})
+    assert resent.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(model)) == 2
+
+    damaged = client.post(url, data={**other, "idempotency_key": "k" * 256})
+    assert damaged.status_code == 422 and "表单已损坏" in text_of(damaged)
+    assert db.session.scalar(select(func.count()).select_from(model)) == 2
+
+
 # Spreadsheet import: progress, the row-by-row report, all or nothing ----------------------
 
 HEADER = "统一社会信用代码,检查日期,检查类型,检查人员\n"

@@ -1,6 +1,12 @@
 """Browser sessions: log in, CSRF on every form, password change ends other sessions."""
 
+import http.client
+import re
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
+
 from tests.factories import PASSWORD, csrf_token, login
+from tests.workers import served
 
 
 def officer_name(world):
@@ -91,3 +97,27 @@ def test_api_docs_render_offline(client):
     page = client.get("/api/docs").get_data(as_text=True)
     assert "/api/v1/merchants" in page and "MerchantIn" in page
     assert "http://" not in page.replace("http://127.0.0.1", "") and "https://" not in page
+
+
+def _log_in_over_http(address, username: str) -> int:
+    """GET the form (a session cookie and its CSRF token), then POST it; the status."""
+    conn = http.client.HTTPConnection(*address, timeout=120)
+    conn.request("GET", "/login")
+    form = conn.getresponse()
+    cookie = form.getheader("Set-Cookie").split(";", 1)[0]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form.read().decode()).group(1)
+    body = urlencode({"username": username, "password": PASSWORD, "csrf_token": token})
+    headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    conn.request("POST", "/login", body=body, headers=headers)
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+def test_parallel_log_ins_all_get_their_answer(app, world, tmp_path):
+    """Issue 17: ten log-ins at once on `make run`'s SQLite each answer, none 503."""
+    app.config["PASSWORD_HASH_METHOD"] = "scrypt"  # production's: a log-in takes its time
+    names = [world.district().username for _ in range(10)]
+    with served(app, tmp_path) as address, ThreadPoolExecutor(len(names)) as pool:
+        statuses = list(pool.map(lambda name: _log_in_over_http(address, name), names))
+    assert statuses == [302] * len(names)
