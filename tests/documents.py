@@ -42,3 +42,78 @@ def fonts_embedded(reader: PdfReader) -> bool:
 def stored_files(app) -> list[Path]:
     root = Path(app.config["STORAGE_DIR"])
     return [p for p in root.rglob("*") if p.is_file()]
+
+
+# PDF/A-2 (ISO 19005-2) and tagging, as far as they can be read without a full validator ---
+
+PDFA_PART, PDFA_CONFORMANCE = "2", "B"
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+XMP_OF_INFO = {  # ISO 19005-2 6.6.2.3.1: an Info entry must equal its XMP property
+    "/Title": "{http://purl.org/dc/elements/1.1/}title",
+    "/Author": "{http://purl.org/dc/elements/1.1/}creator",
+    "/Subject": "{http://purl.org/dc/elements/1.1/}description",
+    "/Keywords": "{http://ns.adobe.com/pdf/1.3/}Keywords",
+    "/Producer": "{http://ns.adobe.com/pdf/1.3/}Producer",
+    "/Creator": "{http://ns.adobe.com/xap/1.0/}CreatorTool",
+}
+PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
+# Annotation flags (ISO 32000-1 12.5.3): Print must be set; Invisible, Hidden, NoView clear.
+PRINT, HIDDEN = 4, 1 | 2 | 32
+
+
+def xmp_properties(reader: PdfReader) -> dict[str, str]:
+    """Every simple XMP property of the document, by expanded name (first item of arrays)."""
+    from xml.etree import ElementTree
+
+    packet = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    found: dict[str, str] = {}
+    # The packet of a PDF the test itself made, not outside input.
+    for description in ElementTree.fromstring(packet).iter(f"{RDF}Description"):  # noqa: S314
+        found.update({k: v for k, v in description.attrib.items() if not k.startswith(RDF)})
+        for child in description:
+            items = [li.text or "" for li in child.iter(f"{RDF}li")]
+            found[child.tag] = items[0] if items else (child.text or "")
+    return found
+
+
+def pdfa_problems(data: bytes) -> list[str]:
+    """What keeps the file from being the PDF/A-2b it claims to be: identification, output
+    intent, Info and XMP agreeing, annotations printable, no encryption or embedded file."""
+    reader = read_pdf(data)
+    if "/Metadata" not in reader.trailer["/Root"]:
+        return ["no XMP metadata stream"]
+    return _identification(reader) + _file_structure(reader) + _annotations(reader)
+
+
+def _identification(reader: PdfReader) -> list[str]:
+    xmp, problems = xmp_properties(reader), []
+    claimed = (xmp.get(f"{PDFAID}part"), xmp.get(f"{PDFAID}conformance"))
+    if claimed != (PDFA_PART, PDFA_CONFORMANCE):
+        problems.append(f"XMP pdfaid claims {claimed}, not PDF/A-2b")
+    for key, value in (reader.metadata or {}).items():
+        if key in XMP_OF_INFO and xmp.get(XMP_OF_INFO[key]) != str(value):
+            problems.append(f"Info {key} {value!r} differs from XMP {xmp.get(XMP_OF_INFO[key])!r}")
+    return problems
+
+
+def _file_structure(reader: PdfReader) -> list[str]:
+    root, problems = reader.trailer["/Root"], []
+    intents = [i.get_object() for i in root.get("/OutputIntents", [])]
+    if not any(i.get("/S") == "/GTS_PDFA1" and "/DestOutputProfile" in i for i in intents):
+        problems.append("no PDF/A output intent with an ICC profile")
+    if "/Encrypt" in reader.trailer or "/ID" not in reader.trailer:
+        problems.append("encrypted, or no file identifier")
+    if "/EmbeddedFiles" in (root.get("/Names") or {}):
+        problems.append("an embedded file")
+    if float(str(root.get("/Version", "/1.7")).lstrip("/")) > 1.7:
+        problems.append(f"catalogue raises the version to {root['/Version']}")
+    return problems
+
+
+def _annotations(reader: PdfReader) -> list[str]:
+    flags = [
+        int(annot.get_object().get("/F", 0))
+        for page in reader.pages
+        for annot in page.get("/Annots") or []
+    ]
+    return [f"annotation flags {f}: not printable" for f in flags if not f & PRINT or f & HIDDEN]
