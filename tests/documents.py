@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 from pathlib import Path
 
 from pypdf import PdfReader
+
+from creditsvc.extensions import db
+from creditsvc.models import Community, DemonstrationUnit
+from tests.factories import inspect, penalise, publish
+
+KINDS = ("exposure", "honor_roll", "demonstration", "placard")
+WORDY_VIOLATIONS = ("CHEAT", "FAIRSCALE", "SHORT_PREPACK")
 
 
 def pdf_of(caller, url):
@@ -37,6 +45,55 @@ def fonts_embedded(reader: PdfReader) -> bool:
                         any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
                     )
     return bool(seen) and all(seen)
+
+
+def publish_every_kind(world) -> dict[str, dict]:
+    """One published document of each kind in Xuhui, by kind, as the API answers it. The
+    exposure entry cites the catalogue's violations with brackets, years and several
+    articles, and its confiscation was typed with the verb, as an officer may type it."""
+    today = date.today()
+    penalise(
+        world,
+        world.merchant(name="曝光水产摊", address="漕溪北路88号"),
+        "沪市监徐处〔2026〕7号",
+        today - timedelta(days=4),
+        "20000",
+        findings=WORDY_VIOLATIONS,
+        confiscation="没收作弊秤一台",
+    )
+    honest = world.merchant(name="诚信蔬菜摊", commitment_signed_on=today - timedelta(days=30))
+    inspect(world, honest, [])
+    street = world.street(name="徐家汇街道")
+    db.session.add(
+        Community(street_id=street.id, name="汇成社区", status="accepted", accepted_on=today)
+    )
+    db.session.add(
+        DemonstrationUnit(
+            merchant_id=honest.id,
+            district_code=honest.district_code,
+            route="applied",
+            status="designated",
+            filed_by="test",
+            filed_on=today - timedelta(days=400),
+            designated_on=today - timedelta(days=365),
+            valid_until=today + timedelta(days=300),
+        )
+    )
+    db.session.commit()
+    officer, period = world.district(), {"period_end": today.isoformat()}
+    period["period_start"] = (today - timedelta(days=60)).isoformat()
+    bodies = {
+        "exposure": {"kind": "exposure", **period},
+        "honor_roll": {"kind": "honor_roll"},
+        "demonstration": {"kind": "demonstration"},
+        "placard": {"kind": "placard", "merchant": honest.uscc},
+    }
+    return {kind: publish(officer, body) for kind, body in bodies.items()}
+
+
+def public_pdf(notice: dict) -> str:
+    """Where anyone downloads a published notice's PDF."""
+    return f"/api/public/v1/documents/{notice['serial']}/pdf"
 
 
 def stored_files(app) -> list[Path]:
