@@ -11,11 +11,15 @@ a file, the network or the clock beyond the signing time pyHanko records.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 from asn1crypto import keys, x509
 from cryptography import x509 as pyca_x509
@@ -43,6 +47,8 @@ REASON = "诚信计量文件发布"
 LOCATION = "上海"
 # A PDF's header may follow up to 1,024 bytes of other data (ISO 32000-1 7.5.2, note).
 HEADER_WINDOW = 1024
+T = TypeVar("T")
+SIGNATURE_MARKERS = (b"/ByteRange", b"/ETSI.CAdES.detached", b"/Type /Sig")
 DEMO_KEY_BITS = 3072  # RSA of at least 3072 bits for use past 2030 (NIST SP 800-57 Part 1)
 DEMO_VALIDITY = dt.timedelta(days=5 * 365)
 
@@ -98,7 +104,8 @@ def sign_pdf(pdf: bytes, key: SigningKey) -> bytes:
     )
     out = io.BytesIO()
     try:
-        signers.PdfSigner(metadata, signer=signer).sign_pdf(writer, output=out)
+        pdf_signer = signers.PdfSigner(metadata, signer=signer)
+        _outside_event_loop(functools.partial(pdf_signer.sign_pdf, writer, output=out))
     except SigningError as exc:
         raise SigningKeyError(f"the key cannot sign: {exc}") from exc
     return out.getvalue()
@@ -162,22 +169,29 @@ def check_signature(pdf: bytes, certificate: bytes) -> SignatureCheck:
     """Whether `pdf` carries an intact signature made with `certificate` (PEM or DER),
     covering the whole file. Never raises on what is uploaded: a damaged or foreign file
     is a verdict. Nothing is fetched (no revocation look-up): the certificate is given."""
+    # A file that was signed but no longer reads as a PDF was changed after signing.
+    damaged = SignatureCheck(Verdict.ALTERED if _was_signed(pdf) else Verdict.NOT_PDF)
     if b"%PDF-" not in pdf[:HEADER_WINDOW]:
-        return SignatureCheck(Verdict.NOT_PDF)
+        return damaged
     bureau = next(iter(load_certs_from_pemder_data(certificate)))
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
         serial = _serial(reader)
     except Exception:  # noqa: BLE001 (any parser failure: the file cannot be read)
-        # A signed file whose structure no longer parses was changed after signing.
-        return SignatureCheck(Verdict.ALTERED if b"/ByteRange" in pdf else Verdict.NOT_PDF)
+        return damaged
     if not signatures:
         return SignatureCheck(Verdict.UNSIGNED, serial=serial)
     try:
         return _judge(signatures[-1], bureau, serial)
     except Exception:  # noqa: BLE001 (a signature that cannot be evaluated is broken)
         return SignatureCheck(Verdict.ALTERED, serial=serial)
+
+
+def _was_signed(pdf: bytes) -> bool:
+    """Whether the bytes still show a signature dictionary: one changed byte cannot take
+    away all of its keys and its SubFilter."""
+    return any(marker in pdf for marker in SIGNATURE_MARKERS)
 
 
 def _judge(
@@ -187,12 +201,25 @@ def _judge(
     name, signed_at = _holder(signer), signature.self_reported_timestamp
     if signer.dump() != bureau.dump():
         return SignatureCheck(Verdict.OTHER_SIGNER, name, signed_at, serial)
-    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[bureau]))
+    context = ValidationContext(trust_roots=[bureau])
+    status = _outside_event_loop(functools.partial(validate_pdf_signature, signature, context))
     # Covering the entire file: nothing appended after signing, not even a "save" that a
     # PDF reader adds as another incremental update.
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     unchanged = status.intact and status.valid and whole
     return SignatureCheck(Verdict.SIGNED if unchanged else Verdict.ALTERED, name, signed_at, serial)
+
+
+def _outside_event_loop(call: Callable[[], T]) -> T:
+    """Call one of pyHanko's synchronous functions, each of which starts an event loop of
+    its own (asyncio.run): a thread already running one (an asyncio server, a browser
+    test's driver) refuses that, so there the call runs on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
 
 
 def _holder(certificate: x509.Certificate) -> str:

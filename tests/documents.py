@@ -96,6 +96,24 @@ def public_pdf(notice: dict) -> str:
     return f"/api/public/v1/documents/{notice['serial']}/pdf"
 
 
+def pyhanko_validation(pdf: bytes, certificate: bytes):
+    """pyHanko's own judgement of the file's last signature, trusting `certificate` (PEM).
+    On a thread of its own: pyHanko starts an event loop, which a thread where a browser
+    test's driver already runs one refuses."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pyhanko.keys import load_certs_from_pemder_data
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    trusted = next(iter(load_certs_from_pemder_data(certificate)))
+    signature = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures[-1]
+    context = ValidationContext(trust_roots=[trusted])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(validate_pdf_signature, signature, context).result()
+
+
 def stored_files(app) -> list[Path]:
     root = Path(app.config["STORAGE_DIR"])
     return [p for p in root.rglob("*") if p.is_file()]

@@ -5,15 +5,11 @@ failing after one changed byte; the check of a file names what it is."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from pyhanko.keys import load_certs_from_pemder_data
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
 
 from notices.render import render_pdf
 from notices.signing import (
@@ -24,7 +20,7 @@ from notices.signing import (
     demo_key,
     sign_pdf,
 )
-from tests.documents import pdfa_problems
+from tests.documents import pdfa_problems, pyhanko_validation
 from tests.unit.test_notices_archive import pdfinfo
 from tests.unit.test_notices_render import BASE, KINDS, pdffonts
 
@@ -47,16 +43,9 @@ def documents(bureau):
     return {kind: (pdf, sign_pdf(pdf, bureau)) for kind, pdf in rendered.items()}
 
 
-def pyhanko_status(pdf: bytes, certificate: bytes):
-    """pyHanko's own judgement of the document's last signature, trusting `certificate`."""
-    trusted = next(iter(load_certs_from_pemder_data(certificate)))
-    signature = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures[-1]
-    return validate_pdf_signature(signature, ValidationContext(trust_roots=[trusted]))
-
-
 @pytest.mark.parametrize("kind", KINDS)
 def test_pyhanko_s_validator_accepts_every_kind(documents, bureau, kind):
-    status = pyhanko_status(documents[kind][1], bureau.certificate)
+    status = pyhanko_validation(documents[kind][1], bureau.certificate)
     assert status.bottom_line, status.pretty_print_details()
     assert status.coverage.name == "ENTIRE_FILE" and status.intact and status.trusted
     assert check_signature(documents[kind][1], bureau.certificate).verdict == Verdict.SIGNED
@@ -76,7 +65,7 @@ def test_one_changed_byte_fails_pyhanko_s_validator(documents, bureau, kind):
     unsigned, signed = documents[kind]
     altered = bytearray(signed)
     altered[len(unsigned) // 2] ^= 0x01  # inside the content the signature covers
-    status = pyhanko_status(bytes(altered), bureau.certificate)
+    status = pyhanko_validation(bytes(altered), bureau.certificate)
     assert not status.bottom_line and not status.intact
     assert check_signature(bytes(altered), bureau.certificate).verdict == Verdict.ALTERED
 

@@ -5,15 +5,10 @@ SHA-256 that of the signed file served; without a usable key nothing is publishe
 from __future__ import annotations
 
 import hashlib
-import io
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from pyhanko.keys import load_certs_from_pemder_data
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
 
 from tests.documents import (
     KINDS,
@@ -21,6 +16,7 @@ from tests.documents import (
     pdfa_problems,
     public_pdf,
     publish_every_kind,
+    pyhanko_validation,
     stored_files,
 )
 from tests.factories import TODAY, draft, exposure_body, penalise
@@ -36,10 +32,7 @@ def served(world) -> dict[str, tuple[dict, bytes]]:
 
 def validated(pdf: bytes, app):
     """pyHanko's validator on the file's signature, trusting the configured certificate."""
-    certificate = Path(app.config["SIGNING_CERT_FILE"]).read_bytes()
-    trusted = next(iter(load_certs_from_pemder_data(certificate)))
-    signature = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures[-1]
-    return validate_pdf_signature(signature, ValidationContext(trust_roots=[trusted]))
+    return pyhanko_validation(pdf, Path(app.config["SIGNING_CERT_FILE"]).read_bytes())
 
 
 def test_every_kind_is_served_signed_by_the_bureau_and_fails_after_one_changed_byte(served, app):
