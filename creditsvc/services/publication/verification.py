@@ -33,7 +33,9 @@ class TooLarge(DomainError):
 
 class Outcome(StrEnum):
     AUTHENTIC = "authentic"  # signed by the bureau and byte for byte a document it issued
-    ISSUED_UNSIGNED = "issued_unsigned"  # a document issued before documents were signed
+    # Byte for byte a document the bureau issued, but not signed with the certificate now
+    # configured: issued before documents were signed, or signed with an earlier one.
+    ISSUED = "issued"
     ALTERED = "altered"  # signed by the bureau, then changed
     FOREIGN = "foreign"  # neither signed by the bureau nor a document it issued
     UNREADABLE = "unreadable"  # not a PDF
@@ -95,4 +97,4 @@ def _outcome(verdict: Verdict, matched: bool) -> Outcome:
         return Outcome.AUTHENTIC if matched else Outcome.ALTERED
     if verdict == Verdict.ALTERED:
         return Outcome.ALTERED
-    return Outcome.ISSUED_UNSIGNED if matched else Outcome.FOREIGN
+    return Outcome.ISSUED if matched else Outcome.FOREIGN

@@ -4,6 +4,7 @@ anywhere is altered, a PDF that is not the bureau's says so, garbage says so, ne
 
 from __future__ import annotations
 
+import hashlib
 import io
 import random
 import re
@@ -11,6 +12,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from creditsvc.extensions import db
+from creditsvc.models import Notice
 from notices.render import html_to_pdf
 from notices.signing import SigningKey, demo_key, sign_pdf
 from tests.documents import KINDS, pdf_of, public_pdf, publish_every_kind
@@ -78,6 +81,29 @@ def test_a_withdrawn_document_is_the_bureau_s_but_no_longer_in_force(world, clie
     world.district().post(f"/api/v1/notices/{notice['id']}/withdraw", json={"reason": "重复发布"})
     shown = answer(upload(client, pdf))
     assert AUTHENTIC in shown and "但已不再有效" in shown and "已撤回" in shown
+
+
+def test_documents_signed_before_a_new_certificate_or_before_signing_are_the_bureau_s(
+    app, client, documents, tmp_path
+):
+    """A new certificate does not disown what the earlier one signed: the file is still the
+    one the bureau stored. Nor does a document published before documents were signed."""
+    notice, pdf = documents["placard"]
+    key, certificate = demo_key("上海市市场监督管理局", datetime.now(UTC))
+    (tmp_path / "new-key.pem").write_bytes(key)
+    (tmp_path / "new-cert.pem").write_bytes(certificate)
+    app.config.update(
+        SIGNING_KEY_FILE=str(tmp_path / "new-key.pem"),
+        SIGNING_CERT_FILE=str(tmp_path / "new-cert.pem"),
+    )
+    shown = answer(upload(client, pdf))
+    assert AUTHENTIC in shown and "以本局此前的证书" in shown
+
+    unsigned = html_to_pdf("<p>诚信计量公示牌</p>", base_url="https://example.org")
+    db.session.get(Notice, notice["id"]).sha256 = hashlib.sha256(unsigned).hexdigest()
+    db.session.commit()
+    shown = answer(upload(client, unsigned))
+    assert AUTHENTIC in shown and "在启用电子签名之前发布" in shown
 
 
 def test_a_pdf_that_is_not_the_bureau_s_says_so(client, documents):
