@@ -33,6 +33,7 @@ migrate: venv
 	$(BIN)/flask --app wsgi db upgrade
 
 demo: migrate
+	$(BIN)/creditsvc demo-signing-key
 	$(BIN)/creditsvc demo --if-empty
 	$(BIN)/creditsvc rescore
 

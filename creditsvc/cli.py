@@ -126,6 +126,27 @@ def demo(
     click.echo(summary)
 
 
+@click.command("demo-signing-key")
+@with_appcontext
+def demo_signing_key() -> None:
+    """Make the demo's signing key and self-signed certificate under instance/signing/,
+    once (`make run` runs it); production configures its own (docs/deployment.md)."""
+    from creditsvc.services.publication import signing
+
+    try:
+        made = signing.make_demo_key()
+    except DomainError as exc:  # a key of its own is configured: nothing to make
+        click.echo(exc.message)
+        return
+    if made is None:
+        click.echo(f"demo signing key in place: {current_app.config['SIGNING_CERT_FILE']}")
+        return
+    click.echo(
+        f"made a demo signing key and self-signed certificate for {signing.signer_name()} "
+        f"in {made}/ (demo only: production sets SIGNING_KEY_FILE and SIGNING_CERT_FILE)"
+    )
+
+
 def _redis_url_or_fail(command: str) -> str:
     url = current_app.config.get("REDIS_URL")
     if not url:
@@ -257,5 +278,15 @@ def routes(document: str | None) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (users, tokens, demo, worker, scheduler, rescore, routes, train):
+    for command in (
+        users,
+        tokens,
+        demo,
+        demo_signing_key,
+        worker,
+        scheduler,
+        rescore,
+        routes,
+        train,
+    ):
         app.cli.add_command(command)

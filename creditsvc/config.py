@@ -36,6 +36,11 @@ def persistent_secret(instance_path: Path, name: str, make) -> str:
     return path.read_text().strip()
 
 
+def demo_signing_file(instance_path: Path, which: str) -> Path:
+    """Where the demo's signing key ("key") or certificate ("cert") is kept."""
+    return instance_path / "signing" / f"{which}.pem"
+
+
 def _floats(raw: str) -> tuple[float, ...]:
     """A comma-separated list of numbers, e.g. "0.1,0.2,0.35"."""
     return tuple(float(part) for part in raw.split(","))
@@ -53,6 +58,19 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "STORAGE_DIR": env.get("STORAGE_DIR") or str(instance_path / "storage"),
         "BUREAU_NAME": env.get("BUREAU_NAME", "上海市市场监督管理局"),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # The bureau's signature on every published PDF (notices.signing, PAdES): its RSA key
+        # and certificate, PEM or DER, intermediate certificates if any, and the bureau's name
+        # the signature gives. Unset, the demo's pair under instance/signing/, which only
+        # `creditsvc demo-signing-key` (run by `make run`) makes.
+        "SIGNING_KEY_FILE": env.get("SIGNING_KEY_FILE")
+        or str(demo_signing_file(instance_path, "key")),
+        "SIGNING_CERT_FILE": env.get("SIGNING_CERT_FILE")
+        or str(demo_signing_file(instance_path, "cert")),
+        "SIGNING_CHAIN_FILE": env.get("SIGNING_CHAIN_FILE") or None,
+        "SIGNING_KEY_PASSPHRASE": env.get("SIGNING_KEY_PASSPHRASE") or None,
+        "SIGNING_BUREAU_NAME": env.get("SIGNING_BUREAU_NAME") or None,  # unset: BUREAU_NAME
+        # Largest PDF /verify accepts for a check by upload (bytes).
+        "VERIFY_UPLOAD_MAX_BYTES": int(env.get("VERIFY_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))),
         # A browser session ends 8 hours after log-in, or after SESSION_IDLE_MINUTES
         # without a request, whichever comes first (creditsvc/web/account.py).
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),

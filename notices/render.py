@@ -24,6 +24,13 @@ from notices.qr import qr_data_uri
 KINDS = tuple(SCHEMAS)
 TEMPLATES_DIR = ASSET_ROOTS["documents"]
 STYLESHEET_URL = asset_url("print.css")
+# Archival and accessible (DESIGN.md §7): PDF/A-2b (ISO 19005-2) with a structure tree for
+# screen readers. Part 2, not 1: Noto Sans CJK is embedded as a CFF OpenType font program
+# (FontFile3 /OpenType, a PDF 1.6 feature that PDF/A-1, on PDF 1.4, does not allow). Part 2,
+# not 3: part 3 only adds arbitrary embedded files, and a document embeds none
+# (`_drop_embedded_files`), so part 2 is the stricter promise. Conformance b (the visual
+# appearance is preserved), not a: the tags are WeasyPrint's, not checked against level a.
+PDF_OPTIONS = {"pdf_variant": "pdf/a-2b", "pdf_tags": True}
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,7 @@ def render_pdf(kind: str, context: Mapping[str, Any], *, base_url: str) -> Rende
     doc = load_context(kind, context)
     _check_on_site(doc, base_url)
     document = _layout(_render_template(kind, doc), base_url=base_url, fetcher=None)
-    pdf = document.write_pdf()
+    pdf = document.write_pdf(**PDF_OPTIONS)
     return RenderedDocument(
         pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), pages=len(document.pages)
     )
@@ -84,7 +91,7 @@ def render_pdf(kind: str, context: Mapping[str, Any], *, base_url: str) -> Rende
 
 def html_to_pdf(html: str, *, base_url: str, fetcher: AssetFetcher | None = None) -> bytes:
     """PDF bytes of an HTML string, fetched through `fetcher` (default: the asset sandbox)."""
-    pdf: bytes = _layout(html, base_url=base_url, fetcher=fetcher).write_pdf()
+    pdf: bytes = _layout(html, base_url=base_url, fetcher=fetcher).write_pdf(**PDF_OPTIONS)
     return pdf
 
 

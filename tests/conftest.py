@@ -14,6 +14,7 @@ import shutil
 import socket
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -29,6 +30,7 @@ from creditsvc import create_app
 from creditsvc.config import database_url
 from creditsvc.extensions import db
 from creditsvc.models import CalendarDay
+from notices.signing import demo_key
 from tests.factories import World
 from tests.workers import wait_until
 
@@ -138,10 +140,24 @@ class IsolatedClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+@pytest.fixture(scope="session")
+def signing_files(tmp_path_factory) -> dict[str, str]:
+    """A bureau's key and self-signed certificate for the run, as production names its own."""
+    folder = tmp_path_factory.mktemp("signing")
+    key, certificate = demo_key("上海市市场监督管理局", datetime.now(UTC))
+    (folder / "key.pem").write_bytes(key)
+    (folder / "cert.pem").write_bytes(certificate)
+    return {
+        "SIGNING_KEY_FILE": str(folder / "key.pem"),
+        "SIGNING_CERT_FILE": str(folder / "cert.pem"),
+    }
+
+
 @pytest.fixture
-def app(database_url_for_test, tmp_path) -> Iterator[Flask]:
+def app(database_url_for_test, tmp_path, signing_files) -> Iterator[Flask]:
     app = create_app(
         {
+            **signing_files,
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url_for_test,
             "SECRET_KEY": "test-" + uuid.uuid4().hex,

@@ -67,6 +67,8 @@ def job_env(app, **extra: str) -> dict[str, str]:
         SECRET_KEY=app.config["SECRET_KEY"],
         PERSONAL_DATA_KEY=app.config["PERSONAL_DATA_KEY"],
         STORAGE_DIR=app.config["STORAGE_DIR"],
+        SIGNING_KEY_FILE=app.config["SIGNING_KEY_FILE"],
+        SIGNING_CERT_FILE=app.config["SIGNING_CERT_FILE"],
         **extra,
     )
     return env

@@ -49,7 +49,7 @@ ALLEGATIONS = {
     "fuel_station": ("加油{liters}升，油箱实际进油明显不足，怀疑加油机作弊",),
     "optical_shop": ("配制的眼镜度数与验光单不符", "验光设备疑似未经检定"),
     "pharmacy_hospital": ("购买的中药饮片称重短缺{grams}克",),
-    "other": ("购买的散装商品复称短缺{grams}克", "经营者拒绝当面复秤"),
+    "other": ("购买的散装商品复称短缺{grams}克", "经营者拒绝当面复称"),
 }
 REASONS = {
     "verifying": "已受理，转属地市场监管所核查",

@@ -366,7 +366,7 @@ class _Batch:
         warning = not cheating and rng.random() < WARNING_SHARE[worst]
         fine = 0 if warning else int(rng.choice(CHEAT_FINES if cheating else FINES[worst]))
         gains = int(rng.integers(2, 50)) * 100
-        confiscation = f"没收作弊计量器具1台及违法所得{gains}元" if cheating else ""
+        confiscation = f"作弊计量器具1台及违法所得{gains}元" if cheating else ""
         person = "2" if TRADES[self.subjects.trade[merchant]] == "market_stall" else "1"
         simplified = not confiscation and fine <= SIMPLIFIED_LIMIT[person]
         district = DISTRICT_CODES[self.subjects.district[merchant]]

@@ -90,7 +90,7 @@ class Notice(Base):
     correction_reason: Mapped[str | None] = mapped_column(Text)
     # Set when the PDF is stored: the serial printed on it, its SHA-256 and its file.
     serial: Mapped[str | None] = mapped_column(String(40), unique=True)
-    sha256: Mapped[str | None] = mapped_column(String(64))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     pages: Mapped[int | None] = mapped_column(Integer)
     file_name: Mapped[str | None] = mapped_column(String(256))
     render_job_id: Mapped[str | None] = mapped_column(String(64))

@@ -30,7 +30,7 @@ from creditsvc.services.programme import queries as programme
 from creditsvc.services.publication import public
 from creditsvc.services.registry import queries as registry_queries
 from creditsvc.services.standing import policies
-from creditsvc.web import labels
+from creditsvc.web import labels, verify
 
 bp = Blueprint("site", __name__)
 
@@ -174,7 +174,7 @@ def verify_form():
     serial = request.args.get("serial", "").strip().upper()
     if serial:
         return redirect(url_for("verify.document", serial=serial))
-    return render_template("public/verify_form.html")
+    return verify.form_page()
 
 
 @bp.get("/favicon.ico")

@@ -203,6 +203,8 @@ def test_penalties_have_unique_numbers_and_follow_findings(app):
         assert inspection.inspected_on < penalty.decided_on < AS_OF
         assert penalty.procedure in PROCEDURES
         assert penalty.fine_yuan == 0 if penalty.warning_only else penalty.fine_yuan > 0
+        # The field names what is confiscated; the notice says 没收 itself.
+        assert not penalty.confiscation.startswith("没收")
     assert {penalty.procedure for penalty, _ in rows} == set(PROCEDURES)
     assert any(penalty.warning_only for penalty, _ in rows)
 

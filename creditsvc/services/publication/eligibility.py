@@ -94,10 +94,15 @@ def yuan(amount: Decimal) -> str:
     return f"{amount:.0f}" if amount == amount.to_integral_value() else f"{amount:.2f}"
 
 
+CONFISCATE = "没收"
+
+
 def penalty_summary(penalty: PenaltyDecision) -> str:
     parts = [f"罚款{yuan(penalty.fine_yuan)}元"] if penalty.fine_yuan else []
     if penalty.confiscation:
-        parts.append(f"没收{penalty.confiscation}")
+        # The field names what is confiscated, but an officer may type the verb too:
+        # a notice must not print 没收没收.
+        parts.append(CONFISCATE + penalty.confiscation.removeprefix(CONFISCATE))
     return "；".join(parts) or "责令改正"
 
 

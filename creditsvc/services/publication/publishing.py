@@ -1,4 +1,5 @@
-"""Publishing an approved notice: serial, publication windows, PDF, stored once.
+"""Publishing an approved notice: serial, publication windows, PDF signed by the bureau,
+stored once.
 
 The PDF is written to a temporary file beside its final name and renamed into place,
 so no reader ever sees half a document; if storing fails the notice stays approved
@@ -24,6 +25,7 @@ from creditsvc.models import Notice, NoticeStatus
 from creditsvc.models.base import utcnow
 from creditsvc.services import audit, lifecycle
 from creditsvc.services.errors import Conflict, DomainError
+from creditsvc.services.publication import signing
 from creditsvc.services.publication.notices import RENDER_KINDS, bureau_name, check_predecessor
 from creditsvc.services.standing import policies
 from creditsvc.workdays import add_months
@@ -208,7 +210,7 @@ def publish(notice_id: int, actor: str, today: date | None = None) -> Path:
     today = today or date.today()
     serial = make_serial(notice.district_code, today.year, notice.id)
     _open_windows(notice, today)
-    rendered = render(notice.kind, context(notice, serial, today))
+    rendered = signing.signed(render(notice.kind, context(notice, serial, today)))
     file_name = f"notices/{serial}.pdf"
     path = write_whole(file_name, rendered.pdf)
     before = audit.state(notice)

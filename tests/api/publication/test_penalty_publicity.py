@@ -71,7 +71,7 @@ def test_each_row_names_the_party_violation_penalty_and_authority(decisions):
     )
     assert (
         row["violation"]
-        == "强制检定计量器具未按规定申请检定、超期未检或检定不合格继续使用；零售商品称重短缺超过负偏差(缺斤短两)"
+        == "强制检定计量器具未按规定申请检定、超期未检或检定不合格继续使用；零售商品称重短缺超过负偏差（缺斤短两）"
     )
     assert row["penalty"] == "罚款20000元；没收作弊秤一台"
     assert row["authority"] == "上海市徐汇区市场监督管理局"
