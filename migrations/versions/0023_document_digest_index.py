@@ -5,7 +5,7 @@ publication (creditsvc.services.publication.verification), on a public page anyo
 call: the lookup reads an index, never every notice.
 
 Revision ID: 0023
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-07 12:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0023"
-down_revision = "0012"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
