@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 LOST = "the job was lost from the queue (Redis restarted or was flushed); start it again"
 ENDED_IN_QUEUE = "the job ended in the queue as {status} without finishing; start it again"
 OVERDUE = "no worker finished the job within {minutes} minutes; start it again"
-WORKER_DIED = "the worker running the job died ({detail}); nothing of it was kept: start it again"
+WORKER_DIED = "the job stopped: {detail}; nothing of it was kept: start it again"
 DETAIL_MAX = 500
 
 
@@ -51,7 +51,7 @@ def describe(exc_type: type[BaseException], exc: BaseException | None) -> str:
         return exc.message
     detail = str(exc).strip().splitlines()[0][:DETAIL_MAX] if exc is not None and str(exc) else ""
     if issubclass(exc_type, AbandonedJobError):
-        return WORKER_DIED.format(detail=detail or "abandoned")
+        return WORKER_DIED.format(detail=detail or "the worker running it died")
     return f"{exc_type.__name__}: {detail}" if detail else exc_type.__name__
 
 

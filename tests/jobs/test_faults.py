@@ -74,6 +74,10 @@ main()
 """
 
 
+# The same, at every attempt: rq's retries (QUEUES["render"]) all die too.
+KILLED_AT_EVERY_WRITE = KILLED_MID_WRITE.replace("if not marker.exists():", "if True:")
+
+
 # A worker whose work horse dies after the dirty merchants' snapshots are written and before
 # they are committed, the first time only: the retry must then finish the job.
 KILLED_MID_RESCORE = """
@@ -303,6 +307,31 @@ def test_redis_stopped_mid_publish_every_row_ends_and_publishing_again_succeeds(
     run_worker(app, tmp_path)
     db.session.expire_all()
     assert db.session.get(JobRun, again.json["render_job"]).status == "done"
+    assert officer.get(f"/api/v1/notices/{notice_id}").json["status"] == "published"
+    assert len(published_files(app)) == 1
+
+
+def test_a_render_whose_horse_dies_at_every_attempt_fails_its_row_and_publishes_later(
+    app, world, redis_url, tmp_path
+):
+    notice_id = approved_notice(world)
+    officer = world.district()
+    app.config["REDIS_URL"] = redis_url
+    run_id = officer.post(f"/api/v1/notices/{notice_id}/publish").json["render_job"]
+
+    log = run_killing_worker(app, tmp_path, KILLED_AT_EVERY_WRITE)
+    assert log.count("terminated unexpectedly") == 3, log  # the job and its two retries
+    db.session.expire_all()
+    run = db.session.get(JobRun, run_id)
+    assert run.status == "failed" and "killed by signal 9" in run.error, log
+    shown = officer.get(f"/api/v1/notices/{notice_id}").json
+    assert (shown["status"], shown["serial"], shown["pdf_url"]) == ("approved", None, None)
+    assert published_files(app) == []
+
+    again = officer.post(f"/api/v1/notices/{notice_id}/publish").json["render_job"]
+    run_worker(app, tmp_path)
+    db.session.expire_all()
+    assert db.session.get(JobRun, again).status == "done"
     assert officer.get(f"/api/v1/notices/{notice_id}").json["status"] == "published"
     assert len(published_files(app)) == 1
 
