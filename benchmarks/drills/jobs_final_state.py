@@ -248,6 +248,12 @@ class Drill:
     def publish(self, notice_id: int) -> Any:
         return self.client.post(f"/api/v1/notices/{notice_id}/publish")
 
+    def publish_again(self, notice_id: int) -> None:
+        started = time.monotonic()
+        again = self.publish(notice_id).get_json()["render_job"]
+        status = self.ended(again)[0]
+        check(status == "done", f"publishing again: {status} in {time.monotonic() - started:.1f} s")
+
     def check_published(self, notice_id: int) -> None:
         status, serial, file_name, sha256, _, windows = self.notice(notice_id)
         path = self.storage / file_name if file_name else None
@@ -332,8 +338,7 @@ def render_killed(drill: Drill, district: str, every_attempt: bool) -> None:
         return
     check(status == "failed", "row failed once rq gave up")
     drill.check_unpublished(notice_id)
-    again = drill.publish(notice_id).get_json()["render_job"]
-    check(drill.ended(again)[0] == "done", "publishing again: row done")
+    drill.publish_again(notice_id)
     drill.check_published(notice_id)
 
 
@@ -359,8 +364,7 @@ def redis_stopped_queued(drill: Drill, district: str) -> None:
         "the lost row and the refused ones ended failed",
     )
     drill.check_unpublished(notice_id)
-    again = drill.publish(notice_id).get_json()["render_job"]
-    check(drill.ended(again)[0] == "done", "publishing again: row done")
+    drill.publish_again(notice_id)
     drill.check_published(notice_id)
 
 
