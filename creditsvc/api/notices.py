@@ -74,7 +74,8 @@ class NoticePublish(MethodView):
     def post(self, notice_id):
         """Publish an approved notice: render its PDF (a job), store it, give it a serial."""
         p = auth.current()
-        render.start_publication(p, queries.notice(p, notice_id))
+        run_id = notices.request_publication(p, queries.notice(p, notice_id))
+        render.start_render(notice_id, run_id, p.name)
         notice = queries.as_stored(notice_id)
         return queries.answer(notice), 200 if notice.status == "published" else 202
 

@@ -13,22 +13,19 @@ from creditsvc import unit_of_work
 from creditsvc.extensions import db
 from creditsvc.jobs import QueueUnavailable, runs
 from creditsvc.models import Notice
-from creditsvc.principals import Principal
 from creditsvc.services import jobruns
-from creditsvc.services.publication import notices, publishing
+from creditsvc.services.publication import publishing
 
 log = logging.getLogger(__name__)
 
 
-def start_publication(p: Principal, notice: Notice) -> str:
-    """Check the notice may be published, open the render job's status row and queue the
-    job, or render here when there is no Redis (a refusal is then raised). If the queue
-    does not take the job, the notice stays approved and says why, and the error is raised.
-    Returns the run's id."""
-    notice_id, actor = notice.id, p.name
-    run_id = notices.request_publication(p, notice)
-    # The render job reads the request for publication. Nothing is read after the commit
-    # until the job has claimed its row: on SQLite the read would hold the claim back.
+def start_render(notice_id: int, run_id: str, actor: str) -> None:
+    """Commit the request for publication (`notices.request_publication`) and queue its
+    render job, or render here when there is no Redis (a refusal is then raised). If the
+    queue does not take the job, the notice stays approved and says why, and the error is
+    raised."""
+    # The render job reads the request. Nothing is read after the commit until the job has
+    # claimed its row: on SQLite the read would hold the claim back.
     unit_of_work.commit()
     try:
         runs.start(run_id, "render", render_notice, notice_id, run_id, actor)
@@ -36,7 +33,6 @@ def start_publication(p: Principal, notice: Notice) -> str:
         publishing.record_failure(notice_id, actor, exc.message)
         unit_of_work.commit()
         raise
-    return run_id
 
 
 def render_notice(notice_id: int, run_id: str, actor: str) -> dict:

@@ -162,12 +162,15 @@ def publish_notice(notice_id: int):
     p = auth.current()
     found = queries.notice(p, notice_id)  # NotFound is a 404, not a refusal
     try:
-        render.start_publication(p, found)
+        run_id = notices.request_publication(p, found)
+    except DomainError as exc:
+        return _refused(notice_id, exc)
+    try:
+        render.start_render(notice_id, run_id, p.name)
     except QueueUnavailable:  # the notice stays approved and says why
         flash(str(QUEUE_DOWN), "error")
         return redirect(url_for("console.notice", notice_id=notice_id), 303)
-    except DomainError as exc:  # refused, or rendered here and failed (recorded on the notice)
-        unit_of_work.discard()
+    except DomainError as exc:  # inline rendering failed; recorded on the notice
         flash(_("Not published: %(reason)s", reason=exc.message), "error")
         return redirect(url_for("console.notice", notice_id=notice_id), 303)
     flash(_("Publication started: the PDF is rendered by a job."), "info")
