@@ -67,6 +67,8 @@ def create_app(config: dict | None = None) -> Flask:
     def domain_error(error: DomainError):
         http_error = default_exceptions[error.status]()
         http_error.data = {"message": error.message, "errors": error.errors()}
+        if error.retry_after:
+            http_error.data["headers"] = {"Retry-After": str(error.retry_after)}
         return api.handle_http_exception(http_error)
 
     reactions.connect()

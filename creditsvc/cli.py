@@ -215,7 +215,10 @@ def rescore(everyone: bool) -> None:
             f"rescored {counts['merchants']} dirty merchants, {counts['snapshots']} new snapshots"
         )
         return
-    run = start_full_rescore(SYSTEM, actor=CLI_ACTOR)
+    try:
+        run = start_full_rescore(SYSTEM, actor=CLI_ACTOR)
+    except DomainError as exc:  # the queue is down: the row ended failed, nothing started
+        _fail(exc)
     if run.status == JobStatus.DONE:
         result = run.result or {}
         click.echo(

@@ -218,3 +218,13 @@ def _claim(claims: Redis, token: str) -> int | None:
         if claims.set(REDIS_CLAIM.format(number), token, nx=True, ex=REDIS_CLAIM_TTL):
             return number
     return None
+
+
+@pytest.fixture
+def redis_down() -> str:
+    """The URL of a Redis that is not there (a loopback port nothing listens on): the
+    client is refused at once, as when Redis has stopped."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"

@@ -25,6 +25,7 @@ class Imports(MethodView):
     @blp.arguments(ImportForm, location="form")
     @blp.arguments(ImportFile, location="files")
     @blp.response(202, ImportStatus)
+    @blp.alt_response(503, description="the job queue is down; nothing was imported")
     def post(self, form, upload):
         """Upload a sheet; every row is checked before anything is written."""
         data = upload["file"].read()

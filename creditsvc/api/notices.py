@@ -7,10 +7,10 @@ from flask import send_file
 from flask.views import MethodView
 from flask_smorest import abort
 
-from creditsvc import auth, jobs, unit_of_work
+from creditsvc import auth
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
-from creditsvc.jobs.render import render_notice
+from creditsvc.jobs import render
 from creditsvc.models import Notice, NoticeStatus
 from creditsvc.principals import OFFICERS
 from creditsvc.schemas.common import page_of
@@ -68,13 +68,14 @@ class NoticePublish(MethodView):
     @allow(*OFFICERS)
     @blp.response(200, NoticeOut, description="published (the job ran inline)")
     @blp.alt_response(202, schema=NoticeOut, description="queued for the render job")
-    @blp.alt_response(503, description="the PDF could not be stored; still approved")
+    @blp.alt_response(
+        503, description="the PDF could not be stored, or the job queue is down; still approved"
+    )
     def post(self, notice_id):
         """Publish an approved notice: render its PDF (a job), store it, give it a serial."""
-        notice = queries.notice(auth.current(), notice_id)
-        run_id = notices.request_publication(auth.current(), notice)
-        unit_of_work.commit()  # the render job reads the request; the answer, its outcome
-        jobs.enqueue("render", render_notice, notice.id, run_id, auth.current().name)
+        p = auth.current()
+        run_id = notices.request_publication(p, queries.notice(p, notice_id))
+        render.start_render(notice_id, run_id, p.name)
         notice = queries.as_stored(notice_id)
         return queries.answer(notice), 200 if notice.status == NoticeStatus.PUBLISHED else 202
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from creditsvc import auth, unit_of_work
+from creditsvc import auth, jobs, unit_of_work
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
 from creditsvc.jobs import rescore
@@ -26,10 +26,12 @@ class Policies(MethodView):
     @allow(CITY)
     @blp.arguments(PolicyIn)
     @blp.response(201, PolicyOut)
+    @blp.alt_response(503, description="the job queue is down; the policy was not adopted")
     def post(self, data):
         """Adopt a new policy version; every merchant is then rescored under it."""
         principal = auth.current()
         row = policies.create(principal, data["document"], data["note"])
+        jobs.require_queue()  # a policy no rescore can follow is not adopted (issue 17)
         unit_of_work.after_commit(lambda: rescore.rescore_under_new_policy(principal, row.version))
         return row
 

@@ -57,6 +57,7 @@ class RiskModels(MethodView):
     @allow(CITY)
     @blp.arguments(TrainIn)
     @blp.response(202, TrainingRunOut)
+    @blp.alt_response(503, description="the job queue is down; nothing was started")
     def post(self, data):
         """Train a new model version and score every merchant with it (a job)."""
         return start_training(auth.current())

@@ -12,7 +12,9 @@ from typing import Any
 
 from flask import current_app
 
+from creditsvc.errors import RETRY_AFTER_SECONDS
 from creditsvc.extensions import redis_client
+from creditsvc.services.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,12 @@ class QueueSpec:
             "retry": Retry(max=self.retries) if self.retries else None,
         }
 
+    @property
+    def allowance(self) -> int:
+        """Seconds after which a job on this queue that has not ended is given up: every
+        attempt may take the whole timeout."""
+        return self.timeout * (self.retries + 1)
+
 
 QUEUES = {
     "rescore": QueueSpec(
@@ -49,6 +57,23 @@ QUEUES = {
     "default": QueueSpec("default", timeout=600, retries=1, result_ttl=3600, failure_ttl=7 * 86400),
 }
 
+# The queue of each kind of status row (services.jobruns), by the start of its kind.
+RUN_QUEUES = {
+    "import:": "imports",
+    "render": "render",
+    "risk:train": "train",
+    "rescore:full": "rescore",
+}
+# A run younger than this is not given up as lost: its job is being queued right now.
+RUN_GRACE_SECONDS = 60
+
+
+def queue_of_run(kind: str) -> QueueSpec:
+    """The queue whose timeout and retries bound a status row of this kind."""
+    name = next((q for prefix, q in RUN_QUEUES.items() if kind.startswith(prefix)), "default")
+    return QUEUES[name]
+
+
 # A burst of evidence within this many seconds makes one rescore job.
 DEBOUNCE_SECONDS = 3
 DEBOUNCE_KEY = "creditsvc:rescore-dirty:pending"
@@ -57,6 +82,17 @@ DEBOUNCE_KEY = "creditsvc:rescore-dirty:pending"
 SCHEDULER_LOCK_KEY = "creditsvc:scheduler:lock"
 SCHEDULER_LOCK_TTL = 30
 SCHEDULER_LOCK_RENEW = 10
+
+
+class QueueUnavailable(DomainError):
+    """Redis could not take the job (unreachable, or refusing writes): nothing was started,
+    and the caller may try again shortly (503 with Retry-After, issue 17)."""
+
+    status = 503
+    retry_after = RETRY_AFTER_SECONDS
+
+    def __init__(self) -> None:
+        super().__init__("the job queue is unavailable, so nothing was started; try again shortly")
 
 
 def redis_connection():
@@ -77,6 +113,13 @@ def queue_state() -> str:
     return "ok"
 
 
+def require_queue() -> None:
+    """Raise QueueUnavailable unless jobs run inline or Redis answers: for a change that must
+    not be stored when the job it needs cannot start (a policy and its full rescore)."""
+    if queue_state() == "down":
+        raise QueueUnavailable()
+
+
 def queue(name: str, connection: Any) -> Any:
     """The rq queue declared under `name` in QUEUES."""
     from rq import Queue
@@ -85,10 +128,20 @@ def queue(name: str, connection: Any) -> Any:
 
 
 def enqueue(queue_name: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Put a job on its queue, or run it now when there is no Redis configured."""
+    """Put a job on its queue, or run it now when there is no Redis configured. Raises
+    QueueUnavailable when Redis does not take it."""
+    from redis.exceptions import RedisError
+
     conn = redis_connection()
     if conn is None:
         return func(*args, **kwargs)
-    return queue(queue_name, conn).enqueue(
-        func, *args, **QUEUES[queue_name].job_options(), **kwargs
-    )
+    try:
+        return queue(queue_name, conn).enqueue(
+            func, *args, **QUEUES[queue_name].job_options(), **kwargs
+        )
+    except (RedisError, OSError) as exc:
+        # The address of Redis stays in the log, not in the answer.
+        current_app.logger.warning(
+            "job %s not queued: %s: %s", func.__name__, type(exc).__name__, exc
+        )
+        raise QueueUnavailable() from exc

@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from creditsvc import unit_of_work
 from creditsvc.extensions import db
+from creditsvc.jobs import QueueUnavailable, runs
 from creditsvc.models import Notice
 from creditsvc.services import jobruns
 from creditsvc.services.publication import publishing
@@ -17,7 +19,24 @@ from creditsvc.services.publication import publishing
 log = logging.getLogger(__name__)
 
 
+def start_render(notice_id: int, run_id: str, actor: str) -> None:
+    """Commit the request for publication (`notices.request_publication`) and queue its
+    render job, or render here when there is no Redis (a refusal is then raised). If the
+    queue does not take the job, the notice stays approved and says why, and the error is
+    raised."""
+    # The render job reads the request. Nothing is read after the commit until the job has
+    # claimed its row: on SQLite the read would hold the claim back.
+    unit_of_work.commit()
+    try:
+        runs.start(run_id, "render", render_notice, notice_id, run_id, actor)
+    except QueueUnavailable as exc:
+        publishing.record_failure(notice_id, actor, exc.message)
+        unit_of_work.commit()
+        raise
+
+
 def render_notice(notice_id: int, run_id: str, actor: str) -> dict:
+    runs.claim(run_id)
     stored: Path | None = None
     try:
         stored = publishing.publish(notice_id, actor)
@@ -27,10 +46,10 @@ def render_notice(notice_id: int, run_id: str, actor: str) -> dict:
         if stored is not None:  # stored, but the publication did not commit
             publishing.discard(stored)
         error = publishing.failure(exc)
-        message = error.message if error else f"{type(exc).__name__}: {exc}"
+        message = error.message if error else runs.describe(type(exc), exc)
         publishing.record_failure(notice_id, actor, message)
         db.session.commit()  # end the transaction before the status write (SQLite)
-        jobruns.fail(run_id, message)
+        runs.failed(run_id, message)
         log.warning("notice %s not published: %s", notice_id, message)
         if error is None or error is exc:
             raise

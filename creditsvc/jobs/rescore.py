@@ -25,7 +25,15 @@ from sqlalchemy import func, select
 
 from creditsvc import bulk
 from creditsvc.extensions import db
-from creditsvc.jobs import DEBOUNCE_KEY, DEBOUNCE_SECONDS, QUEUES, enqueue, queue, redis_connection
+from creditsvc.jobs import (
+    DEBOUNCE_KEY,
+    DEBOUNCE_SECONDS,
+    QUEUES,
+    enqueue,
+    queue,
+    redis_connection,
+    runs,
+)
 from creditsvc.models import CurrentScore, District, JobRun, Merchant, ScoreSnapshot
 from creditsvc.principals import CITY, Principal
 from creditsvc.services import jobruns
@@ -142,11 +150,12 @@ def start_full_rescore(principal: Principal, actor: str | None = None) -> JobRun
     run = jobruns.create(principal, FULL_RESCORE, total=len(codes))
     if actor:
         run.created_by = actor
-    db.session.commit()
+    run_id = run.id
+    db.session.commit()  # reading the row after this would hold SQLite against its writes
     if redis_connection() is None:
-        _run_inline(run.id, codes, scope)
+        _run_inline(run_id, codes, scope)
     else:
-        _fan_out(run.id, codes, scope)
+        _fan_out(run_id, codes, scope)
     db.session.refresh(run)
     return run
 
@@ -188,14 +197,14 @@ def _fan_out(run_id: str, codes: list[str], scope: dict) -> None:
         enqueue(
             "rescore",
             tally_then_districts,
-            job_id=f"{run_id}-tally",
+            job_id=runs.tally_job_id(run_id),
             run_id=run_id,
             codes=codes,
             on_failure=Callback(record_failure),
             **scope,
         )
-    except Exception as exc:  # Redis down: no job will ever finish the row
-        jobruns.fail(run_id, f"enqueue: {_describe(type(exc), exc)}")
+    except Exception as exc:  # Redis down (QueueUnavailable): no job will ever end the row
+        jobruns.fail(run_id, runs.describe(type(exc), exc))
         raise
 
 

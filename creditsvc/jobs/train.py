@@ -10,8 +10,8 @@ import logging
 from datetime import date
 from typing import Any
 
-from creditsvc import jobs
 from creditsvc.extensions import db
+from creditsvc.jobs import runs
 from creditsvc.models import JobRun
 from creditsvc.principals import Principal
 from creditsvc.services import jobruns
@@ -25,25 +25,21 @@ TRAIN = "risk:train"
 
 def start_training(principal: Principal, actor: str | None = None, today: date | None = None):
     """Open the status row and queue the training; without Redis it runs here and the
-    row comes back finished (or failed, and the error is raised)."""
+    row comes back finished (or failed, and the error is raised). If the queue does not
+    take the job, the row ends failed and QueueUnavailable is raised."""
     run = jobruns.create(principal, TRAIN, total=1)
     if actor:
         run.created_by = actor
-    db.session.commit()
-    day = today.isoformat() if today else None
-    conn = jobs.redis_connection()
-    if conn is None:
-        train_model(run.id, day)
-    else:
-        jobs.queue("train", conn).enqueue(
-            train_model, run.id, day, job_id=run.id, **jobs.QUEUES["train"].job_options()
-        )
+    run_id = run.id
+    db.session.commit()  # reading the row after this would hold SQLite against the claim
+    runs.start(run_id, "train", train_model, run_id, today.isoformat() if today else None)
     db.session.expire_all()
-    return db.session.get(JobRun, run.id)
+    return db.session.get(JobRun, run_id)
 
 
 def train_model(run_id: str, today: str | None = None) -> dict[str, Any]:
     """Train, choose out of time, store, score every merchant; one commit."""
+    runs.claim(run_id)
     run = db.session.get(JobRun, run_id)
     if run is None:
         raise Invalid(f"no training run {run_id}")
@@ -58,8 +54,8 @@ def train_model(run_id: str, today: str | None = None) -> dict[str, Any]:
         db.session.commit()
     except Exception as exc:
         db.session.rollback()
-        message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-        jobruns.fail(run_id, message)
+        message = runs.describe(type(exc), exc)
+        runs.failed(run_id, message)
         log.warning("risk training %s failed: %s", run_id, message)
         raise
     jobruns.finish(run_id, result, total=1)

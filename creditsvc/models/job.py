@@ -21,12 +21,15 @@ class JobStatus(StrEnum):
 
 
 # A job may finish or fail without reporting progress first. Status rows are written by
-# statements of their own (services.jobruns), while the job's transaction is open.
+# statements of their own (services.jobruns), while the job's transaction is open. A row
+# given up as failed (its job lost from Redis, say) whose job committed after all is done:
+# the row follows what was stored (issue 17). Nothing else leaves `failed` or `done`.
 JOB_LIFECYCLE = Lifecycle(
     JobStatus,
     {
         JobStatus.QUEUED: (JobStatus.RUNNING, JobStatus.DONE, JobStatus.FAILED),
         JobStatus.RUNNING: (JobStatus.RUNNING, JobStatus.DONE, JobStatus.FAILED),
+        JobStatus.FAILED: (JobStatus.DONE,),
     },
 )
 JOB_STATUSES = codes(JobStatus)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 class DomainError(Exception):
     status = 400
+    retry_after: int | None = None  # seconds, sent as Retry-After: the caller may try again
 
     def __init__(self, message: str, field: str | None = None, location: str = "json") -> None:
         super().__init__(message)

@@ -1,14 +1,17 @@
-"""Status rows of jobs people wait for: created with the request, advanced by the job.
+"""Status rows of jobs people wait for: created with the request, claimed when the job
+starts, advanced by the job, and ended `done` or `failed` (creditsvc.jobs.runs).
 
-Progress is written on a connection of its own, so it is visible while the job's
-own transaction is still open (PostgreSQL). SQLite allows one writer at a time and
-a reader blocks it, so there only the final state is written, after the job's own
-transaction has ended: callers of `finish` and `fail` end theirs first.
+Every write moves the row only as its lifecycle allows (models/job.py). Each is a
+statement on a connection of its own, so progress is visible while the job's own
+transaction is still open (PostgreSQL). SQLite allows one writer at a time and a reader
+blocks it, so there no progress is written: the claim comes before the job's transaction
+begins, and callers of `finish` and `fail` end theirs first.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select, update
@@ -34,42 +37,74 @@ def create(p: Principal, kind: str, total: int = 0) -> JobRun:
     return run
 
 
-def _write(run_id: str, **values: Any) -> None:
+def _move(run_id: str, to: JobStatus, **values: Any) -> bool:
+    """Write the row as `to` if its lifecycle allows the move from where it stands; return
+    whether it did. A final row is never overwritten (issue 17): a late progress report
+    cannot revive a failed run, nor a second failure hide the first one's message."""
+    sources = JobRun.lifecycle.sources(to)
+    statement = (
+        update(JobRun)
+        .where(JobRun.id == run_id, JobRun.status.in_(sources))
+        .values(status=to, **values)
+    )
     with db.engine.begin() as conn:
-        conn.execute(update(JobRun).where(JobRun.id == run_id).values(**values))
+        return conn.execute(statement).rowcount > 0
+
+
+def claim(run_id: str) -> bool:
+    """The job starts: the row is running, unless it was already given up (failed or done)."""
+    return _move(run_id, JobStatus.RUNNING)
 
 
 def progress(run_id: str, stage: str, done: int, total: int) -> None:
     """Report progress while the job's transaction is open (not on SQLite: module doc)."""
     if db.engine.dialect.name == "sqlite":
         return
-    _write(run_id, status=JobStatus.RUNNING, stage=stage, done=done, total=total)
+    _move(run_id, JobStatus.RUNNING, stage=stage, done=done, total=total)
 
 
 def finish(run_id: str, result: dict[str, Any], total: int) -> None:
-    _write(
+    _move(
         run_id,
-        status=JobStatus.DONE,
+        JobStatus.DONE,
         stage="done",
         done=total,
         total=total,
+        error=None,
         result=result,
         finished_at=utcnow(),
     )
 
 
-def fail(run_id: str, error: str, result: dict[str, Any] | None = None) -> None:
-    _write(run_id, status=JobStatus.FAILED, error=error, result=result, finished_at=utcnow())
+def fail(run_id: str, error: str, result: dict[str, Any] | None = None) -> bool:
+    """Mark the run failed with the message the officer sees; False if it had already ended."""
+    return _move(run_id, JobStatus.FAILED, error=error, result=result, finished_at=utcnow())
 
 
 def advance(run_id: str, stage: str) -> None:
     """One more unit of work done (e.g. one district of a full rescore)."""
-    _write(run_id, status=JobStatus.RUNNING, stage=stage, done=JobRun.done + 1)
+    _move(run_id, JobStatus.RUNNING, stage=stage, done=JobRun.done + 1)
 
 
 def total_of(run_id: str) -> int:
     with db.engine.connect() as conn:
         return conn.scalar(select(JobRun.total).where(JobRun.id == run_id)) or 0
+
+
+def unfinished(created_before: datetime) -> list[tuple[str, str, datetime]]:
+    """(id, kind, created_at) of the runs still queued or running that were created before
+    `created_before`, oldest first; read on a connection of its own, so that the caller
+    holds no transaction when it then writes their status (SQLite: module doc)."""
+    stmt = (
+        select(JobRun.id, JobRun.kind, JobRun.created_at)
+        .where(
+            JobRun.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
+            JobRun.created_at < created_before,
+        )
+        .order_by(JobRun.created_at)
+    )
+    with db.engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(stmt)]
 
 
 # Reads ---------------------------------------------------------------------------

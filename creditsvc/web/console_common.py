@@ -26,6 +26,12 @@ from creditsvc.services.registry import queries as registry_queries
 bp = Blueprint("console", __name__, url_prefix="/console")
 T = TypeVar("T")
 
+# A job could not be started because Redis is down (issue 17): nothing was done.
+QUEUE_DOWN = _l(
+    "The job queue is unavailable, so nothing was started and nothing was changed. "
+    "Try again in a few minutes."
+)
+
 # Messages of marshmallow and of the services that officers meet most often; any other
 # message is shown as it comes (the English text of the rule that refused the input).
 _KNOWN_MESSAGES = {

@@ -4,17 +4,18 @@ whole: one bad row and nothing is imported (DESIGN.md §8)."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from creditsvc import auth
 from creditsvc.auth import allow
+from creditsvc.jobs import QueueUnavailable
 from creditsvc.jobs.imports import start_import
 from creditsvc.principals import OFFICERS
 from creditsvc.schemas.imports import KIND_NAMES
 from creditsvc.services import jobruns
-from creditsvc.web.console_common import bp
+from creditsvc.web.console_common import QUEUE_DOWN, bp
 from creditsvc.web.labels import IMPORT_KIND_LABELS, JOB_STATUS_LABELS
 
 RECENT_RUNS = 20
@@ -48,7 +49,11 @@ def imports():
         errors["file"] = [_("Choose a non-empty CSV or XLSX file.")]
     if errors:
         return _upload_page(request.form, errors, 422)
-    run_id = start_import(auth.current(), kind, data)
+    try:
+        run_id = start_import(auth.current(), kind, data)
+    except QueueUnavailable:
+        flash(str(QUEUE_DOWN), "error")
+        return _upload_page(request.form, {}, 503)
     return redirect(url_for("console.import_status", run_id=run_id), 303)
 
 

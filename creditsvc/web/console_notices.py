@@ -11,9 +11,9 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from creditsvc import auth, jobs, unit_of_work
+from creditsvc import auth, unit_of_work
 from creditsvc.auth import allow
-from creditsvc.jobs.render import render_notice
+from creditsvc.jobs import QueueUnavailable, render
 from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, Notice
 from creditsvc.principals import OFFICERS
 from creditsvc.schemas.publication import NoticeIn, ReasonIn
@@ -21,7 +21,15 @@ from creditsvc.services import scope
 from creditsvc.services.errors import DomainError
 from creditsvc.services.publication import notices, queries
 from creditsvc.services.publication import publishing as notices_publish
-from creditsvc.web.console_common import bp, district_in_view, districts, load, page_number, save
+from creditsvc.web.console_common import (
+    QUEUE_DOWN,
+    bp,
+    district_in_view,
+    districts,
+    load,
+    page_number,
+    save,
+)
 from creditsvc.web.labels import JOB_STATUS_LABELS, NOTICE_KIND_LABELS, NOTICE_STATUS_LABELS
 
 DRAFT_FIELDS = {"kind", "district", "period_start", "period_end", "merchant"}
@@ -157,9 +165,11 @@ def publish_notice(notice_id: int):
         run_id = notices.request_publication(p, found)
     except DomainError as exc:
         return _refused(notice_id, exc)
-    unit_of_work.commit()  # the render job reads the request for publication
     try:
-        jobs.enqueue("render", render_notice, notice_id, run_id, p.name)
+        render.start_render(notice_id, run_id, p.name)
+    except QueueUnavailable:  # the notice stays approved and says why
+        flash(str(QUEUE_DOWN), "error")
+        return redirect(url_for("console.notice", notice_id=notice_id), 303)
     except DomainError as exc:  # inline rendering failed; recorded on the notice
         flash(_("Not published: %(reason)s", reason=exc.message), "error")
         return redirect(url_for("console.notice", notice_id=notice_id), 303)

@@ -2,12 +2,14 @@
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from creditsvc.extensions import db
-from creditsvc.models import Complaint, Inspection, Merchant, PenaltyDecision
+from creditsvc.models import Complaint, Inspection, JobRun, Merchant, PenaltyDecision
 from creditsvc.spreadsheets import read, write_xlsx
+from tests.workers import run_worker
 
 TODAY = date.today().isoformat()
 
@@ -180,6 +182,28 @@ def test_progress_reaches_the_total(world):
         600,
         600,
     )
+
+
+def test_with_the_queue_down_an_upload_is_a_503_that_leaves_nothing_waiting(
+    app, world, redis_down, redis_url, tmp_path
+):
+    merchant, officer = world.merchant(), world.district()
+    body = complaints_csv(merchant, ["12345", "12315"]).encode()
+    app.config["REDIS_URL"] = redis_down
+    refused = upload(officer, "complaints", body)
+    assert (refused.status_code, refused.headers["Retry-After"]) == (503, "5")
+    assert set(refused.json) == {"code", "status", "message", "errors"}
+    assert "job queue is unavailable" in refused.json["message"]
+    (run,) = db.session.query(JobRun)
+    assert run.status == "failed" and "job queue is unavailable" in run.error
+    assert list((Path(app.config["STORAGE_DIR"]) / "imports").iterdir()) == []  # upload gone
+
+    app.config["REDIS_URL"] = redis_url  # Redis is back: the same upload imports
+    queued = upload(officer, "complaints", body)
+    assert (queued.status_code, queued.json["status"]) == (202, "queued")
+    run_worker(app, tmp_path)
+    assert officer.get(queued.json["status_url"]).json["status"] == "done"
+    assert db.session.query(Complaint).count() == 2
 
 
 def test_exported_cells_never_run_as_formulas():

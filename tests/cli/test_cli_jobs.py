@@ -43,6 +43,13 @@ def test_rescore_rescores_the_dirty_merchants_and_prints_counts(app, world):
     assert run_cli(app, "rescore").output == "rescored 0 dirty merchants, 0 new snapshots\n"
 
 
+def test_rescore_all_with_the_queue_down_says_so(app, redis_down):
+    app.config["REDIS_URL"] = redis_down
+    result = run_cli(app, "rescore", "--all")
+    assert result.exit_code == 1 and "job queue is unavailable" in result.output
+    assert db.session.scalar(select(JobRun.status)) == "failed"
+
+
 def test_rescore_all_without_redis_runs_in_process_and_prints_counts(app, world):
     world.merchant(district="310101")
     world.merchant(district="310151")

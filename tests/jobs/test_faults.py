@@ -29,8 +29,11 @@ from sqlalchemy import func, select
 
 from creditsvc.config import PROJECT_ROOT
 from creditsvc.extensions import db
+from creditsvc.jobs import RUN_GRACE_SECONDS
+from creditsvc.jobs.runs import fail_abandoned_runs
 from creditsvc.jobs.scheduler import register_periodic
 from creditsvc.models import CurrentScore, DirtyMerchant, JobRun, Notice, ScoreSnapshot
+from creditsvc.models.base import utcnow
 from tests.documents import pdf_of, read_pdf, stored_files
 from tests.factories import complain, draft, exposure_body, inspect, penalise
 from tests.workers import (
@@ -69,6 +72,10 @@ publishing.os.fsync = fsync
 sys.argv = ["creditsvc", *sys.argv[1:]]
 main()
 """
+
+
+# The same, at every attempt: rq's retries (QUEUES["render"]) all die too.
+KILLED_AT_EVERY_WRITE = KILLED_MID_WRITE.replace("if not marker.exists():", "if True:")
 
 
 # A worker whose work horse dies after the dirty merchants' snapshots are written and before
@@ -191,7 +198,7 @@ def test_redis_stopped_while_evidence_arrives_nothing_is_lost(app, world, privat
     private_redis.start()  # an empty Redis: the debounced job was never queued
     conn = Redis.from_url(private_redis.url)
     ticked = register_periodic(CronScheduler(connection=conn)).enqueue_jobs()
-    assert [job.name for job in ticked] == ["sweep"]
+    assert [job.name for job in ticked] == ["sweep", "abandoned-runs"]
     db.session.commit()
     run_worker(app, tmp_path)
 
@@ -269,6 +276,64 @@ def test_a_worker_killed_while_storing_a_pdf_shows_no_half_document_and_the_retr
     assert pdf.read_bytes() == data
     assert hashlib.sha256(data).hexdigest() == shown["sha256"]
     assert read_pdf(data).pages  # a whole document that opens
+
+
+def test_redis_stopped_mid_publish_every_row_ends_and_publishing_again_succeeds(
+    app, world, private_redis, tmp_path
+):
+    notice_id = approved_notice(world)
+    officer = world.district()
+    app.config["REDIS_URL"] = private_redis.url
+    publish = f"/api/v1/notices/{notice_id}/publish"
+    assert officer.post(publish).status_code == 202  # queued, and no worker took it yet
+
+    private_redis.stop()
+    refused = officer.post(publish)
+    assert (refused.status_code, refused.headers["Retry-After"]) == (503, "5")
+    private_redis.start()  # empty: the queued render job went with the old one
+    ended = fail_abandoned_runs(now=utcnow() + timedelta(seconds=RUN_GRACE_SECONDS + 1))
+    assert ended == {"lost": 1, "ended": 0, "overdue": 0}
+
+    db.session.expire_all()
+    errors = sorted(run.error for run in db.session.scalars(select(JobRun)))
+    assert [run.status for run in db.session.scalars(select(JobRun))] == ["failed", "failed"]
+    assert "job queue is unavailable" in errors[0] and "lost from the queue" in errors[1]
+    shown = officer.get(f"/api/v1/notices/{notice_id}").json
+    assert (shown["status"], shown["serial"], shown["pdf_url"]) == ("approved", None, None)
+    assert published_files(app) == []
+
+    again = officer.post(publish)
+    assert again.status_code == 202
+    run_worker(app, tmp_path)
+    db.session.expire_all()
+    assert db.session.get(JobRun, again.json["render_job"]).status == "done"
+    assert officer.get(f"/api/v1/notices/{notice_id}").json["status"] == "published"
+    assert len(published_files(app)) == 1
+
+
+def test_a_render_whose_horse_dies_at_every_attempt_fails_its_row_and_publishes_later(
+    app, world, redis_url, tmp_path
+):
+    notice_id = approved_notice(world)
+    officer = world.district()
+    app.config["REDIS_URL"] = redis_url
+    run_id = officer.post(f"/api/v1/notices/{notice_id}/publish").json["render_job"]
+
+    log = run_killing_worker(app, tmp_path, KILLED_AT_EVERY_WRITE)
+    assert log.count("terminated unexpectedly") == 3, log  # the job and its two retries
+    db.session.expire_all()
+    run = db.session.get(JobRun, run_id)
+    assert run.status == "failed" and "killed by signal 9" in run.error, log
+    shown = officer.get(f"/api/v1/notices/{notice_id}").json
+    assert (shown["status"], shown["serial"], shown["pdf_url"]) == ("approved", None, None)
+    assert published_files(app) == []
+
+    again = officer.post(f"/api/v1/notices/{notice_id}/publish").json["render_job"]
+    run_worker(app, tmp_path)
+    db.session.expire_all()
+    assert db.session.get(JobRun, again).status == "done"
+    assert officer.get(f"/api/v1/notices/{notice_id}").json["status"] == "published"
+    assert len(published_files(app)) == 1
 
 
 @contextmanager

@@ -179,9 +179,10 @@ def test_a_flushed_redis_loses_nothing_the_sweep_catches_up(app, world, redis_ur
     conn = Redis.from_url(redis_url)
     assert ScheduledJobRegistry("rescore", connection=conn).count == 1  # debounced: one job
     conn.flushdb()
-    # One scheduler tick: the sweep is due at once, the daily roll at night.
+    # One scheduler tick: the sweep and the search for abandoned runs are due at once, the
+    # daily roll at night.
     ticked = register_periodic(CronScheduler(connection=conn)).enqueue_jobs()
-    assert [job.name for job in ticked] == ["sweep"]
+    assert [job.name for job in ticked] == ["sweep", "abandoned-runs"]
     db.session.commit()
 
     run_worker(app, tmp_path)

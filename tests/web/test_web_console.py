@@ -450,6 +450,18 @@ def test_the_progress_page_refreshes_while_the_job_runs(world, app):
     assert '<progress max="400" value="250">' in page
 
 
+def test_with_the_queue_down_an_upload_says_so_and_nothing_waits(world, app, redis_down):
+    merchant = world.merchant()
+    client = officer(world, app)
+    app.config["REDIS_URL"] = redis_down
+    sheet = HEADER + f"{merchant.uscc},{TODAY.isoformat()},日常检查,张三\n"
+    response = upload(client, "inspections", sheet.encode())
+    assert response.status_code == 503
+    assert "任务队列暂不可用" in text_of(response)
+    assert db.session.scalar(select(JobRun.status)) == "failed"
+    assert db.session.scalar(select(func.count()).select_from(Inspection)) == 0
+
+
 # Notices: draft, preview, approve, publish, withdraw --------------------------------------
 
 
@@ -543,6 +555,26 @@ def test_a_step_out_of_order_is_refused_with_the_reason(world, app):
     assert refused.status_code == 303
     assert "needs approved" in text_of(client.get(url))
     assert db.session.scalar(select(Notice.status)) == "draft"
+
+
+def test_with_the_queue_down_publishing_says_so_and_the_notice_stays_approved(
+    world, app, redis_down
+):
+    client = officer(world, app)
+    grade_a_merchant(world, client)
+    drafted = post_form(
+        client, "/console/notices/new", {"kind": "honor_roll", "district": "310104"}
+    )
+    url = drafted.headers["Location"]
+    assert post_form(client, f"{url}/approve", {}, url).status_code == 303
+    app.config["REDIS_URL"] = redis_down
+    refused = post_form(client, f"{url}/publish", {}, url)
+    assert refused.status_code == 303
+    page = text_of(client.get(url))
+    assert "任务队列暂不可用" in page and "job queue is unavailable" in page
+    notice = db.session.scalar(select(Notice))
+    assert (notice.status, notice.serial, notice.file_name) == ("approved", None, None)
+    assert db.session.scalar(select(JobRun.status)) == "failed"
 
 
 # The dashboard --------------------------------------------------------------------------

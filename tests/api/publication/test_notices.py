@@ -339,6 +339,34 @@ def test_with_redis_a_render_job_on_the_render_queue_publishes(world, app, redis
     assert hashlib.sha256(data).hexdigest() == shown["sha256"]
 
 
+def test_with_the_queue_down_publishing_is_a_503_and_the_notice_stays_approved(
+    world, app, redis_down, redis_url, tmp_path
+):
+    penalise(world, world.merchant(), "徐市监罚〔2026〕82号", TODAY - timedelta(days=1))
+    officer = world.district()
+    notice = draft(officer, **exposure_body())
+    officer.post(f"/api/v1/notices/{notice['id']}/approve")
+    app.config["REDIS_URL"] = redis_down
+
+    refused = officer.post(f"/api/v1/notices/{notice['id']}/publish")
+    assert (refused.status_code, refused.headers["Retry-After"]) == (503, "5")
+    assert set(refused.json) == {"code", "status", "message", "errors"}
+    assert "job queue is unavailable" in refused.json["message"]
+    shown = officer.get(f"/api/v1/notices/{notice['id']}").json
+    assert (shown["status"], shown["serial"], shown["pdf_url"]) == ("approved", None, None)
+    assert "job queue is unavailable" in shown["render_error"]
+    assert db.session.get(JobRun, shown["render_job"]).status == "failed"
+    assert stored_files(app) == []
+
+    app.config["REDIS_URL"] = redis_url  # Redis is back: the same request publishes
+    queued = officer.post(f"/api/v1/notices/{notice['id']}/publish")
+    assert queued.status_code == 202
+    run_worker(app, tmp_path)
+    shown = officer.get(f"/api/v1/notices/{notice['id']}").json
+    assert shown["status"] == "published" and shown["render_error"] is None
+    assert len(stored_files(app)) == 1
+
+
 def test_a_merchant_name_with_markup_is_printed_as_text(world):
     merchant = world.merchant(name=PASSWD_LINK, address="漕宝路2号")
     inspect(world, merchant, findings=())  # a clean inspection: rated A

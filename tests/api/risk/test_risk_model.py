@@ -91,6 +91,15 @@ def test_training_without_history_fails_on_its_status_row(app):
     assert db.session.scalar(select(func.count()).select_from(RiskModelVersion)) == 0
 
 
+def test_with_the_queue_down_training_is_a_503_and_its_row_failed(app, world, redis_down):
+    app.config["REDIS_URL"] = redis_down
+    refused = world.city().post("/api/v1/risk/models", json={})
+    assert (refused.status_code, refused.headers["Retry-After"]) == (503, "5")
+    assert set(refused.json) == {"code", "status", "message", "errors"}
+    run = db.session.scalar(select(JobRun).where(JobRun.kind == "risk:train"))
+    assert run.status == "failed" and "job queue is unavailable" in run.error
+
+
 def test_scores_are_for_officers_of_the_merchants_district(trained, world):
     xuhui, city_officer = world.district(), world.city()
     listing = xuhui.get("/api/v1/risk/merchants?per_page=200")

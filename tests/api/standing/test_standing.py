@@ -7,7 +7,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DatabaseError
 
 from creditsvc.extensions import db
-from creditsvc.models import CurrentScore, Merchant, ScoreSnapshot, ScoringPolicy
+from creditsvc.models import CurrentScore, JobRun, Merchant, ScoreSnapshot, ScoringPolicy
 from creditsvc.services.publication import public
 from creditsvc.services.standing import evidence_arrays, policies, rescoring
 from scoring import scorecard
@@ -216,6 +216,22 @@ def test_a_new_policy_version_rescored_everyone_under_it(world):
     assert (standing["score"], standing["policy_version"]) == (80.0, 2)
     versions = {s.policy_version for s in db.session.scalars(select(ScoreSnapshot))}
     assert versions == {1, 2}
+
+
+def test_with_the_queue_down_a_new_policy_is_a_503_and_not_adopted(world, app, redis_down):
+    document = world.anonymous().get("/api/v1/policies/1").json["document"] | {"version": 2}
+    app.config["REDIS_URL"] = redis_down
+    refused = world.city().post("/api/v1/policies", json={"document": document})
+    assert (refused.status_code, refused.headers["Retry-After"]) == (503, "5")
+    assert set(refused.json) == {"code", "status", "message", "errors"}
+    assert "job queue is unavailable" in refused.json["message"]
+    assert list(db.session.scalars(select(ScoringPolicy.version))) == [1]
+    assert db.session.scalar(select(JobRun).limit(1)) is None  # no rescore was started
+
+    app.config["REDIS_URL"] = None  # jobs run in-process: the same request adopts it
+    adopted = world.city().post("/api/v1/policies", json={"document": document})
+    assert adopted.status_code == 201
+    assert sorted(db.session.scalars(select(ScoringPolicy.version))) == [1, 2]
 
 
 @pytest.mark.slow
