@@ -24,7 +24,6 @@ from creditsvc.extensions import db
 log = logging.getLogger(__name__)
 
 PENDING = "creditsvc.after_commit"
-KEEP = "creditsvc.keep_when_refused"
 DISCARD = "creditsvc.discard"
 WROTE = "creditsvc.wrote"
 
@@ -34,12 +33,6 @@ def after_commit(action: Callable[[], object]) -> None:
     pending = db.session.info.setdefault(PENDING, [])
     if action not in pending:  # a burst of evidence needs one rescore, one mailing
         pending.append(action)
-
-
-def keep_when_refused() -> None:
-    """Commit this request's changes even though its answer is a refusal: a failed log-in
-    answers 401 and must still count the attempt."""
-    db.session.info[KEEP] = True
 
 
 def discard() -> None:
@@ -62,7 +55,6 @@ def commit() -> None:
     """Commit, then run what waited for the commit (in the order it was registered); an
     action that fails is logged and rolled back, and the others still run."""
     session = db.session()
-    session.info.pop(KEEP, None)
     session.info.pop(DISCARD, None)
     session.commit()
     for action in session.info.pop(PENDING, []):
@@ -79,7 +71,6 @@ def _name(action: Callable[[], object]) -> str:
 
 def rollback() -> None:
     session = db.session()
-    session.info.pop(KEEP, None)
     session.info.pop(DISCARD, None)
     session.rollback()  # the rollback event forgets the pending actions
 
@@ -87,7 +78,7 @@ def rollback() -> None:
 def finish(status: int) -> None:
     """The edge of a request whose view returned: commit a success, roll back a refusal."""
     info = db.session.info
-    if (status < 400 and not info.get(DISCARD)) or info.get(KEEP):
+    if status < 400 and not info.get(DISCARD):
         commit()
     else:
         rollback()
