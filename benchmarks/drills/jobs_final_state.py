@@ -410,6 +410,7 @@ def main() -> int:
     procs = Processes(dict(env, REDIS_URL=redis.url), root)
     try:
         cli(env, "db", "upgrade")
+        cli(env, "demo-signing-key")  # as `make run` does: every published PDF is signed
         cli(env, "demo", "--merchants", str(args.merchants))
         cli(env, "rescore")  # in-process: the workers start with nothing dirty
         client, app = officer_client(env, redis.url)
