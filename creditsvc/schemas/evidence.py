@@ -6,6 +6,7 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from creditsvc import clock
 from creditsvc.catalogue import violations
 from creditsvc.models import (
     CHANNELS,
@@ -22,7 +23,7 @@ Text = validate.Length(max=2000)
 
 
 def not_in_future(value: date) -> None:
-    if value > date.today():
+    if value > clock.today():
         raise ValidationError("cannot be in the future")
 
 
