@@ -3,12 +3,10 @@ and penalty decisions owed to the national credit publicity system."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import url_for
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from creditsvc import links
+from creditsvc import clock, links
 from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, Notice, PenaltyPublicationStatus
 from creditsvc.models.lifecycle import codes
 from creditsvc.schemas.common import PageArgs, USCCRef
@@ -128,7 +126,7 @@ class PublicationPageArgs(PublicationArgs, PageArgs):
 
 
 class PublishedIn(StrippedSchema):
-    published_on = fields.Date(load_default=date.today, validate=not_in_future)
+    published_on = fields.Date(load_default=clock.today, validate=not_in_future)
     reference = fields.Str(
         load_default="",
         validate=validate.Length(max=128),
