@@ -128,7 +128,7 @@ def _card(version, today, actor, selection, features, y, days) -> dict[str, Any]
     return {
         "version": version,
         "kind": selection.chosen,
-        "trained_at": utcnow().isoformat(),
+        "trained_at": clock.now().isoformat(),
         "trained_by": actor,
         "target": TARGET,
         "labels": LABELS,
