@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import default_exceptions
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from creditsvc import clock
 from creditsvc import config as config_module
 from creditsvc.config import PROJECT_ROOT
+
+
+class BureauJSON(DefaultJSONProvider):
+    """JSON whose moments are ISO 8601 in Shanghai time (+08:00) and dates ISO 8601, as the
+    schemas give them (schemas.common.Moment), not Flask's RFC 822 GMT dates."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, datetime):
+            return clock.iso(o)
+        if isinstance(o, date):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)
 
 
 class CreditService(Flask):
     """The app. Each request is one unit of work (`creditsvc.unit_of_work`): what the view
     and its services flushed is committed when it answers a success, rolled back when it
     refuses or raises."""
+
+    json_provider_class = BureauJSON
 
     def dispatch_request(self):  # type: ignore[override]
         from creditsvc import unit_of_work

@@ -28,3 +28,15 @@ def local(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(SHANGHAI)
+
+
+def shown(moment: datetime | None, *, seconds: bool = False) -> str:
+    """A moment as pages show it, in Shanghai time: 2026-12-07 07:30 (the `moment` filter)."""
+    if moment is None:
+        return ""
+    return local(moment).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def iso(moment: datetime) -> str:
+    """A moment as the API and exports give it: ISO 8601 with the offset, +08:00."""
+    return local(moment).isoformat()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from calendar import monthrange
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 HOLIDAY, WORKDAY = "holiday", "workday"
@@ -53,5 +53,8 @@ def add_months(day: date, months: int) -> date:
 
 
 def day_of(moment: datetime | None) -> date | None:
-    """The local calendar day of a moment (the service runs on Shanghai time)."""
-    return moment.astimezone().date() if moment else None
+    """The Shanghai calendar day of a moment, whatever the host's zone (a naive moment is
+    read as UTC, as stored)."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(SHANGHAI).date()

@@ -12,10 +12,14 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from notices.serials import SerialError, parse_serial
+
+# The bureau's zone (creditsvc.workdays.SHANGHAI; notices/ imports nothing of creditsvc).
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # Grades of the honest-metrology scheme (DESIGN.md §6). Their public names belong to the
 # scoring policy in force, which the caller holds: it passes them in as `grade_label`.
@@ -48,11 +52,12 @@ class Text(fields.Str):
 
 
 class Day(fields.Date):
-    """A calendar date from ISO text, a `date`, or a `datetime` (its date part)."""
+    """A calendar date from ISO text, a `date`, or a `datetime` (its date part; an aware
+    moment's date in Shanghai, the bureau's day, whatever the host's zone)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
         if isinstance(value, dt.datetime):
-            return value.date()
+            return value.astimezone(SHANGHAI).date() if value.tzinfo else value.date()
         if isinstance(value, dt.date):
             return value
         day: dt.date = super()._deserialize(value, attr, data, **kwargs)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from pypdf import PdfReader
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import Community, DemonstrationUnit
 from tests.factories import inspect, penalise, publish
@@ -51,7 +52,7 @@ def publish_every_kind(world) -> dict[str, dict]:
     """One published document of each kind in Xuhui, by kind, as the API answers it. The
     exposure entry cites the catalogue's violations with brackets, years and several
     articles, and its confiscation was typed with the verb, as an officer may type it."""
-    today = date.today()
+    today = clock.today()
     penalise(
         world,
         world.merchant(name="曝光水产摊", address="漕溪北路88号"),

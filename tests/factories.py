@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask
 
+from creditsvc import clock
 from creditsvc.auth import SESSION_KEY
 from creditsvc.extensions import db
 from creditsvc.models import ApiToken, BrowserSession, Device, Market, Merchant, Street
@@ -23,7 +24,7 @@ from creditsvc.services.accounts import users as accounts
 from creditsvc.uscc import make as make_uscc
 
 PASSWORD = "correct horse battery"
-TODAY = date.today()
+TODAY = clock.today()
 # A demo city small enough to load and train the risk model on in seconds, with three
 # inspections per merchant over the three years so that each merchant's history says
 # something about it.

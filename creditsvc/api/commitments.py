@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import send_file
 from flask.views import MethodView
 from flask_smorest import abort
 
-from creditsvc import auth
+from creditsvc import auth, clock
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
 from creditsvc.principals import MERCHANT, OFFICERS
@@ -69,7 +67,7 @@ class CommitmentWithdraw(MethodView):
         """Withdraw a commitment in force, giving the reason."""
         p = auth.current()
         commitment = programme.commitment(p, commitment_id)
-        commitments.withdraw(p, commitment, data["reason"], date.today())
+        commitments.withdraw(p, commitment, data["reason"], clock.today())
         return commitment
 
 

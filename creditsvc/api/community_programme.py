@@ -3,11 +3,9 @@ review, the city's draw and acceptance, re-evaluation (reference/rules.md §5)."
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask.views import MethodView
 
-from creditsvc import auth
+from creditsvc import auth, clock
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
 from creditsvc.principals import CITY, OFFICERS, STAFF
@@ -62,7 +60,7 @@ class CommunityReview(MethodView):
     def post(self, data, community_id):
         """The district bureau's review: pass on to the city, or reject."""
         community = registry.community(auth.current(), community_id)
-        communities.review(auth.current(), community, data["approve"], data["note"], date.today())
+        communities.review(auth.current(), community, data["approve"], data["note"], clock.today())
         return _done(community)
 
 
@@ -92,7 +90,7 @@ class CommunityAccept(MethodView):
     def post(self, data, community_id):
         """Accept or reject on the open draw, recording the organiser's score."""
         community = registry.community(auth.current(), community_id)
-        return _done(communities.decide(auth.current(), community, data, date.today()))
+        return _done(communities.decide(auth.current(), community, data, clock.today()))
 
 
 @blp.route("/<int:community_id>/programme")

@@ -3,11 +3,9 @@ designation, suspension on a serious finding, revocation."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask.views import MethodView
 
-from creditsvc import auth
+from creditsvc import auth, clock
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
 from creditsvc.principals import ASSOCIATION, MERCHANT, OFFICERS
@@ -49,7 +47,7 @@ class DemonstrationUnits(MethodView):
     @blp.response(201, DemonstrationUnitOut)
     def post(self, data):
         """Nominate a member unit (association) or apply (merchant)."""
-        return _done(demonstration_units.file(auth.current(), data, date.today()))
+        return _done(demonstration_units.file(auth.current(), data, clock.today()))
 
 
 @blp.route("/<int:unit_id>")
@@ -69,7 +67,7 @@ class DemonstrationUnitAssess(MethodView):
     def post(self, data, unit_id):
         """Assess: designate for the validity period, or reject."""
         unit = programme.demonstration_unit(auth.current(), unit_id)
-        return _done(demonstration_units.assess(auth.current(), unit, data, date.today()))
+        return _done(demonstration_units.assess(auth.current(), unit, data, clock.today()))
 
 
 @blp.route("/<int:unit_id>/revoke")
@@ -81,7 +79,7 @@ class DemonstrationUnitRevoke(MethodView):
         """Revoke a designation (suspended or not), giving the reason."""
         p = auth.current()
         unit = programme.demonstration_unit(p, unit_id)
-        return _done(demonstration_units.revoke(p, unit, data["reason"], date.today()))
+        return _done(demonstration_units.revoke(p, unit, data["reason"], clock.today()))
 
 
 @blp.route("/<int:unit_id>/reinstate")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask.views import MethodView
 
-from creditsvc import auth
+from creditsvc import auth, clock
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
 from creditsvc.principals import ASSOCIATION, HOST, MERCHANT, OFFICERS
@@ -48,5 +46,5 @@ class Queue(MethodView):
     @blp.response(200, QueueOut)
     def get(self):
         """Requests awaiting you, deadlines in working days first (your district only)."""
-        items = programme_queue.queue(auth.current(), date.today())
+        items = programme_queue.queue(auth.current(), clock.today())
         return {"items": items, "total": len(items)}

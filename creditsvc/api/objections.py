@@ -3,11 +3,9 @@ within 5 working days (Shanghai 社会信用条例 第三十六条)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask.views import MethodView
 
-from creditsvc import auth, unit_of_work
+from creditsvc import auth, clock, unit_of_work
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
 from creditsvc.jobs import rescore
@@ -35,7 +33,7 @@ class Objections(MethodView):
     @blp.response(201, ObjectionOut)
     def post(self, data):
         """Dispute an inspection, complaint, reading or published entry of yours."""
-        objection = objections.file(auth.current(), data, date.today())
+        objection = objections.file(auth.current(), data, clock.today())
         return objection
 
 
@@ -57,6 +55,6 @@ class ObjectionDecide(MethodView):
         """Uphold (void the evidence, rescore, withdraw entries) or reject with a reason."""
         p = auth.current()
         objection = appeals.objection(p, objection_id)
-        objections.decide(p, objection, data["upheld"], data["reason"], date.today())
+        objections.decide(p, objection, data["upheld"], data["reason"], clock.today())
         unit_of_work.after_commit(rescore.rescore_soon)
         return objection

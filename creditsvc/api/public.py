@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
 from itertools import islice
 
 from flask import Response, current_app, stream_with_context
@@ -11,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import Schema
 
-from creditsvc import rate_limits, spreadsheets
+from creditsvc import clock, rate_limits, spreadsheets
 from creditsvc import uscc as uscc_rules
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.api.notices import send_pdf
@@ -223,4 +222,4 @@ class PublicDemonstrationUnits(MethodView):
     @blp.response(200, PublicUnitOut(many=True))
     def get(self, args):
         """Demonstration units designated and in force (a suspended one is not listed)."""
-        return demonstration_units.public_listing(args, date.today())
+        return demonstration_units.public_listing(args, clock.today())

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask.views import MethodView
 
-from creditsvc import auth
+from creditsvc import auth, clock
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
 from creditsvc.principals import MERCHANT, OFFICERS
@@ -32,7 +30,7 @@ class Repairs(MethodView):
     @blp.response(201, RepairOut)
     def post(self, data):
         """Apply to end one of your exposure entries early; the conditions are checked."""
-        application = repairs.file(auth.current(), data, date.today())
+        application = repairs.file(auth.current(), data, clock.today())
         return application
 
 
@@ -54,5 +52,5 @@ class RepairDecide(MethodView):
         """Approve (the entry is withdrawn at once) or refuse, giving the reason."""
         p = auth.current()
         application = appeals.repair(p, repair_id)
-        repairs.decide(p, application, data, date.today())
+        repairs.decide(p, application, data, clock.today())
         return application

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models.base import utcnow
 from creditsvc.services import idempotency
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 
 def expire_notices(today: date | None = None) -> dict[str, int]:
     """Expire what has run its course by `today` (default: the real today); commits once."""
-    counts = notices.expire(today or date.today())
+    counts = notices.expire(today or clock.today())
     db.session.commit()
     log.info("expired notice entries: %s", counts)
     return counts

@@ -8,7 +8,7 @@ from datetime import date
 
 from flask import current_app
 
-from creditsvc import unit_of_work
+from creditsvc import clock, unit_of_work
 from creditsvc.extensions import db
 from creditsvc.jobs import enqueue
 from creditsvc.services.accounts import notifications
@@ -22,7 +22,7 @@ def send_reminders(today: date | None = None) -> dict[str, int]:
     """Re-evaluations coming due (COMMUNITY_REMINDER_DAYS ahead), objections (社会信用条例
     第三十六条) and repair applications due within a working day; each reminded once.
     Commits once."""
-    today = today or date.today()
+    today = today or clock.today()
     counts = {
         "communities": communities.remind(today),
         "objections": objections.remind(today),

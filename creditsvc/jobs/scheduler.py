@@ -28,9 +28,11 @@ from creditsvc.jobs.expiry import expire_idempotency_keys, expire_notices
 from creditsvc.jobs.reminders import send_reminders
 from creditsvc.jobs.rescore import daily_roll, rescore_dirty
 from creditsvc.jobs.runs import fail_abandoned_runs
+from creditsvc.workdays import SHANGHAI
 
-# Cron fields are read in the bureau's time zone (China has no daylight saving time).
-SCHEDULE_TIMEZONE = "Asia/Shanghai"
+# Cron fields are read in the bureau's time zone (China has no daylight saving time),
+# the zone of creditsvc.clock.
+SCHEDULE_TIMEZONE = SHANGHAI.key
 
 
 @dataclass(frozen=True)
@@ -131,5 +133,6 @@ def _use_schedule_timezone() -> None:
     time.tzset()
     # Without zone data the C library silently falls back to UTC: refuse instead.
     expected = datetime.now(ZoneInfo(SCHEDULE_TIMEZONE)).utcoffset()
-    if datetime.now().astimezone().utcoffset() != expected:
+    # The process's local zone is the point here: it is what rq reads.
+    if datetime.now().astimezone().utcoffset() != expected:  # noqa: DTZ005
         raise RuntimeError(f"no time zone data for {SCHEDULE_TIMEZONE}: install tzdata")

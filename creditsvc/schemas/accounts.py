@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from creditsvc.schemas.common import Moment
 from creditsvc.schemas.registry import StrippedSchema
 
 
@@ -11,8 +12,8 @@ class TokenOut(Schema):
     id = fields.Int()
     prefix = fields.Str()
     label = fields.Str()
-    created_at = fields.DateTime()
-    revoked_at = fields.DateTime(allow_none=True)
+    created_at = Moment()
+    revoked_at = Moment(allow_none=True)
     token = fields.Str(metadata={"description": "shown once, at creation"})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from creditsvc.schemas.common import PageArgs
+from creditsvc.schemas.common import Moment, PageArgs
 
 # The audit log ---------------------------------------------------------------------
 
@@ -18,7 +18,7 @@ class AuditArgs(PageArgs):
 
 class AuditOut(Schema):
     id = fields.Int()
-    at = fields.DateTime()
+    at = Moment()
     actor = fields.Str()
     action = fields.Str()
     entity = fields.Str()

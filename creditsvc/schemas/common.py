@@ -8,11 +8,24 @@ from functools import cache
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.routing import IntegerConverter
 
+from creditsvc import clock
 from creditsvc import uscc as uscc_rules
+from creditsvc.workdays import SHANGHAI
 
 # PostgreSQL `integer` columns hold at most 2**31 - 1 (SQLite refuses past 2**63): a larger
 # id, count or page in the input is refused as invalid, never sent to the database to fail.
 INT_MAX = 2**31 - 1
+
+
+class Moment(fields.AwareDateTime):
+    """A moment in the API and its exports: given out in Shanghai time, ISO 8601 with its
+    offset (2026-12-07T07:30:00+08:00); read in, a time without a zone is Shanghai's."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(default_timezone=SHANGHAI, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else super()._serialize(clock.local(value), attr, obj)
 
 
 class RowId(fields.Integer):

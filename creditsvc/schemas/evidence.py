@@ -6,6 +6,7 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from creditsvc import clock
 from creditsvc.catalogue import violations
 from creditsvc.models import (
     CHANNELS,
@@ -15,14 +16,14 @@ from creditsvc.models import (
     PROCEDURES,
     SEVERITIES,
 )
-from creditsvc.schemas.common import INT_MAX, PageArgs, RowId, USCCRef
+from creditsvc.schemas.common import INT_MAX, Moment, PageArgs, RowId, USCCRef
 from creditsvc.schemas.registry import StrippedSchema
 
 Text = validate.Length(max=2000)
 
 
 def not_in_future(value: date) -> None:
-    if value > date.today():
+    if value > clock.today():
         raise ValidationError("cannot be in the future")
 
 
@@ -127,7 +128,7 @@ class PenaltyOut(Schema):
 class VoidOut(Schema):
     reason = fields.Str()
     actor = fields.Str()
-    at = fields.DateTime()
+    at = Moment()
 
 
 class InspectionOut(Schema):
@@ -145,7 +146,7 @@ class InspectionOut(Schema):
     void = fields.Nested(VoidOut, allow_none=True)
     plan = fields.Int(attribute="plan_id", allow_none=True)
     recorded_by = fields.Str()
-    created_at = fields.DateTime()
+    created_at = Moment()
 
 
 class InspectionArgs(PageArgs):
@@ -182,7 +183,7 @@ class TransitionOut(Schema):
     to_status = fields.Str()
     actor = fields.Str()
     reason = fields.Str()
-    at = fields.DateTime()
+    at = Moment()
 
 
 class ComplaintOut(Schema):
@@ -201,7 +202,7 @@ class ComplaintOut(Schema):
         allow_none=True,
         metadata={"description": "only for officers of the complaint's own district"},
     )
-    created_at = fields.DateTime()
+    created_at = Moment()
 
 
 class ComplaintArgs(PageArgs):
@@ -228,4 +229,4 @@ class CorrectionOut(Schema):
     evidence_id = fields.Int()
     reason = fields.Str()
     actor = fields.Str()
-    at = fields.DateTime()
+    at = Moment()

@@ -6,6 +6,7 @@ from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from creditsvc.imports import sheets
+from creditsvc.schemas.common import Moment
 
 KIND_NAMES = sorted(sheets.SHEETS)
 
@@ -37,8 +38,8 @@ class ImportStatus(Schema):
     errors = fields.Function(lambda r: (r.result or {}).get("errors", []))
     error = fields.Str(allow_none=True)
     status_url = fields.Function(lambda r: url_for("imports.ImportItem", run_id=r.id))
-    created_at = fields.DateTime()
-    finished_at = fields.DateTime(allow_none=True)
+    created_at = Moment()
+    finished_at = Moment(allow_none=True)
 
 
 class TemplateArgs(Schema):

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from creditsvc.models import UNIT_STATUSES
 from creditsvc.models.demonstration import SEED_LIMIT
-from creditsvc.schemas.common import PageArgs, USCCRef
+from creditsvc.schemas.common import Moment, PageArgs, USCCRef
 from creditsvc.schemas.registry import StrippedSchema
 
 Reason = validate.Length(min=1, max=1000)
@@ -46,7 +46,7 @@ class CommitmentOut(Schema):
     document_type = fields.Str(allow_none=True)
     document_sha256 = fields.Str(allow_none=True)
     recorded_by = fields.Str()
-    recorded_at = fields.DateTime()
+    recorded_at = Moment()
     withdrawn_on = fields.Date(allow_none=True)
     withdraw_reason = fields.Str(allow_none=True)
 
@@ -104,7 +104,7 @@ class DrawOut(Schema):
     kind = fields.Str(metadata={"description": "acceptance | re_evaluation"})
     seed = fields.Int()
     drawn_by = fields.Str()
-    drawn_at = fields.DateTime()
+    drawn_at = Moment()
     units = fields.List(fields.Nested(DrawnUnitOut))
     organiser_score = fields.Float(allow_none=True)
     passed = fields.Bool(allow_none=True)

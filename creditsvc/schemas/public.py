@@ -6,13 +6,13 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from creditsvc.models import NOTICE_KINDS
-from creditsvc.schemas.common import PageArgs
+from creditsvc.schemas.common import Moment, PageArgs
 from creditsvc.schemas.standing import PublicRecordOut
 
 
 class PublicReplyOut(Schema):
     text = fields.Str()
-    approved_at = fields.DateTime()
+    approved_at = Moment()
 
 
 class PublicRecordWithReplyOut(PublicRecordOut):

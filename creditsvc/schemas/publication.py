@@ -3,15 +3,13 @@ and penalty decisions owed to the national credit publicity system."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import url_for
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from creditsvc import links
+from creditsvc import clock, links
 from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, Notice, PenaltyPublicationStatus
 from creditsvc.models.lifecycle import codes
-from creditsvc.schemas.common import PageArgs, USCCRef
+from creditsvc.schemas.common import Moment, PageArgs, USCCRef
 from creditsvc.schemas.evidence import not_in_future
 from creditsvc.schemas.registry import StrippedSchema, district_field
 
@@ -70,7 +68,7 @@ class EntryOut(Schema):
     )
     expired_on = fields.Date(allow_none=True)
     withdrawn_by = fields.Str(allow_none=True)
-    withdrawn_at = fields.DateTime(allow_none=True)
+    withdrawn_at = Moment(allow_none=True)
     withdraw_reason = fields.Str(allow_none=True)
 
 
@@ -98,14 +96,14 @@ class NoticeSummaryOut(Schema):
     render_job = fields.Str(attribute="render_job_id", allow_none=True)
     render_error = fields.Str(allow_none=True)
     created_by = fields.Str()
-    created_at = fields.DateTime()
+    created_at = Moment()
     approved_by = fields.Str(allow_none=True)
-    approved_at = fields.DateTime(allow_none=True)
+    approved_at = Moment(allow_none=True)
     published_on = fields.Date(allow_none=True)
     published_by = fields.Str(allow_none=True)
-    published_at = fields.DateTime(allow_none=True)
+    published_at = Moment(allow_none=True)
     withdrawn_by = fields.Str(allow_none=True)
-    withdrawn_at = fields.DateTime(allow_none=True)
+    withdrawn_at = Moment(allow_none=True)
     withdraw_reason = fields.Str(allow_none=True)
     expired_on = fields.Date(allow_none=True)
 
@@ -128,7 +126,7 @@ class PublicationPageArgs(PublicationArgs, PageArgs):
 
 
 class PublishedIn(StrippedSchema):
-    published_on = fields.Date(load_default=date.today, validate=not_in_future)
+    published_on = fields.Date(load_default=clock.today, validate=not_in_future)
     reference = fields.Str(
         load_default="",
         validate=validate.Length(max=128),

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from creditsvc.models import VERDICTS
-from creditsvc.schemas.common import PageArgs, USCCRef
+from creditsvc.schemas.common import Moment, PageArgs, USCCRef
 from creditsvc.workdays import SHANGHAI
 from scoring.retail import Category
 
@@ -135,8 +135,8 @@ class ReadingOut(Schema):
     seq = fields.Int()
     merchant = fields.Str(attribute="merchant_uscc")
     stall = fields.Str(attribute="stall_number", allow_none=True)
-    time = fields.DateTime(attribute="measured_at")
-    received_at = fields.DateTime()
+    time = Moment(attribute="measured_at")
+    received_at = Moment()
     category = fields.Str()
     unit_price = fields.Float(allow_none=True)
     settled_g = fields.Float()

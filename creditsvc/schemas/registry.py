@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from creditsvc import uscc as uscc_rules
 from creditsvc.models import COMMUNITY_STATUSES, INSTRUMENT_KINDS, TRADES
-from creditsvc.schemas.common import PageArgs, RowId
+from creditsvc.schemas.common import Moment, PageArgs, RowId
 
 Name = validate.Length(min=1, max=128)
 
@@ -232,8 +232,8 @@ class MerchantOut(Schema):
     market = fields.Function(lambda m: m.market.name if m.market else None)
     address = fields.Str()
     commitment_signed_on = fields.Date(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = Moment()
+    updated_at = Moment()
 
 
 class MerchantArgs(PageArgs):

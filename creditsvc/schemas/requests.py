@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from creditsvc.models import OBJECTION_STATUSES, OBJECTION_SUBJECTS, REPAIR_STATUSES
 from creditsvc.models.objection import REPLY_MAX_CHARS
-from creditsvc.schemas.common import PageArgs, RowId
+from creditsvc.schemas.common import Moment, PageArgs, RowId
 from creditsvc.schemas.registry import StrippedSchema
 
 Reason = validate.Length(min=1, max=1000)
@@ -37,7 +37,7 @@ class ObjectionOut(Schema):
     grounds = fields.Str()
     status = fields.Str(metadata={"description": "disputed | upheld | rejected"})
     filed_on = fields.Date()
-    marked_at = fields.DateTime(metadata={"description": "when the record was marked disputed"})
+    marked_at = Moment(metadata={"description": "when the record was marked disputed"})
     mark_due = fields.Date(metadata={"description": "1 working day (社会信用条例 第三十六条)"})
     decision_due = fields.Date(metadata={"description": "5 working days (第三十六条)"})
     decided_on = fields.Date(allow_none=True)
@@ -100,8 +100,8 @@ class ReplyOut(Schema):
     merchant = fields.Str(attribute="merchant.uscc")
     text = fields.Str()
     status = fields.Str(metadata={"description": "pending | approved | rejected"})
-    submitted_at = fields.DateTime()
-    moderated_at = fields.DateTime(allow_none=True)
+    submitted_at = Moment()
+    moderated_at = Moment(allow_none=True)
     moderation_note = fields.Str(allow_none=True)
 
 
@@ -115,8 +115,8 @@ class NotificationOut(Schema):
     body = fields.Str()
     about_kind = fields.Str()
     about_id = fields.Int()
-    created_at = fields.DateTime()
-    read_at = fields.DateTime(allow_none=True)
+    created_at = Moment()
+    read_at = Moment(allow_none=True)
 
 
 class QueueItemOut(Schema):

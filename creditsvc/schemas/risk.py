@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from creditsvc.models import RISK_CLASSES, PlanStatus
 from creditsvc.models.lifecycle import codes
-from creditsvc.schemas.common import PageArgs, USCCRef
+from creditsvc.schemas.common import Moment, PageArgs, USCCRef
 from creditsvc.schemas.registry import StrippedSchema
 
 
@@ -44,7 +44,7 @@ class RiskModelOut(Schema):
     id = fields.Int()
     version = fields.Str()
     kind = fields.Str(metadata={"description": "logistic | boosting"})
-    trained_at = fields.DateTime()
+    trained_at = Moment()
     trained_by = fields.Str()
     validation_auc = fields.Function(lambda m: m.card["metrics"][m.kind]["auc"])
     drift_warnings = fields.Function(lambda m: (m.drift or {}).get("warnings", []))
@@ -55,7 +55,7 @@ class RiskModelDetailOut(RiskModelOut):
     sha256 = fields.Str()
     card = fields.Dict()
     drift = fields.Dict(allow_none=True)
-    drift_checked_at = fields.DateTime(allow_none=True)
+    drift_checked_at = Moment(allow_none=True)
 
 
 class TrainingRunOut(Schema):
@@ -65,8 +65,8 @@ class TrainingRunOut(Schema):
     error = fields.Str(allow_none=True)
     result = fields.Dict(allow_none=True)
     created_by = fields.Str()
-    created_at = fields.DateTime()
-    finished_at = fields.DateTime(allow_none=True)
+    created_at = Moment()
+    finished_at = Moment(allow_none=True)
     status_url = fields.Function(lambda r: url_for("risk.TrainingRunItem", run_id=r.id))
 
 
@@ -118,7 +118,7 @@ class PlanOut(Schema):
     model_id = fields.Int(allow_none=True)
     status = fields.Str()
     created_by = fields.Str()
-    created_at = fields.DateTime()
+    created_at = Moment()
     published_on = fields.Date(allow_none=True)
     items = fields.List(fields.Nested(PlanItemOut))
 
@@ -138,7 +138,7 @@ class ConflictOut(Schema):
     merchant = fields.Function(lambda c: c.merchant.uscc)
     reason = fields.Str()
     declared_by = fields.Str()
-    declared_at = fields.DateTime()
+    declared_at = Moment()
 
 
 # Published plans (public) -----------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from creditsvc.models import TRADES
-from creditsvc.schemas.common import PageArgs
+from creditsvc.schemas.common import Moment, PageArgs
 
 
 class EvidenceRef(Schema):
@@ -106,4 +106,4 @@ class PolicyOut(Schema):
     document = fields.Dict()
     note = fields.Str()
     created_by = fields.Str()
-    created_at = fields.DateTime()
+    created_at = Moment()

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Select, inspect, select, true
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry
 from creditsvc.models.base import utcnow
@@ -21,7 +22,9 @@ REDACTED_COLUMNS = frozenset({"password_hash", "token_hash", "contact_encrypted"
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):  # shown on the audit page as the bureau's time
+        return clock.iso(value)
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
+from creditsvc import clock
+from creditsvc.workdays import day_of
+
 SECURITY_HEADERS = {
     # Nothing is loaded from outside the service; no inline script is needed.
     "Content-Security-Policy": (
@@ -32,4 +35,6 @@ def register(app: Flask) -> None:
     for module in (home, account, apidocs, verify, console, public_site, portal):
         app.register_blueprint(module.bp)
     app.context_processor(labels.template_helpers)
+    # Every page shows moments in the bureau's time (creditsvc.clock), never the stored UTC.
+    app.jinja_env.filters.update(moment=clock.shown, day=day_of)
     app.after_request(_secure)

@@ -6,12 +6,10 @@ forms, spreadsheet imports, the notice workflow and the audit log.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import render_template
 from flask_babel import gettext as _
 
-from creditsvc import auth
+from creditsvc import auth, clock
 from creditsvc.auth import allow
 from creditsvc.models.base import utcnow
 from creditsvc.principals import OFFICERS
@@ -62,7 +60,7 @@ def short_rate_chart(markets: list[dict]):
 @allow(*OFFICERS)
 def dashboard():
     p, district = auth.current(), district_in_view()
-    today, now = date.today(), utcnow()
+    today, now = clock.today(), utcnow()
     complaints, complaints_total = figures.open_complaints(p, district, today)
     grades, markets = grade_distribution(district), figures.short_rates(p, district, now)
     return render_template(

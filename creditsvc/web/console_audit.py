@@ -68,5 +68,4 @@ def audit_log():
         entities=audit.entities(),
         district=district,
         changes=changes,
-        shanghai=SHANGHAI,
     )

@@ -5,13 +5,11 @@ officer's district and audits it."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from creditsvc import auth, unit_of_work
+from creditsvc import auth, clock, unit_of_work
 from creditsvc.auth import allow
 from creditsvc.jobs import QueueUnavailable, render
 from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, Notice
@@ -119,7 +117,7 @@ def notice_preview(notice_id: int):
         flash(_("Only a draft or an approved notice has a preview."), "error")
         return redirect(url_for("console.notice", notice_id=notice_id))
     try:
-        pdf = notices_publish.preview(found, date.today())
+        pdf = notices_publish.preview(found, clock.today())
     except notices_publish.RenderRefused as exc:  # publishing would fail the same way
         flash(str(exc), "error")
         return redirect(url_for("console.notice", notice_id=notice_id))

@@ -7,13 +7,11 @@ and nothing else, so no address can lead one merchant to another's record.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from creditsvc import auth
+from creditsvc import auth, clock
 from creditsvc.auth import allow
 from creditsvc.models import OBJECTION_SUBJECTS, Merchant
 from creditsvc.models.objection import REPLY_MAX_CHARS
@@ -81,7 +79,7 @@ def file_objection():
     values = {k: request.form.get(k, "") for k in ("kind", "id", "grounds")}
     try:
         data = ObjectionIn().load(values)
-        objections.file(auth.current(), data, date.today())
+        objections.file(auth.current(), data, clock.today())
     except ValidationError as exc:
         return objection_form(values, exc.messages, 400)
     except DomainError as exc:

@@ -1,17 +1,17 @@
 """Spreadsheet imports: checked whole, all rows or none, every error with row and column."""
 
 import io
-from datetime import date
 from pathlib import Path
 
 import pytest
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import Complaint, Inspection, JobRun, Merchant, PenaltyDecision
 from creditsvc.spreadsheets import read, write_xlsx
 from tests.workers import run_worker
 
-TODAY = date.today().isoformat()
+TODAY = clock.today().isoformat()
 
 
 def upload(caller, kind, content: bytes, filename="sheet.csv"):

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from tests.factories import PASSWORD, inspect, penalise, publish
 
@@ -113,7 +114,7 @@ def use_language(page, code: str) -> None:
 def small_city(world) -> dict:
     """A few businesses with grades, an honor roll, an exposure notice and a placard, all
     published as PDFs, and a merchant account; what the browser tests look at."""
-    today = date.today()
+    today = clock.today()
     street = world.street(name="斜土路街道")
     market = world.market(name="天钥桥菜市场")
     honest = world.merchant(

@@ -4,15 +4,16 @@ imports it, and publishes an honor roll; every console page is photographed."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import Inspection, Notice
 from tests.e2e.conftest import login, screenshot
 
-TODAY = date.today()
+TODAY = clock.today()
 HEADER = "统一社会信用代码,检查日期,检查类型,检查人员,违法行为代码\n"
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import Inspection
 from tests.e2e.conftest import PHONE, login, screenshot, use_language
@@ -138,7 +138,7 @@ def test_console_pages_carry_no_untranslated_strings(page, small_city, world):
         json={
             "merchant": fishmonger,
             "channel": "12345",
-            "received_on": date.today().isoformat(),
+            "received_on": clock.today().isoformat(),
             "allegation": "复称短少50克",
         },
     )

@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from redis import Redis
 from rq.cron import CronScheduler
 from sqlalchemy import func, select
 
+from creditsvc import clock
 from creditsvc.config import PROJECT_ROOT
 from creditsvc.extensions import db
 from creditsvc.jobs import RUN_GRACE_SECONDS
@@ -47,7 +48,7 @@ from tests.workers import (
 )
 
 REDIS_SERVER = "/usr/bin/redis-server"
-TODAY = date.today()
+TODAY = clock.today()
 
 # A worker whose work horse dies (SIGKILL, as under the OOM killer) the first time it has
 # written a PDF's bytes to the temporary file and is about to make them durable and rename

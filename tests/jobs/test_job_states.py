@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ from redis import Redis
 from rq.job import Job
 from sqlalchemy import func, select, update
 
+from creditsvc import clock
 from creditsvc.config import PROJECT_ROOT
 from creditsvc.extensions import db
 from creditsvc.imports import runner
@@ -36,7 +37,7 @@ from creditsvc.principals import Principal
 from creditsvc.services import jobruns
 from tests.workers import WORKER_TIMEOUT, job_env, kill_tree, run_worker, wait_for
 
-TODAY = date.today().isoformat()
+TODAY = clock.today().isoformat()
 
 # A worker whose work horse, at the first commit of a session (the import's rows are
 # written, nothing is kept yet), dies by SIGKILL (as under the OOM killer) or, with

@@ -3,15 +3,16 @@ no-store`, an officer's PDF download included; public answers keep their caching
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from creditsvc import clock
 from tests.factories import inspect, login, publish
 
 PRIVATE = "private, no-store"
 
 
 def published_honor_roll(world) -> tuple[object, dict]:
-    signed = date.today() - timedelta(days=30)
+    signed = clock.today() - timedelta(days=30)
     inspect(world, world.merchant(name="甲记蔬菜", commitment_signed_on=signed), [])
     officer = world.district()
     return officer, publish(officer, {"kind": "honor_roll"})

@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import (
     AuditEntry,
@@ -179,7 +180,7 @@ def test_evidence_names_only_merchants_in_scope(world):
         "/api/v1/inspections",
         json={
             "merchant": theirs.uscc,
-            "inspected_on": date.today().isoformat(),
+            "inspected_on": clock.today().isoformat(),
             "kind": "routine",
             "officers": ["张三"],
         },
@@ -190,7 +191,7 @@ def test_evidence_names_only_merchants_in_scope(world):
         json={
             "merchant": theirs.uscc,
             "channel": "12345",
-            "received_on": date.today().isoformat(),
+            "received_on": clock.today().isoformat(),
             "allegation": "短秤",
         },
     )
@@ -254,7 +255,7 @@ def test_an_inspection_names_only_a_plan_in_scope(world):
         "/api/v1/inspections",
         json={
             "merchant": world.merchant().uscc,
-            "inspected_on": date.today().isoformat(),
+            "inspected_on": clock.today().isoformat(),
             "kind": "random",
             "officers": ["张三"],
             "plan": theirs.id,

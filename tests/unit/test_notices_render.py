@@ -392,8 +392,12 @@ def test_context_is_normalised():
     assert context["serial"] == make_serial("310104", 2026, 4)
     assert context["grade_label"] == "诚信" and context["document_title"] == "诚信计量公示牌"
     assert str(context["as_of"]) == "2026-04-01"
-    from_objects = load_context("placard", {**data, "as_of": dt.datetime(2026, 4, 1, 9, 30)})
+    naive = dt.datetime(2026, 4, 1, 9, 30)  # noqa: DTZ001 - a naive moment is its own calendar day
+    from_objects = load_context("placard", {**data, "as_of": naive})
     assert from_objects["as_of"] == dt.date(2026, 4, 1)
+    # 23:30 UTC on 31 March is 07:30 on 1 April in Shanghai: the bureau's day is printed.
+    utc = dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC)
+    assert load_context("placard", {**data, "as_of": utc})["as_of"] == dt.date(2026, 4, 1)
 
 
 def test_an_unrated_merchant_gets_a_placard_that_says_so():

@@ -7,10 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from creditsvc import clock
 from scoring import explain, scorecard
 from scoring.policy import DEFAULT, DEFAULT_POLICY, Policy, PolicyError
 
-TODAY = date.today()
+TODAY = clock.today()
 I64 = np.int64
 
 

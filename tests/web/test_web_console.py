@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import (
     AuditEntry,
@@ -29,7 +30,7 @@ from creditsvc.workdays import SHANGHAI
 from tests.documents import read_pdf
 from tests.factories import csrf_token, inspect, login, penalise
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def session_for(world, app, role="district", **scope):

@@ -8,12 +8,13 @@ import re
 import time
 from datetime import date, timedelta
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import MerchantReply, Objection
 from creditsvc.models.objection import REPLY_MAX_CHARS
 from tests.factories import PASSWORD, csrf_token, inspect, login, publish, session_row
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def merchant_client(app, world, merchant):

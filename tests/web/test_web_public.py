@@ -4,9 +4,10 @@ target), notices in force with their PDFs, demonstrations, verify, how grades wo
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlparse
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import Community, DemonstrationUnit, MerchantReply
 from creditsvc.principals import Principal
@@ -15,7 +16,7 @@ from creditsvc.services.standing import policies
 from scoring.policy import DEFAULT_POLICY
 from tests.factories import complain, inspect, penalise, publish
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def html(response, status=200) -> str:

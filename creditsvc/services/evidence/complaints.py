@@ -3,8 +3,7 @@ withdrawn, each step with its officer and reason. Contact details are personal d
 
 from __future__ import annotations
 
-from datetime import date
-
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import Complaint, ComplaintStatus, ComplaintTransition
 from creditsvc.personal_data import seal, unseal
@@ -41,7 +40,7 @@ def move(p: Principal, complaint: Complaint, to: str, reason: str) -> Complaint:
         ComplaintTransition(from_status=from_status, to_status=to, actor=p.name, reason=reason)
     )
     if Complaint.lifecycle.is_final(to):
-        complaint.decided_on = date.today()
+        complaint.decided_on = clock.today()
     audit.record(p.name, "transition", complaint, before=before, reason=reason)
     # Only a substantiated complaint costs points, but any change may alter reasons.
     outbox.mark_dirty([complaint.merchant_id], "complaint")

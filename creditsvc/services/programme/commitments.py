@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import exists, func, insert, literal, select
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import Commitment, CommitmentStatus, Merchant
 from creditsvc.models.base import UTCDateTime, utcnow
@@ -87,7 +88,7 @@ def sign(
 ) -> Commitment:
     """A merchant signs in the portal today; an officer records a paper commitment with
     the date it was signed and its scan."""
-    today = today or date.today()
+    today = today or clock.today()
     officer = p.role != MERCHANT
     if officer and document is None:
         raise Invalid("attach the scan of the signed commitment", "document", "files")
@@ -121,7 +122,7 @@ def sign(
 def withdraw(p: Principal, commitment: Commitment, reason: str, today: date | None = None):
     lifecycle.require(commitment, CommitmentStatus.IN_FORCE)
     before = audit.state(commitment)
-    commitment.withdrawn_on = today or date.today()
+    commitment.withdrawn_on = today or clock.today()
     commitment.withdrawn_by, commitment.withdraw_reason = p.name, reason
     commitment.merchant.commitment_signed_on = None
     audit.record(p.name, "withdraw", commitment, before=before, reason=reason)

@@ -4,10 +4,9 @@ designations and communities in force."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import Select, select
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import (
     Commitment,
@@ -97,7 +96,7 @@ def unit_in_force(merchant_id: int) -> DemonstrationUnit | None:
     return db.session.scalar(
         select(DemonstrationUnit).where(
             DemonstrationUnit.merchant_id == merchant_id,
-            demonstration_units.in_force(date.today()),
+            demonstration_units.in_force(clock.today()),
         )
     )
 
@@ -131,7 +130,7 @@ def units_in_force(district: str | None) -> list[dict]:
         )
         .join(Merchant, Merchant.id == DemonstrationUnit.merchant_id)
         .outerjoin(Street, Street.id == Merchant.street_id)
-        .where(demonstration_units.in_force(date.today()))
+        .where(demonstration_units.in_force(clock.today()))
         .order_by(Merchant.district_code, Merchant.name)
     )
     if district:

@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, false, select, true
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import (
     District,
@@ -127,7 +128,7 @@ def create_draft(p: Principal, data: dict, today: date | None = None) -> Notice:
         kind=kind,
         district_code=district.code,
         status=NoticeStatus.DRAFT,
-        as_of=today or date.today(),
+        as_of=today or clock.today(),
         period_start=data.get("period_start"),
         period_end=data.get("period_end"),
         merchant=merchant,
@@ -197,7 +198,7 @@ def correct(p: Principal, notice: Notice, reason: str, today: date | None = None
         kind=notice.kind,
         district_code=notice.district_code,
         status=NoticeStatus.DRAFT,
-        as_of=today or date.today(),
+        as_of=today or clock.today(),
         period_start=notice.period_start,
         period_end=notice.period_end,
         merchant=notice.merchant,
@@ -271,7 +272,7 @@ def entry_deadline(entry: NoticeEntry, today: date | None = None) -> dict | None
         due, why = entry.ends_on, "公示期届满"
     else:
         return None
-    left = calendar.working_days_left(today or date.today(), due)
+    left = calendar.working_days_left(today or clock.today(), due)
     return {"date": due, "reason": why, "working_days_left": left}
 
 

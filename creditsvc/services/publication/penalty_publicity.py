@@ -13,6 +13,7 @@ from functools import cache
 
 from sqlalchemy import Select, select
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import (
     District,
@@ -101,7 +102,7 @@ def listing(p: Principal, args: dict, today: date | None = None) -> list[dict]:
     # Many decisions share a day: count the working days once per day.
     due = cache(lambda day: calendar.deadline(day, PUBLICATION_WORKING_DAYS))
     stmt = stmt.order_by(PenaltyDecision.decided_on, PenaltyDecision.id)
-    today = today or date.today()
+    today = today or clock.today()
     rows = [_row(*found, due, today) for found in db.session.execute(stmt)]
     return [r for r in rows if args.get("status") in (None, r["status"])]
 

@@ -19,6 +19,7 @@ from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.links import site_url, verify_url
 from creditsvc.models import Notice, NoticeStatus
@@ -207,7 +208,7 @@ def publish(notice_id: int, actor: str, today: date | None = None) -> Path:
         raise Conflict(f"notice {notice_id} is not approved for publication")
     check_predecessor(notice)
     old = notice.supersedes
-    today = today or date.today()
+    today = today or clock.today()
     serial = make_serial(notice.district_code, today.year, notice.id)
     _open_windows(notice, today)
     rendered = signing.signed(render(notice.kind, context(notice, serial, today)))

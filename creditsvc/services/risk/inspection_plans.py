@@ -20,6 +20,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import exists, inspect, select
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import (
     RISK_CLASSES,
@@ -156,7 +157,7 @@ def publish(p: Principal, plan: InspectionPlan) -> InspectionPlan:
     if not scope.may_write_district(p, plan.district_code):
         raise Forbidden("plans are published by their district's officers")
     lifecycle.require(plan, PlanStatus.DRAWN)
-    today = date.today()
+    today = clock.today()
     if today <= plan.period_end:
         raise Conflict(f"a plan is published after its period, which ends {plan.period_end}")
     before = audit.state(plan)

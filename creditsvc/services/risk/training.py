@@ -27,6 +27,7 @@ import sklearn
 from flask import current_app
 from sqlalchemy import delete, func, insert, select
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import Inspection, RiskModelVersion, RiskScore
 from creditsvc.models.base import utcnow
@@ -127,7 +128,7 @@ def _card(version, today, actor, selection, features, y, days) -> dict[str, Any]
     return {
         "version": version,
         "kind": selection.chosen,
-        "trained_at": utcnow().isoformat(),
+        "trained_at": clock.now().isoformat(),
         "trained_by": actor,
         "target": TARGET,
         "labels": LABELS,
@@ -164,7 +165,7 @@ def train(
 ) -> tuple[RiskModelVersion, dict[str, int]]:
     """Train, choose, store the artifact and its row; then score every merchant.
     Returns the row and the number of merchants in each risk class."""
-    today = today or date.today()
+    today = today or clock.today()
     data = risk_data.load()
     features, y, days = _labelled(data, today)
     try:
@@ -207,7 +208,7 @@ def score_all(
     payload: dict[str, Any] | None = None,
 ) -> dict[str, int]:
     """Every merchant's probability and class as of today; drift against training."""
-    today = today or date.today()
+    today = today or clock.today()
     payload = payload or load_artifact(row)
     data = data or risk_data.load()
     features = risk_features.build_features(data.evidence, today.toordinal())

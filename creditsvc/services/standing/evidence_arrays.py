@@ -8,7 +8,7 @@ largest table), per merchant for a batch or per day for a single merchant.
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 from sqlalchemy import ColumnElement, Integer, Select, and_, exists, func, select, true
@@ -17,6 +17,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from creditsvc.extensions import db
 from creditsvc.models import Complaint, ComplaintStatus, Finding, Inspection, Reading, Void
+from creditsvc.workdays import SHANGHAI
 from scoring import scorecard
 from scoring.policy import SEVERITIES, Policy
 
@@ -26,7 +27,7 @@ def _not_void(kind: str, id_column) -> ColumnElement[bool]:
 
 
 def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
+    return datetime.combine(day, time(), tzinfo=SHANGHAI)
 
 
 def _index(merchant_ids: np.ndarray, column: np.ndarray) -> np.ndarray:
@@ -222,7 +223,7 @@ def reweighs_per_day(merchant_id: int, as_of: date, policy: Policy) -> scorecard
     )
     counts: dict[int, list[int]] = {}
     for measured_at, verdict in rows:
-        day = counts.setdefault(measured_at.astimezone(UTC).date().toordinal(), [0, 0, 0])
+        day = counts.setdefault(measured_at.astimezone(SHANGHAI).date().toordinal(), [0, 0, 0])
         day[0] += 1
         day[1] += verdict != "not_assessable"
         day[2] += verdict == "short"

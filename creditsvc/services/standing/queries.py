@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from creditsvc import clock
 from creditsvc.catalogue import violation_names
 from creditsvc.extensions import db
 from creditsvc.models import CurrentScore, Merchant, ScoreSnapshot, ScoringPolicy
@@ -53,7 +54,7 @@ def history(merchant_id: int) -> list[ScoreSnapshot]:
 def of(merchant: Merchant, as_of: date | None = None) -> dict:
     """The stored standing when there is one (what was published), else a live scoring,
     with the improvement outlook always computed live from today's evidence."""
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     live = _live(merchant, as_of)
     current = db.session.get(CurrentScore, merchant.id)
     snapshot = db.session.get(ScoreSnapshot, current.snapshot_id) if current else None

@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlalchemy import Select, delete, select
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import DirtyMerchant, Merchant
 from creditsvc.models.base import utcnow
@@ -22,7 +23,7 @@ from scoring import scorecard
 
 
 def today() -> date:
-    return date.today()
+    return clock.today()
 
 
 def rescore(

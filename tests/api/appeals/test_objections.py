@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.jobs.reminders import send_reminders
 from creditsvc.models import (
@@ -28,7 +29,7 @@ from creditsvc.services.errors import DomainError
 from tests.api.evidence.test_readings_api import add_stall, post, reading
 from tests.factories import complain, exposure_body, inspect, penalise, publish, substantiate
 
-TODAY = date.today()
+TODAY = clock.today()
 OBJECTIONS = "/api/v1/objections"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.jobs.reminders import send_reminders
 from creditsvc.models import NoticeEntry, Notification, RepairApplication, User
@@ -15,7 +16,7 @@ from creditsvc.services.appeals import repairs
 from scoring.repair import RepairFacts, assess
 from tests.factories import exposure_body, inspect, penalise, publish
 
-TODAY = date.today()
+TODAY = clock.today()
 REPAIRS = "/api/v1/repairs"
 
 

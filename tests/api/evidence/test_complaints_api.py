@@ -1,10 +1,11 @@
 """Complaints: lifecycle with officer and reason, and the complainant's contact kept private."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry, Complaint, CurrentScore, DirtyMerchant
 
@@ -16,7 +17,7 @@ def complaint(subject, **extra):
     data = {
         "merchant": subject.uscc,
         "channel": "12345",
-        "received_on": date.today().isoformat(),
+        "received_on": clock.today().isoformat(),
         "allegation": "买了一斤排骨，复称只有八两",
         "contact": CONTACT,
     }
@@ -58,7 +59,7 @@ def test_every_branch_of_the_lifecycle(filed, path):
         zip(["received", *path[:-1]], path, strict=True)
     )
     assert all(t["actor"].startswith("user:district") and t["reason"] for t in history)
-    assert response.json["decided_on"] == date.today().isoformat()
+    assert response.json["decided_on"] == clock.today().isoformat()
 
 
 @pytest.mark.parametrize(
@@ -115,7 +116,7 @@ def test_a_complaint_gets_its_merchant_rescored(filed):
     ("extra", "field"),
     [
         ({"channel": "wechat"}, "channel"),
-        ({"received_on": (date.today() + timedelta(days=2)).isoformat()}, "received_on"),
+        ({"received_on": (clock.today() + timedelta(days=2)).isoformat()}, "received_on"),
         ({"allegation": ""}, "allegation"),
         ({"contact": "x" * 201}, "contact"),
         ({"merchant": "91440300708461136T"}, "merchant"),

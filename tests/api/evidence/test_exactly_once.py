@@ -6,11 +6,12 @@ test_parallel_writers.py."""
 from __future__ import annotations
 
 import socket
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.jobs.expiry import expire_idempotency_keys
 from creditsvc.models import (
@@ -37,7 +38,7 @@ def complaint_body(merchant, allegation: str = "短秤二两") -> dict:
     return {
         "merchant": merchant.uscc,
         "channel": "12345",
-        "received_on": date.today().isoformat(),
+        "received_on": clock.today().isoformat(),
         "allegation": allegation,
     }
 
@@ -57,7 +58,7 @@ def _inspection(world):
     merchant = world.merchant()
     body = {
         "merchant": merchant.uscc,
-        "inspected_on": date.today().isoformat(),
+        "inspected_on": clock.today().isoformat(),
         "kind": "routine",
         "officers": ["张三"],
         "findings": [{"code": "UNVERIFIED"}],

@@ -1,13 +1,14 @@
 """Inspections: findings, penalties and net-content lots judged by JJF 1070."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry, CurrentScore, DirtyMerchant, Inspection, Instrument
 
-TODAY = date.today().isoformat()
+TODAY = clock.today().isoformat()
 
 
 def payload(merchant, **extra):
@@ -135,8 +136,8 @@ def test_a_penalty_is_recorded_with_its_decision(world):
     assert db.session.query(Inspection).count() == 1
 
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
-YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
+TOMORROW = (clock.today() + timedelta(days=1)).isoformat()
+YESTERDAY = (clock.today() - timedelta(days=1)).isoformat()
 
 
 @pytest.mark.parametrize(

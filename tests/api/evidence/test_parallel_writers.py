@@ -8,11 +8,11 @@ from __future__ import annotations
 import http.client
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 
 import pytest
 from sqlalchemy import event, func, select, text
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import Complaint
 from tests.workers import served
@@ -37,7 +37,7 @@ def _complaint(uscc: str, n: int) -> dict:
     return {
         "merchant": uscc,
         "channel": "12345",
-        "received_on": date.today().isoformat(),
+        "received_on": clock.today().isoformat(),
         "allegation": f"复称少了二两 ({n})",
     }
 

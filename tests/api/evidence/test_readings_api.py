@@ -430,7 +430,7 @@ def test_the_listing_shows_the_stored_figures(world, scale):
         50.0,
         2,
     )
-    assert item["time"].startswith("2025-06-01T02:00:00")
+    assert item["time"] == "2025-06-01T10:00:00+08:00"  # Shanghai time, with its offset
 
 
 def test_devices_merchants_and_strangers_may_not_list(world, scale):

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import text
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry, Commitment, Merchant, Notification
 from creditsvc.services.programme import commitments
@@ -17,7 +18,7 @@ from tests.factories import inspect
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%scan\n"
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def upload(data: bytes, name: str = "scan.png", **fields):

@@ -5,10 +5,11 @@ re-evaluation reminder → re-evaluation (reference/rules.md §5)."""
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.jobs.reminders import send_reminders
 from creditsvc.models import AuditEntry, CommunityDraw, CurrentScore, Notification
@@ -16,7 +17,7 @@ from creditsvc.services.programme.communities import draw_groups
 from creditsvc.workdays import add_months
 from tests.factories import inspect
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def application(world, officer, units=14, scored=3):

@@ -4,10 +4,9 @@ suspends the designation at once and puts revocation before an officer."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry, DemonstrationUnit, Notice, Notification, User
 from creditsvc.services.publication import eligibility, publishing
@@ -16,7 +15,7 @@ from notices.render import render_html
 from notices.serials import make_serial
 from tests.factories import inspect
 
-TODAY = date.today()
+TODAY = clock.today()
 UNITS = "/api/v1/demonstration-units"
 LISTING = "/api/public/v1/demonstration-units"
 

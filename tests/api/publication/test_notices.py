@@ -7,10 +7,11 @@ import copy
 import errno
 import hashlib
 import os
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.jobs.expiry import expire_notices
 from creditsvc.models import AuditEntry, JobRun, Notice, Stall
@@ -24,7 +25,7 @@ from tests.documents import fonts_embedded, pdf_of, pdf_text, read_pdf, stored_f
 from tests.factories import draft, exposure_body, inspect, penalise, publish
 from tests.workers import run_worker
 
-TODAY = date.today()
+TODAY = clock.today()
 PASSWD_LINK = '<link rel="attachment" href="file:///etc/passwd">'
 
 

@@ -7,16 +7,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
-from creditsvc import spreadsheets
+from creditsvc import clock, spreadsheets
 from creditsvc.extensions import db
 from creditsvc.models import Community, Street
 from notices.serials import check_digit
 from tests.documents import pdf_of, pdf_text
 from tests.factories import complain, draft, exposure_body, inspect, penalise, publish
 
-TODAY = date.today()
+TODAY = clock.today()
 PUBLIC = "/api/public/v1"
 
 

@@ -9,12 +9,13 @@ from datetime import date
 
 import pytest
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry
 from creditsvc.services import calendar
 from tests.factories import complain, penalise
 
-TODAY = date.today()
+TODAY = clock.today()
 URL = "/api/v1/penalty-publications"
 
 

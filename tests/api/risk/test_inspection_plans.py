@@ -1,11 +1,12 @@
 """Random inspection plans (双随机一公开): reproducible by seed, ratios per risk class,
 conflicts excluded, published after the period, outcomes recorded against the plan."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import Inspection, Merchant, RiskModelVersion, RiskScore, User
 from creditsvc.services.risk.inspection_plans import draw
@@ -39,7 +40,7 @@ def scored_district(world, per_class: int = PER_CLASS, d_first: bool = False) ->
             model_id=model.id,
             probability=0.1 * (i // per_class),
             risk_class="ABCD"[i // per_class],
-            as_of=date.today(),
+            as_of=clock.today(),
         )
         for i, m in enumerate(merchants)
     )
@@ -151,12 +152,12 @@ def test_conflicts_and_plans_stay_within_the_district(world):
     assert unknown.status_code == 422
 
 
-@pytest.mark.parametrize("period_end", [date.today().isoformat()])
+@pytest.mark.parametrize("period_end", [clock.today().isoformat()])
 def test_a_plan_is_published_only_after_its_period(world, period_end):
     scored_district(world, per_class=5)
     officer = world.district()
     body = plan_body(
-        period_start=(date.today() - timedelta(days=30)).isoformat(), period_end=period_end, seed=3
+        period_start=(clock.today() - timedelta(days=30)).isoformat(), period_end=period_end, seed=3
     )
     plan = officer.post("/api/v1/inspection-plans", json=body).json
     assert officer.post(f"/api/v1/inspection-plans/{plan['id']}/publish").status_code == 409

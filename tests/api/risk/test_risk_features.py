@@ -5,13 +5,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import Complaint, Device, Reading, Void
 from creditsvc.services.risk import features as risk_data
 from scoring import risk_features as rf
 from tests.factories import complain, inspect, substantiate
 
-TODAY = date.today()
+TODAY = clock.today()
 AS_OF = TODAY - timedelta(days=120)
 
 

@@ -4,6 +4,7 @@ carries a probability or a risk class."""
 import re
 from datetime import date
 
+from creditsvc import clock
 from creditsvc.config import PROJECT_ROOT
 from creditsvc.extensions import db
 from creditsvc.models import InspectionPlan, InspectionPlanItem, RiskModelVersion, RiskScore
@@ -61,7 +62,7 @@ def _published_world(world):
             model_id=model.id,
             probability=MARK,
             risk_class="D",
-            as_of=date.today(),
+            as_of=clock.today(),
         )
     )
     plan = InspectionPlan(

@@ -1,11 +1,12 @@
 """Standing for officers and the merchant, the public record, and policy versions."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DatabaseError
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import CurrentScore, JobRun, Merchant, ScoreSnapshot, ScoringPolicy
 from creditsvc.services.publication import public
@@ -13,7 +14,7 @@ from creditsvc.services.standing import evidence_arrays, policies, rescoring
 from scoring import scorecard
 from tests.factories import complain, inspect
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def test_standing_after_a_major_finding(world):
