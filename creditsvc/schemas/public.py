@@ -61,10 +61,6 @@ class DocumentOut(Schema):
     pages = fields.Int()
     verify_url = fields.Str()
     pdf_url = fields.Str(allow_none=True)
-    # A placard only: valid while the grade printed on it is the business's grade today.
-    printed_grade = fields.Str(allow_none=True, metadata={"description": "placards: None unrated"})
-    grade_today = fields.Str(allow_none=True, metadata={"description": "placards: None unrated"})
-    business_url = fields.Str(metadata={"description": "placards: the business's public page"})
 
 
 class DocumentEntryOut(Schema):
@@ -79,6 +75,12 @@ class DocumentEntryOut(Schema):
 
 
 class DocumentVerifyOut(DocumentOut):
+    # A placard only: valid while the grade printed on it is the business's grade today.
+    printed_grade = fields.Str(allow_none=True, metadata={"description": "placards: None unrated"})
+    grade_today = fields.Str(allow_none=True, metadata={"description": "placards: None unrated"})
+    business_url = fields.Str(
+        allow_none=True, metadata={"description": "placards: the business's public page"}
+    )
     entries = fields.List(fields.Nested(DocumentEntryOut))
 
 

@@ -54,7 +54,7 @@ def verification_facts(notice: Notice) -> dict:
     business's public page; a placard whose grade has changed reads as lapsed even
     before the reaction below has marked it."""
     if notice.kind != KIND or notice.merchant is None:
-        return {}
+        return {"printed_grade": None, "grade_today": None, "business_url": None}
     facts = {
         "printed_grade": printed_grade(notice),
         "grade_today": grade_today(notice.merchant_id),
