@@ -63,6 +63,7 @@ def honor_roll(count: int) -> dict:
             "street": STREETS[i % len(STREETS)],
             "trade": TRADES[(i // len(STREETS)) % len(TRADES)],
             "name": f"徐汇区诚信计量商户第{i + 1}号经营部",
+            "uscc": f"92310104{i:09d}X",
             "grade": "A",
             "address": f"龙华菜市场{i % 300 + 1}号摊位",
             "demonstration": i % 9 == 0,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from creditsvc.jobs import reminders
 from creditsvc.services import signals
 from creditsvc.services.programme import demonstration_units
-from creditsvc.services.publication import notices
+from creditsvc.services.publication import notices, placards
 
 _connected = False
 
@@ -19,5 +19,6 @@ def connect() -> None:
     signals.evidence_voided.connect(demonstration_units.on_evidence_voided, weak=False)
     signals.objection_upheld.connect(notices.on_discredited, weak=False)
     signals.repair_approved.connect(notices.on_discredited, weak=False)
+    signals.grades_changed.connect(placards.on_grades_changed, weak=False)
     signals.notified.connect(reminders.mail_after_commit, weak=False)
     _connected = True

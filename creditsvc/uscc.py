@@ -39,6 +39,14 @@ class USCC:
     def division(self) -> str:
         return self.code[2:8]
 
+    @property
+    def individual_business(self) -> bool:
+        """个体工商户 (an individual business): registration authority 9 (工商/市场监管)
+        and, under it, type 2 (GB 32100-2015 表1). Type 2 alone is not enough: under
+        authority 1 it is a public institution (事业单位, e.g. a public hospital), under 5
+        a private non-enterprise unit (民办非企业单位)."""
+        return self.registration_authority == "9" and self.entity_type == "2"
+
 
 def normalise(raw: str) -> str:
     """Trim all white space (inside too, as pasted codes often carry it) and upper-case."""

@@ -116,6 +116,7 @@ NOTICE_STATUS_WORDS = {
     "expired": Words("已到期", "Expired"),
     "withdrawn": Words("已撤回", "Withdrawn"),
     "superseded": Words("已被更正版本取代", "Superseded"),
+    "lapsed": Words("已失效", "No longer valid"),
 }
 # ...and as the public reads a published document: whether it is in force.
 DOCUMENT_STATUS_WORDS = {
@@ -123,6 +124,7 @@ DOCUMENT_STATUS_WORDS = {
     "expired": Words("已到期", "Expired"),
     "withdrawn": Words("已撤回", "Withdrawn"),
     "superseded": Words("已被更正版本取代", "Superseded"),
+    "lapsed": Words("已失效", "No longer valid"),
 }
 ENTRY_STATUS_WORDS = {
     "active": Words("公示中", "Currently published"),

@@ -74,6 +74,12 @@ class SerialField(fields.Str):
             raise ValidationError(str(exc)) from exc
 
 
+def _uscc() -> fields.Str:
+    """Every business a document names carries its 统一社会信用代码: two businesses of one
+    name in one district are told apart only by it."""
+    return fields.Str(required=True, validate=validate.Regexp(USCC_SHAPE))
+
+
 def _site_url() -> fields.Url:
     return fields.Url(required=True, schemes={"http", "https"}, require_tld=False)
 
@@ -104,6 +110,7 @@ class DocumentContext(Schema):
 
 class ExposureEntry(Schema):
     business_name = Text(required=True)
+    uscc = _uscc()
     address = Text(required=True)
     violation_name = Text(required=True)
     obligation_article = Text(required=True)
@@ -156,6 +163,7 @@ class HonorRollEntry(Schema):
     street = Text(required=True)
     trade = Text(required=True)
     name = Text(required=True)
+    uscc = _uscc()
     # 诚信计量光荣榜 lists grade-A businesses only (DESIGN.md §7).
     grade = fields.Str(required=True, validate=validate.Equal("A", error="honor roll is grade A"))
     address = Text(required=True)
@@ -208,6 +216,7 @@ class DemonstrationUnit(Designation):
     """A 诚信计量示范单位: a market, fuel station, restaurant, shop, hospital, optician..."""
 
     name = Text(required=True)
+    uscc = _uscc()
     trade = Text(required=True)
     address = Text(required=True)
 
@@ -235,7 +244,7 @@ class PlacardContext(DocumentContext):
     default_title = "诚信计量公示牌"
 
     merchant_name = Text(required=True)
-    uscc = fields.Str(required=True, validate=validate.Regexp(USCC_SHAPE))
+    uscc = _uscc()
     address = Text(load_default=None)
     # None: not rated yet, printed as 未评级.
     grade = fields.Str(required=True, allow_none=True, validate=validate.OneOf(GRADES))

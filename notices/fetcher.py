@@ -18,7 +18,11 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 ASSET_SCHEME = "notices"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ASSET_ROOTS: Mapping[str, Path] = {"documents": PROJECT_ROOT / "templates" / "documents"}
+ASSET_ROOTS: Mapping[str, Path] = {
+    "documents": PROJECT_ROOT / "templates" / "documents",
+    # The grade palette the site uses too (static/css/grades.css): one source of colours.
+    "palette": PROJECT_ROOT / "static" / "css",
+}
 
 # Static resource types only: a template or a Python file is never a resource.
 CONTENT_TYPES = {

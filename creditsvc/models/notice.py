@@ -30,6 +30,8 @@ class NoticeStatus(StrEnum):
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
     SUPERSEDED = "superseded"  # by a published correction
+    # A placard whose printed grade is no longer the business's grade (已失效).
+    LAPSED = "lapsed"
 
 
 NOTICE_LIFECYCLE = Lifecycle(
@@ -41,6 +43,7 @@ NOTICE_LIFECYCLE = Lifecycle(
             NoticeStatus.EXPIRED,
             NoticeStatus.WITHDRAWN,
             NoticeStatus.SUPERSEDED,
+            NoticeStatus.LAPSED,
         ),
     },
     "the notice is {status}; this needs {needs}",

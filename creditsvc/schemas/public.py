@@ -47,7 +47,9 @@ class DocumentOut(Schema):
     district = fields.Str()
     district_name = fields.Str()
     issued_on = fields.Date()
-    status = fields.Str(metadata={"description": "published | expired | withdrawn | superseded"})
+    status = fields.Str(
+        metadata={"description": "published | expired | withdrawn | superseded | lapsed"}
+    )
     status_text = fields.Str()
     in_force = fields.Bool()
     withdraw_reason = fields.Str(allow_none=True)
@@ -64,6 +66,7 @@ class DocumentOut(Schema):
 class DocumentEntryOut(Schema):
     position = fields.Int()
     name = fields.Str(allow_none=True, metadata={"description": "only while published"})
+    uscc = fields.Str(allow_none=True, metadata={"description": "only while published"})
     status = fields.Str()
     status_text = fields.Str()
     ends_on = fields.Date(allow_none=True)
@@ -72,6 +75,12 @@ class DocumentEntryOut(Schema):
 
 
 class DocumentVerifyOut(DocumentOut):
+    # A placard only: valid while the grade printed on it is the business's grade today.
+    printed_grade = fields.Str(allow_none=True, metadata={"description": "placards: None unrated"})
+    grade_today = fields.Str(allow_none=True, metadata={"description": "placards: None unrated"})
+    business_url = fields.Str(
+        allow_none=True, metadata={"description": "placards: the business's public page"}
+    )
     entries = fields.List(fields.Nested(DocumentEntryOut))
 
 
@@ -81,6 +90,7 @@ class HonorRollItemOut(Schema):
     street = fields.Str()
     trade = fields.Str()
     name = fields.Str()
+    uscc = fields.Str()
     address = fields.Str()
     grade = fields.Str()
     as_of = fields.Str(metadata={"format": "date"})

@@ -29,6 +29,13 @@ repair_approved = _signals.signal(
     arguments: `principal`, `entries` and `reason`.""",
 )
 
+grades_changed = _signals.signal(
+    "grades-changed",
+    doc="""A rescore changed the grade of some merchants (a grade gained or lost counts),
+    sent after their new standing was written. Sender: None; keyword arguments:
+    `merchant_ids` and `as_of` (the day the grades were computed).""",
+)
+
 notified = _signals.signal(
     "notified",
     doc="""People were sent notifications in this transaction. Sender: None.""",

@@ -21,7 +21,7 @@ from creditsvc.services.appeals import objections, replies
 from creditsvc.services.appeals import queries as appeals
 from creditsvc.services.errors import Conflict, DomainError
 from creditsvc.services.programme import queries as programme
-from creditsvc.services.publication import public
+from creditsvc.services.publication import placards, public
 from creditsvc.web import labels
 from creditsvc.web.standing_view import standing_context
 
@@ -48,10 +48,25 @@ def standing_page():
         grade_label=labels.grade_label,
         history=shown["s"]["history"][-12:][::-1],
         placard=public.placard_in_force(merchant.id),
+        lapsed_placard=placards.replaceable(merchant),
         unit=programme.unit_in_force(merchant.id),
         objections=appeals.objections_of(auth.current(), merchant),
         replies=appeals.replies_of(merchant),
     )
+
+
+@bp.post("/placard")
+@allow(MERCHANT)
+def renew_placard():
+    """Issue a new placard with today's grade in place of one that lapsed (its grade changed)."""
+    merchant = own_merchant()
+    try:
+        placards.reissue(auth.current(), merchant)
+    except Conflict:
+        flash(_("Your placard is in force: there is nothing to replace."), "error")
+        return redirect(url_for("portal.standing_page") + "#placard-heading", 303)
+    flash(_("Your new placard was issued. Download it, print it and replace the old one."), "info")
+    return redirect(url_for("portal.standing_page") + "#placard-heading", 303)
 
 
 def objection_form(values: dict, errors: dict, status: int = 200):

@@ -105,6 +105,7 @@ def test_pages_carry_no_untranslated_strings(page, small_city):
         "/demonstrations",
         "/verify",
         f"/verify/{docs['exposure']['serial']}",
+        f"/verify/{docs['placard']['serial']}",
         "/grades",
         "/login",
     ]

@@ -64,6 +64,7 @@ def exposure(n: int = 3) -> dict:
         {
             **entry,
             "business_name": f"上海徐汇鲜活水产经营部{i}",
+            "uscc": f"92310104MA1FL{i:04d}X",
             "decision_number": f"沪市监徐处〔2026〕{i:04d}号",
             "decision_date": f"2026-02-{i + 1:02d}",
         }
@@ -80,6 +81,7 @@ def honor_roll(n: int = 200) -> dict:
             "street": streets[i % 3],
             "trade": trades[i % 4],
             "name": f"龙华菜市场诚信商户{i}",
+            "uscc": f"92310104{i:04d}MA1FLX",
             "grade": "A",
             "address": f"龙华菜市场{i}号摊位",
             "demonstration": i % 7 == 0,
@@ -98,10 +100,16 @@ def demonstration() -> dict:
         "designated_on": "2023-05-01",
         "review_due": "2027-05-01",
         "units": [
-            {**unit, "name": "天平菜市场", "designated_on": "2023-05-01"},
+            {
+                **unit,
+                "name": "天平菜市场",
+                "uscc": "12310104425000000X",
+                "designated_on": "2023-05-01",
+            },
             {
                 **unit,
                 "name": "中石化天平加油站",
+                "uscc": "91310104MA1FL0001X",
                 "status": "revoked",
                 "designated_on": "2023-05-01",
             },

@@ -83,3 +83,23 @@ def test_exactly_one_check_character_fits(first17, wrong):
     else:
         with pytest.raises(uscc.USCCError):
             uscc.parse(first17 + wrong)
+
+
+# 个体工商户 is registration authority 9 (市场监管) with type 2 under it (GB 32100-2015 表1):
+# type 2 under authority 1 is a public institution (a public hospital), under 5 a private
+# non-enterprise unit (民办非企业单位).
+@pytest.mark.parametrize(
+    ("first_two", "individual"),
+    [("92", True), ("91", False), ("93", False), ("12", False), ("52", False), ("11", False)],
+)
+def test_an_individual_business_is_authority_9_and_type_2(first_two, individual):
+    code = uscc.make(first_two[0], first_two[1], "310104", "MA1FL0000")
+    assert uscc.parse(code).individual_business is individual
+
+
+def test_eligibility_names_a_public_hospital_as_an_organisation_not_an_individual():
+    from creditsvc.services.publication.eligibility import is_individual_business
+
+    hospital = uscc.make("1", "2", "310000", "425000000")
+    assert not is_individual_business(hospital)
+    assert is_individual_business(uscc.make("9", "2", "310104", "MA1FL0000"))

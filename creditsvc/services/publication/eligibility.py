@@ -60,8 +60,8 @@ def inspection_not_void() -> ColumnElement[bool]:
 
 
 def is_individual_business(uscc: str) -> bool:
-    """个体工商户: USCC entity type 2 (GB 32100, rules.md §3)."""
-    return USCC(uscc).entity_type == "2"
+    """个体工商户: registration authority 9 and type 2 (GB 32100, rules.md §3)."""
+    return USCC(uscc).individual_business
 
 
 def stall_of(merchant: Merchant) -> str | None:
@@ -70,7 +70,7 @@ def stall_of(merchant: Merchant) -> str | None:
 
 def business(merchant: Merchant) -> dict:
     """How a business is named in public: an individual business by its trade name and its
-    stall, never its owner (行政处罚信息公示规定 第六条); its code only for other entities."""
+    stall, never its owner (行政处罚信息公示规定 第六条); every business by its code."""
     stall = stall_of(merchant)
     place = merchant.market.name if merchant.market else None
     if place and stall:
@@ -79,7 +79,7 @@ def business(merchant: Merchant) -> dict:
     address = (place or merchant.address) if individual else (merchant.address or place)
     return {
         "business_name": merchant.name,
-        "uscc": None if individual else merchant.uscc,
+        "uscc": merchant.uscc,  # public on its licence, an individual business's too
         "individual_business": individual,
         "address": address or "地址未登记",
         "stall": stall,
@@ -207,6 +207,7 @@ def _honor_entry(
     facts = business(merchant)
     content = {
         "name": merchant.name,
+        "uscc": merchant.uscc,
         "street": street or "未划分街道",
         "trade": vocabulary.chinese(vocabulary.TRADE_WORDS, merchant.trade),
         "grade": "A",

@@ -7,10 +7,11 @@ complainant, a risk class) can reach a public answer by accident.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from datetime import date
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 
 from creditsvc import links
 from creditsvc import uscc as uscc_rules
@@ -20,6 +21,7 @@ from creditsvc.models import (
     CurrentScore,
     District,
     EntryStatus,
+    Inspection,
     Market,
     Merchant,
     Notice,
@@ -28,11 +30,12 @@ from creditsvc.models import (
     ScoreSnapshot,
     Stall,
     Street,
+    Void,
 )
 from creditsvc.services.appeals import objections, replies
 from creditsvc.services.errors import NotFound
 from creditsvc.services.programme import queries as programme
-from creditsvc.services.publication import notices, public_cache
+from creditsvc.services.publication import notices, placards, public_cache
 from creditsvc.services.registry.search import merchants_matching
 from creditsvc.vocabulary import DOCUMENT_STATUS_WORDS, ENTRY_STATUS_WORDS
 from creditsvc.workdays import day_of
@@ -235,10 +238,11 @@ def _entry_name(entry: NoticeEntry) -> str:
 
 
 def document_summary(notice: Notice) -> dict:
-    """What anyone may know of a published document: what, who, when, and its status."""
+    """What anyone may know of a published document: what, who, when, and its status;
+    for a placard also the grade printed, today's grade and the business's page."""
     later = notices.successor(notice) if notice.status == NoticeStatus.SUPERSEDED else None
     withdrawn = notice.status == NoticeStatus.WITHDRAWN
-    return {
+    summary = {
         "serial": notice.serial,
         "kind": notice.kind,
         "kind_name": notices.KIND_NAMES[notice.kind],
@@ -264,6 +268,9 @@ def document_summary(notice: Notice) -> dict:
             else None
         ),
     }
+    summary |= placards.verification_facts(notice)
+    summary["status_text"] = DOCUMENT_STATUS_WORDS[summary["status"]].zh
+    return summary
 
 
 def published_document(text: str) -> Notice:
@@ -278,16 +285,27 @@ def published_document(text: str) -> Notice:
     return notice
 
 
+def _codes_of(entries: list[NoticeEntry]) -> dict[int, str]:
+    """The USCC of each business the entries name, by merchant id, in one query."""
+    ids = {e.merchant_id for e in entries if e.merchant_id is not None}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Merchant.id, Merchant.uscc).where(Merchant.id.in_(ids)))
+    return {merchant_id: code for merchant_id, code in rows}
+
+
 def document(text: str) -> dict:
     """Verification of a printed document: its summary, and each entry's status (names
     only of entries still published on a document in force)."""
     notice = published_document(text)
     shown = notice.status == NoticeStatus.PUBLISHED
     disputed = objections.disputed_entries(notice.entries) if shown else set()
+    codes = _codes_of(notice.entries) if shown else {}
     entries = [
         {
             "position": e.position,
             "name": _entry_name(e) if shown and e.status == EntryStatus.ACTIVE else None,
+            "uscc": codes.get(e.merchant_id) if e.status == EntryStatus.ACTIVE else None,
             "status": e.status,
             "status_text": ENTRY_STATUS_WORDS[e.status].zh,
             "ends_on": e.ends_on if shown and e.status == EntryStatus.ACTIVE else None,
@@ -320,8 +338,9 @@ def documents_all(args: dict) -> list[dict]:
 
 def entries_in_force(kind: str, args: dict) -> Select:
     stmt = (
-        select(NoticeEntry, Notice)
+        select(NoticeEntry, Notice, Merchant.uscc)
         .join(Notice, Notice.id == NoticeEntry.notice_id)
+        .outerjoin(Merchant, Merchant.id == NoticeEntry.merchant_id)
         .where(
             Notice.kind == kind,
             Notice.status == NoticeStatus.PUBLISHED,
@@ -336,9 +355,9 @@ def entries_in_force(kind: str, args: dict) -> Select:
 
 
 def honor_roll_item(row: Any) -> dict:
-    entry, notice = row
+    entry, notice, uscc = row
     keys = ("name", "street", "trade", "address", "grade", "as_of", "demonstration")
-    return {"serial": notice.serial, "district": notice.district_code} | {
+    return {"serial": notice.serial, "district": notice.district_code, "uscc": uscc} | {
         k: entry.content.get(k) for k in keys
     }
 
@@ -352,7 +371,7 @@ def honor_roll_all(args: dict) -> list[dict]:
 
 
 def demonstration_item(row: Any) -> dict:
-    entry, notice = row
+    entry, notice, _ = row
     keys = ("name", "street", "status", "accepted_on")
     return {"serial": notice.serial, "district": notice.district_code} | {
         k: entry.content.get(k) for k in keys
@@ -415,6 +434,34 @@ def honor_rolls_listing(merchant_id: int) -> list[dict]:
     return [document_summary(n) for n in rows]
 
 
+def entries_naming(merchant_id: int) -> list[dict]:
+    """The exposure and honor-roll entries in force that name the business, latest
+    document first: the document (title, serial, links) and until when the entry is
+    published (an honor-roll entry: while its roll is in force)."""
+    rows = db.session.execute(
+        select(NoticeEntry, Notice)
+        .join(Notice, Notice.id == NoticeEntry.notice_id)
+        .where(
+            Notice.kind.in_(("exposure", "honor_roll")),
+            Notice.status == NoticeStatus.PUBLISHED,
+            NoticeEntry.status == EntryStatus.ACTIVE,
+            NoticeEntry.merchant_id == merchant_id,
+        )
+        .order_by(Notice.published_on.desc(), Notice.id.desc(), NoticeEntry.position)
+    )
+    return [document_summary(notice) | {"ends_on": entry.ends_on} for entry, notice in rows]
+
+
+def last_inspection(merchant_id: int) -> date | None:
+    """The day of the business's latest inspection on record (a voided one does not count)."""
+    voided = exists().where(Void.evidence_kind == "inspection", Void.evidence_id == Inspection.id)
+    return db.session.scalar(
+        select(func.max(Inspection.inspected_on)).where(
+            Inspection.merchant_id == merchant_id, ~voided
+        )
+    )
+
+
 def business(uscc: str) -> dict | None:
     """Every fact of a business's public page: its record and district, its placard and
     honor rolls in force, its demonstration-unit designation and communities; None if
@@ -428,6 +475,8 @@ def business(uscc: str) -> dict | None:
         "district": db.session.get(District, found["district"]),
         "placard": placard_in_force(merchant_id),
         "honor_rolls": honor_rolls_listing(merchant_id),
+        "entries": entries_naming(merchant_id),
+        "last_inspection": last_inspection(merchant_id),
         "unit": programme.unit_in_force(merchant_id),
         "communities": programme.communities_of(merchant_id),
     }

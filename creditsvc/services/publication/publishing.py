@@ -22,7 +22,7 @@ from sqlalchemy import select
 from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.links import site_url, verify_url
-from creditsvc.models import Notice, NoticeStatus
+from creditsvc.models import Merchant, Notice, NoticeEntry, NoticeStatus
 from creditsvc.models.base import utcnow
 from creditsvc.services import audit, lifecycle
 from creditsvc.services.errors import Conflict, DomainError
@@ -89,6 +89,12 @@ def _open_windows(notice: Notice, today: date) -> None:
             entry.ends_on = add_months(entry.published_on, entry.window_months)
 
 
+def _uscc(entry: NoticeEntry) -> str:
+    """The entry's business's USCC: drafts made before entries carried it (and exposure
+    entries of individual businesses, which left it out) read it from the registry."""
+    return entry.content.get("uscc") or db.session.get(Merchant, entry.merchant_id).uscc
+
+
 def _exposure(notice: Notice, today: date) -> dict[str, Any]:
     keys = (
         "business_name",
@@ -100,7 +106,10 @@ def _exposure(notice: Notice, today: date) -> dict[str, Any]:
         "decision_number",
         "decision_date",
     )
-    entries = [{k: e.content[k] for k in keys} | {"window_end": e.ends_on} for e in notice.entries]
+    entries = [
+        {k: e.content[k] for k in keys} | {"uscc": _uscc(e), "window_end": e.ends_on}
+        for e in notice.entries
+    ]
     return {
         "district": notice.district.name_zh,
         "period_from": notice.period_start,
@@ -112,7 +121,7 @@ def _exposure(notice: Notice, today: date) -> dict[str, Any]:
 
 def _honor_roll(notice: Notice, today: date) -> dict[str, Any]:
     keys = ("street", "trade", "name", "grade", "address", "demonstration")
-    entries = [{k: e.content[k] for k in keys} for e in notice.entries]
+    entries = [{k: e.content[k] for k in keys} | {"uscc": _uscc(e)} for e in notice.entries]
     return {
         "district": notice.district.name_zh,
         "as_of": notice.as_of,

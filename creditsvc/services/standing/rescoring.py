@@ -18,6 +18,7 @@ from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import DirtyMerchant, Merchant
 from creditsvc.models.base import utcnow
+from creditsvc.services import signals
 from creditsvc.services.standing import evidence_arrays, policies, snapshots, tallies
 from scoring import scorecard
 
@@ -46,7 +47,7 @@ def rescore(
         counted = tallies.read(run_id, selection) if tallied and run_id else None
         ids, evidence = evidence_arrays.load(selection, as_of, policy, tallied=counted)
         scores = scorecard.score(evidence, policy, as_of)
-        written = snapshots.write(selection, ids, scores, evidence, policy, as_of, run_id)
+        written, regraded = snapshots.write(selection, ids, scores, evidence, policy, as_of, run_id)
     # Only marks made before this pass began are cleared: evidence that arrived while it
     # ran keeps its merchant dirty for the next one.
     db.session.execute(
@@ -54,6 +55,10 @@ def rescore(
             DirtyMerchant.merchant_id.in_(selection), DirtyMerchant.marked_at <= started
         )
     )
+    if regraded:
+        # Placards printed with the old grade lapse, and their merchants are told
+        # (publication reacts, creditsvc.reactions).
+        signals.grades_changed.send(None, merchant_ids=regraded, as_of=as_of)
     return {"merchants": len(ids), "snapshots": int(written), "policy_version": policy.version}
 
 

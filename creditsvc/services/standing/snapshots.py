@@ -166,14 +166,15 @@ def write(
     policy: Policy,
     as_of: date,
     run_id: str | None,
-) -> int:
+) -> tuple[int, list[int]]:
     """Write what changed and move the pointers of the merchants a SELECT of ids picks
     (`ids`, sorted, are the rows of `scores`); flushes, the caller commits. Returns the
-    number of snapshots written. Statements filter by the selection itself: a list of
-    200,000 ids as bound parameters costs psycopg seconds to parse."""
+    number of snapshots written and the merchants whose grade changed (rated or not
+    counts: a grade gained or lost is a change). Statements filter by the selection
+    itself: a list of 200,000 ids as bound parameters costs psycopg seconds to parse."""
     digests = inputs_digests(evidence, policy)
     before = _current(selection)
-    version, fresh, first = policy.version, [], []
+    version, fresh, first, regraded = policy.version, [], [], []
     columns = zip(
         ids.tolist(),
         scores.rated.tolist(),
@@ -187,6 +188,8 @@ def write(
         if was is None or _changed(was, rated, score, grade, version, digests[m]):
             first.append(was is None)
             fresh.append((m, merchant_id, rated, score, grade))
+            if was is not None and (was[2] if was[0] else None) != (grade if rated else None):
+                regraded.append(merchant_id)
     if fresh:
         rows, merchants, rated, score, grade = (list(column) for column in zip(*fresh, strict=True))
         reasons, n = reasons_by_merchant(scores.reasons, len(ids)), len(fresh)
@@ -223,4 +226,4 @@ def write(
         .where(CurrentScore.merchant_id.in_(selection), CurrentScore.as_of != as_of)
         .values(as_of=as_of)
     )
-    return len(fresh)
+    return len(fresh), regraded

@@ -63,10 +63,11 @@ def test_exposure_draft_lists_what_qualifies_and_why(world):
     numbers = [e["content"]["decision_number"] for e in notice["entries"]]
     assert numbers == ["徐市监罚〔2026〕1号", "徐市监罚〔2026〕2号"]
     stall_entry, company_entry = notice["entries"]
-    # An individual business: its trade name and stall, never its code or home address.
+    # An individual business: its trade name, stall and code (public on its licence),
+    # never its home address.
     assert stall_entry["content"]["business_name"] == "王记蔬菜"
     assert stall_entry["content"]["address"] == "斜土路菜市场 A12号摊位"
-    assert stall_entry["content"]["uscc"] is None
+    assert stall_entry["content"]["uscc"] == stall_holder.uscc
     assert stall_entry["window_months"] == 3 and "公示3个月" in stall_entry["qualifies"]
     assert company_entry["content"]["uscc"] == company.uscc
     assert company_entry["window_months"] == 36 and "公示3年" in company_entry["qualifies"]

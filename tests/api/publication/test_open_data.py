@@ -118,6 +118,7 @@ def test_honor_roll_entries_of_rolls_in_force(world):
         "street",
         "trade",
         "name",
+        "uscc",
         "address",
         "grade",
         "as_of",
