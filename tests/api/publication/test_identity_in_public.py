@@ -6,16 +6,17 @@ page lists the notices in force that name it and the day of its last inspection.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import Merchant, NoticeEntry
 from tests.documents import KINDS, pdf_of, pdf_text, public_pdf, publish_every_kind
 from tests.factories import exposure_body, inspect, penalise, publish
 
-TODAY = date.today()
+TODAY = clock.today()
 NAME = '<span lang="zh-CN">韦记南北货</span>'  # typed data, marked with its language
 
 

@@ -6,16 +6,16 @@ new placard from the portal."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from sqlalchemy import select
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry, Notice, Notification
 from tests.documents import pdf_text
 from tests.factories import csrf_token, inspect, login, publish
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def graded_a_with_placard(world):
