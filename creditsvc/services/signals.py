@@ -14,7 +14,7 @@ _signals = Namespace()
 evidence_voided = _signals.signal(
     "evidence-voided",
     doc="""A record was voided. Sender: its kind (`inspection`, `complaint`, `reading`);
-    keyword arguments: `principal`, `evidence_id`, `merchant_id`.""",
+    keyword arguments: `principal`, `evidence_id`, `merchant_id`, `reason`.""",
 )
 
 objection_upheld = _signals.signal(
@@ -27,6 +27,19 @@ repair_approved = _signals.signal(
     "repair-approved",
     doc="""A credit-repair application was approved. Sender: the application; keyword
     arguments: `principal`, `entries` and `reason`.""",
+)
+
+penalty_changed = _signals.signal(
+    "penalty-changed",
+    doc="""A penalty decision was revoked or changed (撤销/变更). Sender: the PenaltyChange;
+    keyword arguments: `principal`, `penalty_id` and `reason`.""",
+)
+
+correction_approved = _signals.signal(
+    "correction-approved",
+    doc="""A corrected version of a notice was approved to take entries off publication, and
+    its render job's status row opened. Sender: the notice; keyword arguments: `run_id`
+    and `actor`. The render job is to start once the transaction commits.""",
 )
 
 notified = _signals.signal(
