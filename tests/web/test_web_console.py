@@ -504,7 +504,7 @@ def test_the_notice_workflow_from_draft_to_withdrawal(world, app):
     assert db.session.get(Notice, notice.id).entries[0].published_on is None  # nothing kept
 
     # Four eyes: the drafter is told why there is no approve button; a colleague approves.
-    assert "another officer of its district" in page and f"{url}/approve" not in page
+    assert "须由本区另一名人员或市局人员审核" in page and f"{url}/approve" not in page
     colleague = officer(world, app)
     assert post_form(colleague, f"{url}/approve", {}, url).status_code == 303
     unconfirmed = post_form(client, f"{url}/publish", {}, url)
