@@ -163,7 +163,6 @@ def test_console_pages_carry_no_untranslated_strings(page, small_city, world):
         "/console/audit",
         f"/console/complaints/{complaint}",
         f"/console/inspections/{inspection}",
-        f"/console/notices/{waiting}",
         f"/console/notices/{waiting}/publish",
     ]
     login(page, small_city["officer_login"])
