@@ -260,3 +260,27 @@ def test_publishing_shows_what_goes_public_and_needs_a_confirmation(world):
     assert officer.post(url, json={"confirm": False}).status_code == 422
     assert db.session.get(Notice, notice["id"]).status == "approved"
     assert officer.post(url, json=PUBLISH).json["status"] == "published"
+
+
+def test_an_upheld_objection_takes_the_same_path(world):
+    """Not only a revocation: an upheld objection leaves a corrected version in force."""
+    disputed, kept = world.merchant(name="异议成立摊"), world.merchant(name="异议无关摊")
+    penalise(world, disputed, "徐市监罚〔2026〕601号", TODAY - timedelta(days=2))
+    penalise(world, kept, "徐市监罚〔2026〕602号", TODAY - timedelta(days=2))
+    officer = world.district()
+    notice = publish(officer, exposure_body())
+    entry = notice["entries"][0]
+    filed = world.merchant_user(disputed).post(
+        "/api/v1/objections", json={"kind": "notice_entry", "id": entry["id"], "grounds": "有误"}
+    )
+    assert filed.status_code == 201
+    decided = officer.post(
+        f"/api/v1/objections/{filed.json['id']}/decide", json={"upheld": True, "reason": "成立"}
+    )
+    assert decided.status_code == 200
+
+    old = officer.get(f"/api/v1/notices/{notice['id']}").json
+    assert old["status"] == "superseded" and old["entries"][0]["status"] == "withdrawn"
+    new = officer.get(f"/api/v1/notices/{old['superseded_by']}").json
+    assert new["status"] == "published"
+    assert [e["content"]["business_name"] for e in new["entries"]] == ["异议无关摊"]
