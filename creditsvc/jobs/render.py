@@ -36,10 +36,10 @@ def start_render(notice_id: int, run_id: str, actor: str) -> None:
         raise
 
 
-def render_after_commit(_sender, *, run_id: str, actor: str, **_) -> None:
+def render_after_commit(notice: Notice, *, run_id: str, actor: str, **_) -> None:
     """A corrected version was approved by a service (publication.withdrawal): its render
     job starts once the transaction that approved it commits."""
-    unit_of_work.after_commit(partial(_start_committed, _sender.id, run_id, actor))
+    unit_of_work.after_commit(partial(_start_committed, notice.id, run_id, actor))
 
 
 def _start_committed(notice_id: int, run_id: str, actor: str) -> None:
