@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from creditsvc.jobs import reminders
+from creditsvc.jobs import reminders, render
 from creditsvc.services import signals
 from creditsvc.services.programme import demonstration_units
-from creditsvc.services.publication import notices, placards
+from creditsvc.services.publication import placards, withdrawal
 
 _connected = False
 
@@ -17,8 +17,11 @@ def connect() -> None:
     if _connected:
         return
     signals.evidence_voided.connect(demonstration_units.on_evidence_voided, weak=False)
-    signals.objection_upheld.connect(notices.on_discredited, weak=False)
-    signals.repair_approved.connect(notices.on_discredited, weak=False)
+    signals.evidence_voided.connect(withdrawal.on_evidence_voided, weak=False)
+    signals.penalty_changed.connect(withdrawal.on_penalty_changed, weak=False)
+    signals.objection_upheld.connect(withdrawal.on_discredited, weak=False)
+    signals.repair_approved.connect(withdrawal.on_discredited, weak=False)
+    signals.correction_approved.connect(render.render_after_commit, weak=False)
     signals.grades_changed.connect(placards.on_grades_changed, weak=False)
     signals.notified.connect(reminders.mail_after_commit, weak=False)
     _connected = True

@@ -73,6 +73,11 @@ PROCEDURE_WORDS = {
     "ordinary": Words("普通程序", "Ordinary procedure"),
     "simplified": Words("简易程序", "Simplified procedure"),
 }
+# A later decision on a penalty decision (行政处罚信息公示规定 第十一条).
+PENALTY_CHANGE_WORDS = {
+    "revoked": Words("撤销", "Revoked"),
+    "changed": Words("变更", "Changed"),
+}
 # Two Chinese words for each hotline: pages say 12345热线, an import sheet takes the
 # bare number (and lists it among the accepted words).
 CHANNEL_WORDS = {
@@ -123,7 +128,7 @@ DOCUMENT_STATUS_WORDS = {
     "published": Words("有效", "In force"),
     "expired": Words("已到期", "Expired"),
     "withdrawn": Words("已撤回", "Withdrawn"),
-    "superseded": Words("已被更正版本取代", "Superseded"),
+    "superseded": Words("已更正", "Corrected"),
     "lapsed": Words("已失效", "No longer valid"),
 }
 ENTRY_STATUS_WORDS = {

@@ -47,6 +47,12 @@ class Caller:
     client: object
     token: str | None
     username: str | None = None
+    # Makes another user of the same role and scope (four eyes: one drafts, one approves).
+    make_colleague: Callable[[], Caller] | None = None
+
+    def colleague(self) -> Caller:
+        assert self.make_colleague is not None, "only a user made by World has colleagues"
+        return self.make_colleague()
 
     def _headers(self, headers):
         merged = dict(headers or {})
@@ -130,7 +136,7 @@ class World:
         )
         _, token = accounts.issue_user_token("test", user)
         db.session.commit()
-        return Caller(self.client, token, user.username)
+        return Caller(self.client, token, user.username, lambda: self.user(role, **scope))
 
     def city(self) -> Caller:
         return self.user("city")
@@ -254,11 +260,21 @@ def exposure_body(start=TODAY - timedelta(days=60), end=TODAY):
     return {"kind": "exposure", "period_start": start.isoformat(), "period_end": end.isoformat()}
 
 
+def approve(officer, notice_id):
+    """A colleague of `officer` (who drafted it) approves the notice: four eyes."""
+    response = officer.colleague().post(f"/api/v1/notices/{notice_id}/approve")
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+PUBLISH = {"confirm": True}  # the officer has read what goes public
+
+
 def publish(officer, body):
-    """Draft, approve and publish; returns the published notice."""
+    """Draft, have a colleague approve, and publish; returns the published notice."""
     notice = draft(officer, **body)
-    assert officer.post(f"/api/v1/notices/{notice['id']}/approve").status_code == 200
-    response = officer.post(f"/api/v1/notices/{notice['id']}/publish")
+    approve(officer, notice["id"])
+    response = officer.post(f"/api/v1/notices/{notice['id']}/publish", json=PUBLISH)
     assert response.status_code == 200, response.json
     assert response.json["status"] == "published"
     return response.json

@@ -10,8 +10,13 @@ from creditsvc.auth import allow
 from creditsvc.jobs import rescore
 from creditsvc.principals import HOST, MERCHANT, OFFICERS
 from creditsvc.schemas.common import page_of
-from creditsvc.schemas.evidence import InspectionArgs, InspectionIn, InspectionOut
-from creditsvc.services.evidence import inspections, queries
+from creditsvc.schemas.evidence import (
+    InspectionArgs,
+    InspectionIn,
+    InspectionOut,
+    PenaltyChangeIn,
+)
+from creditsvc.services.evidence import inspections, penalty_changes, queries
 from creditsvc.services.risk import inspection_plans
 
 blp = Blueprint(
@@ -47,3 +52,16 @@ class InspectionItem(MethodView):
     def get(self, inspection_id):
         """Read one inspection with its findings, lots and penalty."""
         return queries.inspection(auth.current(), inspection_id)
+
+
+@blp.route("/<int:inspection_id>/penalty-change")
+class PenaltyChangeItem(MethodView):
+    @allow(*OFFICERS)
+    @blp.idempotent
+    @blp.arguments(PenaltyChangeIn)
+    @blp.response(201, InspectionOut)
+    def post(self, data, inspection_id):
+        """Record that the inspection's penalty decision was revoked or changed."""
+        p = auth.current()
+        penalty_changes.record(p, inspection_id, data)
+        return queries.inspection(p, inspection_id)

@@ -15,13 +15,15 @@ from creditsvc.models import Notice, NoticeStatus
 from creditsvc.principals import OFFICERS
 from creditsvc.schemas.common import page_of
 from creditsvc.schemas.publication import (
+    GoingPublicOut,
     NoticeArgs,
     NoticeIn,
     NoticeOut,
     NoticeSummaryOut,
+    PublishIn,
     ReasonIn,
 )
-from creditsvc.services.publication import notices, queries
+from creditsvc.services.publication import notices, queries, withdrawal
 from creditsvc.services.publication import publishing as notices_publish
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1/notices", description="Notices")
@@ -66,13 +68,20 @@ class NoticeApprove(MethodView):
 @blp.route("/<int:notice_id>/publish")
 class NoticePublish(MethodView):
     @allow(*OFFICERS)
+    @blp.response(200, GoingPublicOut)
+    def get(self, notice_id):
+        """What publishing the notice makes public: period, names, USCCs, decisions."""
+        return queries.going_public(queries.notice(auth.current(), notice_id))
+
+    @allow(*OFFICERS)
+    @blp.arguments(PublishIn)
     @blp.response(200, NoticeOut, description="published (the job ran inline)")
     @blp.alt_response(202, schema=NoticeOut, description="queued for the render job")
     @blp.alt_response(
         503, description="the PDF could not be stored, or the job queue is down; still approved"
     )
-    def post(self, notice_id):
-        """Publish an approved notice: render its PDF (a job), store it, give it a serial."""
+    def post(self, data, notice_id):
+        """Publish an approved notice (`confirm`: true): render its PDF (a job), store it."""
         p = auth.current()
         run_id = notices.request_publication(p, queries.notice(p, notice_id))
         render.start_render(notice_id, run_id, p.name)
@@ -108,10 +117,10 @@ class EntryWithdraw(MethodView):
     @blp.arguments(ReasonIn)
     @blp.response(200, NoticeOut)
     def post(self, data, notice_id, entry_id):
-        """Take one entry off a published notice (e.g. its penalty was revoked)."""
+        """Take one entry off a published notice; a corrected version supersedes it."""
         p = auth.current()
         notice = queries.notice(p, notice_id)
-        notices.withdraw_entry(p, notice, queries.entry(notice, entry_id), data["reason"])
+        withdrawal.take_off_one(p, notice, queries.entry(notice, entry_id), data["reason"])
         return queries.answer(notice)
 
 

@@ -1,4 +1,5 @@
-"""The demo logins: a city officer, 徐汇区's district officer, a host and a stall there."""
+"""The demo logins: a city officer, two of 徐汇区's district officers (one drafts a notice,
+the other approves it: four eyes, DESIGN.md §7), a host and a stall there."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ ACTOR = "demo"
 
 
 def demo_users(password: str = PASSWORD) -> list[str]:
-    """Create the four demo logins; a username already taken is left as it is."""
+    """Create the demo logins; a username already taken is left as it is."""
     market = db.session.scalar(
         select(Market).where(Market.district_code == XUHUI).order_by(Market.id).limit(1)
     )
@@ -29,6 +30,12 @@ def demo_users(password: str = PASSWORD) -> list[str]:
     wanted: list[tuple[str, str, dict[str, Any], str]] = [
         ("city", "city", {}, "city officer"),
         ("xuhui", "district", {"district": XUHUI}, f"district officer, 徐汇区 ({XUHUI})"),
+        (
+            "xuhui2",
+            "district",
+            {"district": XUHUI},
+            f"second district officer, 徐汇区 ({XUHUI}): approves what xuhui drafts",
+        ),
     ]
     if market is not None:
         wanted.append(("host", "host", {"market": market.id}, f"market host, {market.name}"))

@@ -7,6 +7,7 @@ A failure is recorded on the notice (`render_error`) and the status row, then ra
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 from creditsvc import unit_of_work
@@ -33,6 +34,24 @@ def start_render(notice_id: int, run_id: str, actor: str) -> None:
         publishing.record_failure(notice_id, actor, exc.message)
         unit_of_work.commit()
         raise
+
+
+def render_after_commit(notice: Notice, *, run_id: str, actor: str, **_) -> None:
+    """A corrected version was approved by a service (publication.withdrawal): its render
+    job starts once the transaction that approved it commits."""
+    unit_of_work.after_commit(partial(_start_committed, notice.id, run_id, actor))
+
+
+def _start_committed(notice_id: int, run_id: str, actor: str) -> None:
+    """Queue the render job, or render here when there is no Redis. A refusal or a queue
+    that does not answer leaves the notice approved with its reason, on the officers'
+    queue until it is published; the request that approved it has succeeded already."""
+    try:
+        runs.start(run_id, "render", render_notice, notice_id, run_id, actor)
+    except QueueUnavailable as exc:
+        publishing.record_failure(notice_id, actor, exc.message)
+        unit_of_work.commit()
+        log.warning("notice %s not queued for rendering: %s", notice_id, exc.message)
 
 
 def render_notice(notice_id: int, run_id: str, actor: str) -> dict:

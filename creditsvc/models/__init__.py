@@ -34,11 +34,13 @@ from creditsvc.models.geography import (
 from creditsvc.models.idempotency import IdempotentRequest
 from creditsvc.models.inspection import (
     INSPECTION_KINDS,
+    PENALTY_CHANGE_KINDS,
     PROCEDURES,
     SEVERITIES,
     Finding,
     Inspection,
     NetContentLot,
+    PenaltyChange,
     PenaltyDecision,
 )
 from creditsvc.models.job import JOB_STATUSES, JobRun, JobStatus
@@ -108,6 +110,7 @@ __all__ = [
     "EVIDENCE_KINDS",
     "INSPECTION_KINDS",
     "JOB_STATUSES",
+    "PENALTY_CHANGE_KINDS",
     "PROCEDURES",
     "SEVERITIES",
     "VERDICTS",
@@ -125,6 +128,7 @@ __all__ = [
     "Inspection",
     "JobRun",
     "NetContentLot",
+    "PenaltyChange",
     "PenaltyDecision",
     "Reading",
     "Void",

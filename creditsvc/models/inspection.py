@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from creditsvc.models.base import Base, Timestamped
+from creditsvc.models.base import Base, Timestamped, UTCDateTime, utcnow
 from creditsvc.models.correction import Void
 from creditsvc.models.merchant import Instrument, Merchant
 
@@ -108,3 +108,27 @@ class PenaltyDecision(Base):
     warning_only: Mapped[bool] = mapped_column(Boolean, default=False)
 
     inspection: Mapped[Inspection] = relationship(back_populates="penalty")
+    change: Mapped[PenaltyChange | None] = relationship(back_populates="penalty")
+
+
+PENALTY_CHANGE_KINDS = ("revoked", "changed")  # 撤销 / 变更
+
+
+class PenaltyChange(Base):
+    """A penalty decision revoked (撤销) or changed (变更) by a later decision: its document
+    number, date and reason. From then the decision is published nowhere, and whatever
+    showed it comes off within 3 working days (行政处罚信息公示规定 第十一条, rules.md §4)."""
+
+    __tablename__ = "penalty_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    penalty_id: Mapped[int] = mapped_column(ForeignKey("penalty_decisions.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    document_number: Mapped[str] = mapped_column(String(64))
+    decided_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
+    recorded_by: Mapped[str] = mapped_column(String(96))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    penalty: Mapped[PenaltyDecision] = relationship(back_populates="change")

@@ -13,6 +13,7 @@ from creditsvc.models import (
     COMPLAINT_STATUSES,
     EVIDENCE_KINDS,
     INSPECTION_KINDS,
+    PENALTY_CHANGE_KINDS,
     PROCEDURES,
     SEVERITIES,
 )
@@ -116,6 +117,24 @@ class LotOut(Schema):
     reasons = fields.List(fields.Str())
 
 
+class PenaltyChangeIn(StrippedSchema):
+    """A later decision revoking (撤销) or changing (变更) a penalty decision."""
+
+    kind = fields.Str(required=True, validate=validate.OneOf(PENALTY_CHANGE_KINDS))
+    document_number = fields.Str(required=True, validate=validate.Length(min=3, max=64))
+    decided_on = fields.Date(required=True, validate=not_in_future)
+    reason = fields.Str(required=True, validate=validate.Length(min=2, max=2000))
+
+
+class PenaltyChangeOut(Schema):
+    kind = fields.Str()
+    document_number = fields.Str()
+    decided_on = fields.Date()
+    reason = fields.Str()
+    recorded_by = fields.Str()
+    recorded_at = fields.DateTime()
+
+
 class PenaltyOut(Schema):
     decision_number = fields.Str()
     decided_on = fields.Date()
@@ -123,6 +142,7 @@ class PenaltyOut(Schema):
     fine_yuan = fields.Decimal(as_string=True)
     confiscation = fields.Str()
     warning_only = fields.Bool()
+    change = fields.Nested(PenaltyChangeOut, allow_none=True)
 
 
 class VoidOut(Schema):

@@ -56,6 +56,9 @@ class DocumentOut(Schema):
     withdrawn_on = fields.Date(allow_none=True)
     expired_on = fields.Date(allow_none=True)
     superseded_by = fields.Str(allow_none=True, metadata={"description": "serial"})
+    superseded_on = fields.Date(
+        allow_none=True, metadata={"description": "the day the corrected version was issued"}
+    )
     supersedes = fields.Str(allow_none=True, metadata={"description": "serial"})
     sha256 = fields.Str(metadata={"description": "SHA-256 of the PDF as issued"})
     pages = fields.Int()

@@ -37,6 +37,42 @@ class NoticeIn(StrippedSchema):
             raise ValidationError("a placard, and only a placard, names a merchant", "merchant")
 
 
+class PublishIn(StrippedSchema):
+    """Publishing is confirmed, after reading what goes public (GET the same URL)."""
+
+    confirm = fields.Bool(
+        required=True,
+        validate=validate.Equal(True, error="confirm with true after reading what goes public"),
+        metadata={"description": "true: the officer has read what goes public"},
+    )
+
+
+class GoingPublicEntryOut(Schema):
+    position = fields.Int()
+    name = fields.Str()
+    uscc = fields.Str(allow_none=True, metadata={"description": "none for an individual business"})
+    address = fields.Str(allow_none=True)
+    decision_number = fields.Str(allow_none=True)
+    decision_date = fields.Str(allow_none=True)
+    penalty = fields.Str(allow_none=True)
+    window_months = fields.Int(allow_none=True)
+
+
+class GoingPublicOut(Schema):
+    id = fields.Int()
+    title = fields.Str()
+    kind = fields.Str()
+    district = fields.Str()
+    period_start = fields.Date(allow_none=True)
+    period_end = fields.Date(allow_none=True)
+    as_of = fields.Date()
+    status = fields.Str()
+    created_by = fields.Str()
+    approved_by = fields.Str(allow_none=True)
+    supersedes = fields.Str(allow_none=True, metadata={"description": "serial it corrects"})
+    entries = fields.List(fields.Nested(GoingPublicEntryOut))
+
+
 class NoticeArgs(PageArgs):
     district = fields.Str()
     kind = fields.Str(validate=validate.OneOf(NOTICE_KINDS))

@@ -14,7 +14,7 @@ _signals = Namespace()
 evidence_voided = _signals.signal(
     "evidence-voided",
     doc="""A record was voided. Sender: its kind (`inspection`, `complaint`, `reading`);
-    keyword arguments: `principal`, `evidence_id`, `merchant_id`.""",
+    keyword arguments: `principal`, `evidence_id`, `merchant_id`, `reason`.""",
 )
 
 objection_upheld = _signals.signal(
@@ -34,6 +34,19 @@ grades_changed = _signals.signal(
     doc="""A rescore changed the grade of some merchants (a grade gained or lost counts),
     sent after their new standing was written. Sender: None; keyword arguments:
     `merchant_ids` and `as_of` (the day the grades were computed).""",
+)
+
+penalty_changed = _signals.signal(
+    "penalty-changed",
+    doc="""A penalty decision was revoked or changed (撤销/变更). Sender: the PenaltyChange;
+    keyword arguments: `principal`, `penalty_id` and `reason`.""",
+)
+
+correction_approved = _signals.signal(
+    "correction-approved",
+    doc="""A corrected version of a notice was approved to take entries off publication, and
+    its render job's status row opened. Sender: the notice; keyword arguments: `run_id`
+    and `actor`. The render job is to start once the transaction commits.""",
 )
 
 notified = _signals.signal(

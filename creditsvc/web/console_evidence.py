@@ -17,13 +17,14 @@ from creditsvc.imports.sheets import split_list
 from creditsvc.jobs import rescore
 from creditsvc.models import COMPLAINT_TRANSITIONS, Complaint
 from creditsvc.principals import OFFICERS
-from creditsvc.schemas.evidence import ComplaintIn, InspectionIn, TransitionIn
-from creditsvc.services.evidence import complaints, inspections, queries
+from creditsvc.schemas.evidence import ComplaintIn, InspectionIn, PenaltyChangeIn, TransitionIn
+from creditsvc.services.evidence import complaints, inspections, penalty_changes, queries
 from creditsvc.web.console_common import bp, district_in_view, page_number, save, sent_before
 from creditsvc.web.labels import (
     CHANNEL_LABELS,
     COMPLAINT_STATUS_LABELS,
     INSPECTION_KIND_LABELS,
+    PENALTY_CHANGE_LABELS,
     PROCEDURE_LABELS,
     SEVERITY_LABELS,
 )
@@ -149,12 +150,46 @@ def new_inspection():
 @bp.get("/inspections/<int:inspection_id>")
 @allow(*OFFICERS)
 def inspection(inspection_id: int):
+    return _inspection_page(queries.inspection(auth.current(), inspection_id), MultiDict(), {})
+
+
+def _inspection_page(found, values, errors: dict, status: int = 200):
     return render_template(
         "console/inspection.html",
-        inspection=queries.inspection(auth.current(), inspection_id),
+        inspection=found,
         kinds=INSPECTION_KIND_LABELS,
         severities=SEVERITY_LABELS,
+        change_kinds=PENALTY_CHANGE_LABELS,
+        values=values,
+        errors=errors,
+    ), status
+
+
+CHANGE_FIELDS = {"kind", "document_number", "decided_on", "reason"}
+
+
+@bp.post("/inspections/<int:inspection_id>/penalty-change")
+@allow(*OFFICERS)
+def change_penalty(inspection_id: int):
+    """Record that the penalty decision was revoked or changed (撤销/变更): its entries
+    leave every document in force in this request (publication.withdrawal)."""
+    p = auth.current()
+    found = queries.inspection(p, inspection_id)
+    first, refused = sent_before()
+    if first is not None or refused:
+        return first or _inspection_page(found, request.form, refused, 422)
+    change, errors = save(
+        PenaltyChangeIn,
+        _present(request.form, CHANGE_FIELDS),
+        CHANGE_FIELDS,
+        lambda data: penalty_changes.record(p, inspection_id, data),
     )
+    if change is None:
+        unit_of_work.discard()
+        return _inspection_page(found, request.form, errors, 422)
+    flash(_("Recorded: its entries have come off the notices in force."), "info")
+    shown = redirect(url_for("console.inspection", inspection_id=inspection_id), 303)
+    return idempotency.remember(shown)
 
 
 def _complaint_form(values: MultiDict, errors: dict, status: int = 200):

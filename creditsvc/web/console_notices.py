@@ -17,7 +17,7 @@ from creditsvc.principals import OFFICERS
 from creditsvc.schemas.publication import NoticeIn, ReasonIn
 from creditsvc.services import scope
 from creditsvc.services.errors import DomainError
-from creditsvc.services.publication import notices, queries
+from creditsvc.services.publication import notices, queries, withdrawal
 from creditsvc.services.publication import publishing as notices_publish
 from creditsvc.web.console_common import (
     QUEUE_DOWN,
@@ -100,7 +100,19 @@ def _notice_page(notice: Notice, errors: dict | None = None, status: int = 200):
         job_statuses=JOB_STATUS_LABELS,
         errors=errors or {},
         values=request.form,
+        approval_refused=_approval_refusal(notice),
+        withdrawal_due=withdrawal.pending(notice),
     ), status
+
+
+def _approval_refusal(notice: Notice) -> str | None:
+    """Why the officer may not approve this draft (four eyes), said on the page instead of
+    offering a button that would refuse."""
+    if notice.created_by == auth.current().name:
+        return _("you drafted it; another officer of its district or a city officer approves it.")
+    if notices.may_approve(auth.current(), notice) is not None:
+        return _("a district officer approves only notices of their own district.")
+    return None
 
 
 @bp.get("/notices/<int:notice_id>")
@@ -154,11 +166,30 @@ def approve_notice(notice_id: int):
     return _done(notice_id, _("Approved: it can now be published."))
 
 
+@bp.get("/notices/<int:notice_id>/publish")
+@allow(*OFFICERS)
+def confirm_publication(notice_id: int):
+    """What publishing makes public, and the confirmation (a form: no JavaScript needed)."""
+    found = queries.notice(auth.current(), notice_id)
+    if found.status != "approved":
+        flash(_("Only an approved notice can be published."), "error")
+        return redirect(url_for("console.notice", notice_id=notice_id), 303)
+    return render_template(
+        "console/notice_publish.html",
+        notice=found,
+        public=queries.going_public(found),
+        kinds=NOTICE_KIND_LABELS,
+    )
+
+
 @bp.post("/notices/<int:notice_id>/publish")
 @allow(*OFFICERS)
 def publish_notice(notice_id: int):
     p = auth.current()
     found = queries.notice(p, notice_id)  # NotFound is a 404, not a refusal
+    if request.form.get("confirm") != "yes":
+        flash(_("Read what goes public and confirm before publishing."), "error")
+        return redirect(url_for("console.confirm_publication", notice_id=notice_id), 303)
     try:
         run_id = notices.request_publication(p, found)
     except DomainError as exc:

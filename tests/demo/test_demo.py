@@ -38,7 +38,7 @@ from creditsvc.uscc import parse
 
 MERCHANTS = 300
 SEED = 7
-LOGINS = ("city", "xuhui", "host", "merchant")
+LOGINS = ("city", "xuhui", "xuhui2", "host", "merchant")
 TIMESTAMPS = ("created_at", "updated_at")  # SQLite hands them back without a time zone
 
 
@@ -203,6 +203,8 @@ def test_demo_users_log_in_with_their_scope(app):
     assert all(user is not None for user in users.values()), summary
     assert users["city"].role == "city"
     assert users["xuhui"].district_code == "310104"
+    # Two officers of one district: one drafts a notice, the other approves it.
+    assert users["xuhui2"].district_code == "310104" and users["xuhui2"].role == "district"
     assert [market.district_code for market in users["host"].markets] == ["310104"]
     assert users["merchant"].merchant.trade == "market_stall"
     assert users["merchant"].merchant.district_code == "310104"

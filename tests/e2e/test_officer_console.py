@@ -1,5 +1,6 @@
 """An officer in headless Chromium: imports a sheet with an error, sees the row, fixes it,
-imports it, and publishes an honor roll; every console page is photographed."""
+imports it, and drafts an honor roll that a second officer approves and publishes through
+the confirmation page (four eyes); every console page is photographed."""
 
 from __future__ import annotations
 
@@ -32,7 +33,9 @@ def upload(page, body: bytes) -> None:
     page.wait_for_url(re.compile(r"/console/imports/\w+$"))
 
 
-def test_an_officer_imports_a_sheet_fixes_a_row_and_publishes_an_honor_roll(world, page):
+def test_an_officer_imports_a_sheet_fixes_a_row_and_a_second_officer_publishes_the_roll(
+    world, page, live_server
+):
     officer = world.district()
     signed = TODAY - timedelta(days=60)
     shops = [
@@ -82,13 +85,36 @@ def test_an_officer_imports_a_sheet_fixes_a_row_and_publishes_an_honor_roll(worl
     assert preview.body().startswith(b"%PDF")
     screenshot(page, "console-notice-review")
 
-    page.get_by_role("button", name="审核通过").click()
-    expect(page.get_by_text("已审核：现在可以发布。")).to_be_visible()
-    page.get_by_role("button", name="发布", exact=True).click()
+    # Four eyes: the drafter has no approve button and is told why.
+    expect(page.get_by_role("button", name="审核通过")).to_have_count(0)
+    expect(page.locator("#approve-refused")).to_contain_text("须由本区另一名人员或市局人员审核")
+    notice_url = page.url
+
+    # A second officer of the district approves, reads what goes public, and publishes.
+    second = page.context.browser.new_context(
+        base_url=live_server, viewport={"width": 390, "height": 844}, locale="zh-CN"
+    )
+    second.set_default_timeout(10_000)
+    colleague = second.new_page()
+    login(colleague, world.district().username)
+    colleague.goto(notice_url)
+    colleague.get_by_role("button", name="审核通过").click()
+    expect(colleague.get_by_text("已审核：现在可以发布。")).to_be_visible()
+    colleague.get_by_role("link", name="发布……").click()
+    expect(colleague.get_by_role("heading", level=1)).to_have_text("发布：将公开的内容")
+    going = colleague.locator("#going-public")
+    expect(going).to_contain_text("诚信粮油店")
+    expect(going).to_contain_text("公平水果摊")
+    screenshot(colleague, "console-notice-confirm-publication")
+    colleague.get_by_role("button", name="确认发布").click()
+    expect(colleague.locator("dl.facts")).to_contain_text("已发布")
+    second.close()
+    page.reload()
     expect(page.locator("dl.facts")).to_contain_text("已发布")
     db.session.commit()
     notice = db.session.query(Notice).one()
     assert notice.status == "published" and notice.serial
+    assert notice.approved_by != notice.created_by and notice.published_by == notice.approved_by
     serial = notice.serial
     db.session.commit()
     expect(page.get_by_text(serial)).to_be_visible()

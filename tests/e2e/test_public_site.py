@@ -14,6 +14,7 @@ from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import Inspection
 from tests.e2e.conftest import PHONE, login, screenshot, use_language
+from tests.factories import draft
 
 # Text nodes (and accessible names) of the page with the language they are marked in.
 TEXTS_WITH_LANGUAGE = """() => {
@@ -145,6 +146,9 @@ def test_console_pages_carry_no_untranslated_strings(page, small_city, world):
     )
     complaint = filed.json["id"]
     inspection = db.session.scalar(select(func.max(Inspection.id)))
+    drafter = world.district()
+    waiting = draft(drafter, kind="honor_roll")["id"]  # approved, waiting to be published
+    assert drafter.colleague().post(f"/api/v1/notices/{waiting}/approve").status_code == 200
     db.session.commit()  # an open read here would block the server's writes on SQLite
     console_pages = [
         "/console/",
@@ -160,6 +164,7 @@ def test_console_pages_carry_no_untranslated_strings(page, small_city, world):
         "/console/audit",
         f"/console/complaints/{complaint}",
         f"/console/inspections/{inspection}",
+        f"/console/notices/{waiting}/publish",
     ]
     login(page, small_city["officer_login"])
     found = {}

@@ -36,7 +36,7 @@ from creditsvc.jobs.scheduler import register_periodic
 from creditsvc.models import CurrentScore, DirtyMerchant, JobRun, Notice, ScoreSnapshot
 from creditsvc.models.base import utcnow
 from tests.documents import pdf_of, read_pdf, stored_files
-from tests.factories import complain, draft, exposure_body, inspect, penalise
+from tests.factories import PUBLISH, complain, draft, exposure_body, inspect, penalise
 from tests.workers import (
     DISTRICTS,
     WORKER_TIMEOUT,
@@ -245,7 +245,7 @@ def approved_notice(world) -> int:
     )
     officer = world.district()
     notice = draft(officer, **exposure_body())
-    assert officer.post(f"/api/v1/notices/{notice['id']}/approve").status_code == 200
+    assert officer.colleague().post(f"/api/v1/notices/{notice['id']}/approve").status_code == 200
     return notice["id"]
 
 
@@ -260,7 +260,7 @@ def test_a_worker_killed_while_storing_a_pdf_shows_no_half_document_and_the_retr
     notice_id = approved_notice(world)
     officer = world.district()
     app.config["REDIS_URL"] = redis_url
-    queued = officer.post(f"/api/v1/notices/{notice_id}/publish")
+    queued = officer.post(f"/api/v1/notices/{notice_id}/publish", json=PUBLISH)
     assert queued.status_code == 202
     run_id = queued.json["render_job"]
     # The horse dies mid-write; the worker sees it, and rq's retry (QUEUES["render"]) runs
@@ -286,10 +286,12 @@ def test_redis_stopped_mid_publish_every_row_ends_and_publishing_again_succeeds(
     officer = world.district()
     app.config["REDIS_URL"] = private_redis.url
     publish = f"/api/v1/notices/{notice_id}/publish"
-    assert officer.post(publish).status_code == 202  # queued, and no worker took it yet
+    assert (
+        officer.post(publish, json=PUBLISH).status_code == 202
+    )  # queued, and no worker took it yet
 
     private_redis.stop()
-    refused = officer.post(publish)
+    refused = officer.post(publish, json=PUBLISH)
     assert (refused.status_code, refused.headers["Retry-After"]) == (503, "5")
     private_redis.start()  # empty: the queued render job went with the old one
     ended = fail_abandoned_runs(now=utcnow() + timedelta(seconds=RUN_GRACE_SECONDS + 1))
@@ -303,7 +305,7 @@ def test_redis_stopped_mid_publish_every_row_ends_and_publishing_again_succeeds(
     assert (shown["status"], shown["serial"], shown["pdf_url"]) == ("approved", None, None)
     assert published_files(app) == []
 
-    again = officer.post(publish)
+    again = officer.post(publish, json=PUBLISH)
     assert again.status_code == 202
     run_worker(app, tmp_path)
     db.session.expire_all()
@@ -318,7 +320,7 @@ def test_a_render_whose_horse_dies_at_every_attempt_fails_its_row_and_publishes_
     notice_id = approved_notice(world)
     officer = world.district()
     app.config["REDIS_URL"] = redis_url
-    run_id = officer.post(f"/api/v1/notices/{notice_id}/publish").json["render_job"]
+    run_id = officer.post(f"/api/v1/notices/{notice_id}/publish", json=PUBLISH).json["render_job"]
 
     log = run_killing_worker(app, tmp_path, KILLED_AT_EVERY_WRITE)
     assert log.count("terminated unexpectedly") == 3, log  # the job and its two retries
@@ -329,7 +331,7 @@ def test_a_render_whose_horse_dies_at_every_attempt_fails_its_row_and_publishes_
     assert (shown["status"], shown["serial"], shown["pdf_url"]) == ("approved", None, None)
     assert published_files(app) == []
 
-    again = officer.post(f"/api/v1/notices/{notice_id}/publish").json["render_job"]
+    again = officer.post(f"/api/v1/notices/{notice_id}/publish", json=PUBLISH).json["render_job"]
     run_worker(app, tmp_path)
     db.session.expire_all()
     assert db.session.get(JobRun, again).status == "done"
@@ -370,7 +372,7 @@ def test_disk_full_while_storing_a_pdf_leaves_the_notice_unpublished_with_a_clea
     officer = world.district()
     with full_disk(tmp_path / "full") as filler:
         app.config["STORAGE_DIR"] = str(filler.parent)
-        response = officer.post(f"/api/v1/notices/{notice_id}/publish")
+        response = officer.post(f"/api/v1/notices/{notice_id}/publish", json=PUBLISH)
         assert response.status_code == 503
         assert "No space left on device" in response.json["message"]
         assert "publish it again" in response.json["message"]
@@ -382,7 +384,7 @@ def test_disk_full_while_storing_a_pdf_leaves_the_notice_unpublished_with_a_clea
         assert public["total"] == 0
 
         filler.unlink()  # space is freed: the same request now publishes
-        retried = officer.post(f"/api/v1/notices/{notice_id}/publish")
+        retried = officer.post(f"/api/v1/notices/{notice_id}/publish", json=PUBLISH)
         assert retried.status_code == 200, retried.json
         assert retried.json["render_error"] is None
         db.session.expire_all()

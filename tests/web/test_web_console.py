@@ -504,8 +504,16 @@ def test_the_notice_workflow_from_draft_to_withdrawal(world, app):
     db.session.expire_all()
     assert db.session.get(Notice, notice.id).entries[0].published_on is None  # nothing kept
 
-    assert post_form(client, f"{url}/approve", {}, url).status_code == 303
-    published = post_form(client, f"{url}/publish", {}, url)
+    # Four eyes: the drafter is told why there is no approve button; a colleague approves.
+    assert "须由本区另一名人员或市局人员审核" in page and f"{url}/approve" not in page
+    colleague = officer(world, app)
+    assert post_form(colleague, f"{url}/approve", {}, url).status_code == 303
+    unconfirmed = post_form(client, f"{url}/publish", {}, url)
+    assert unconfirmed.headers["Location"].endswith(f"{url}/publish")
+    assert db.session.get(Notice, notice.id).status == "approved"
+    confirm = text_of(client.get(f"{url}/publish"))
+    assert "诚信粮油店" in confirm and 'name="confirm" value="yes"' in confirm
+    published = post_form(client, f"{url}/publish", {"confirm": "yes"}, f"{url}/publish")
     assert published.status_code == 303
     db.session.expire_all()
     notice = db.session.get(Notice, notice.id)
@@ -552,7 +560,7 @@ def test_a_step_out_of_order_is_refused_with_the_reason(world, app):
     grade_a_merchant(world, client)
     url = post_form(client, "/console/notices/new", {"kind": "honor_roll", "district": "310104"})
     url = url.headers["Location"]
-    refused = post_form(client, f"{url}/publish", {}, url)
+    refused = post_form(client, f"{url}/publish", {"confirm": "yes"}, url)
     assert refused.status_code == 303
     assert "needs approved" in text_of(client.get(url))
     assert db.session.scalar(select(Notice.status)) == "draft"
@@ -567,9 +575,9 @@ def test_with_the_queue_down_publishing_says_so_and_the_notice_stays_approved(
         client, "/console/notices/new", {"kind": "honor_roll", "district": "310104"}
     )
     url = drafted.headers["Location"]
-    assert post_form(client, f"{url}/approve", {}, url).status_code == 303
+    assert post_form(officer(world, app), f"{url}/approve", {}, url).status_code == 303
     app.config["REDIS_URL"] = redis_down
-    refused = post_form(client, f"{url}/publish", {}, url)
+    refused = post_form(client, f"{url}/publish", {"confirm": "yes"}, url)
     assert refused.status_code == 303
     page = text_of(client.get(url))
     assert "任务队列暂不可用" in page and "job queue is unavailable" in page

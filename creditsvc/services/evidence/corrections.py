@@ -40,6 +40,6 @@ def void(p: Principal, kind: str, evidence_id: int, reason: str) -> Void:
     )
     outbox.mark_dirty([record.merchant_id], "void")
     signals.evidence_voided.send(
-        kind, principal=p, evidence_id=evidence_id, merchant_id=record.merchant_id
+        kind, principal=p, evidence_id=evidence_id, merchant_id=record.merchant_id, reason=reason
     )
     return correction

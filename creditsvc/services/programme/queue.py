@@ -26,6 +26,7 @@ from creditsvc.models.geography import DESIGNATED_COMMUNITY
 from creditsvc.principals import CITY, Principal
 from creditsvc.services import calendar
 from creditsvc.services.appeals import objections
+from creditsvc.services.publication import notices, withdrawal
 
 # A demonstration unit awaiting a decision: the step its status asks for.
 STEPS = {UnitStatus.PENDING: "assess", UnitStatus.SUSPENDED: "revoke_or_reinstate"}
@@ -116,9 +117,35 @@ def _communities(p: Principal, today: date) -> list[dict]:
     return items
 
 
+def _withdrawals(p: Principal, today: date) -> list[dict]:
+    """Notices in force that still print an entry taken off (a revoked or changed penalty,
+    an upheld objection, a repair): due 3 working days after (rules.md §4) until their
+    corrected version is published."""
+    items = []
+    for notice in withdrawal.still_printed():
+        if p.role != CITY and notice.district_code != p.district_code:
+            continue
+        due = withdrawal.pending(notice, today)
+        version = notices.open_correction(notice)
+        step = "fix_render" if version and version.render_error else "publish_correction"
+        items.append(
+            _item(
+                "withdrawal",
+                notice.id,
+                notice.district_code,
+                notice.title,
+                step,
+                due["date"],
+                today,
+            )
+        )
+    return items
+
+
 def queue(p: Principal, today: date) -> list[dict]:
     """Deadlines first (soonest at the top), then the rest by kind and id."""
     items = _requests(p, today) + _units(p, today) + _communities(p, today)
+    items += _withdrawals(p, today)
     return sorted(
         items, key=lambda i: (i["due_on"] is None, i["due_on"] or today, i["kind"], i["id"])
     )

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 
 from creditsvc import vocabulary
 from creditsvc.catalogue import violations
@@ -24,6 +24,7 @@ from creditsvc.models import (
     Finding,
     Inspection,
     Merchant,
+    PenaltyChange,
     PenaltyDecision,
     Stall,
     Street,
@@ -57,6 +58,41 @@ class Candidate:
 
 def inspection_not_void() -> ColumnElement[bool]:
     return ~exists().where(Void.evidence_kind == "inspection", Void.evidence_id == Inspection.id)
+
+
+ORDINARY_PROCEDURE = "ordinary"
+
+
+def penalty_publishable() -> ColumnElement[bool]:
+    """The one rule for whether a penalty decision may be shown in public (reference/rules.md
+    §4, 《市场监督管理行政处罚信息公示规定》总局令第45号), as a condition on a statement that
+    joins PenaltyDecision to its Inspection. Every public output rests on it: exposure
+    notices, the penalty-publicity list, and so the public pages and open data that show
+    only what those documents published.
+
+    - decided under the ordinary procedure (第二条: the simplified procedure is not published);
+    - not a warning alone (第二条);
+    - not revoked or changed by a later decision (第十一条: it comes off within 3 working days);
+    - its inspection not voided (a correction or an upheld objection: the record is void).
+    """
+    return and_(
+        PenaltyDecision.procedure == ORDINARY_PROCEDURE,
+        PenaltyDecision.warning_only.is_(False),
+        ~exists().where(PenaltyChange.penalty_id == PenaltyDecision.id),
+        inspection_not_void(),
+    )
+
+
+def publishable(penalty_ids: list[int]) -> set[int]:
+    """Those of `penalty_ids` that `penalty_publishable` allows today."""
+    if not penalty_ids:
+        return set()
+    stmt = (
+        select(PenaltyDecision.id)
+        .join(Inspection, Inspection.id == PenaltyDecision.inspection_id)
+        .where(PenaltyDecision.id.in_(penalty_ids), penalty_publishable())
+    )
+    return set(db.session.scalars(stmt))
 
 
 def is_individual_business(uscc: str) -> bool:
@@ -133,16 +169,16 @@ def violation_facts(codes: list[str]) -> dict:
 
 
 def exposure(district_code: str, start: date, end: date) -> list[Candidate]:
-    """Penalty decisions of the district decided in the period: not a warning alone
-    (第二条), and not on a voided inspection."""
+    """Penalty decisions of the district decided in the period that may be published
+    (`penalty_publishable`: ordinary procedure, not a warning alone, not revoked, changed
+    or voided)."""
     stmt = (
         select(PenaltyDecision)
         .join(Inspection, Inspection.id == PenaltyDecision.inspection_id)
         .where(
             Inspection.district_code == district_code,
             PenaltyDecision.decided_on.between(start, end),
-            PenaltyDecision.warning_only.is_(False),
-            inspection_not_void(),
+            penalty_publishable(),
         )
         .order_by(PenaltyDecision.decided_on, PenaltyDecision.decision_number)
     )
@@ -160,7 +196,7 @@ def _exposure_entry(penalty: PenaltyDecision) -> Candidate:
     }
     qualifies = (
         f"{penalty.decided_on.isoformat()}作出行政处罚决定（{penalty.decision_number}），"
-        f"非仅警告，检查记录未作废；{window}（《市场监督管理行政处罚信息公示规定》第十三条）"
+        f"普通程序，非仅警告，未被撤销或变更，检查记录未作废；{window}（《市场监督管理行政处罚信息公示规定》第十三条）"
     )
     return Candidate(content, qualifies, inspection.merchant_id, penalty.id, window_months=months)
 

@@ -148,12 +148,47 @@ def _require(p: Principal, notice: Notice, *statuses: str) -> dict:
     return audit.state(notice)
 
 
+def may_approve(p: Principal, notice: Notice) -> str | None:
+    """Why `p` may not approve this notice, or None if they may. Four eyes (DESIGN.md §7):
+    the approver is never the drafter; a district officer approves only in their district,
+    a city officer anywhere."""
+    if notice.created_by == p.name:
+        return (
+            "you drafted this notice: another officer of its district or a city officer approves it"
+        )
+    if not scope.may_write_district(p, notice.district_code):
+        return f"a district officer approves only notices of their own district ({p.district_code})"
+    return None
+
+
 def approve(p: Principal, notice: Notice) -> Notice:
+    refusal = may_approve(p, notice)
+    if refusal is not None:
+        raise Forbidden(refusal)
     before = _require(p, notice, NoticeStatus.DRAFT)
+    check_entries(notice)
     lifecycle.move(notice, NoticeStatus.APPROVED)
     notice.approved_by, notice.approved_at = p.name, utcnow()
-    audit.record(p.name, "approve", notice, before=before)
+    note = f"起草：{notice.created_by}；审核：{p.name}"
+    audit.record(p.name, "approve", notice, before=before, reason=note)
     return notice
+
+
+def check_entries(notice: Notice) -> None:
+    """Nothing the law no longer allows is published: a penalty revoked, changed or voided
+    since the draft was made (eligibility.penalty_publishable) stops it."""
+    shown = [e.penalty_id for e in notice.entries if e.penalty_id is not None]
+    barred = set(shown) - eligibility.publishable(shown)
+    if barred:
+        numbers = "、".join(
+            e.content.get("decision_number", str(e.penalty_id))
+            for e in notice.entries
+            if e.penalty_id in barred
+        )
+        raise Conflict(
+            f"penalty decisions {numbers} may no longer be published (revoked, changed or "
+            "voided): withdraw this notice and draft it again"
+        )
 
 
 def check_predecessor(notice: Notice) -> None:
@@ -167,6 +202,7 @@ def request_publication(p: Principal, notice: Notice) -> str:
     """Check the notice may be published and open the render job's status row."""
     _require(p, notice, NoticeStatus.APPROVED)
     check_predecessor(notice)
+    check_entries(notice)
     run = jobruns.create(p, RENDER_JOB, total=1)
     run.district_code = notice.district_code
     notice.render_job_id, notice.render_error = run.id, None
@@ -207,10 +243,21 @@ def correct(p: Principal, notice: Notice, reason: str, today: date | None = None
         created_by=p.name,
     )
     draft.title = _title(notice.kind, notice.district, draft, notice.merchant)
-    _fill(draft, frozenset(_subject(e) for e in notice.entries if e.status != EntryStatus.ACTIVE))
+    _fill(draft, _taken_off(notice))
     db.session.add(draft)
     audit.record(p.name, "correct", draft, reason=reason)
     return draft
+
+
+def _taken_off(notice: Notice) -> frozenset[tuple]:
+    """Subjects withdrawn or expired on this notice or any version it corrected: a
+    correction of a correction must not bring them back either."""
+    taken: set[tuple] = set()
+    version: Notice | None = notice
+    while version is not None:
+        taken |= {_subject(e) for e in version.entries if e.status != EntryStatus.ACTIVE}
+        version = version.supersedes
+    return frozenset(taken)
 
 
 def withdraw_entry(p: Principal, notice: Notice, entry: NoticeEntry, reason: str) -> NoticeEntry:
@@ -228,14 +275,13 @@ def withdraw_entry(p: Principal, notice: Notice, entry: NoticeEntry, reason: str
     return entry
 
 
-def on_discredited(
-    _sender, *, principal: Principal, entries: list[NoticeEntry], reason: str, **_
-) -> None:
-    """An upheld objection or an approved repair: each of its entries still published
-    comes off its notice."""
-    for entry in entries:
-        if entry.status == EntryStatus.ACTIVE and entry.notice.status == NoticeStatus.PUBLISHED:
-            withdraw_entry(principal, entry.notice, entry, reason)
+def open_correction(notice: Notice) -> Notice | None:
+    """The corrected version of this notice drafted or approved, not yet published."""
+    stmt = select(Notice).where(
+        Notice.supersedes_id == notice.id,
+        Notice.status.in_((NoticeStatus.DRAFT, NoticeStatus.APPROVED)),
+    )
+    return db.session.scalar(stmt.order_by(Notice.id.desc()).limit(1))
 
 
 def successor(notice: Notice) -> Notice | None:

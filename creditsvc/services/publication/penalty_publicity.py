@@ -28,7 +28,7 @@ from creditsvc.principals import Principal
 from creditsvc.services import audit, calendar, scope
 from creditsvc.services.errors import Conflict, Invalid, NotFound
 from creditsvc.services.publication.eligibility import (
-    inspection_not_void,
+    penalty_publishable,
     penalty_summary,
     violation_facts,
 )
@@ -39,18 +39,14 @@ STATUSES = codes(PenaltyPublicationStatus)
 
 
 def owed() -> Select:
-    """Ordinary-procedure decisions, not a warning alone, on an inspection not voided."""
+    """The decisions that may be published (eligibility.penalty_publishable)."""
     return (
         select(PenaltyDecision, PenaltyPublication, District)
         .join(Inspection, Inspection.id == PenaltyDecision.inspection_id)
         .join(District, District.code == Inspection.district_code)
         .join(Merchant, Merchant.id == Inspection.merchant_id)
         .outerjoin(PenaltyPublication, PenaltyPublication.penalty_id == PenaltyDecision.id)
-        .where(
-            PenaltyDecision.procedure == "ordinary",
-            PenaltyDecision.warning_only.is_(False),
-            inspection_not_void(),
-        )
+        .where(penalty_publishable())
     )
 
 

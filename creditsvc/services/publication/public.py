@@ -258,6 +258,7 @@ def document_summary(notice: Notice) -> dict:
         "withdrawn_on": day_of(notice.withdrawn_at) if withdrawn else None,
         "expired_on": notice.expired_on,
         "superseded_by": later.serial if later else None,
+        "superseded_on": later.published_on if later else None,
         "supersedes": notice.supersedes.serial if notice.supersedes else None,
         "sha256": notice.sha256,
         "pages": notice.pages,

@@ -27,7 +27,12 @@ from creditsvc.models.base import utcnow
 from creditsvc.services import audit, lifecycle
 from creditsvc.services.errors import Conflict, DomainError
 from creditsvc.services.publication import signing
-from creditsvc.services.publication.notices import RENDER_KINDS, bureau_name, check_predecessor
+from creditsvc.services.publication.notices import (
+    RENDER_KINDS,
+    bureau_name,
+    check_entries,
+    check_predecessor,
+)
 from creditsvc.services.standing import policies
 from creditsvc.workdays import add_months
 from notices.render import RenderedDocument, render_pdf
@@ -216,6 +221,7 @@ def publish(notice_id: int, actor: str, today: date | None = None) -> Path:
     if notice is None or notice.status != NoticeStatus.APPROVED:
         raise Conflict(f"notice {notice_id} is not approved for publication")
     check_predecessor(notice)
+    check_entries(notice)
     old = notice.supersedes
     today = today or clock.today()
     serial = make_serial(notice.district_code, today.year, notice.id)

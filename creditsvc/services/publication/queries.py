@@ -84,3 +84,36 @@ def render_run(document: Notice) -> JobRun | None:
     """The job run rendering (or that rendered) the notice's PDF."""
     run_id = document.render_job_id
     return db.session.get(JobRun, run_id) if run_id else None
+
+
+def going_public(document: Notice) -> dict[str, Any]:
+    """What publishing the notice makes public, for the officer to confirm: the period or
+    date, and each entry's name, USCC and decision (an individual business has no USCC
+    shown: 行政处罚信息公示规定 第六条)."""
+    entries = [
+        {
+            "position": e.position,
+            "name": e.content.get("business_name") or e.content.get("name", ""),
+            "uscc": e.content.get("uscc"),
+            "address": e.content.get("address"),
+            "decision_number": e.content.get("decision_number"),
+            "decision_date": e.content.get("decision_date"),
+            "penalty": e.content.get("penalty_summary"),
+            "window_months": e.window_months,
+        }
+        for e in document.entries
+    ]
+    return {
+        "id": document.id,
+        "title": document.title,
+        "kind": document.kind,
+        "district": document.district_code,
+        "period_start": document.period_start,
+        "period_end": document.period_end,
+        "as_of": document.as_of,
+        "status": document.status,
+        "created_by": document.created_by,
+        "approved_by": document.approved_by,
+        "supersedes": document.supersedes.serial if document.supersedes else None,
+        "entries": entries,
+    }

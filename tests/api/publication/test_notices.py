@@ -16,13 +16,12 @@ from creditsvc.extensions import db
 from creditsvc.jobs.expiry import expire_notices
 from creditsvc.models import AuditEntry, JobRun, Notice, Stall
 from creditsvc.principals import Principal
-from creditsvc.services import calendar
 from creditsvc.services.standing import policies
 from creditsvc.workdays import add_months
 from notices.serials import parse_serial
 from scoring.policy import DEFAULT_POLICY
 from tests.documents import fonts_embedded, pdf_of, pdf_text, read_pdf, stored_files
-from tests.factories import draft, exposure_body, inspect, penalise, publish
+from tests.factories import PUBLISH, draft, exposure_body, inspect, penalise, publish
 from tests.workers import run_worker
 
 TODAY = clock.today()
@@ -89,7 +88,7 @@ def test_draft_approve_publish_verify_withdraw(world):
 
     approved = city.post(f"/api/v1/notices/{nid}/approve").json
     assert (approved["status"], approved["approved_by"]) == ("approved", f"user:{city.username}")
-    published = officer.post(f"/api/v1/notices/{nid}/publish").json
+    published = officer.post(f"/api/v1/notices/{nid}/publish", json=PUBLISH).json
     serial = published["serial"]
     assert published["status"] == "published" and published["published_on"] == TODAY.isoformat()
     assert str(parse_serial(serial)) == serial and serial.startswith(f"SHJL-310104-{TODAY.year}-")
@@ -143,8 +142,9 @@ def test_a_published_notice_cannot_be_approved_or_published_again(world):
     penalise(world, world.merchant(), "徐市监罚〔2026〕12号", TODAY - timedelta(days=1))
     officer = world.district()
     notice = publish(officer, exposure_body())
+    colleague = officer.colleague()
     for step in ("approve", "publish"):
-        response = officer.post(f"/api/v1/notices/{notice['id']}/{step}")
+        response = colleague.post(f"/api/v1/notices/{notice['id']}/{step}", json=PUBLISH)
         assert response.status_code == 409 and "published" in response.json["message"]
 
 
@@ -176,9 +176,9 @@ def test_each_step_is_refused_to_the_roles_not_allowed(world, callers, who, stat
     assert create.status_code == (403 if who == "other_district" else status)
     assert caller.get(f"/api/v1/notices/{nid}").status_code == status
     assert caller.post(f"/api/v1/notices/{nid}/approve").status_code == status
-    assert officer.post(f"/api/v1/notices/{nid}/approve").status_code == 200
-    assert caller.post(f"/api/v1/notices/{nid}/publish").status_code == status
-    published = officer.post(f"/api/v1/notices/{nid}/publish").json
+    assert officer.colleague().post(f"/api/v1/notices/{nid}/approve").status_code == 200
+    assert caller.post(f"/api/v1/notices/{nid}/publish", json=PUBLISH).status_code == status
+    published = officer.post(f"/api/v1/notices/{nid}/publish", json=PUBLISH).json
     assert caller.get(f"/api/v1/notices/{nid}/pdf").status_code == status
     body = {"reason": "越权撤回"}
     assert caller.post(f"/api/v1/notices/{nid}/withdraw", json=body).status_code == status
@@ -216,8 +216,8 @@ def test_a_correction_supersedes_and_keeps_the_window(world):
     again = officer.post(f"/api/v1/notices/{old['id']}/correct", json={"reason": "再次更正"})
     assert again.status_code == 409
     new_id = correction.json["id"]
-    officer.post(f"/api/v1/notices/{new_id}/approve")
-    new = officer.post(f"/api/v1/notices/{new_id}/publish").json
+    officer.colleague().post(f"/api/v1/notices/{new_id}/approve")
+    new = officer.post(f"/api/v1/notices/{new_id}/publish", json=PUBLISH).json
 
     assert new["status"] == "published" and new["serial"] != old["serial"]
     shown_old = officer.get(f"/api/v1/notices/{old['id']}").json
@@ -230,7 +230,7 @@ def test_a_correction_supersedes_and_keeps_the_window(world):
         == old["serial"]
     )
     html = world.anonymous().get(f"/verify/{old['serial']}").get_data(as_text=True)
-    assert "已被更正版本取代" in html and new["serial"] in html
+    assert "已更正" in html and TODAY.isoformat() in html and new["serial"] in html
 
 
 def test_an_exposure_entry_leaves_publication_when_its_window_ends(world):
@@ -263,20 +263,13 @@ def test_an_exposure_entry_leaves_publication_when_its_window_ends(world):
     assert "已到期" in world.anonymous().get(f"/verify/{notice['serial']}").get_data(as_text=True)
 
 
-def test_a_revoked_penalty_shows_its_withdrawal_deadline_and_can_be_taken_off(world):
+def test_an_entry_taken_off_by_hand_leaves_a_corrected_version_in_force(world):
     first, second = world.merchant(name="丙摊"), world.merchant(name="丁摊")
-    revoked = penalise(world, first, "徐市监罚〔2026〕61号", TODAY - timedelta(days=6))
+    penalise(world, first, "徐市监罚〔2026〕61号", TODAY - timedelta(days=6))
     penalise(world, second, "徐市监罚〔2026〕62号", TODAY - timedelta(days=6))
     officer = world.district()
     notice = publish(officer, exposure_body())
-    officer.post(
-        "/api/v1/corrections", json={"kind": "inspection", "id": revoked, "reason": "复议撤销"}
-    )
-
-    entries = officer.get(f"/api/v1/notices/{notice['id']}").json["entries"]
-    due = entries[0]["deadline"]
-    assert due["date"] == calendar.deadline(TODAY, 3).isoformat()
-    assert "3个工作日内撤下" in due["reason"] and due["working_days_left"] == 3
+    entries = notice["entries"]
     assert entries[1]["deadline"]["reason"] == "公示期届满"
 
     url = f"/api/v1/notices/{notice['id']}/entries/{entries[0]['id']}/withdraw"
@@ -286,7 +279,11 @@ def test_a_revoked_penalty_shows_its_withdrawal_deadline_and_can_be_taken_off(wo
     assert [e["status"] for e in taken.json["entries"]] == ["withdrawn", "active"]
     assert taken.json["entries"][0]["deadline"] is None
     assert officer.post(url, json={"reason": "再撤一次"}).status_code == 409
-    last = f"/api/v1/notices/{notice['id']}/entries/{entries[1]['id']}/withdraw"
+    old = officer.get(f"/api/v1/notices/{notice['id']}").json
+    assert old["status"] == "superseded"  # its corrected version rendered inline (no Redis)
+    new = officer.get(f"/api/v1/notices/{old['superseded_by']}").json
+    assert [e["content"]["business_name"] for e in new["entries"]] == ["丁摊"]
+    last = f"/api/v1/notices/{new['id']}/entries/{new['entries'][0]['id']}/withdraw"
     assert officer.post(last, json={"reason": "信用修复"}).json["status"] == "withdrawn"
 
 
@@ -294,13 +291,13 @@ def test_disk_full_leaves_the_notice_approved_and_no_file(world, app, monkeypatc
     penalise(world, world.merchant(), "徐市监罚〔2026〕71号", TODAY - timedelta(days=1))
     officer = world.district()
     notice = draft(officer, **exposure_body())
-    officer.post(f"/api/v1/notices/{notice['id']}/approve")
+    officer.colleague().post(f"/api/v1/notices/{notice['id']}/approve")
 
     def disk_full(src, dst):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, "replace", disk_full)
-    response = officer.post(f"/api/v1/notices/{notice['id']}/publish")
+    response = officer.post(f"/api/v1/notices/{notice['id']}/publish", json=PUBLISH)
     assert response.status_code == 503
     assert "No space left on device" in response.json["message"]
     shown = officer.get(f"/api/v1/notices/{notice['id']}").json
@@ -309,7 +306,7 @@ def test_disk_full_leaves_the_notice_approved_and_no_file(world, app, monkeypatc
     assert stored_files(app) == []
     monkeypatch.undo()
 
-    retried = officer.post(f"/api/v1/notices/{notice['id']}/publish")
+    retried = officer.post(f"/api/v1/notices/{notice['id']}/publish", json=PUBLISH)
     assert retried.status_code == 200 and retried.json["render_error"] is None
     assert len(stored_files(app)) == 1
 
@@ -323,10 +320,10 @@ def test_with_redis_a_render_job_on_the_render_queue_publishes(world, app, redis
     )
     officer = world.district()
     notice = draft(officer, **exposure_body())
-    officer.post(f"/api/v1/notices/{notice['id']}/approve")
+    officer.colleague().post(f"/api/v1/notices/{notice['id']}/approve")
     app.config["REDIS_URL"] = redis_url
 
-    queued = officer.post(f"/api/v1/notices/{notice['id']}/publish")
+    queued = officer.post(f"/api/v1/notices/{notice['id']}/publish", json=PUBLISH)
     assert queued.status_code == 202 and queued.json["status"] == "approved"
     assert len(Queue("render", connection=Redis.from_url(redis_url)).jobs) == 1
     run = db.session.get(JobRun, queued.json["render_job"])
@@ -347,10 +344,10 @@ def test_with_the_queue_down_publishing_is_a_503_and_the_notice_stays_approved(
     penalise(world, world.merchant(), "徐市监罚〔2026〕82号", TODAY - timedelta(days=1))
     officer = world.district()
     notice = draft(officer, **exposure_body())
-    officer.post(f"/api/v1/notices/{notice['id']}/approve")
+    officer.colleague().post(f"/api/v1/notices/{notice['id']}/approve")
     app.config["REDIS_URL"] = redis_down
 
-    refused = officer.post(f"/api/v1/notices/{notice['id']}/publish")
+    refused = officer.post(f"/api/v1/notices/{notice['id']}/publish", json=PUBLISH)
     assert (refused.status_code, refused.headers["Retry-After"]) == (503, "5")
     assert set(refused.json) == {"code", "status", "message", "errors"}
     assert "job queue is unavailable" in refused.json["message"]
@@ -361,7 +358,7 @@ def test_with_the_queue_down_publishing_is_a_503_and_the_notice_stays_approved(
     assert stored_files(app) == []
 
     app.config["REDIS_URL"] = redis_url  # Redis is back: the same request publishes
-    queued = officer.post(f"/api/v1/notices/{notice['id']}/publish")
+    queued = officer.post(f"/api/v1/notices/{notice['id']}/publish", json=PUBLISH)
     assert queued.status_code == 202
     run_worker(app, tmp_path)
     shown = officer.get(f"/api/v1/notices/{notice['id']}").json
@@ -419,7 +416,7 @@ def test_a_placard_of_an_unrated_merchant_says_so(world):
     officer = world.district()
     notice = draft(officer, kind="placard", merchant=merchant.uscc)
     assert notice["entries"][0]["content"]["grade_label"] == "未评级"
-    officer.post(f"/api/v1/notices/{notice['id']}/approve")
-    response = officer.post(f"/api/v1/notices/{notice['id']}/publish")
+    officer.colleague().post(f"/api/v1/notices/{notice['id']}/approve")
+    response = officer.post(f"/api/v1/notices/{notice['id']}/publish", json=PUBLISH)
     assert response.status_code == 200
     assert "未评级" in pdf_text(pdf_of(officer, response.json["pdf_url"]).data)

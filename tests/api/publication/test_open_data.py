@@ -291,7 +291,14 @@ def test_a_correction_leaves_off_what_was_withdrawn(world):
     url = f"/api/v1/notices/{roll['id']}/entries/{first['id']}/withdraw"
     assert officer.post(url, json={"reason": "经营者注销"}).status_code == 200
 
-    correction = officer.post(f"/api/v1/notices/{roll['id']}/correct", json={"reason": "撤下一户"})
-    assert correction.status_code == 201
-    names = [e["content"]["name"] for e in correction.json["entries"]]
+    # The entry left at once; a corrected version without it superseded the roll (rendered
+    # inline here, without Redis), and nothing withdrawn comes back by a correction.
+    shown = officer.get(f"/api/v1/notices/{roll['id']}").json
+    assert shown["status"] == "superseded"
+    correction = officer.get(f"/api/v1/notices/{shown['superseded_by']}").json
+    assert correction["status"] == "published"
+    names = [e["content"]["name"] for e in correction["entries"]]
     assert names == [e["content"]["name"] for e in roll["entries"][1:]]
+    again = officer.post(f"/api/v1/notices/{correction['id']}/correct", json={"reason": "重新列示"})
+    assert again.status_code == 201
+    assert [e["content"]["name"] for e in again.json["entries"]] == names

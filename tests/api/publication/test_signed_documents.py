@@ -19,7 +19,7 @@ from tests.documents import (
     pyhanko_validation,
     stored_files,
 )
-from tests.factories import TODAY, draft, exposure_body, penalise
+from tests.factories import PUBLISH, TODAY, draft, exposure_body, penalise
 
 
 @pytest.fixture
@@ -51,11 +51,11 @@ def test_without_a_readable_key_nothing_is_published(world, app, tmp_path):
     penalise(world, world.merchant(), "徐市监罚〔2026〕72号", TODAY - timedelta(days=1))
     officer = world.district()
     notice = draft(officer, **exposure_body())
-    officer.post(f"/api/v1/notices/{notice['id']}/approve")
+    officer.colleague().post(f"/api/v1/notices/{notice['id']}/approve")
     configured = app.config["SIGNING_KEY_FILE"]
     app.config["SIGNING_KEY_FILE"] = str(tmp_path / "missing.pem")
 
-    response = officer.post(f"/api/v1/notices/{notice['id']}/publish")
+    response = officer.post(f"/api/v1/notices/{notice['id']}/publish", json=PUBLISH)
     assert response.status_code == 503
     assert "SIGNING_KEY_FILE" in response.json["message"]
     shown = officer.get(f"/api/v1/notices/{notice['id']}").json
@@ -63,4 +63,4 @@ def test_without_a_readable_key_nothing_is_published(world, app, tmp_path):
     assert "SIGNING_KEY_FILE" in shown["render_error"] and stored_files(app) == []
 
     app.config["SIGNING_KEY_FILE"] = configured
-    assert officer.post(f"/api/v1/notices/{notice['id']}/publish").status_code == 200
+    assert officer.post(f"/api/v1/notices/{notice['id']}/publish", json=PUBLISH).status_code == 200
