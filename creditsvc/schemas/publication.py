@@ -38,12 +38,14 @@ class NoticeIn(StrippedSchema):
 
 
 class PublishIn(StrippedSchema):
-    """Publishing is confirmed, after reading what goes public (GET the same URL)."""
+    """Publishing, after reading what goes public (GET the same URL). The console asks a
+    person to confirm on a page of its own; DESIGN.md section 9 fixes `POST …/publish` with
+    no body for callers of the API, so the flag may be left out, and `false` refuses."""
 
     confirm = fields.Bool(
-        required=True,
+        load_default=True,
         validate=validate.Equal(True, error="confirm with true after reading what goes public"),
-        metadata={"description": "true: the officer has read what goes public"},
+        metadata={"description": "false refuses; left out, the POST itself confirms"},
     )
 
 
