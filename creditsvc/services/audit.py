@@ -3,13 +3,14 @@ officers read it, the city all of it, a district officer its own district's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, inspect, select, true
 
+from creditsvc.bulk import Loader
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry
 from creditsvc.models.base import utcnow
@@ -75,6 +76,37 @@ def record(
     for code in sorted({c for c in also if c} - {entry.district_code}):
         db.session.add(_copy(entry, code))
     return entry
+
+
+def record_created(
+    actor: str,
+    objs: Sequence[Any],
+    *,
+    district_codes: Sequence[str | None] | None = None,
+    reasons: Sequence[str | None] | None = None,
+) -> None:
+    """`record(actor, "create", obj)` for many new objects at once (a spreadsheet import):
+    the same entries, from one flush and one bulk write instead of one of each per object."""
+    if not objs:
+        return
+    db.session.flush()  # so the new objects have their ids
+    at = utcnow()
+    entries = [
+        {
+            "at": at,
+            "actor": actor,
+            "action": "create",
+            "entity": type(obj).__tablename__,
+            "entity_id": str(inspect(obj).identity[0]),
+            "district_code": (district_codes[i] if district_codes else None)
+            or getattr(obj, "district_code", None),
+            "before": None,
+            "after": state(obj),
+            "reason": reasons[i] if reasons else None,
+        }
+        for i, obj in enumerate(objs)
+    ]
+    Loader(db.session).load([(AuditEntry.__table__, entries)])
 
 
 def _copy(entry: AuditEntry, district_code: str) -> AuditEntry:
