@@ -156,6 +156,12 @@ def _failed_sheet(run_id: str, exc: SheetError) -> None:
     jobruns.fail(run_id, str(exc), {"errors": [{"row": 0, "column": "", "message": str(exc)}]})
 
 
+def _failed_header(run_id: str, problems: list[str]) -> None:
+    db.session.rollback()
+    errors = [{"row": 1, "column": "", "message": p} for p in problems]
+    jobruns.fail(run_id, "the header row does not fit this kind of sheet", {"errors": errors})
+
+
 def run(run_id: str) -> None:
     """The import job: all rows or none."""
     job = db.session.scalar(select(JobRun).where(JobRun.id == run_id))
@@ -168,9 +174,7 @@ def run(run_id: str) -> None:
         _, headers = next(rows)
         columns, problems = sheets.header_map(kind, headers)
         if problems:
-            db.session.rollback()
-            errors = [{"row": 1, "column": "", "message": p} for p in problems]
-            jobruns.fail(run_id, "the header row does not fit this kind of sheet", {"errors": errors})
+            _failed_header(run_id, problems)
             return
         jobruns.progress(run_id, "checking", 0, total)
         work = Import(kind, KINDS[kind].batch(principal), RESOLVERS[kind](), RowErrors())
