@@ -121,11 +121,14 @@ class Import:
     errors: RowErrors
     accepted: int = 0
 
+    def __post_init__(self) -> None:
+        self.schema = KINDS[self.kind].schema()  # one for the file: building one costs more
+
     def validate(self, number: int, values: dict) -> dict | None:
         """The row as the schema loads it, or None with its errors recorded."""
         try:
             payload = sheets.PAYLOADS[self.kind](self.resolve(values))
-            return KINDS[self.kind].schema().load(payload)
+            return self.schema.load(payload)
         except DomainError as exc:
             self.errors.add(self.kind, number, exc.field or "", exc.message)
         except ValidationError as exc:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from creditsvc import bulk
 from creditsvc.extensions import db
 from creditsvc.models import (
     Community,
@@ -19,6 +20,7 @@ from creditsvc.models import (
     Stall,
     Street,
 )
+from creditsvc.models.base import utcnow
 from creditsvc.principals import CITY, DISTRICT, HOST, Principal
 from creditsvc.services import audit, scope
 from creditsvc.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -292,8 +294,18 @@ class MerchantBatch:
             raise Conflict(f"merchant {data['uscc']} is already registered", "uscc")
 
     def write(self, rows: list[tuple[int, dict]]) -> None:
-        merchants = [Merchant(**data) for _, data in rows]
-        db.session.add_all(merchants)
-        audit.record_created(
-            self.p.name, merchants, reasons=[d.get("uscc_override_reason") for _, d in rows]
+        """One COPY of the chunk (bulk.Loader) with ids from the table's own sequence, then
+        the audit entries `register_merchant` writes, with the same columns."""
+        table = Merchant.__table__
+        ids = bulk.reserve_ids(db.session, table, len(rows))
+        now = utcnow()
+        new = [
+            {column.key: None for column in table.columns}
+            | {"address": "", "created_at": now, "updated_at": now, "id": row_id}
+            | data
+            for row_id, (_, data) in zip(ids, rows, strict=True)
+        ]
+        bulk.Loader(db.session).load([(table, new)])
+        audit.record_created_rows(
+            self.p.name, table.name, new, reasons=[d.get("uscc_override_reason") for d in new]
         )
