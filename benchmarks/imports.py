@@ -70,7 +70,10 @@ def build() -> list[str]:
 
     with app().app_context():
         accounts.create_user(
-            "bench", username=OFFICER, password="bench import officer", role="city"
+            "bench",
+            username=OFFICER,
+            password="bench import officer",  # noqa: S106 - a throwaway benchmark account
+            role="city",
         )
         db.session.commit()
         return list(db.session.scalars(text("SELECT code FROM districts ORDER BY code")))

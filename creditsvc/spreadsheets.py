@@ -3,6 +3,7 @@ Excel in China writes it) and XLSX. Only tabular text comes out; formulas are no
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -28,13 +29,22 @@ class Sheet:
     rows: list[tuple[int, list[str]]]  # (spreadsheet row number, cells as text)
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) first, then GB18030, a superset of GBK and GB2312."""
+DECODE_PIECE = 1 << 20
+
+
+def _encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM) first, then GB18030, a superset of GBK and GB2312. The
+    file is checked a megabyte at a time: a large one is never held twice, as text."""
+    view = memoryview(data)
     for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return data.decode(encoding)
+            for start in range(0, len(data), DECODE_PIECE):
+                decoder.decode(view[start : start + DECODE_PIECE])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     raise SheetError("the file is neither UTF-8 nor GB18030 text, nor an XLSX workbook")
 
 
@@ -107,13 +117,14 @@ def _xlsx_rows(data: bytes, limits: ZipLimits) -> Iterator[list[str]]:
 
 
 def _csv_rows(data: bytes) -> Iterator[list[str]]:
-    text = _decode(data)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=_encoding(data), newline="")
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+        dialect = csv.Sniffer().sniff(text.read(4096), delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
+    text.seek(0)
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), dialect):
+        for row in csv.reader(text, dialect):
             yield [cell.strip() for cell in row]
     except csv.Error as exc:
         raise SheetError(f"the file is not a readable CSV: {exc}") from exc
