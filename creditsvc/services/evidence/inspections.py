@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import select
 
+from creditsvc import bulk
 from creditsvc.catalogue import violation
 from creditsvc.extensions import db
 from creditsvc.models import (
@@ -14,6 +17,7 @@ from creditsvc.models import (
     NetContentLot,
     PenaltyDecision,
 )
+from creditsvc.models.base import utcnow
 from creditsvc.principals import Principal
 from creditsvc.services import audit, scope
 from creditsvc.services.errors import Conflict, DomainError, Invalid, NotFound
@@ -185,13 +189,84 @@ class InspectionBatch:
         )
 
     def write(self, rows: list[tuple[int, Inspection]]) -> None:
-        inspections = [inspection for _, inspection in rows]
+        """Inspections without net-content lots (a sheet has no lot columns) go in by COPY
+        (creditsvc.bulk) with ids from their tables' sequences; any with lots through the
+        ORM, since a failing lot's finding cites the lot's id."""
+        with_lots = [inspection for _, inspection in rows if inspection.lots]
+        plain = [inspection for _, inspection in rows if not inspection.lots]
+        if with_lots:
+            self._write_with_orm(with_lots)
+        if plain:
+            self._write_by_copy(plain)
+
+    def _write_by_copy(self, inspections: list[Inspection]) -> None:
+        tables = {m.__tablename__: m.__table__ for m in (Inspection, Finding, PenaltyDecision)}
+        ids = bulk.reserve_ids(db.session, tables["inspections"], len(inspections))
+        findings = [(i, f) for i, x in zip(ids, inspections, strict=True) for f in x.findings]
+        finding_ids = bulk.reserve_ids(db.session, tables["findings"], len(findings))
+        penalties = [(i, x.penalty) for i, x in zip(ids, inspections, strict=True) if x.penalty]
+        penalty_ids = bulk.reserve_ids(db.session, tables["penalty_decisions"], len(penalties))
+        now = utcnow()
+        rows = [
+            {
+                "id": row_id,
+                "merchant_id": x.merchant.id,
+                "district_code": x.district_code,
+                "inspected_on": x.inspected_on,
+                "kind": x.kind,
+                "officers": x.officers,
+                "notes": x.notes,
+                "recorded_by": x.recorded_by,
+                "plan_id": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for row_id, x in zip(ids, inspections, strict=True)
+        ]
+        finding_rows = [
+            {
+                "id": finding_id,
+                "inspection_id": inspection_id,
+                "code": f.code,
+                "severity": f.severity,
+                "description": f.description or "",
+                "instrument_id": f.instrument_id,
+                "lot_id": None,
+            }
+            for finding_id, (inspection_id, f) in zip(finding_ids, findings, strict=True)
+        ]
+        penalty_rows = [
+            {
+                "id": penalty_id,
+                "inspection_id": inspection_id,
+                "decision_number": x.decision_number,
+                "decided_on": x.decided_on,
+                "procedure": x.procedure,
+                "fine_yuan": Decimal(0) if x.fine_yuan is None else x.fine_yuan,
+                "confiscation": x.confiscation or "",
+                "warning_only": bool(x.warning_only),
+            }
+            for penalty_id, (inspection_id, x) in zip(penalty_ids, penalties, strict=True)
+        ]
+        bulk.Loader(db.session).load(
+            [
+                (tables["inspections"], rows),
+                (tables["findings"], finding_rows),
+                (tables["penalty_decisions"], penalty_rows),
+            ]
+        )
+        audit.record_created_rows(self.p.name, "inspections", rows)
+        outbox.mark_dirty([row["merchant_id"] for row in rows], "inspection")
+        for row_id, inspection in zip(ids, inspections, strict=True):
+            if demonstration_units.suspending(inspection):
+                stored = db.session.get(Inspection, row_id)
+                demonstration_units.on_inspection(self.p.name, stored)
+
+    def _write_with_orm(self, inspections: list[Inspection]) -> None:
         db.session.add_all(inspections)
-        failing = [i for i in inspections if any(lot.verdict == "fail" for lot in i.lots)]
-        if failing:
-            db.session.flush()  # the lots' ids, which their SHORT_PREPACK findings cite
-            for inspection in failing:
-                inspection.findings.extend(_short_prepack(inspection))
+        db.session.flush()  # the lots' ids, which their SHORT_PREPACK findings cite
+        for inspection in inspections:
+            inspection.findings.extend(_short_prepack(inspection))
         audit.record_created(
             self.p.name, inspections, district_codes=[i.district_code for i in inspections]
         )
