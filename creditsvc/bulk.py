@@ -162,6 +162,20 @@ def first_free_ids(session: Session, tables: Iterable[Table]) -> dict[str, int]:
     return {table.name: (session.scalar(select(func.max(table.c.id))) or 0) + 1 for table in tables}
 
 
+def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
+    """`count` ids for new rows of `table`, taken as its own inserts would take them: from
+    its PostgreSQL sequence (so concurrent writers never collide), or on SQLite, which lets
+    one writer in at a time, the ids after the largest in the writer's own transaction."""
+    if count <= 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
+        query = text(f"SELECT nextval({sequence}) FROM generate_series(1, :n)")  # noqa: S608
+        return list(session.scalars(query, {"n": count}))
+    start = first_free_ids(session, [table])[table.name]
+    return list(range(start, start + count))
+
+
 def advance_sequences(session: Session, tables: Iterable[Table]) -> None:
     """Move PostgreSQL's id sequences past explicitly numbered rows (SQLite needs nothing)."""
     if session.get_bind().dialect.name != "postgresql":

@@ -131,6 +131,20 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "COMMUNITY_REEVALUATION_YEARS": int(env.get("COMMUNITY_REEVALUATION_YEARS", "3")),
         "COMMUNITY_REMINDER_DAYS": int(env.get("COMMUNITY_REMINDER_DAYS", "60")),
         "DEMONSTRATION_UNIT_VALID_YEARS": int(env.get("DEMONSTRATION_UNIT_VALID_YEARS", "3")),
+        # Spreadsheet imports (issue 17). An XLSX is a zip: its directory is checked before
+        # anything is decompressed. The largest sheet allowed (200,000 rows of about twenty
+        # columns) unpacks to well under 256 MB of XML; sheet XML compresses about 10 to 20
+        # times, so a ratio above 100 is a zip bomb, not a workbook; a workbook has a few
+        # dozen parts, never thousands.
+        "IMPORT_XLSX_MAX_UNPACKED_BYTES": int(
+            env.get("IMPORT_XLSX_MAX_UNPACKED_BYTES", str(256 * 1024 * 1024))
+        ),
+        "IMPORT_XLSX_MAX_RATIO": int(env.get("IMPORT_XLSX_MAX_RATIO", "100")),
+        "IMPORT_XLSX_MAX_ENTRIES": int(env.get("IMPORT_XLSX_MAX_ENTRIES", "1000")),
+        # Without a worker (no REDIS_URL) an import runs inside the web request, which
+        # gunicorn kills after its timeout (Procfile): a file larger than this is refused
+        # before any work, with a message to run a worker (rq) for it.
+        "INLINE_IMPORT_MAX_ROWS": int(env.get("INLINE_IMPORT_MAX_ROWS", "10000")),
         "COMMITMENT_DOCUMENT_MAX_BYTES": int(env.get("COMMITMENT_DOCUMENT_MAX_BYTES", "5242880")),
         # A write's Idempotency-Key (issue 17) is answered from its first answer for this
         # many hours; the scheduler forgets older keys every hour.

@@ -3,9 +3,11 @@ Excel in China writes it) and XLSX. Only tabular text comes out; formulas are no
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_ROWS = 200_000
+NOT_XLSX = "the file is not a readable XLSX"
 
 
 class SheetError(ValueError):
@@ -26,13 +29,22 @@ class Sheet:
     rows: list[tuple[int, list[str]]]  # (spreadsheet row number, cells as text)
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) first, then GB18030, a superset of GBK and GB2312."""
+DECODE_PIECE = 1 << 20
+
+
+def _encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM) first, then GB18030, a superset of GBK and GB2312. The
+    file is checked a megabyte at a time: a large one is never held twice, as text."""
+    view = memoryview(data)
     for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return data.decode(encoding)
+            for start in range(0, len(data), DECODE_PIECE):
+                decoder.decode(view[start : start + DECODE_PIECE])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     raise SheetError("the file is neither UTF-8 nor GB18030 text, nor an XLSX workbook")
 
 
@@ -50,44 +62,111 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+@dataclass(frozen=True)
+class ZipLimits:
+    """What an XLSX's zip directory may announce before any of it is decompressed."""
+
+    max_unpacked_bytes: int = 256 * 1024 * 1024
+    max_ratio: int = 100
+    max_entries: int = 1000
+
+
+def check_zip(data: bytes, limits: ZipLimits) -> None:
+    """Refuse a zip bomb from its directory alone (issue 17): too many entries, too many
+    bytes once unpacked, or an entry compressed beyond any real sheet. Nothing is inflated
+    here; the sizes are the ones the directory declares, and zipfile stops reading an entry
+    that inflates past its declared size, so they hold for the reading too."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise SheetError(f"{NOT_XLSX}: {exc}") from exc
+    if len(entries) > limits.max_entries:
+        raise SheetError(
+            f"{NOT_XLSX}: {len(entries)} parts in the zip, more than {limits.max_entries}"
+        )
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > limits.max_unpacked_bytes:
+        raise SheetError(
+            f"{NOT_XLSX}: it would unpack to {unpacked} bytes, more than "
+            f"{limits.max_unpacked_bytes}; split the file"
+        )
+    for entry in entries:
+        if entry.file_size > limits.max_ratio * max(entry.compress_size, 1):
+            raise SheetError(
+                f"{NOT_XLSX}: part {entry.filename!r} is compressed more than "
+                f"{limits.max_ratio} to 1, as no spreadsheet is"
+            )
+
+
+def _xlsx_rows(data: bytes, limits: ZipLimits) -> Iterator[list[str]]:
+    check_zip(data, limits)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise SheetError(f"the XLSX workbook cannot be opened: {exc}") from exc
-    sheet = book.worksheets[0]
-    for row in sheet.iter_rows(values_only=True):
-        yield [_cell_text(v) for v in row]
-    book.close()
+        try:
+            # read_only: rows are parsed from the sheet's XML as they are asked for, so a
+            # broken part shows up here, mid-file, as any kind of exception.
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                yield [_cell_text(v) for v in row]
+        finally:
+            book.close()
+    except SheetError:
+        raise
+    except Exception as exc:  # openpyxl and its XML parser raise many kinds on a damaged file
+        raise SheetError(f"{NOT_XLSX}: {type(exc).__name__}: {exc}"[:500]) from exc
 
 
 def _csv_rows(data: bytes) -> Iterator[list[str]]:
-    text = _decode(data)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=_encoding(data), newline="")
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+        dialect = csv.Sniffer().sniff(text.read(4096), delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    for row in csv.reader(io.StringIO(text, newline=""), dialect):
-        yield [cell.strip() for cell in row]
+    text.seek(0)
+    try:
+        for row in csv.reader(text, dialect):
+            yield [cell.strip() for cell in row]
+    except csv.Error as exc:
+        raise SheetError(f"the file is not a readable CSV: {exc}") from exc
 
 
-def read(data: bytes) -> Sheet:
-    """Parse a whole file: the first non-empty row is the header; blank rows are skipped."""
-    rows = _xlsx_rows(data) if data.startswith(XLSX_MAGIC) else _csv_rows(data)
-    headers: list[str] | None = None
-    body: list[tuple[int, list[str]]] = []
+def rows_of(data: bytes, limits: ZipLimits | None = None) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of every non-blank row, the header row first, read as they are
+    asked for: a large file is never held as rows, only as its bytes."""
+    if data.startswith(XLSX_MAGIC):
+        rows = _xlsx_rows(data, limits or ZipLimits())
+    else:
+        rows = _csv_rows(data)
+    count = 0
     for number, cells in enumerate(rows, start=1):
         if not any(cells):
             continue
-        if headers is None:
-            headers = cells
-            continue
-        body.append((number, cells))
-        if len(body) > MAX_ROWS:
+        count += 1
+        if count > MAX_ROWS + 1:
             raise SheetError(f"more than {MAX_ROWS} rows: split the file")
-    if headers is None:
+        yield number, cells
+
+
+def read(data: bytes, limits: ZipLimits | None = None) -> Sheet:
+    """Parse a whole file: the first non-empty row is the header; blank rows are skipped."""
+    rows = rows_of(data, limits)
+    first = next(rows, None)
+    if first is None:
         raise SheetError("the file is empty")
-    return Sheet(headers=headers, rows=body)
+    return Sheet(headers=first[1], rows=list(rows))
+
+
+def count_rows(data: bytes, limits: ZipLimits | None = None) -> int:
+    """The number of data rows (header and blank rows left out), reading nothing else."""
+    return max(sum(1 for _ in rows_of(data, limits)) - 1, 0)
+
+
+def cell_problem(text: str) -> str | None:
+    """Why a cell cannot be stored as it is, or None. A NUL is what the JSON input guard
+    refuses (creditsvc/input_guard.py): PostgreSQL's text types cannot hold it."""
+    if "\x00" in text:
+        return "the cell contains a NUL character (U+0000), which no field may hold"
+    return None
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

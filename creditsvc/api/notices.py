@@ -81,7 +81,7 @@ class NoticePublish(MethodView):
         503, description="the PDF could not be stored, or the job queue is down; still approved"
     )
     def post(self, data, notice_id):
-        """Publish an approved notice: render its PDF (a job), store it; `confirm: false` refuses."""
+        """Publish an approved notice: render its PDF (a job) and store it."""
         p = auth.current()
         run_id = notices.request_publication(p, queries.notice(p, notice_id))
         render.start_render(notice_id, run_id, p.name)

@@ -37,3 +37,9 @@ class Conflict(DomainError):
     """The change clashes with what is stored, e.g. a duplicate key (409)."""
 
     status = 409
+
+
+class TooLarge(DomainError):
+    """The input is more than this deployment takes in one request (413)."""
+
+    status = 413

@@ -15,6 +15,7 @@ from creditsvc.jobs.imports import start_import
 from creditsvc.principals import OFFICERS
 from creditsvc.schemas.imports import KIND_NAMES
 from creditsvc.services import jobruns
+from creditsvc.services.errors import Invalid, TooLarge
 from creditsvc.web.console_common import QUEUE_DOWN, bp
 from creditsvc.web.labels import IMPORT_KIND_LABELS, JOB_STATUS_LABELS
 
@@ -54,6 +55,9 @@ def imports():
     except QueueUnavailable:
         flash(str(QUEUE_DOWN), "error")
         return _upload_page(request.form, {}, 503)
+    except (Invalid, TooLarge) as exc:  # unreadable, a zip bomb, or too large to run here
+        reason = _("The file cannot be imported: %(reason)s", reason=exc.message)
+        return _upload_page(request.form, {"file": [reason]}, exc.status)
     return redirect(url_for("console.import_status", run_id=run_id), 303)
 
 

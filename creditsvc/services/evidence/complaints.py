@@ -3,19 +3,21 @@ withdrawn, each step with its officer and reason. Contact details are personal d
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from creditsvc import clock
 from creditsvc.extensions import db
-from creditsvc.models import Complaint, ComplaintStatus, ComplaintTransition
+from creditsvc.models import Complaint, ComplaintStatus, ComplaintTransition, Merchant
 from creditsvc.personal_data import seal, unseal
 from creditsvc.principals import DISTRICT, Principal
-from creditsvc.services import audit, lifecycle
+from creditsvc.services import audit, lifecycle, scope
+from creditsvc.services.errors import NotFound
 from creditsvc.services.registry.queries import merchant_in_scope
 from creditsvc.services.standing import outbox
 
 
-def record_complaint(p: Principal, data: dict) -> Complaint:
-    merchant = merchant_in_scope(p, data["merchant"])
-    complaint = Complaint(
+def _new_complaint(p: Principal, merchant: Merchant, data: dict) -> Complaint:
+    return Complaint(
         merchant=merchant,
         district_code=merchant.district_code,
         channel=data["channel"],
@@ -26,6 +28,11 @@ def record_complaint(p: Principal, data: dict) -> Complaint:
         contact_encrypted=seal(data.get("contact")),
         recorded_by=p.name,
     )
+
+
+def record_complaint(p: Principal, data: dict) -> Complaint:
+    merchant = merchant_in_scope(p, data["merchant"])
+    complaint = _new_complaint(p, merchant, data)
     db.session.add(complaint)
     audit.record(p.name, "create", complaint)  # contact_encrypted is never logged
     outbox.mark_dirty([merchant.id], "complaint")
@@ -52,3 +59,31 @@ def contact_for(p: Principal, complaint: Complaint) -> str | None:
     if p.role == DISTRICT and p.district_code == complaint.district_code:
         return unseal(complaint.contact_encrypted)
     return None
+
+
+class ComplaintBatch:
+    """`record_complaint` for many rows (a spreadsheet import): the merchants of a chunk
+    read in one query within scope, then one insert, one audit write, one outbox mark."""
+
+    def __init__(self, p: Principal) -> None:
+        self.p = p
+
+    def check(self, rows: list[tuple[int, dict]]) -> tuple[list[tuple[int, Complaint]], list]:
+        """The rows that pass, as unsaved complaints, and (row key, DomainError) of the rest."""
+        usccs = {data["merchant"] for _, data in rows}
+        stmt = select(Merchant).where(Merchant.uscc.in_(usccs), scope.merchants(self.p))
+        merchants = {m.uscc: m for m in db.session.scalars(stmt)}
+        passed, failed = [], []
+        for key, data in rows:
+            merchant = merchants.get(data["merchant"])
+            if merchant is None:
+                failed.append((key, NotFound("no such merchant, or not yours to see", "merchant")))
+                continue
+            passed.append((key, _new_complaint(self.p, merchant, data)))
+        return passed, failed
+
+    def write(self, rows: list[tuple[int, Complaint]]) -> None:
+        complaints = [complaint for _, complaint in rows]
+        db.session.add_all(complaints)
+        audit.record_created(self.p.name, complaints)  # contact_encrypted is never logged
+        outbox.mark_dirty([c.merchant_id for c in complaints], "complaint")

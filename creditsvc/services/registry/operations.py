@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from creditsvc import bulk
 from creditsvc.extensions import db
 from creditsvc.models import (
     Community,
@@ -19,9 +20,10 @@ from creditsvc.models import (
     Stall,
     Street,
 )
+from creditsvc.models.base import utcnow
 from creditsvc.principals import CITY, DISTRICT, HOST, Principal
 from creditsvc.services import audit, scope
-from creditsvc.services.errors import Conflict, Forbidden, Invalid
+from creditsvc.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from creditsvc.services.registry import queries
 
 
@@ -224,3 +226,86 @@ def add_instrument(p: Principal, merchant: Merchant, data: dict) -> Instrument:
     db.session.add(instrument)
     audit.record(p.name, "create", instrument, district_code=merchant.district_code)
     return instrument
+
+
+# Many merchants at once (a spreadsheet import)
+
+
+class MerchantBatch:
+    """`register_merchant` for many rows: the same checks, in the same order, with the same
+    errors, from a few set-based reads per chunk; then one insert and one audit write.
+
+    Rows are checked chunk by chunk; a USCC taken by an earlier row of the same file is a
+    duplicate exactly as if that row had been stored first (`seen`)."""
+
+    def __init__(self, p: Principal) -> None:
+        self.p = p
+        self.seen: set[str] = set()
+        self.districts = set(db.session.scalars(select(District.code)))
+
+    def check(self, rows: list[tuple[int, dict]]) -> tuple[list[tuple[int, dict]], list]:
+        """The rows that pass and (row key, DomainError) of those that do not."""
+        street_ids = {d["street_id"] for _, d in rows if d.get("street_id") is not None}
+        market_ids = {d["market_id"] for _, d in rows if d.get("market_id") is not None}
+        streets = dict(
+            db.session.execute(
+                select(Street.id, Street.district_code).where(Street.id.in_(street_ids))
+            ).all()
+        )
+        markets = dict(
+            db.session.execute(
+                select(Market.id, Market.district_code).where(
+                    Market.id.in_(market_ids), scope.markets(self.p)
+                )
+            ).all()
+        )
+        usccs = {d["uscc"] for _, d in rows}
+        taken = set(db.session.scalars(select(Merchant.uscc).where(Merchant.uscc.in_(usccs))))
+        passed, failed = [], []
+        for key, data in rows:
+            try:
+                self._check_one(data, streets, markets, taken)
+            except DomainError as exc:
+                failed.append((key, exc))
+                continue
+            self.seen.add(data["uscc"])
+            passed.append((key, data))
+        return passed, failed
+
+    def _check_one(self, data: dict, streets: dict, markets: dict, taken: set[str]) -> None:
+        p, district = self.p, data["district_code"]
+        if data.get("uscc_override_reason") and p.role not in (CITY, DISTRICT):
+            raise Forbidden("only an officer may override a USCC check character", "uscc")
+        if district not in self.districts:
+            raise Invalid(f"no district with code {district}", "district")
+        if p.role in (CITY, DISTRICT) and not scope.may_write_district(p, district):
+            raise Forbidden(f"a district officer may only write in district {p.district_code}")
+        street_id, market_id = data.get("street_id"), data.get("market_id")
+        if street_id is not None and streets.get(street_id) != district:
+            raise Invalid(f"no street {street_id} in district {district}", "street_id")
+        if p.role == HOST and market_id is None:
+            raise Invalid("a market host registers merchants of its own markets", "market_id")
+        if market_id is not None:
+            if market_id not in markets:
+                raise NotFound("no such market, or not yours to see", "market_id")
+            if markets[market_id] != district:
+                raise Invalid(f"no market {market_id} in district {district}", "market_id")
+        if data["uscc"] in taken or data["uscc"] in self.seen:
+            raise Conflict(f"merchant {data['uscc']} is already registered", "uscc")
+
+    def write(self, rows: list[tuple[int, dict]]) -> None:
+        """One COPY of the chunk (bulk.Loader) with ids from the table's own sequence, then
+        the audit entries `register_merchant` writes, with the same columns."""
+        table = Merchant.__table__
+        ids = bulk.reserve_ids(db.session, table, len(rows))
+        now = utcnow()
+        new = [
+            {column.key: None for column in table.columns}
+            | {"address": "", "created_at": now, "updated_at": now, "id": row_id}
+            | data
+            for row_id, (_, data) in zip(ids, rows, strict=True)
+        ]
+        bulk.Loader(db.session).load([(table, new)])
+        audit.record_created_rows(
+            self.p.name, table.name, new, reasons=[d.get("uscc_override_reason") for d in new]
+        )

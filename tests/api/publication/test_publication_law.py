@@ -16,7 +16,7 @@ from creditsvc.services import calendar
 from creditsvc.services.errors import Forbidden
 from creditsvc.services.publication import eligibility, notices
 from tests.documents import pdf_of, pdf_text
-from tests.factories import PUBLISH, TODAY, draft, exposure_body, inspect, penalise, publish
+from tests.factories import TODAY, draft, exposure_body, inspect, penalise, publish
 from tests.workers import run_worker
 
 
