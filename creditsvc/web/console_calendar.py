@@ -79,8 +79,10 @@ def holiday_calendar():
 @bp.get("/calendar/template.csv")
 @allow(CITY)
 def calendar_template():
-    """Every day of a year as an ordinary week (weekdays worked, weekends rest), with the
-    year's marked days as loaded: the officer marks the notice's days and uploads it."""
+    """A year to fill in: every day, its marked days as loaded, the rest ordinary weeks.
+
+    Weekdays are worked and weekends rest unless marked; the officer marks the notice's
+    days and uploads the file."""
     year = _year(request.args.get("year", "")) or clock.today().year + 1
     first, last = date(year, 1, 1), date(year, 12, 31)
     marked = calendar.known(first, last)
