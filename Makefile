@@ -39,8 +39,12 @@ demo: migrate
 
 # gunicorn's control socket (gunicornc) defaults to one path per user, which a second
 # instance on the same host would take over (issue 17): each port gets its own.
+# The demo prints the address it serves on in every QR code and document; outside the
+# demo (CREDITSVC_DEMO unset) a loopback PUBLIC_BASE_URL is refused (issue 18).
+run demo: export CREDITSVC_DEMO = 1
+run demo: export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: system demo translations
-	@echo "serving on http://127.0.0.1:$(PORT)"
+	@echo "serving on http://127.0.0.1:$(PORT); documents print $(PUBLIC_BASE_URL)"
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 \
 		--control-socket instance/gunicorn-$(PORT).ctl --access-logfile - wsgi:app
 

@@ -57,7 +57,12 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PERSONAL_DATA_KEY": env.get("PERSONAL_DATA_KEY"),
         "STORAGE_DIR": env.get("STORAGE_DIR") or str(instance_path / "storage"),
         "BUREAU_NAME": env.get("BUREAU_NAME", "上海市市场监督管理局"),
-        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # The address the public reaches the site on, printed on every document and in
+        # every QR code. Unset or a loopback address, public documents are refused, except
+        # in the demo (CREDITSVC_DEMO=1, set by `make run`, which passes the address it
+        # serves on): a QR code pointing at 127.0.0.1 reaches nobody (issue 18).
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL") or None,
+        "DEMO": env.get("CREDITSVC_DEMO", "0") == "1",
         # The bureau's signature on every published PDF (notices.signing, PAdES): its RSA key
         # and certificate, PEM or DER, intermediate certificates if any, and the bureau's name
         # the signature gives. Unset, the demo's pair under instance/signing/, which only

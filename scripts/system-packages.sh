@@ -7,7 +7,7 @@
 set -euo pipefail
 
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
-testing=(poppler-utils postgresql redis-server chromium)
+testing=(poppler-utils zbar-tools postgresql redis-server chromium)
 benchmarking=(wrk)  # benchmarks/load_test.py, run by hand: `scripts/system-packages.sh bench`
 
 wanted=("${runtime[@]}")

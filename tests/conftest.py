@@ -30,7 +30,7 @@ from sqlalchemy import Connection, create_engine, text
 from creditsvc import create_app
 from creditsvc.config import database_url
 from creditsvc.extensions import db
-from creditsvc.models import CalendarDay
+from creditsvc.models import CalendarDay, CalendarYear
 from notices.signing import demo_key
 from tests.factories import World
 from tests.workers import wait_until
@@ -43,13 +43,16 @@ settings.load_profile("suite")
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+PUBLIC_BASE_URL = "https://credit.example.test"  # the address printed on test documents
 REDIS_CLAIM = "creditsvc-tests:redis-db:{}"  # in database 0: which test uses which database
 REDIS_CLAIM_TTL = 900
 KEEP_TABLES = ("districts", "alembic_version")  # loaded by the migrations, never edited
 # The calendar, also loaded by the migrations, may be edited by a test (the API fuzzer
 # sets days): on PostgreSQL each test gets back the rows the migrations loaded.
 CALENDAR = text("SELECT * FROM calendar_days")
+CALENDAR_YEARS = text("SELECT * FROM calendar_years")
 MIGRATED_CALENDARS: dict[str, list[dict]] = {}
+MIGRATED_CALENDAR_YEARS: dict[str, list[dict]] = {}
 
 
 def _migrate(url: str, instance: Path) -> None:
@@ -95,6 +98,9 @@ def migrated_url(tmp_path_factory) -> Iterator[str]:
         engine = create_engine(url)
         with engine.connect() as conn:
             MIGRATED_CALENDARS[url] = [dict(r) for r in conn.execute(CALENDAR).mappings()]
+            MIGRATED_CALENDAR_YEARS[url] = [
+                dict(r) for r in conn.execute(CALENDAR_YEARS).mappings()
+            ]
         engine.dispose()
         yield url
     finally:
@@ -128,6 +134,7 @@ def database_url_for_test(migrated_url, tmp_path) -> Iterator[str]:
     with engine.begin() as conn:
         empty_tables(conn)
         conn.execute(CalendarDay.__table__.insert(), MIGRATED_CALENDARS[migrated_url])
+        conn.execute(CalendarYear.__table__.insert(), MIGRATED_CALENDAR_YEARS[migrated_url])
     engine.dispose()
     yield migrated_url
 
@@ -170,6 +177,8 @@ def app(database_url_for_test, tmp_path, signing_files) -> Iterator[Flask]:
             "SECRET_KEY": "test-" + uuid.uuid4().hex,
             "PERSONAL_DATA_KEY": Fernet.generate_key().decode(),
             "STORAGE_DIR": str(tmp_path / "storage"),
+            # Outside the demo a public document is only rendered for a public address.
+            "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
             "REDIS_URL": None,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt
             "PUBLIC_CACHE_SECONDS": 0,  # changes show at once; test_public_cache turns it on

@@ -301,3 +301,36 @@ def session_row(client) -> BrowserSession:
     with client.session_transaction() as cookie:
         secret = cookie[SESSION_KEY]
     return db.session.get(BrowserSession, hash_token(secret))
+
+
+# The holiday calendar -----------------------------------------------------------------------
+
+# A name no State Council notice uses: a year loaded by a test is marked as test data.
+TEST_CALENDAR_NAME = "测试数据"
+
+
+def ordinary_weeks_csv(year: int, holidays: Iterable[date] = ()) -> bytes:
+    """TEST DATA, not the State Council's notice: every day of `year` as an ordinary week
+    (weekdays worked, weekends rest), `holidays` marked as days off named 测试数据."""
+    off = set(holidays)
+    lines = ["date,kind,name"]
+    day = date(year, 1, 1)
+    while day.year == year:
+        if day in off:
+            lines.append(f"{day},holiday,{TEST_CALENDAR_NAME}")
+        else:
+            lines.append(f"{day},{'rest' if day.weekday() >= 5 else 'workday'},")
+        day += timedelta(days=1)
+    return ("\n".join(lines) + "\n").encode()
+
+
+def load_test_calendar(world: World, year: int, holidays: Iterable[date] = ()) -> None:
+    """Load a TEST calendar for `year` through the city officer's loader (the console's)."""
+    from creditsvc.principals import CITY, Principal
+    from creditsvc.services import calendar
+
+    user = accounts.create_user(
+        "test", username=f"calendar{world._next()}", password=PASSWORD, role=CITY
+    )
+    calendar.load_year(Principal(role=CITY, user=user), year, ordinary_weeks_csv(year, holidays))
+    db.session.commit()

@@ -69,8 +69,9 @@ def job_env(app, **extra: str) -> dict[str, str]:
         STORAGE_DIR=app.config["STORAGE_DIR"],
         SIGNING_KEY_FILE=app.config["SIGNING_KEY_FILE"],
         SIGNING_CERT_FILE=app.config["SIGNING_CERT_FILE"],
-        **extra,
+        PUBLIC_BASE_URL=app.config["PUBLIC_BASE_URL"] or "",
     )
+    env.update(extra)
     return env
 
 

@@ -28,6 +28,7 @@ class Health(MethodView):
             "status": "ok" if database == "ok" else "degraded",
             "database": database,
             "queue": queue_state(),
+            "checks": health.checks(database == "ok"),
         }
         return body, (200 if database == "ok" else 503)
 

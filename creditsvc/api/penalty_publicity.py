@@ -43,6 +43,7 @@ CSV_COLUMNS = (
     ("working_days_left", "剩余工作日"),
     ("status", "公示状态"),
     ("published_on", "公示日期"),
+    ("calendar", "期限无法计算的原因"),  # a year without a loaded holiday calendar
 )
 
 

@@ -3,7 +3,7 @@
 from creditsvc.models.account import ROLES, ApiToken, User, host_markets
 from creditsvc.models.audit import AuditEntry
 from creditsvc.models.base import Base
-from creditsvc.models.calendar import CalendarDay
+from creditsvc.models.calendar import CalendarDay, CalendarYear
 from creditsvc.models.commitment import COMMITMENT_CHANNELS, Commitment, CommitmentStatus
 from creditsvc.models.complaint import (
     CHANNELS,
@@ -116,6 +116,7 @@ __all__ = [
     "VERDICTS",
     "BrowserSession",
     "CalendarDay",
+    "CalendarYear",
     "Complaint",
     "CurrentScore",
     "ScoreSnapshot",

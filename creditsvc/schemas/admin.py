@@ -50,10 +50,18 @@ class DayOut(Schema):
 # Health --------------------------------------------------------------------------
 
 
+class HealthCheckOut(Schema):
+    name = fields.Str(metadata={"description": "public_address | calendar"})
+    level = fields.Str(metadata={"description": "error | warning; neither makes this a 503"})
+    ok = fields.Bool()
+    detail = fields.Str(metadata={"description": "the reason when failing"})
+
+
 class HealthOut(Schema):
     status = fields.Str()
     database = fields.Str()
     queue = fields.Str(metadata={"description": "ok | inline (no REDIS_URL) | down"})
+    checks = fields.List(fields.Nested(HealthCheckOut))
 
 
 class LiveOut(Schema):

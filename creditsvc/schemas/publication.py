@@ -86,9 +86,15 @@ class ReasonIn(StrippedSchema):
 
 
 class DeadlineOut(Schema):
-    date = fields.Date()
+    date = fields.Date(allow_none=True, metadata={"description": "null: calendar not loaded"})
     reason = fields.Str()
-    working_days_left = fields.Int(metadata={"description": "negative when overdue"})
+    working_days_left = fields.Int(
+        allow_none=True, metadata={"description": "negative when overdue; null: see calendar"}
+    )
+    calendar = fields.Str(
+        allow_none=True,
+        metadata={"description": "why the working days cannot be counted: a year not loaded"},
+    )
 
 
 class EntryOut(Schema):
@@ -182,8 +188,15 @@ class PublicationOut(Schema):
     authority = fields.Str(metadata={"description": "the deciding district bureau"})
     district = fields.Str()
     decided_on = fields.Date()
-    deadline = fields.Date(metadata={"description": "20 working days after the decision"})
+    deadline = fields.Date(
+        allow_none=True,
+        metadata={"description": "20 working days after the decision; null: see calendar"},
+    )
     working_days_left = fields.Int(allow_none=True, metadata={"description": "negative: overdue"})
+    calendar = fields.Str(
+        allow_none=True,
+        metadata={"description": "why the deadline cannot be counted: a year not loaded"},
+    )
     status = fields.Str(metadata={"description": "pending | published | overdue"})
     published_on = fields.Date(allow_none=True)
     published_by = fields.Str(allow_none=True)

@@ -19,6 +19,7 @@ from creditsvc.services.standing import policies
 # The routes of these modules register on the console blueprint when imported here.
 from creditsvc.web import (  # noqa: F401
     console_audit,
+    console_calendar,
     console_evidence,
     console_imports,
     console_merchants,

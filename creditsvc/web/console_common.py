@@ -20,6 +20,7 @@ from creditsvc import auth, idempotency
 from creditsvc.models import District
 from creditsvc.principals import CITY
 from creditsvc.schemas.common import IdempotencyKeyField
+from creditsvc.services import calendar
 from creditsvc.services.errors import DomainError, Invalid
 from creditsvc.services.registry import queries as registry_queries
 
@@ -84,8 +85,15 @@ def districts() -> list[District]:
 
 @bp.context_processor
 def _console_context() -> dict:
-    """The district picker's choices, on the city officer's pages only."""
-    return {"all_districts": districts() if auth.current().role == CITY else []}
+    """The district picker's choices and the years whose holiday calendar deadlines need
+    but nobody loaded (services.calendar), on the city officer's pages only: only the
+    city officer can load a year."""
+    if auth.current().role != CITY:
+        return {"all_districts": [], "missing_calendar_years": []}
+    return {
+        "all_districts": districts(),
+        "missing_calendar_years": calendar.years_needed_missing(),
+    }
 
 
 def district_in_view() -> str | None:

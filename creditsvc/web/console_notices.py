@@ -130,8 +130,8 @@ def notice_preview(notice_id: int):
         return redirect(url_for("console.notice", notice_id=notice_id))
     try:
         pdf = notices_publish.preview(found, clock.today())
-    except notices_publish.RenderRefused as exc:  # publishing would fail the same way
-        flash(str(exc), "error")
+    except DomainError as exc:  # publishing would fail the same way
+        flash(exc.message, "error")
         return redirect(url_for("console.notice", notice_id=notice_id))
     return Response(
         pdf,

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from creditsvc.services import calendar
+from tests.factories import load_test_calendar
 
 
 @pytest.mark.parametrize(
@@ -35,6 +36,8 @@ def test_working_days_left_counts_down_and_goes_negative(app):
 
 
 def test_the_city_officer_keeps_the_calendar(world):
+    # 2027's notice is not loaded (and not invented): a TEST calendar of ordinary weeks is.
+    load_test_calendar(world, 2027)
     city = world.city()
     response = city.put("/api/v1/calendar/2027-01-01", json={"kind": "holiday", "name": "元旦"})
     assert response.status_code == 200

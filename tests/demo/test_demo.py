@@ -221,3 +221,24 @@ def test_honesty_is_hidden_reproducible_and_mostly_high():
     assert 0.7 < block.mean() < 0.9
     assert honesty(SEED + 1, 1000) != honesty(SEED, 1000)
     assert "honesty" not in {column.name for column in Merchant.__table__.columns}
+
+
+def test_the_demo_city_officer_sees_the_years_not_loaded_and_no_page_fails(app, client):
+    """The demo loads the notices of 2025 and 2026 only (no year is invented): on a day
+    whose next year is not loaded, its city officer sees the banner; the pages answer."""
+    from creditsvc import clock
+    from creditsvc.services import calendar
+    from tests.factories import login
+
+    city.load(MERCHANTS, SEED)
+    db.session.commit()
+    assert {y.year for y in calendar.loaded_years()} == {2025, 2026}
+    missing = calendar.years_needed_missing()
+    assert missing == [y for y in (clock.today().year, clock.today().year + 1) if y > 2026]
+    login(client, "city", city.PASSWORD)
+    for url in ("/console/", "/console/calendar", "/console/notices", "/console/merchants"):
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        page = answer.get_data(as_text=True)
+        assert ("calendar-missing" in page) == bool(missing), url
+        assert all(str(y) in page for y in missing), url

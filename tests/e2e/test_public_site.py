@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from creditsvc import clock
 from creditsvc.extensions import db
-from creditsvc.models import Inspection
+from creditsvc.models import CalendarYear, Inspection
 from tests.e2e.conftest import PHONE, login, screenshot, use_language
 from tests.factories import draft
 
@@ -173,5 +173,20 @@ def test_console_pages_carry_no_untranslated_strings(page, small_city, world):
         for url in console_pages:
             page.goto(url)
             found[f"{language} {url}"] = untranslated(page, language)
+    # The city officer's own pages: the holiday calendar, and the banner of a year that
+    # deadlines need and nobody loaded (the next year is made so, whatever today is).
+    db.session.query(CalendarYear).filter(CalendarYear.year == clock.today().year + 1).delete()
+    db.session.commit()
+    page.context.clear_cookies()
+    login(page, world.city().username)
+    for language in ("zh", "en"):
+        use_language(page, language)
+        for url in ("/console/", "/console/calendar"):
+            page.goto(url)
+            expect(page.locator(".calendar-missing")).to_contain_text(str(clock.today().year + 1))
+            found[f"{language} city {url}"] = untranslated(page, language)
+            if url == "/console/calendar":
+                screenshot(page, f"{language}-console-calendar")
+                assert fits_a_phone(page), url
     wrong = {k: v for k, v in found.items() if v}
     assert not wrong, json.dumps(wrong, ensure_ascii=False, indent=1)

@@ -33,7 +33,10 @@ STEPS = {UnitStatus.PENDING: "assess", UnitStatus.SUSPENDED: "revoke_or_reinstat
 
 
 def _item(kind: str, obj_id: int, district: str, title: str, step: str, due, today: date):
-    left = calendar.working_days_left(today, due) if due else None
+    try:
+        left = calendar.working_days_left(today, due) if due else None
+    except calendar.CalendarYearMissing:  # the console's banner names the year
+        left = None
     return {
         "kind": kind,
         "id": obj_id,

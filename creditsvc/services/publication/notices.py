@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, false, select, true
 
-from creditsvc import clock
+from creditsvc import clock, links
 from creditsvc.extensions import db
 from creditsvc.models import (
     District,
@@ -198,9 +198,21 @@ def check_predecessor(notice: Notice) -> None:
         raise Conflict(f"the notice this corrects is {old.status}, no longer in force")
 
 
+class PublicAddressRefused(Conflict):
+    """PUBLIC_BASE_URL is unset or a loopback address outside the demo (409): a document
+    printed now would carry a QR code and an address the public cannot reach."""
+
+
+def require_public_address() -> None:
+    problem = links.public_address_problem()
+    if problem:
+        raise PublicAddressRefused(f"public documents cannot be rendered: {problem}")
+
+
 def request_publication(p: Principal, notice: Notice) -> str:
     """Check the notice may be published and open the render job's status row."""
     _require(p, notice, NoticeStatus.APPROVED)
+    require_public_address()
     check_predecessor(notice)
     check_entries(notice)
     run = jobruns.create(p, RENDER_JOB, total=1)
@@ -311,15 +323,22 @@ def entry_deadline(entry: NoticeEntry, today: date | None = None) -> dict | None
     if entry.notice.status != NoticeStatus.PUBLISHED or entry.status != EntryStatus.ACTIVE:
         return None
     changed = revoked_on(entry)
+    due: date | None
     if changed is not None:
-        due = calendar.deadline(changed, WITHDRAW_WORKING_DAYS)
         why = f"处罚决定于{changed.isoformat()}被变更或撤销，须在3个工作日内撤下"
+        try:
+            due = calendar.deadline(changed, WITHDRAW_WORKING_DAYS)
+        except calendar.CalendarYearMissing as exc:  # shown, never counted Monday–Friday
+            return {"date": None, "reason": why, "working_days_left": None, "calendar": exc.message}
     elif entry.ends_on is not None:
         due, why = entry.ends_on, "公示期届满"
     else:
         return None
-    left = calendar.working_days_left(today or clock.today(), due)
-    return {"date": due, "reason": why, "working_days_left": left}
+    try:
+        left = calendar.working_days_left(today or clock.today(), due)
+    except calendar.CalendarYearMissing as exc:  # a window ending years ahead
+        return {"date": due, "reason": why, "working_days_left": None, "calendar": exc.message}
+    return {"date": due, "reason": why, "working_days_left": left, "calendar": None}
 
 
 def expire(today: date, actor: str = "scheduler") -> dict[str, int]:

@@ -59,10 +59,18 @@ def _row(
 ) -> dict:
     inspection = penalty.inspection
     merchant = inspection.merchant
-    deadline = due(penalty.decided_on)
-    left = None if published else calendar.working_days_left(today, deadline)
+    deadline: date | None = None
+    left: int | None = None
+    missing: str | None = None
+    try:
+        deadline = due(penalty.decided_on)
+        left = None if published else calendar.working_days_left(today, deadline)
+    except calendar.CalendarYearMissing as exc:  # said so, never counted Monday–Friday
+        missing = exc.message
     if published:
         status = PenaltyPublicationStatus.PUBLISHED
+    elif left is None:
+        status = PenaltyPublicationStatus.PENDING
     else:
         status = PenaltyPublicationStatus.OVERDUE if left < 0 else PenaltyPublicationStatus.PENDING
     return {
@@ -77,6 +85,7 @@ def _row(
         "decided_on": penalty.decided_on,
         "deadline": deadline,
         "working_days_left": left,
+        "calendar": missing,
         "status": status,
         "published_on": published.published_on if published else None,
         "published_by": published.recorded_by if published else None,

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from creditsvc import clock
 from creditsvc.extensions import db
-from creditsvc.links import site_url, verify_url
+from creditsvc.links import base_url, site_url, verify_url
 from creditsvc.models import Merchant, Notice, NoticeEntry, NoticeStatus
 from creditsvc.models.base import utcnow
 from creditsvc.services import audit, lifecycle
@@ -32,6 +32,7 @@ from creditsvc.services.publication.notices import (
     bureau_name,
     check_entries,
     check_predecessor,
+    require_public_address,
 )
 from creditsvc.services.standing import policies
 from creditsvc.workdays import add_months
@@ -183,11 +184,11 @@ def context(notice: Notice, serial: str, today: date) -> dict[str, Any]:
 
 
 def render(kind: str, document: dict[str, Any]) -> RenderedDocument:
-    """The notice's PDF from its context; RenderRefused when the renderer refuses the data."""
+    """The notice's PDF from its context; RenderRefused when the renderer refuses the data,
+    PublicAddressRefused when the address it would print is not the public's."""
+    require_public_address()
     try:
-        return render_pdf(
-            RENDER_KINDS[kind], document, base_url=current_app.config["PUBLIC_BASE_URL"]
-        )
+        return render_pdf(RENDER_KINDS[kind], document, base_url=base_url())
     except (ValidationError, ValueError) as exc:
         detail = exc.messages if isinstance(exc, ValidationError) else str(exc)
         raise RenderRefused(f"the document cannot be rendered: {detail}") from exc

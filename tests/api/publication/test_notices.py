@@ -20,6 +20,7 @@ from creditsvc.services.standing import policies
 from creditsvc.workdays import add_months
 from notices.serials import parse_serial
 from scoring.policy import DEFAULT_POLICY
+from tests.conftest import PUBLIC_BASE_URL
 from tests.documents import fonts_embedded, pdf_of, pdf_text, read_pdf, stored_files
 from tests.factories import PUBLISH, draft, exposure_body, inspect, penalise, publish
 from tests.workers import run_worker
@@ -92,7 +93,7 @@ def test_draft_approve_publish_verify_withdraw(world):
     serial = published["serial"]
     assert published["status"] == "published" and published["published_on"] == TODAY.isoformat()
     assert str(parse_serial(serial)) == serial and serial.startswith(f"SHJL-310104-{TODAY.year}-")
-    assert published["verify_url"] == f"http://127.0.0.1:5000/verify/{serial}"
+    assert published["verify_url"] == f"{PUBLIC_BASE_URL}/verify/{serial}"
     assert published["entries"][0]["ends_on"] == published["entries"][0]["deadline"]["date"]
 
     verified = world.anonymous().get(f"/api/public/v1/documents/{serial}").json

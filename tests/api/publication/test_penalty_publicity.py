@@ -13,7 +13,7 @@ from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import AuditEntry
 from creditsvc.services import calendar
-from tests.factories import complain, penalise
+from tests.factories import complain, load_test_calendar, penalise
 
 TODAY = clock.today()
 URL = "/api/v1/penalty-publications"
@@ -22,7 +22,12 @@ URL = "/api/v1/penalty-publications"
 @pytest.fixture
 def decisions(world):
     """Xuhui: one decided before the 2025 National Day holiday, one today, and those the
-    rules leave out (a warning alone, the simplified procedure, a voided inspection)."""
+    rules leave out (a warning alone, the simplified procedure, a voided inspection).
+    Today's 20 working days may reach into a year whose notice is not loaded (December
+    2026 into 2027): such a year gets a TEST calendar of ordinary weeks, whatever today is."""
+    for year in (TODAY.year, TODAY.year + 1):
+        if year not in {y.year for y in calendar.loaded_years()}:
+            load_test_calendar(world, year)
     merchant = world.merchant(name="王记蔬菜")
     company = world.merchant(name="某某超市有限公司", uscc=world.uscc("1"))
     penalise(world, merchant, "徐市监罚〔2025〕88号", date(2025, 9, 26), "3000")
