@@ -127,9 +127,17 @@ def pending(notice: Notice, today: date | None = None) -> dict | None:
     ]
     if not taken:
         return None
-    due = calendar.deadline(min(taken), notices.WITHDRAW_WORKING_DAYS)
-    left = calendar.working_days_left(today or clock.today(), due)
-    return {"date": due, "working_days_left": left, "since": min(taken)}
+    try:
+        due = calendar.deadline(min(taken), notices.WITHDRAW_WORKING_DAYS)
+        left = calendar.working_days_left(today or clock.today(), due)
+    except calendar.CalendarYearMissing as exc:  # the entries are off all the same
+        return {
+            "date": None,
+            "working_days_left": None,
+            "since": min(taken),
+            "calendar": exc.message,
+        }
+    return {"date": due, "working_days_left": left, "since": min(taken), "calendar": None}
 
 
 def still_printed() -> list[Notice]:
