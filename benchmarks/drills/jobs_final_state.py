@@ -406,6 +406,8 @@ def main() -> int:
         STORAGE_DIR=str(root / "storage"),
         SECRET_KEY=secrets.token_hex(16),
         PERSONAL_DATA_KEY=Fernet.generate_key().decode(),
+        # Documents print only a public address outside the demo (issue 18): a made-up one.
+        PUBLIC_BASE_URL="https://credit.example.test",
     )
     procs = Processes(dict(env, REDIS_URL=redis.url), root)
     try:
@@ -455,6 +457,7 @@ def officer_client(env: dict[str, str], redis_url: str) -> tuple[Any, Any]:
             "STORAGE_DIR": env["STORAGE_DIR"],
             "SECRET_KEY": env["SECRET_KEY"],
             "PERSONAL_DATA_KEY": env["PERSONAL_DATA_KEY"],
+            "PUBLIC_BASE_URL": env["PUBLIC_BASE_URL"],
         }
     )
     with app.app_context():
