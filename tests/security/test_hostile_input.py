@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 
 from creditsvc import clock
 from creditsvc.extensions import db
-from creditsvc.input_guard import json_depth
 from creditsvc.models import Complaint, Merchant, MerchantReply, Reading
 from tests.api.evidence.test_readings_api import post, reading, scale  # noqa: F401
 from tests.factories import csrf_token
@@ -60,6 +59,8 @@ def test_json_nested_1000_deep_is_refused_before_it_is_parsed(city):
 
 
 def test_the_depth_counts_brackets_outside_strings_only():
+    from creditsvc.input_guard import json_depth
+
     assert json_depth(b'{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}', 32) == 1
     assert json_depth(b'{"a": "\\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", "b": [[1]]}', 2) == 3
     assert json_depth(b"[" * 33 + b"]" * 33, 32) == 33
