@@ -78,6 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
     rate_limits.init_app(app)
     i18n.init_app(app)
     app.before_request(input_guard.refuse_nul)
+    app.before_request(input_guard.refuse_hostile_json)
     app.before_request(auth.load_principal)
     app.after_request(auth.keep_private)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -154,6 +154,18 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # A write's Idempotency-Key (issue 17) is answered from its first answer for this
         # many hours; the scheduler forgets older keys every hour.
         "IDEMPOTENCY_KEY_HOURS": int(env.get("IDEMPOTENCY_KEY_HOURS", "24")),
+        # Plausible input (issue 17; creditsvc/schemas/common.py, creditsvc/input_guard.py):
+        # every date a request names lies in this range (the programme began in 2017, so
+        # older records exist only on paper); a JSON body nests at most this deep (the
+        # deepest schema needs 4 levels).
+        "INPUT_EARLIEST_DATE": date.fromisoformat(env.get("INPUT_EARLIEST_DATE", "2000-01-01")),
+        "INPUT_LATEST_DATE": date.fromisoformat(env.get("INPUT_LATEST_DATE", "2099-12-31")),
+        "JSON_MAX_DEPTH": int(env.get("JSON_MAX_DEPTH", "32")),
+        # A fair scale keeps its readings while offline and sends them when back; a reading
+        # older than this is refused. A scale away for its yearly verification (计量法 第九条)
+        # or a market shut over the Spring Festival is gone for weeks, not months, and older
+        # readings would rewrite grades already published for the quarter before.
+        "READING_MAX_AGE_DAYS": int(env.get("READING_MAX_AGE_DAYS", "90")),
         # Notifications are also mailed when a mail server is set; unset means portal only.
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),

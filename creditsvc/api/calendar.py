@@ -12,6 +12,7 @@ from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
 from creditsvc.principals import CITY, PUBLIC
 from creditsvc.schemas.admin import CalendarArgs, DayIn, DayOut
+from creditsvc.schemas.common import date_range
 from creditsvc.services import calendar
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar", description="Holiday calendar")
@@ -49,6 +50,11 @@ class CalendarItem(MethodView):
 
 def _parse(day: str) -> date:
     try:
-        return date.fromisoformat(day)
+        parsed = date.fromisoformat(day)
     except ValueError:
         abort(422, message="the day must be YYYY-MM-DD", errors={"path": {"day": ["not a date"]}})
+    earliest, latest = date_range()
+    if not earliest <= parsed <= latest:
+        reason = f"must be from {earliest.isoformat()} to {latest.isoformat()}"
+        abort(422, message=f"the day {reason}", errors={"path": {"day": [reason]}})
+    return parsed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from creditsvc.schemas.common import Moment
+from creditsvc.schemas.common import Moment, Text
 from creditsvc.schemas.registry import StrippedSchema
 
 
@@ -18,4 +18,4 @@ class TokenOut(Schema):
 
 
 class TokenIn(StrippedSchema):
-    label = fields.Str(load_default="", validate=validate.Length(max=128))
+    label = Text(load_default="", validate=validate.Length(max=128))

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from creditsvc.schemas.common import Moment, PageArgs
+from creditsvc.schemas.common import Moment, PageArgs, Text
 
 # The audit log ---------------------------------------------------------------------
 
 
 class AuditArgs(PageArgs):
-    entity = fields.Str()
-    entity_id = fields.Str()
-    actor = fields.Str()
+    entity = Text()
+    entity_id = Text()
+    actor = Text()
 
 
 class AuditOut(Schema):
@@ -37,8 +37,8 @@ class CalendarArgs(Schema):
 
 
 class DayIn(Schema):
-    kind = fields.Str(required=True, validate=validate.OneOf(["holiday", "workday"]))
-    name = fields.Str(required=True, validate=validate.Length(min=1, max=32))
+    kind = Text(required=True, validate=validate.OneOf(["holiday", "workday"]))
+    name = Text(required=True, validate=validate.Length(min=1, max=32))
 
 
 class DayOut(Schema):

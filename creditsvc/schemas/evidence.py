@@ -17,10 +17,17 @@ from creditsvc.models import (
     PROCEDURES,
     SEVERITIES,
 )
-from creditsvc.schemas.common import INT_MAX, Moment, PageArgs, RowId, USCCRef
+from creditsvc.schemas.common import INT_MAX, Date, Moment, PageArgs, RowId, Text, USCCRef
 from creditsvc.schemas.registry import StrippedSchema
 
-Text = validate.Length(max=2000)
+LongText = validate.Length(max=2000)
+# 定量包装商品计量监督管理办法 附表3 (reference/prepackaged_tolerance_T.csv) ends at 50 kg or
+# 50 L: no prepackaged lot is checked past it. A measured package may be overfilled, not
+# twice over.
+MAX_NOMINAL = 50_000
+MAX_MEASUREMENT = 2 * MAX_NOMINAL
+# Far above any fine the metrology laws provide for, and inside the column (NUMERIC(12, 2)).
+MAX_FINE_YUAN = 100_000_000
 
 
 def not_in_future(value: date) -> None:
@@ -32,35 +39,39 @@ def not_in_future(value: date) -> None:
 
 
 class FindingIn(StrippedSchema):
-    code = fields.Str(required=True, validate=validate.OneOf(sorted(violations())))
-    severity = fields.Str(
+    code = Text(required=True, validate=validate.OneOf(sorted(violations())))
+    severity = Text(
         validate=validate.OneOf(SEVERITIES),
         metadata={"description": "defaults to the catalogue's severity for the code"},
     )
-    description = fields.Str(load_default="", validate=Text)
-    instrument = fields.Str(
+    description = Text(multiline=True, load_default="", validate=LongText)
+    instrument = Text(
         validate=validate.Length(max=64), metadata={"description": "instrument serial"}
     )
 
 
 class LotIn(StrippedSchema):
-    product = fields.Str(required=True, validate=validate.Length(min=1, max=128))
-    nominal = fields.Decimal(required=True, validate=validate.Range(min=0, min_inclusive=False))
-    unit = fields.Str(required=True, validate=validate.OneOf(["g", "mL"]))
+    product = Text(required=True, validate=validate.Length(min=1, max=128))
+    nominal = fields.Decimal(
+        required=True, validate=validate.Range(min=0, min_inclusive=False, max=MAX_NOMINAL)
+    )
+    unit = Text(required=True, validate=validate.OneOf(["g", "mL"]))
     batch_size = fields.Int(required=True, validate=validate.Range(min=1, max=INT_MAX))
     measurements = fields.List(
-        fields.Decimal(validate=validate.Range(min=0)),
+        fields.Decimal(validate=validate.Range(min=0, max=MAX_MEASUREMENT)),
         required=True,
         validate=validate.Length(min=1),
     )
 
 
 class PenaltyIn(StrippedSchema):
-    decision_number = fields.Str(required=True, validate=validate.Length(min=3, max=64))
-    decided_on = fields.Date(required=True, validate=not_in_future)
-    procedure = fields.Str(required=True, validate=validate.OneOf(PROCEDURES))
-    fine_yuan = fields.Decimal(load_default=0, validate=validate.Range(min=0), places=2)
-    confiscation = fields.Str(load_default="", validate=Text)
+    decision_number = Text(required=True, validate=validate.Length(min=3, max=64))
+    decided_on = Date(required=True, validate=not_in_future)
+    procedure = Text(required=True, validate=validate.OneOf(PROCEDURES))
+    fine_yuan = fields.Decimal(
+        load_default=0, validate=validate.Range(min=0, max=MAX_FINE_YUAN), places=2
+    )
+    confiscation = Text(multiline=True, load_default="", validate=LongText)
     warning_only = fields.Bool(load_default=False)
 
     @validates_schema
@@ -71,14 +82,14 @@ class PenaltyIn(StrippedSchema):
 
 class InspectionIn(StrippedSchema):
     merchant = USCCRef(required=True)
-    inspected_on = fields.Date(required=True, validate=not_in_future)
-    kind = fields.Str(required=True, validate=validate.OneOf(INSPECTION_KINDS))
+    inspected_on = Date(required=True, validate=not_in_future)
+    kind = Text(required=True, validate=validate.OneOf(INSPECTION_KINDS))
     officers = fields.List(
-        fields.Str(validate=validate.Length(min=1, max=64)),
+        Text(validate=validate.Length(min=1, max=64)),
         required=True,
         validate=validate.Length(min=1, max=10),
     )
-    notes = fields.Str(load_default="", validate=Text)
+    notes = Text(multiline=True, load_default="", validate=LongText)
     findings = fields.List(fields.Nested(FindingIn), load_default=list)
     lots = fields.List(fields.Nested(LotIn), load_default=list)
     penalty = fields.Nested(PenaltyIn)
@@ -121,9 +132,9 @@ class PenaltyChangeIn(StrippedSchema):
     """A later decision revoking (撤销) or changing (变更) a penalty decision."""
 
     kind = fields.Str(required=True, validate=validate.OneOf(PENALTY_CHANGE_KINDS))
-    document_number = fields.Str(required=True, validate=validate.Length(min=3, max=64))
-    decided_on = fields.Date(required=True, validate=not_in_future)
-    reason = fields.Str(required=True, validate=validate.Length(min=2, max=2000))
+    document_number = Text(required=True, validate=validate.Length(min=3, max=64))
+    decided_on = Date(past=True, required=True)
+    reason = Text(multiline=True, required=True, validate=validate.Length(min=2, max=2000))
 
 
 class PenaltyChangeOut(Schema):
@@ -132,7 +143,7 @@ class PenaltyChangeOut(Schema):
     decided_on = fields.Date()
     reason = fields.Str()
     recorded_by = fields.Str()
-    recorded_at = fields.DateTime()
+    recorded_at = Moment()
 
 
 class PenaltyOut(Schema):
@@ -171,10 +182,10 @@ class InspectionOut(Schema):
 
 class InspectionArgs(PageArgs):
     merchant = USCCRef()
-    kind = fields.Str(validate=validate.OneOf(INSPECTION_KINDS))
-    since = fields.Date()
-    until = fields.Date()
-    district = fields.Str()
+    kind = Text(validate=validate.OneOf(INSPECTION_KINDS))
+    since = Date()
+    until = Date()
+    district = Text()
     with_penalty = fields.Bool()
 
 
@@ -183,19 +194,19 @@ class InspectionArgs(PageArgs):
 
 class ComplaintIn(StrippedSchema):
     merchant = USCCRef(required=True)
-    channel = fields.Str(required=True, validate=validate.OneOf(CHANNELS))
-    received_on = fields.Date(required=True, validate=not_in_future)
-    reference = fields.Str(validate=validate.Length(max=64))
-    allegation = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
-    contact = fields.Str(
+    channel = Text(required=True, validate=validate.OneOf(CHANNELS))
+    received_on = Date(required=True, validate=not_in_future)
+    reference = Text(validate=validate.Length(max=64))
+    allegation = Text(multiline=True, required=True, validate=validate.Length(min=1, max=2000))
+    contact = Text(
         validate=validate.Length(max=200),
         metadata={"description": "complainant's name and phone: personal data, stored encrypted"},
     )
 
 
 class TransitionIn(StrippedSchema):
-    to = fields.Str(required=True, validate=validate.OneOf(COMPLAINT_STATUSES))
-    reason = fields.Str(required=True, validate=validate.Length(min=2, max=2000))
+    to = Text(required=True, validate=validate.OneOf(COMPLAINT_STATUSES))
+    reason = Text(multiline=True, required=True, validate=validate.Length(min=2, max=2000))
 
 
 class TransitionOut(Schema):
@@ -227,20 +238,20 @@ class ComplaintOut(Schema):
 
 class ComplaintArgs(PageArgs):
     merchant = USCCRef()
-    status = fields.Str(validate=validate.OneOf(COMPLAINT_STATUSES))
-    channel = fields.Str(validate=validate.OneOf(CHANNELS))
-    since = fields.Date()
-    until = fields.Date()
-    district = fields.Str()
+    status = Text(validate=validate.OneOf(COMPLAINT_STATUSES))
+    channel = Text(validate=validate.OneOf(CHANNELS))
+    since = Date()
+    until = Date()
+    district = Text()
 
 
 # Corrections -------------------------------------------------------------------
 
 
 class VoidIn(StrippedSchema):
-    kind = fields.Str(required=True, validate=validate.OneOf(EVIDENCE_KINDS))
+    kind = Text(required=True, validate=validate.OneOf(EVIDENCE_KINDS))
     id = RowId(required=True)
-    reason = fields.Str(required=True, validate=validate.Length(min=2, max=2000))
+    reason = Text(multiline=True, required=True, validate=validate.Length(min=2, max=2000))
 
 
 class CorrectionOut(Schema):

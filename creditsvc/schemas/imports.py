@@ -6,13 +6,13 @@ from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from creditsvc.imports import sheets
-from creditsvc.schemas.common import Moment
+from creditsvc.schemas.common import Moment, Text
 
 KIND_NAMES = sorted(sheets.SHEETS)
 
 
 class ImportForm(Schema):
-    kind = fields.Str(required=True, validate=validate.OneOf(KIND_NAMES))
+    kind = Text(required=True, validate=validate.OneOf(KIND_NAMES))
 
 
 class ImportFile(Schema):
@@ -23,25 +23,25 @@ class ImportFile(Schema):
 
 class RowError(Schema):
     row = fields.Int(metadata={"description": "spreadsheet row number; the header is row 1"})
-    column = fields.Str()
-    message = fields.Str()
+    column = Text()
+    message = Text()
 
 
 class ImportStatus(Schema):
-    id = fields.Str()
+    id = Text()
     kind = fields.Function(lambda r: r.kind.removeprefix("import:"))
-    status = fields.Str(metadata={"description": "queued | running | done | failed"})
-    stage = fields.Str()
+    status = Text(metadata={"description": "queued | running | done | failed"})
+    stage = Text()
     done = fields.Int()
     total = fields.Int()
     accepted = fields.Function(lambda r: (r.result or {}).get("accepted", 0))
     errors = fields.Function(lambda r: (r.result or {}).get("errors", []))
-    error = fields.Str(allow_none=True)
+    error = Text(allow_none=True)
     status_url = fields.Function(lambda r: url_for("imports.ImportItem", run_id=r.id))
     created_at = Moment()
     finished_at = Moment(allow_none=True)
 
 
 class TemplateArgs(Schema):
-    format = fields.Str(load_default="csv", validate=validate.OneOf(["csv", "xlsx"]))
-    lang = fields.Str(load_default="zh", validate=validate.OneOf(["zh", "en"]))
+    format = Text(load_default="csv", validate=validate.OneOf(["csv", "xlsx"]))
+    lang = Text(load_default="zh", validate=validate.OneOf(["zh", "en"]))

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from creditsvc.models import UNIT_STATUSES
 from creditsvc.models.demonstration import SEED_LIMIT
-from creditsvc.schemas.common import Moment, PageArgs, USCCRef
+from creditsvc.schemas.common import Date, Moment, PageArgs, Text, USCCRef
 from creditsvc.schemas.registry import StrippedSchema
 
 Reason = validate.Length(min=1, max=1000)
@@ -18,7 +18,7 @@ class CommitmentForm(StrippedSchema):
     merchant = USCCRef(
         validate=validate.Length(equal=18), metadata={"description": "USCC; officers only"}
     )
-    signed_on = fields.Date(metadata={"description": "the date on the paper; officers only"})
+    signed_on = Date(metadata={"description": "the date on the paper; officers only"})
 
 
 class CommitmentFile(Schema):
@@ -33,7 +33,7 @@ class CommitmentArgs(PageArgs):
 
 
 class WithdrawIn(StrippedSchema):
-    reason = fields.Str(required=True, validate=Reason)
+    reason = Text(multiline=True, required=True, validate=Reason)
 
 
 class CommitmentOut(Schema):
@@ -56,7 +56,7 @@ class CommitmentOut(Schema):
 
 class UnitsIn(Schema):
     units = fields.List(
-        fields.Str(validate=validate.Length(equal=18)),
+        Text(validate=validate.Length(equal=18)),
         required=True,
         validate=validate.Length(min=1, max=500),
         metadata={"description": "USCCs of the participating units"},
@@ -64,14 +64,14 @@ class UnitsIn(Schema):
 
 
 class UnitBrief(Schema):
-    uscc = fields.Str()
-    name = fields.Str()
-    trade = fields.Str()
+    uscc = Text()
+    name = Text()
+    trade = Text()
 
 
 class ReviewIn(StrippedSchema):
     approve = fields.Bool(required=True)
-    note = fields.Str(load_default="", validate=validate.Length(max=1000))
+    note = Text(multiline=True, load_default="", validate=validate.Length(max=1000))
 
 
 class DrawIn(Schema):
@@ -84,7 +84,7 @@ class DrawIn(Schema):
 class AcceptIn(StrippedSchema):
     passed = fields.Bool(required=True)
     organiser_score = fields.Float(required=True, validate=validate.Range(min=0, max=100))
-    note = fields.Str(required=True, validate=Reason)
+    note = Text(multiline=True, required=True, validate=Reason)
 
 
 class DrawnUnitOut(Schema):
@@ -132,16 +132,16 @@ class UnitIn(StrippedSchema):
     merchant = USCCRef(
         validate=validate.Length(equal=18), metadata={"description": "USCC; associations only"}
     )
-    statement = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+    statement = Text(multiline=True, required=True, validate=validate.Length(min=1, max=2000))
 
 
 class UnitArgs(PageArgs):
-    status = fields.Str(validate=validate.OneOf(UNIT_STATUSES))
+    status = Text(validate=validate.OneOf(UNIT_STATUSES))
 
 
 class AssessIn(StrippedSchema):
     designate = fields.Bool(required=True)
-    note = fields.Str(required=True, validate=Reason)
+    note = Text(multiline=True, required=True, validate=Reason)
     valid_years = fields.Int(validate=validate.Range(min=1, max=5))
 
 

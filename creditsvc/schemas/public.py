@@ -6,7 +6,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from creditsvc.models import NOTICE_KINDS
-from creditsvc.schemas.common import Moment, PageArgs
+from creditsvc.schemas.common import Moment, PageArgs, Text
 from creditsvc.schemas.standing import PublicRecordOut
 
 
@@ -26,12 +26,12 @@ class PublicRecordWithReplyOut(PublicRecordOut):
 
 
 class DocumentArgs(PageArgs):
-    kind = fields.Str(validate=validate.OneOf(NOTICE_KINDS))
-    district = fields.Str()
+    kind = Text(validate=validate.OneOf(NOTICE_KINDS))
+    district = Text()
 
 
 class DistrictArgs(Schema):
-    district = fields.Str()
+    district = Text()
 
 
 class HonorRollArgs(DistrictArgs, PageArgs):

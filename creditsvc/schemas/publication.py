@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from creditsvc import clock, links
 from creditsvc.models import NOTICE_KINDS, NOTICE_STATUSES, Notice, PenaltyPublicationStatus
 from creditsvc.models.lifecycle import codes
-from creditsvc.schemas.common import Moment, PageArgs, USCCRef
+from creditsvc.schemas.common import Date, Moment, PageArgs, Text, USCCRef
 from creditsvc.schemas.evidence import not_in_future
 from creditsvc.schemas.registry import StrippedSchema, district_field
 
@@ -17,10 +17,10 @@ from creditsvc.schemas.registry import StrippedSchema, district_field
 
 
 class NoticeIn(StrippedSchema):
-    kind = fields.Str(required=True, validate=validate.OneOf(NOTICE_KINDS))
+    kind = Text(required=True, validate=validate.OneOf(NOTICE_KINDS))
     district_code = district_field(required=True)
-    period_start = fields.Date(metadata={"description": "exposure: first decision day"})
-    period_end = fields.Date(metadata={"description": "exposure: last decision day"})
+    period_start = Date(metadata={"description": "exposure: first decision day"})
+    period_end = Date(metadata={"description": "exposure: last decision day"})
     merchant = USCCRef(metadata={"description": "placard: the merchant's USCC"})
 
     @validates_schema
@@ -76,13 +76,13 @@ class GoingPublicOut(Schema):
 
 
 class NoticeArgs(PageArgs):
-    district = fields.Str()
-    kind = fields.Str(validate=validate.OneOf(NOTICE_KINDS))
-    status = fields.Str(validate=validate.OneOf(NOTICE_STATUSES))
+    district = Text()
+    kind = Text(validate=validate.OneOf(NOTICE_KINDS))
+    status = Text(validate=validate.OneOf(NOTICE_STATUSES))
 
 
 class ReasonIn(StrippedSchema):
-    reason = fields.Str(required=True, validate=validate.Length(min=2, max=500))
+    reason = Text(multiline=True, required=True, validate=validate.Length(min=2, max=500))
 
 
 class DeadlineOut(Schema):
@@ -161,8 +161,8 @@ class NoticeOut(NoticeSummaryOut):
 
 
 class PublicationArgs(Schema):
-    district = fields.Str()
-    status = fields.Str(validate=validate.OneOf(codes(PenaltyPublicationStatus)))
+    district = Text()
+    status = Text(validate=validate.OneOf(codes(PenaltyPublicationStatus)))
 
 
 class PublicationPageArgs(PublicationArgs, PageArgs):
@@ -170,8 +170,8 @@ class PublicationPageArgs(PublicationArgs, PageArgs):
 
 
 class PublishedIn(StrippedSchema):
-    published_on = fields.Date(load_default=clock.today, validate=not_in_future)
-    reference = fields.Str(
+    published_on = Date(load_default=clock.today, validate=not_in_future)
+    reference = Text(
         load_default="",
         validate=validate.Length(max=128),
         metadata={"description": "the national system's record number, if any"},

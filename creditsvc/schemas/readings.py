@@ -7,12 +7,14 @@ in the answer's `errors` while the good items of the same batch are stored.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from flask import current_app, has_app_context
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from creditsvc import clock
 from creditsvc.models import VERDICTS
-from creditsvc.schemas.common import Moment, PageArgs, USCCRef
+from creditsvc.schemas.common import AwareDateTime, Moment, PageArgs, Text, USCCRef
 from creditsvc.workdays import SHANGHAI
 from scoring.retail import Category
 
@@ -20,38 +22,58 @@ MAX_BATCH = 1000
 FUTURE_SLACK = timedelta(minutes=10)  # a scale's clock may run a little fast
 MAX_SEQ = 2**63 - 1  # the column is a BIGINT
 CATEGORIES = tuple(member.value for member in Category)
+# Default of the setting READING_MAX_AGE_DAYS (config.py, where the figure is argued).
+MAX_AGE_DAYS = 90
+# The largest mass a fair scale can weigh: markets keep counter scales and, for sacks of
+# rice or whole fish, platform scales of accuracy class III (OIML R 76) up to 150 kg.
+MAX_MASS_G = 150_000
+# Dearer than any goods weighed at retail: 附表2's gold ornaments are priced by the gram,
+# which per kilogram is six figures; ten times that leaves room for any price to come.
+MAX_UNIT_PRICE = 10_000_000
 
 
-def _not_in_future(value: datetime) -> None:
-    if value > datetime.now(UTC) + FUTURE_SLACK:
+def _plausible_time(value: datetime) -> None:
+    """Not ahead of the bureau's clock by more than FUTURE_SLACK, nor older than the
+    scale could have kept it (READING_MAX_AGE_DAYS)."""
+    now = clock.now()
+    if value > now + FUTURE_SLACK:
         raise ValidationError("more than 10 minutes in the future")
+    days = (
+        current_app.config.get("READING_MAX_AGE_DAYS", MAX_AGE_DAYS)
+        if has_app_context()
+        else MAX_AGE_DAYS
+    )
+    if value < now - timedelta(days=days):
+        raise ValidationError(f"more than {days} days old")
 
 
 class ReadingIn(Schema):
     """One re-weigh as the scale sends it; exactly one of `stall` or `merchant`."""
 
     seq = fields.Int(required=True, strict=True, validate=validate.Range(min=0, max=MAX_SEQ))
-    time = fields.AwareDateTime(
+    time = AwareDateTime(
         required=True,
         default_timezone=SHANGHAI,
-        validate=_not_in_future,
+        validate=_plausible_time,
         metadata={"description": "ISO 8601; a time without a zone is Asia/Shanghai"},
     )
     settled_g = fields.Float(
         required=True,
-        validate=validate.Range(min=0, min_inclusive=False),
+        validate=validate.Range(min=0, min_inclusive=False, max=MAX_MASS_G),
         metadata={"description": "the mass charged for, in grams"},
     )
     measured_g = fields.Float(
         required=True,
-        validate=validate.Range(min=0),
+        validate=validate.Range(min=0, min_inclusive=False, max=MAX_MASS_G),
         metadata={"description": "the mass the fair scale measured, in grams"},
     )
-    category = fields.Str(required=True, validate=validate.OneOf(CATEGORIES))
+    category = Text(required=True, validate=validate.OneOf(CATEGORIES))
     unit_price = fields.Float(
-        allow_none=True, validate=validate.Range(min=0), metadata={"description": "yuan/kg"}
+        allow_none=True,
+        validate=validate.Range(min=0, max=MAX_UNIT_PRICE),
+        metadata={"description": "yuan/kg"},
     )
-    stall = fields.Str(
+    stall = Text(
         validate=validate.Length(min=1, max=32),
         metadata={"description": "stall number in the device's market"},
     )
@@ -122,11 +144,11 @@ class ReadingBatchOut(Schema):
 
 
 class ReadingArgs(PageArgs):
-    device = fields.Str(metadata={"description": "device serial"})
+    device = Text(metadata={"description": "device serial"})
     merchant = USCCRef()
-    verdict = fields.Str(validate=validate.OneOf(VERDICTS))
-    since = fields.AwareDateTime(default_timezone=SHANGHAI)
-    until = fields.AwareDateTime(default_timezone=SHANGHAI)
+    verdict = Text(validate=validate.OneOf(VERDICTS))
+    since = AwareDateTime(default_timezone=SHANGHAI)
+    until = AwareDateTime(default_timezone=SHANGHAI)
 
 
 class ReadingOut(Schema):

@@ -6,14 +6,14 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from creditsvc import uscc as uscc_rules
 from creditsvc.models import COMMUNITY_STATUSES, INSTRUMENT_KINDS, TRADES
-from creditsvc.schemas.common import Moment, PageArgs, RowId
+from creditsvc.schemas.common import Date, Moment, PageArgs, RowId, Text
 
 Name = validate.Length(min=1, max=128)
 
 
 def district_field(**kwargs) -> fields.Str:
     """A district's GB/T 2260 code, given as `district` in the API."""
-    return fields.Str(
+    return Text(
         data_key="district",
         validate=validate.Regexp(r"^31\d{4}$", error="not a Shanghai district code"),
         **kwargs,
@@ -37,8 +37,8 @@ class StrippedSchema(Schema):
 
 class StreetIn(StrippedSchema):
     district_code = district_field(required=True)
-    name = fields.Str(required=True, validate=validate.Length(min=1, max=64))
-    kind = fields.Str(load_default="street", validate=validate.OneOf(["street", "town"]))
+    name = Text(required=True, validate=validate.Length(min=1, max=64))
+    kind = Text(load_default="street", validate=validate.OneOf(["street", "town"]))
 
 
 class StreetOut(Schema):
@@ -49,14 +49,14 @@ class StreetOut(Schema):
 
 
 class StreetArgs(PageArgs):
-    district = fields.Str()
-    q = fields.Str(validate=validate.Length(max=64))
+    district = Text()
+    q = Text(validate=validate.Length(max=64))
 
 
 class CommunityIn(StrippedSchema):
     street_id = RowId(required=True)
-    name = fields.Str(required=True, validate=Name)
-    applied_on = fields.Date()
+    name = Text(required=True, validate=Name)
+    applied_on = Date()
 
 
 class CommunityOut(Schema):
@@ -70,9 +70,9 @@ class CommunityOut(Schema):
 
 
 class CommunityArgs(PageArgs):
-    district = fields.Str()
+    district = Text()
     street_id = RowId()
-    status = fields.Str(validate=validate.OneOf(COMMUNITY_STATUSES))
+    status = Text(validate=validate.OneOf(COMMUNITY_STATUSES))
 
 
 # Markets, stalls, devices ------------------------------------------------------
@@ -90,19 +90,19 @@ class USCCField(fields.Str):
 
 
 class MarketIn(StrippedSchema):
-    name = fields.Str(required=True, validate=Name)
+    name = Text(required=True, validate=Name)
     district_code = district_field(required=True)
     street_id = RowId(allow_none=True)
-    address = fields.Str(load_default="", validate=validate.Length(max=256))
-    host_name = fields.Str(load_default="", validate=validate.Length(max=128))
+    address = Text(load_default="", validate=validate.Length(max=256))
+    host_name = Text(load_default="", validate=validate.Length(max=128))
     host_uscc = USCCField(allow_none=True)
 
 
 class MarketUpdate(StrippedSchema):
-    name = fields.Str(validate=Name)
+    name = Text(validate=Name)
     street_id = RowId(allow_none=True)
-    address = fields.Str(validate=validate.Length(max=256))
-    host_name = fields.Str(validate=validate.Length(max=128))
+    address = Text(validate=validate.Length(max=256))
+    host_name = Text(validate=validate.Length(max=128))
     host_uscc = USCCField(allow_none=True)
 
 
@@ -117,14 +117,14 @@ class MarketOut(Schema):
 
 
 class MarketArgs(PageArgs):
-    district = fields.Str()
+    district = Text()
     street_id = RowId()
-    q = fields.Str(validate=validate.Length(max=64))
+    q = Text(validate=validate.Length(max=64))
 
 
 class StallIn(StrippedSchema):
     market_id = RowId(required=True)
-    number = fields.Str(required=True, validate=validate.Length(min=1, max=32))
+    number = Text(required=True, validate=validate.Length(min=1, max=32))
     merchant = USCCField(allow_none=True)
 
 
@@ -144,7 +144,7 @@ class StallArgs(PageArgs):
 
 
 class DeviceIn(StrippedSchema):
-    serial = fields.Str(
+    serial = Text(
         required=True,
         validate=[
             validate.Length(min=3, max=64),
@@ -153,12 +153,12 @@ class DeviceIn(StrippedSchema):
     )
     market_id = RowId(required=True)
     high_accuracy = fields.Bool(load_default=False)
-    verification_due = fields.Date(allow_none=True)
+    verification_due = Date(allow_none=True)
 
 
 class DeviceUpdate(StrippedSchema):
     high_accuracy = fields.Bool()
-    verification_due = fields.Date(allow_none=True)
+    verification_due = Date(allow_none=True)
     active = fields.Bool()
 
 
@@ -182,14 +182,14 @@ class DeviceArgs(PageArgs):
 
 
 class MerchantIn(StrippedSchema):
-    uscc = fields.Str(required=True, validate=validate.Length(min=1, max=64))
-    uscc_override_reason = fields.Str(validate=validate.Length(min=5, max=500))
-    name = fields.Str(required=True, validate=Name)
-    trade = fields.Str(required=True, validate=validate.OneOf(TRADES))
+    uscc = Text(required=True, validate=validate.Length(min=1, max=64))
+    uscc_override_reason = Text(multiline=True, validate=validate.Length(min=5, max=500))
+    name = Text(required=True, validate=Name)
+    trade = Text(required=True, validate=validate.OneOf(TRADES))
     district_code = district_field(required=True)
     street_id = RowId(allow_none=True)
     market_id = RowId(allow_none=True)
-    address = fields.Str(load_default="", validate=validate.Length(max=256))
+    address = Text(load_default="", validate=validate.Length(max=256))
 
     @validates_schema
     def check_uscc(self, data, **kwargs):
@@ -213,11 +213,11 @@ class MerchantIn(StrippedSchema):
 
 
 class MerchantUpdate(StrippedSchema):
-    name = fields.Str(validate=Name)
-    trade = fields.Str(validate=validate.OneOf(TRADES))
+    name = Text(validate=Name)
+    trade = Text(validate=validate.OneOf(TRADES))
     street_id = RowId(allow_none=True)
     market_id = RowId(allow_none=True)
-    address = fields.Str(validate=validate.Length(max=256))
+    address = Text(validate=validate.Length(max=256))
 
 
 class MerchantOut(Schema):
@@ -237,17 +237,17 @@ class MerchantOut(Schema):
 
 
 class MerchantArgs(PageArgs):
-    q = fields.Str(validate=validate.Length(max=64), metadata={"description": "name or USCC"})
-    district = fields.Str()
-    trade = fields.Str(validate=validate.OneOf(TRADES))
+    q = Text(validate=validate.Length(max=64), metadata={"description": "name or USCC"})
+    district = Text()
+    trade = Text(validate=validate.OneOf(TRADES))
     street_id = RowId()
     market_id = RowId()
 
 
 class InstrumentIn(StrippedSchema):
-    kind = fields.Str(required=True, validate=validate.OneOf(INSTRUMENT_KINDS))
-    serial = fields.Str(required=True, validate=validate.Length(min=1, max=64))
-    verification_due = fields.Date(allow_none=True)
+    kind = Text(required=True, validate=validate.OneOf(INSTRUMENT_KINDS))
+    serial = Text(required=True, validate=validate.Length(min=1, max=64))
+    verification_due = Date(allow_none=True)
 
 
 class InstrumentOut(Schema):

@@ -6,25 +6,25 @@ from marshmallow import Schema, fields, validate
 
 from creditsvc.models import OBJECTION_STATUSES, OBJECTION_SUBJECTS, REPAIR_STATUSES
 from creditsvc.models.objection import REPLY_MAX_CHARS
-from creditsvc.schemas.common import Moment, PageArgs, RowId
+from creditsvc.schemas.common import Moment, PageArgs, RowId, Text
 from creditsvc.schemas.registry import StrippedSchema
 
 Reason = validate.Length(min=1, max=1000)
 
 
 class ObjectionIn(StrippedSchema):
-    kind = fields.Str(required=True, validate=validate.OneOf(OBJECTION_SUBJECTS))
+    kind = Text(required=True, validate=validate.OneOf(OBJECTION_SUBJECTS))
     id = RowId(required=True, metadata={"description": "the disputed record's id"})
-    grounds = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+    grounds = Text(multiline=True, required=True, validate=validate.Length(min=1, max=2000))
 
 
 class ObjectionArgs(PageArgs):
-    status = fields.Str(validate=validate.OneOf(OBJECTION_STATUSES))
+    status = Text(validate=validate.OneOf(OBJECTION_STATUSES))
 
 
 class DecisionIn(StrippedSchema):
     upheld = fields.Bool(required=True)
-    reason = fields.Str(required=True, validate=Reason)
+    reason = Text(multiline=True, required=True, validate=Reason)
 
 
 class ObjectionOut(Schema):
@@ -46,18 +46,18 @@ class ObjectionOut(Schema):
 
 class RepairIn(StrippedSchema):
     entry_id = RowId(required=True, metadata={"description": "the exposure entry"})
-    statement = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+    statement = Text(multiline=True, required=True, validate=validate.Length(min=1, max=2000))
     obligations_fulfilled = fields.Bool(required=True)
     harm_remedied = fields.Bool(required=True)
 
 
 class RepairArgs(PageArgs):
-    status = fields.Str(validate=validate.OneOf(REPAIR_STATUSES))
+    status = Text(validate=validate.OneOf(REPAIR_STATUSES))
 
 
 class RepairDecisionIn(StrippedSchema):
     approve = fields.Bool(required=True)
-    reason = fields.Str(required=True, validate=Reason)
+    reason = Text(multiline=True, required=True, validate=Reason)
     obligations_fulfilled = fields.Bool(required=True)
     harm_remedied = fields.Bool(required=True)
     on_restricted_lists = fields.Bool(
@@ -87,12 +87,12 @@ class RepairOut(Schema):
 
 
 class ReplyIn(StrippedSchema):
-    text = fields.Str(required=True, validate=validate.Length(min=1, max=REPLY_MAX_CHARS))
+    text = Text(multiline=True, required=True, validate=validate.Length(min=1, max=REPLY_MAX_CHARS))
 
 
 class ModerateIn(StrippedSchema):
     approve = fields.Bool(required=True)
-    note = fields.Str(load_default="", validate=validate.Length(max=1000))
+    note = Text(multiline=True, load_default="", validate=validate.Length(max=1000))
 
 
 class ReplyOut(Schema):

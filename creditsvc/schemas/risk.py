@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from creditsvc.models import RISK_CLASSES, PlanStatus
 from creditsvc.models.lifecycle import codes
-from creditsvc.schemas.common import Moment, PageArgs, USCCRef
+from creditsvc.schemas.common import Date, Moment, PageArgs, Text, USCCRef
 from creditsvc.schemas.registry import StrippedSchema
 
 
@@ -23,8 +23,8 @@ def share() -> fields.Float:
 
 
 class RiskArgs(PageArgs):
-    risk_class = fields.Str(validate=validate.OneOf(RISK_CLASSES))
-    district = fields.Str()
+    risk_class = Text(validate=validate.OneOf(RISK_CLASSES))
+    district = Text()
 
 
 class RiskScoreOut(Schema):
@@ -85,16 +85,16 @@ class RatiosIn(StrippedSchema):
 
 
 class PlanIn(StrippedSchema):
-    district = fields.Str(required=True, validate=validate.Length(equal=6))
-    period_start = fields.Date(required=True)
-    period_end = fields.Date(required=True)
+    district = Text(required=True, validate=validate.Length(equal=6))
+    period_start = Date(required=True)
+    period_end = Date(required=True)
     seed = fields.Int(validate=validate.Range(min=0, max=2**62 - 1))
     ratios = fields.Nested(RatiosIn)
 
 
 class PlanArgs(PageArgs):
-    district = fields.Str()
-    status = fields.Str(validate=validate.OneOf(codes(PlanStatus)))
+    district = Text()
+    status = Text(validate=validate.OneOf(codes(PlanStatus)))
 
 
 class PlanItemOut(Schema):
@@ -124,12 +124,12 @@ class PlanOut(Schema):
 
 
 class ConflictIn(StrippedSchema):
-    officer = fields.Str(
+    officer = Text(
         validate=validate.Length(min=1, max=64),
         metadata={"description": "username of a district officer; yourself when left out"},
     )
     merchant = USCCRef(required=True)
-    reason = fields.Str(required=True, validate=validate.Length(min=2, max=2000))
+    reason = Text(multiline=True, required=True, validate=validate.Length(min=2, max=2000))
 
 
 class ConflictOut(Schema):

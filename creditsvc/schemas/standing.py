@@ -5,11 +5,11 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from creditsvc.models import TRADES
-from creditsvc.schemas.common import Moment, PageArgs
+from creditsvc.schemas.common import Moment, PageArgs, Text
 
 
 class EvidenceRef(Schema):
-    kind = fields.Str()
+    kind = Text()
     id = fields.Int()
 
 
@@ -89,16 +89,16 @@ class PublicRecordOut(PublicMerchantOut):
 
 
 class PublicSearchArgs(PageArgs):
-    q = fields.Str(validate=validate.Length(max=64), metadata={"description": "name or USCC"})
-    district = fields.Str()
-    street = fields.Str(validate=validate.Length(max=64))
-    trade = fields.Str(validate=validate.OneOf(TRADES))
-    grade = fields.Str(validate=validate.OneOf(["A", "B", "C", "D", "unrated"]))
+    q = Text(validate=validate.Length(max=64), metadata={"description": "name or USCC"})
+    district = Text()
+    street = Text(validate=validate.Length(max=64))
+    trade = Text(validate=validate.OneOf(TRADES))
+    grade = Text(validate=validate.OneOf(["A", "B", "C", "D", "unrated"]))
 
 
 class PolicyIn(Schema):
     document = fields.Dict(required=True)
-    note = fields.Str(load_default="", validate=validate.Length(max=500))
+    note = Text(multiline=True, load_default="", validate=validate.Length(max=500))
 
 
 class PolicyOut(Schema):

@@ -11,6 +11,7 @@ from creditsvc import auth
 from creditsvc.auth import allow
 from creditsvc.models import AuditEntry
 from creditsvc.principals import OFFICERS
+from creditsvc.schemas.common import date_range
 from creditsvc.services import audit
 from creditsvc.web.console_common import bp, district_in_view, page_number
 from creditsvc.workdays import SHANGHAI
@@ -20,10 +21,14 @@ SHOWN_VALUE_CHARS = 120
 
 
 def _day(text: str | None) -> date | None:
+    """The day a filter names; None (shown as a bad date) unless within the service's
+    range: year 1 or 9999 would overflow when turned into a moment (issue 17)."""
     try:
-        return date.fromisoformat(text) if text else None
+        day = date.fromisoformat(text) if text else None
     except ValueError:
         return None
+    earliest, latest = date_range()
+    return day if day is not None and earliest <= day <= latest else None
 
 
 def _start_of(day: date) -> datetime:

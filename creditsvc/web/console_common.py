@@ -7,6 +7,7 @@ Every view is `@allow(*OFFICERS)`; what it shows comes through the WHERE clauses
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TypeVar
 
@@ -110,9 +111,22 @@ def district_in_view() -> str | None:
     return p.district_code
 
 
+# Messages of the plausible-input fields (schemas/common.py), with their figures.
+_REFUSED_CHARACTER = re.compile(r"contains .*\(U\+([0-9A-F]{4,6})\), which this field may not hold")
+_OUT_OF_RANGE = re.compile(r"must be from (\S+) to (\S+)")
+
+
 def translate(message: str) -> str:
     if message.startswith("Must be one of:"):
         message = "Must be one of: {choices}."
+    if found := _REFUSED_CHARACTER.fullmatch(message):
+        return _(
+            "Contains a control or invisible formatting character (U+%(code)s), "
+            "which this field may not hold.",
+            code=found.group(1),
+        )
+    if found := _OUT_OF_RANGE.fullmatch(message):
+        return _("Must be from %(first)s to %(last)s.", first=found.group(1), last=found.group(2))
     known = _KNOWN_MESSAGES.get(message)
     return str(known) if known is not None else message
 

@@ -23,6 +23,7 @@ from creditsvc.services.errors import Conflict, DomainError
 from creditsvc.services.programme import queries as programme
 from creditsvc.services.publication import placards, public
 from creditsvc.web import labels
+from creditsvc.web.console_common import translate
 from creditsvc.web.standing_view import standing_context
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -132,13 +133,16 @@ def submit_reply():
     try:
         data = ReplyIn().load(values)
         replies.submit(auth.current(), data["text"])
-    except ValidationError:
-        # ReplyIn's one rule a form post can break: 1 to REPLY_MAX_CHARS characters, trimmed.
+    except ValidationError as exc:
+        # ReplyIn's rules a form post can break: 1 to REPLY_MAX_CHARS characters, trimmed,
+        # and no control or bidi-override character (issue 17).
         reason = _(
             "A reply has 1 to %(max)s characters; this one has %(count)s.",
             max=REPLY_MAX_CHARS,
             count=len(values["text"].strip()),
         )
+        if 1 <= len(values["text"].strip()) <= REPLY_MAX_CHARS:
+            reason = translate(str(exc.normalized_messages().get("text", [""])[0]))
         return reply_form(values, {"text": [reason]}, 400)
     except DomainError as exc:
         reason = exc.message

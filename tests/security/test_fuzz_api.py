@@ -8,6 +8,11 @@ identifiers that exist, so item operations reach past the 404.
 
 The budget is small and the seed fixed for `make test`; `benchmarks/fuzz_api.py` runs the
 same test with a larger budget (FUZZ_EXAMPLES).
+
+Schemathesis keeps to what the document allows and to printable text; the hostile run
+(`tests/security/hostile.py`, FUZZ_HOSTILE_EXAMPLES) sends what issue 17's probe did on top
+of its valid cases: lone surrogates, control and bidi characters, far dates with offsets,
+masses past any scale, bodies nested 1,000 deep, in every body field and query parameter.
 """
 
 from __future__ import annotations
@@ -40,8 +45,10 @@ from creditsvc.principals import CITY, DEVICE, DISTRICT, MERCHANT, PUBLIC
 from creditsvc.security_table import allowed_roles
 from tests.conftest import IsolatedClient, empty_tables
 from tests.factories import World
+from tests.security import hostile
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
+HOSTILE_EXAMPLES = int(os.environ.get("FUZZ_HOSTILE_EXAMPLES", "4"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -223,6 +230,42 @@ def fuzz(app, label: str, callers: dict, known: dict, examples: int) -> None:
 @pytest.mark.parametrize("label", OPERATIONS)
 def test_operation_survives_fuzzing(fuzz_app, fuzz_world, label):
     fuzz(fuzz_app, label, fuzz_world["callers"], fuzz_world["known"], EXAMPLES)
+
+
+def fuzz_hostile(app, label: str, callers: dict, known: dict, examples: int) -> None:
+    """Send `examples` hostile variants of valid cases of one operation: never a 5xx."""
+    operation = SCHEMA.find_operation_by_label(label)
+    assert operation is not None, label
+    tokens = _tokens_for(label, callers)
+    cases = operation.as_strategy(generation_mode=GenerationMode.POSITIVE)
+    client = app.test_client()
+
+    @settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(data=st.data())
+    def run(data):
+        case = data.draw(cases, label="case")
+        _, token = data.draw(st.sampled_from(tokens), label="role")
+        for name in case.path_parameters or {}:
+            strategy = _known_value(name, known)  # past the 404, to the validation
+            if strategy is not None:
+                case.path_parameters[name] = data.draw(strategy, label=name)
+        request = hostile.hostile_request(data.draw, case)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = client.open(headers=headers, **request)
+        assert response.status_code < 500, (request, response.get_data(as_text=True)[:400])
+
+    run()
+
+
+@pytest.mark.parametrize("label", OPERATIONS)
+def test_operation_survives_hostile_input(fuzz_app, fuzz_world, label):
+    fuzz_hostile(fuzz_app, label, fuzz_world["callers"], fuzz_world["known"], HOSTILE_EXAMPLES)
 
 
 def test_every_documented_operation_is_fuzzed(fuzz_app):

@@ -102,7 +102,11 @@ def test_a_lot_batch_size_past_the_range_is_refused(world):
 
 def test_the_document_gives_decimal_bounds_as_numbers_and_decimal_answers_as_strings(client):
     schemas = client.get("/api/openapi.json").get_json()["components"]["schemas"]
-    assert schemas["LotIn"]["properties"]["nominal"] == {"type": "number", "exclusiveMinimum": 0}
+    assert schemas["LotIn"]["properties"]["nominal"] == {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 50000,
+    }
     assert schemas["PenaltyIn"]["properties"]["fine_yuan"]["minimum"] == 0
     assert schemas["PenaltyOut"]["properties"]["fine_yuan"] == {
         "type": "string",

@@ -6,7 +6,7 @@ districts is in both districts' audit logs."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -30,7 +30,7 @@ from creditsvc.models import (
 from tests.factories import Caller
 
 MINHANG = "310112"
-WHEN = "2026-03-02T09:30:00+08:00"
+WHEN = f"{clock.today() - timedelta(days=3)}T09:30:00+08:00"  # within READING_MAX_AGE_DAYS
 
 
 def count(model) -> int:

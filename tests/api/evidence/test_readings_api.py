@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.jobs import rescore
 from creditsvc.models import DirtyMerchant, Market, Merchant, Reading, Stall
@@ -20,7 +21,10 @@ from tests.factories import Caller
 from tests.statements import executed
 
 URL = "/api/v1/readings"
-WHEN = "2025-06-01T10:00:00"  # naive: Asia/Shanghai, i.e. 02:00 UTC
+# Recent enough for READING_MAX_AGE_DAYS.
+DAY = clock.today() - timedelta(days=10)
+NEXT_DAY = DAY + timedelta(days=1)
+WHEN = f"{DAY}T10:00:00"  # naive: Asia/Shanghai, i.e. 02:00 UTC
 
 
 @dataclass
@@ -99,7 +103,7 @@ def test_band_1_vegetable_short_and_within(scale):
     ]
     first = stored[0]
     assert first.merchant_id == scale.merchant.id and first.device_id == scale.device.id
-    assert first.measured_at == datetime(2025, 6, 1, 2, 0, tzinfo=UTC)
+    assert first.measured_at == datetime.combine(DAY, time(2), tzinfo=UTC)
     assert datetime.now(UTC) - first.received_at < timedelta(minutes=1)
 
 
@@ -251,11 +255,11 @@ def test_a_scale_clock_a_little_fast_or_in_utc_is_accepted(scale):
     body = post(
         scale.caller,
         reading(1, time=soon.isoformat()),
-        reading(2, time="2025-06-01T02:00:00Z"),
+        reading(2, time=f"{DAY}T02:00:00Z"),
     ).json
     assert body["accepted"] == 2, body
     stored = db.session.scalars(select(Reading.measured_at).order_by(Reading.seq)).all()
-    assert stored == [soon, datetime(2025, 6, 1, 2, 0, tzinfo=UTC)]
+    assert stored == [soon, datetime.combine(DAY, time(2), tzinfo=UTC)]
 
 
 def test_an_item_that_is_not_an_object_and_one_with_many_faults(scale):
@@ -392,7 +396,7 @@ def test_the_queries_do_not_grow_with_the_batch(monkeypatch, world, scale):
 
 
 def test_the_listing_is_scoped_and_filtered(world, scale):
-    post(scale.caller, reading(1, measured_g=950), reading(2, time="2025-06-02T10:00:00+08:00"))
+    post(scale.caller, reading(1, measured_g=950), reading(2, time=f"{NEXT_DAY}T10:00:00+08:00"))
     jingan = world.market(world.JINGAN)
     jingan_merchant = world.merchant(world.JINGAN, market=jingan)
     add_stall(jingan, "J-1", jingan_merchant)
@@ -416,7 +420,8 @@ def test_the_listing_is_scoped_and_filtered(world, scale):
     assert seqs(city, "verdict=short") == [("FS-1", 1)]
     assert seqs(city, f"merchant={scale.merchant.uscc.lower()}") == ours
     assert seqs(city, "device=FS-J") == [("FS-J", 1)]
-    assert seqs(city, "since=2025-06-02T00:00:00&until=2025-06-03T00:00:00") == [("FS-1", 2)]
+    day_after = NEXT_DAY + timedelta(days=1)
+    assert seqs(city, f"since={NEXT_DAY}T00:00:00&until={day_after}T00:00:00") == [("FS-1", 2)]
     assert seqs(city, "per_page=1&page=2") == [("FS-J", 1)]
 
 
@@ -430,7 +435,7 @@ def test_the_listing_shows_the_stored_figures(world, scale):
         50.0,
         2,
     )
-    assert item["time"] == "2025-06-01T10:00:00+08:00"  # Shanghai time, with its offset
+    assert item["time"] == f"{DAY}T10:00:00+08:00"  # Shanghai time, with its offset
 
 
 def test_devices_merchants_and_strangers_may_not_list(world, scale):
