@@ -69,7 +69,7 @@ def _approved_exposure(world) -> dict:
     penalise(world, world.merchant(), "徐市监罚〔2026〕81号", TODAY - timedelta(days=1))
     officer = world.district()
     notice = draft(officer, **exposure_body())
-    assert officer.post(f"/api/v1/notices/{notice['id']}/approve").status_code == 200
+    assert officer.colleague().post(f"/api/v1/notices/{notice['id']}/approve").status_code == 200
     return notice
 
 
@@ -140,7 +140,9 @@ def test_the_console_shows_the_refusal_where_the_officer_publishes(world, app, c
     assert login(client, officer.username).status_code in (302, 303)
     page = f"/console/notices/{notice['id']}"
     token = csrf_token(client, page)
-    response = client.post(f"/console/notices/{notice['id']}/publish", data={"csrf_token": token})
+    response = client.post(
+        f"/console/notices/{notice['id']}/publish", data={"csrf_token": token, "confirm": "yes"}
+    )
     assert response.status_code in (303, 409), response.status_code
     shown = client.get(page).get_data(as_text=True)
     assert "PUBLIC_BASE_URL is not set" in shown
