@@ -185,17 +185,22 @@ def _send(app, client, case, token: str | None) -> None:
     case.validate_response(response, checks=CHECKS)
 
 
-def _run_mode(app, operation, mode, tokens, known, examples) -> None:
-    client = app.test_client()
-    cases = operation.as_strategy(generation_mode=mode)
-
-    @settings(
+def _fuzz_settings(examples: int) -> settings:
+    """The same examples on every run (a fixed seed, no example database), however slow."""
+    return settings(
         max_examples=examples,
         derandomize=True,
         database=None,
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
+
+
+def _run_mode(app, operation, mode, tokens, known, examples) -> None:
+    client = app.test_client()
+    cases = operation.as_strategy(generation_mode=mode)
+
+    @_fuzz_settings(examples)
     @given(data=st.data())
     def run(data):
         case = data.draw(cases, label="case")
@@ -240,13 +245,7 @@ def fuzz_hostile(app, label: str, callers: dict, known: dict, examples: int) -> 
     cases = operation.as_strategy(generation_mode=GenerationMode.POSITIVE)
     client = app.test_client()
 
-    @settings(
-        max_examples=examples,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @_fuzz_settings(examples)
     @given(data=st.data())
     def run(data):
         case = data.draw(cases, label="case")

@@ -98,22 +98,27 @@ def _short_prepack(inspection: Inspection) -> list[Finding]:
     ]
 
 
-def record_inspection(p: Principal, data: dict, plan: str = netcontent.DEFAULT_PLAN) -> Inspection:
-    """Store an inspection; a failing lot becomes a SHORT_PREPACK finding by itself."""
-    merchant = merchant_in_scope(p, data["merchant"])
-    lots = [_lot(i, lot, plan) for i, lot in enumerate(data["lots"])]
-    findings = [_finding(i, f, merchant) for i, f in enumerate(data["findings"])]
-    inspection = Inspection(
+def _inspection(merchant, data: dict, recorded_by: str, findings: list, lots: list) -> Inspection:
+    """An inspection as the API's schema gives it, the same for one record and a batch."""
+    return Inspection(
         merchant=merchant,
         district_code=merchant.district_code,
         inspected_on=data["inspected_on"],
         kind=data["kind"],
         officers=data["officers"],
         notes=data["notes"],
-        recorded_by=p.name,
+        recorded_by=recorded_by,
         findings=findings,
         lots=lots,
     )
+
+
+def record_inspection(p: Principal, data: dict, plan: str = netcontent.DEFAULT_PLAN) -> Inspection:
+    """Store an inspection; a failing lot becomes a SHORT_PREPACK finding by itself."""
+    merchant = merchant_in_scope(p, data["merchant"])
+    lots = [_lot(i, lot, plan) for i, lot in enumerate(data["lots"])]
+    findings = [_finding(i, f, merchant) for i, f in enumerate(data["findings"])]
+    inspection = _inspection(merchant, data, p.name, findings, lots)
     db.session.add(inspection)
     db.session.flush()
     inspection.findings.extend(_short_prepack(inspection))
@@ -175,18 +180,9 @@ class InspectionBatch:
             number = penalty["decision_number"]
             if number in taken or number in self.seen:
                 raise Conflict("decision number already recorded", "penalty.decision_number")
-        return Inspection(
-            merchant=merchant,
-            district_code=merchant.district_code,
-            inspected_on=data["inspected_on"],
-            kind=data["kind"],
-            officers=data["officers"],
-            notes=data["notes"],
-            recorded_by=self.p.name,
-            findings=findings,
-            lots=lots,
-            penalty=PenaltyDecision(**penalty) if penalty else None,
-        )
+        inspection = _inspection(merchant, data, self.p.name, findings, lots)
+        inspection.penalty = PenaltyDecision(**penalty) if penalty else None
+        return inspection
 
     def write(self, rows: list[tuple[int, Inspection]]) -> None:
         """Inspections without net-content lots (a sheet has no lot columns) go in by COPY

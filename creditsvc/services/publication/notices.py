@@ -101,12 +101,10 @@ def _subject(item: NoticeEntry | eligibility.Candidate) -> tuple:
     return (item.penalty_id, item.merchant_id, item.community_id)
 
 
-def _fill(notice: Notice, leave_out: frozenset[tuple] = frozenset()) -> None:
-    """List what qualifies now; subjects in `leave_out` stay off (withdrawn or expired)."""
-    candidates = [c for c in _candidates(notice) if _subject(c) not in leave_out]
-    if not candidates:
-        raise Invalid(f"nothing qualifies for this {KIND_NAMES[notice.kind]} now", "kind")
-    notice.entries = [
+def entries_from(sources) -> list[NoticeEntry]:
+    """New entries, numbered from 1, listing what `sources` list (candidates, or the
+    entries of an earlier version)."""
+    return [
         NoticeEntry(
             position=i,
             content=c.content,
@@ -116,8 +114,16 @@ def _fill(notice: Notice, leave_out: frozenset[tuple] = frozenset()) -> None:
             community_id=c.community_id,
             window_months=c.window_months,
         )
-        for i, c in enumerate(candidates, start=1)
+        for i, c in enumerate(sources, start=1)
     ]
+
+
+def _fill(notice: Notice, leave_out: frozenset[tuple] = frozenset()) -> None:
+    """List what qualifies now; subjects in `leave_out` stay off (withdrawn or expired)."""
+    candidates = [c for c in _candidates(notice) if _subject(c) not in leave_out]
+    if not candidates:
+        raise Invalid(f"nothing qualifies for this {KIND_NAMES[notice.kind]} now", "kind")
+    notice.entries = entries_from(candidates)
 
 
 def create_draft(p: Principal, data: dict, today: date | None = None) -> Notice:

@@ -83,18 +83,7 @@ def supersede(p: Principal, notice: Notice, reason: str) -> Notice:
         supersedes=notice,
         correction_reason=reason,
         created_by=CORRECTION_DRAFTER,
-        entries=[
-            NoticeEntry(
-                position=i,
-                content=e.content,
-                qualifies=e.qualifies,
-                merchant_id=e.merchant_id,
-                penalty_id=e.penalty_id,
-                community_id=e.community_id,
-                window_months=e.window_months,
-            )
-            for i, e in enumerate(kept, start=1)
-        ],
+        entries=notices.entries_from(kept),
     )
     db.session.add(version)
     audit.record(CORRECTION_DRAFTER, "correct", version, reason=reason)
