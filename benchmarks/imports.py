@@ -13,8 +13,9 @@ the import's), and timed from the claim to the status row's "done". The lower bo
 bare COPY of the same rows into the same table (and nothing else: no checks, no audit),
 rolled back, in the same run.
 The rescore an import asks for when it ends is left out: on a worker it is a job of its own.
-Target: 200,000 rows in under 60 s, with the import's peak RSS bounded (not growing with
-the rows: compare --rows 50000).
+Target: 200,000 rows in under 60 s, with the import's peak memory bounded (not growing with
+the rows: compare --rows 50000). Memory is read from /proc: the peak (VmHWM) against the
+resident size once the app is ready, before the import starts.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import csv
 import io
 import json
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -133,6 +133,17 @@ def import_in_child(kind: str, data: bytes) -> dict:
     return json.loads(child.stdout.strip().splitlines()[-1])
 
 
+def _memory_mib(field: str) -> float:
+    """This process's resident memory now (VmRSS) or at its highest (VmHWM), in MiB.
+    Not getrusage's ru_maxrss: it keeps the high-water mark from before exec, so the child
+    would report the parent's peak, which holds the generated file."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
 def child(run_id: str) -> None:
     import os
 
@@ -144,6 +155,7 @@ def child(run_id: str) -> None:
     # (on a worker it is a job of its own, queued): it is not the import's time.
     rescore.rescore_soon = lambda: None
     with app().app_context():
+        ready_mib = _memory_mib("VmRSS")
         started = time.perf_counter()
         if os.environ.get("BENCH_PROFILE"):  # where the time goes, to stderr
             import cProfile
@@ -156,11 +168,11 @@ def child(run_id: str) -> None:
             run_import(run_id)
         seconds = time.perf_counter() - started
         run = jobruns.as_left(run_id)
-        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak_mib = _memory_mib("VmHWM")
         figures = {"seconds": seconds, "status": run.status, "error": run.error,
                    "result": {k: v for k, v in (run.result or {}).items() if k != "errors"},
                    "first_errors": (run.result or {}).get("errors", [])[:3],
-                   "peak_mib": peak_mib}  # fmt: skip
+                   "ready_mib": ready_mib, "peak_mib": peak_mib}  # fmt: skip
     print(json.dumps(figures, ensure_ascii=False))
 
 
@@ -228,7 +240,10 @@ def main() -> None:
         print(f"  bare COPY of the same rows: {bare:.2f} s ({rows / bare:,.0f} rows/s)")
         print(f"  import through the job path: {seconds:.2f} s ({rows / seconds:,.0f} rows/s),"
               f" {seconds / bare:.1f}× the bare COPY (target < 60 s)")  # fmt: skip
-        print(f"  peak RSS of the import process: {figures['peak_mib']:.0f} MiB")
+        print(
+            f"  memory of the import process: {figures['ready_mib']:.0f} MiB ready, "
+            f"{figures['peak_mib']:.0f} MiB at its peak"
+        )
     if not args.keep:
         admin(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
 
