@@ -101,10 +101,15 @@ def kill_tree(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def creditsvc(app, tmp_path: Path, *args: str, hooked: bool = False, **env: str):
-    """Run `creditsvc ARGS` (or the hooked worker) in the background; yield (process, log)."""
+def creditsvc(app, tmp_path: Path, *args: str, hooked: bool | str = False, **env: str):
+    """Run `creditsvc ARGS` in the background; yield (process, log). `hooked`: through
+    HOOKED_WORKER, or through the script given, which ends by calling the command."""
     log = tmp_path / f"creditsvc-{time.monotonic_ns()}.log"
-    command = [sys.executable, "-c", HOOKED_WORKER, *args] if hooked else [CREDITSVC, *args]
+    if hooked:
+        script = hooked if isinstance(hooked, str) else HOOKED_WORKER
+        command = [sys.executable, "-c", script, *args]
+    else:
+        command = [CREDITSVC, *args]
     db.session.commit()  # end this session's reads: on SQLite they would block the process's writes
     with log.open("wb") as out:
         proc = subprocess.Popen(  # noqa: S603 (the project's own executables)

@@ -10,11 +10,6 @@ the import's transaction, after its rows are written and before anything is kept
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,7 +19,6 @@ from rq.job import Job
 from sqlalchemy import func, select, update
 
 from creditsvc import clock
-from creditsvc.config import PROJECT_ROOT
 from creditsvc.extensions import db
 from creditsvc.imports import runner
 from creditsvc.jobs import QUEUES, RUN_GRACE_SECONDS, QueueUnavailable
@@ -35,7 +29,7 @@ from creditsvc.models import Complaint, JobRun, User
 from creditsvc.models.base import utcnow
 from creditsvc.principals import Principal
 from creditsvc.services import jobruns
-from tests.workers import WORKER_TIMEOUT, job_env, kill_tree, run_worker, wait_for
+from tests.workers import WORKER_TIMEOUT, creditsvc, run_worker, wait_for
 
 TODAY = clock.today().isoformat()
 
@@ -90,24 +84,9 @@ def complaints() -> int:
     return db.session.scalar(select(func.count()).select_from(Complaint))
 
 
-@contextmanager
-def hooked_worker(app, tmp_path: Path, **env: str) -> Iterator[tuple[subprocess.Popen, Path]]:
+def hooked_worker(app, tmp_path: Path, **env: str):
     """The hooked `creditsvc worker --burst`, killed with its horse when the block ends."""
-    db.session.commit()  # end this session's reads: on SQLite they would block the worker
-    log = tmp_path / f"worker-{time.monotonic_ns()}.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(  # noqa: S603 (the project's own entry point)
-            [sys.executable, "-c", HOOKED_IMPORT, "worker", "--burst"],
-            cwd=PROJECT_ROOT,
-            env=job_env(app, **env),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        yield proc, log
-    finally:
-        kill_tree(proc)
+    return creditsvc(app, tmp_path, "worker", "--burst", hooked=HOOKED_IMPORT, **env)
 
 
 def imports_again(app, tmp_path, officer, merchant, rows: int = 3) -> None:
