@@ -23,6 +23,8 @@ CITY, DISTRICT, HOST, MERCHANT, DEVICE, PUBLIC, ASSOCIATION = (
 )
 OFFICERS = (CITY, DISTRICT)
 STAFF = (CITY, DISTRICT, HOST)
+# People who log in to pages (a device posts readings and the public needs no account).
+PERSONS = (CITY, DISTRICT, HOST, ASSOCIATION, MERCHANT)
 TOKEN_PREFIX_LEN = 8
 
 

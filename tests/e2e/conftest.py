@@ -155,3 +155,54 @@ def small_city(world) -> dict:
     # server's writes (a log-in records its attempt).
     db.session.commit()
     return facts
+
+
+# Text nodes (and accessible names) of the page with the language they are marked in.
+TEXTS_WITH_LANGUAGE = """() => {
+  const out = [];
+  const langOf = (el) => (el.closest('[lang]') || document.documentElement).getAttribute('lang');
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    const text = node.textContent.trim();
+    if (!text || el.closest('code, script, style')) continue;
+    out.push([langOf(el), text]);
+  }
+  for (const el of document.querySelectorAll('[aria-label], [title]')) {
+    for (const name of ['aria-label', 'title']) {
+      if (el.hasAttribute(name)) out.push([langOf(el), el.getAttribute(name)]);
+    }
+  }
+  // A title cannot mark its parts: data shown marked elsewhere on the page is not text.
+  let title = document.title;
+  for (const el of document.querySelectorAll('body [lang]')) {
+    const data = el.textContent.trim();
+    if (data) title = title.split(data).join('');
+  }
+  out.push([document.documentElement.lang, title]);
+  return out;
+}"""
+CJK = re.compile(r"[\u3400-\u9fff]")
+ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}(?:[ ,.'-]+[A-Za-z]{2,})+")
+
+
+def untranslated(page, language: str) -> list[str]:
+    """Text in the wrong language: English words on a Chinese page, Chinese characters
+    on an English page, unless the element says so with its own `lang`."""
+    wrong = []
+    for lang, text in page.evaluate(TEXTS_WITH_LANGUAGE):
+        if language == "zh" and lang.startswith("zh") and ENGLISH_WORDS.search(text):
+            wrong.append(text)
+        if language == "en" and lang == "en" and CJK.search(text):
+            wrong.append(text)
+    return wrong
+
+
+def fits_a_phone(page) -> bool:
+    """At a phone's width the page does not scroll sideways (wide tables scroll inside
+    their own region instead)."""
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size(size)
+    return fits
