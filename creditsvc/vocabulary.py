@@ -102,6 +102,7 @@ EVIDENCE_KIND_WORDS = {
     "readings": Words("公平秤复称", "Fair-scale re-weighs"),
     "grade": Words("等级上限", "Grade cap"),
     "reading": Words("公平秤复称记录", "Fair-scale reading"),
+    "reading_batch": Words("一批公平秤复称记录", "Batch of fair-scale readings"),
     "notice_entry": Words("公示条目", "Published entry"),
 }
 
@@ -167,4 +168,82 @@ JOB_STATUS_WORDS = {
     "running": Words("运行中", "Running"),
     "done": Words("已完成", "Done"),
     "failed": Words("失败", "Failed"),
+}
+
+# The audit log -------------------------------------------------------------------------
+
+# Who acted: the part of an audit actor before the colon ("user:xuhui", "device:FS-001").
+AUDIT_ACTOR_WORDS = {
+    "user": Words("用户", "User"),
+    "device": Words("公平秤", "Fair scale"),
+    "system": Words("系统", "System"),
+    "job": Words("后台任务", "Background job"),
+    "cli": Words("命令行", "Command line"),
+    "public": Words("系统（无账号）", "System (no account)"),
+}
+
+AUDIT_ACTION_WORDS = {
+    "create": Words("新建", "Created"),
+    "update": Words("修改", "Changed"),
+    "delete": Words("删除", "Deleted"),
+    "withdraw": Words("撤回", "Withdrawn"),
+    "publish": Words("发布", "Published"),
+    "file": Words("提出", "Filed"),
+    "decide": Words("决定", "Decided"),
+    "approve": Words("批准", "Approved"),
+    "revoke": Words("撤销", "Revoked"),
+    "remind": Words("提醒", "Reminded"),
+    "expire": Words("到期", "Expired"),
+    "correct": Words("更正", "Corrected"),
+    "transition": Words("状态变更", "Status changed"),
+    "suspend": Words("暂停", "Suspended"),
+    "supersede": Words("被新版本取代", "Superseded"),
+    "submit": Words("提交", "Submitted"),
+    "sign": Words("签署", "Signed"),
+    "set_units": Words("确定参与单位", "Units named"),
+    "review": Words("审核", "Reviewed"),
+    "render_failed": Words("生成文件失败", "Rendering failed"),
+    "reinstate": Words("恢复", "Reinstated"),
+    "moderate": Words("审核回复", "Moderated"),
+    "lapse": Words("失效", "Lapsed"),
+    "draw": Words("随机抽取", "Drawn"),
+    "assess": Words("评定", "Assessed"),
+    "change_password": Words("修改密码", "Password changed"),
+    "void": Words("作废", "Voided"),
+    "inspections": Words("检查", "Inspections"),
+}
+
+# Audited records, by table name.
+AUDIT_ENTITY_WORDS = {
+    "calendar_days": Words("节假日安排", "Holiday calendar day"),
+    "calendar_years": Words("节假日年度", "Holiday calendar year"),
+    "markets": Words("市场", "Market"),
+    "stalls": Words("摊位", "Stall"),
+    "devices": Words("公平秤", "Fair scale"),
+    "community_units": Words("示范社区参与单位", "Community unit"),
+    "community_draws": Words("示范社区抽查", "Community draw"),
+    "demonstration_units": Words("示范单位", "Demonstration unit"),
+    "merchants": Words("经营者", "Business"),
+    "instruments": Words("计量器具", "Measuring instrument"),
+    "users": Words("账号", "Account"),
+    "api_tokens": Words("接口令牌", "API token"),
+    "scoring_policies": Words("评分规则版本", "Scoring policy version"),
+    "streets": Words("街道（镇）", "Street or town"),
+    "communities": Words("示范社区", "Demonstration community"),
+    "commitments": Words("诚信计量承诺", "Commitment"),
+    "objections": Words("异议", "Objection"),
+    "merchant_replies": Words("经营者回复", "Business's reply"),
+    "inspections": Words("检查", "Inspection"),
+    "penalty_decisions": Words("处罚决定", "Penalty decision"),
+    "penalty_changes": Words("处罚决定变更", "Penalty change"),
+    "repair_applications": Words("信用修复申请", "Credit repair application"),
+    "readings": Words("公平秤复称记录", "Fair-scale reading"),
+    "notices": Words("公示文件", "Notice"),
+    "notice_entries": Words("公示条目", "Published entry"),
+    "penalty_publications": Words("处罚信息公示", "Penalty publication"),
+    "risk_models": Words("风险模型", "Risk model"),
+    "officer_conflicts": Words("回避声明", "Conflict of interest"),
+    "inspection_plans": Words("双随机抽查计划", "Random inspection plan"),
+    "complaints": Words("投诉", "Complaint"),
+    "voids": Words("作废记录", "Voided record"),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from creditsvc import clock
+from creditsvc.web import messages
 from creditsvc.workdays import day_of
 
 SECURITY_HEADERS = {
@@ -36,5 +37,7 @@ def register(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.context_processor(labels.template_helpers)
     # Every page shows moments in the bureau's time (creditsvc.clock), never the stored UTC.
-    app.jinja_env.filters.update(moment=clock.shown, day=day_of)
+    app.jinja_env.filters.update(
+        moment=clock.shown, day=day_of, reason=messages.reason, known_reason=messages.known
+    )
     app.after_request(_secure)

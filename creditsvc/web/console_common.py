@@ -7,7 +7,6 @@ Every view is `@allow(*OFFICERS)`; what it shows comes through the WHERE clauses
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TypeVar
 
@@ -24,6 +23,7 @@ from creditsvc.schemas.common import IdempotencyKeyField
 from creditsvc.services import calendar
 from creditsvc.services.errors import DomainError, Invalid
 from creditsvc.services.registry import queries as registry_queries
+from creditsvc.web.messages import translate
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 T = TypeVar("T")
@@ -33,18 +33,6 @@ QUEUE_DOWN = _l(
     "The job queue is unavailable, so nothing was started and nothing was changed. "
     "Try again in a few minutes."
 )
-
-# Messages of marshmallow and of the services that officers meet most often; any other
-# message is shown as it comes (the English text of the rule that refused the input).
-_KNOWN_MESSAGES = {
-    "Missing data for required field.": _l("Required."),
-    "Not a valid date.": _l("Not a valid date."),
-    "Not a valid number.": _l("Not a valid number."),
-    "Not a valid integer.": _l("Not a valid whole number."),
-    "Must be one of: {choices}.": _l("Not one of the choices."),
-    "cannot be in the future": _l("Cannot be in the future."),
-    "no such merchant, or not yours to see": _l("No such business, or not yours to see."),
-}
 
 
 @bp.app_template_global("label_of")
@@ -109,26 +97,6 @@ def district_in_view() -> str | None:
     if asked is not None and asked != p.district_code:
         abort(404)
     return p.district_code
-
-
-# Messages of the plausible-input fields (schemas/common.py), with their figures.
-_REFUSED_CHARACTER = re.compile(r"contains .*\(U\+([0-9A-F]{4,6})\), which this field may not hold")
-_OUT_OF_RANGE = re.compile(r"must be from (\S+) to (\S+)")
-
-
-def translate(message: str) -> str:
-    if message.startswith("Must be one of:"):
-        message = "Must be one of: {choices}."
-    if found := _REFUSED_CHARACTER.fullmatch(message):
-        return _(
-            "Contains a control or invisible formatting character (U+%(code)s), "
-            "which this field may not hold.",
-            code=found.group(1),
-        )
-    if found := _OUT_OF_RANGE.fullmatch(message):
-        return _("Must be from %(first)s to %(last)s.", first=found.group(1), last=found.group(2))
-    known = _KNOWN_MESSAGES.get(message)
-    return str(known) if known is not None else message
 
 
 def _flatten(errors: object, prefix: str = "") -> Iterator[tuple[str, str]]:

@@ -23,7 +23,7 @@ from creditsvc.services.errors import Conflict, DomainError
 from creditsvc.services.programme import queries as programme
 from creditsvc.services.publication import placards, public
 from creditsvc.web import labels
-from creditsvc.web.console_common import translate
+from creditsvc.web.messages import translate
 from creditsvc.web.standing_view import standing_context
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")

@@ -97,8 +97,8 @@ def _call(caller: Caller, method: str, url: str):
 def _refused(response, who: str) -> bool:
     if response.status_code in (401, 403, 404):
         return True
-    # A page's form posted without its CSRF token stops there, before the role is looked at.
-    if response.status_code == 400 and "CSRF" in response.get_data(as_text=True):
+    # A page's form posted without its CSRF token stops there ("表单已过期", the form expired),
+    if response.status_code == 400 and "表单已过期" in response.get_data(as_text=True):
         return True
     # A browser without a session is sent to log in, never shown the page.
     return (

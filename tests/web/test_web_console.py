@@ -196,7 +196,7 @@ def test_every_console_form_needs_its_csrf_token(world, app):
     for url, data in posts.items():
         response = client.post(url, data=data)
         assert response.status_code == 400, url
-        assert "CSRF" in text_of(response)
+        assert "表单已过期" in text_of(response)
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == audit_before
     assert db.session.scalar(select(func.count()).select_from(Inspection)) == 0
