@@ -36,6 +36,7 @@ def register(app: Flask) -> None:
     for module in (home, account, apidocs, verify, console, public_site, portal):
         app.register_blueprint(module.bp)
     app.context_processor(labels.template_helpers)
+    app.add_template_global(labels.typed, "typed")  # for macros imported without context
     # Every page shows moments in the bureau's time (creditsvc.clock), never the stored UTC.
     app.jinja_env.filters.update(
         moment=clock.shown, day=day_of, reason=messages.reason, known_reason=messages.known

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import TypeVar
 
-from flask import Blueprint, abort, flash, request
+from flask import Blueprint, abort, flash, g, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
 from werkzeug.wrappers import Response
 
 from creditsvc import auth, idempotency
+from creditsvc import uscc as uscc_rules
 from creditsvc.models import District
 from creditsvc.principals import CITY
 from creditsvc.schemas.common import IdempotencyKeyField
@@ -145,15 +146,47 @@ def domain_errors(
     return field_errors({path: [exc.message]} if path else [exc.message], fields, rename)
 
 
+PICKED = "__pick"  # suffix of the radio buttons offering the businesses found
+
+
+def choose_business(payload: dict, field: str = "merchant") -> dict[str, list[str]]:
+    """A business field holding part of a name, or anything that is not a code, saves
+    nothing: the form comes back offering the businesses in view that match, by name, so
+    the officer sees which business it is before saving (issue 19). A business picked
+    from that list replaces what was typed. Returns the reasons by field ({} to go on)."""
+    picked = request.form.get(field + PICKED, "").strip()
+    if picked:
+        payload[field] = picked
+        return {}
+    typed = str(payload.get(field) or "").strip()
+    if not typed or len(uscc_rules.normalise(typed)) == uscc_rules.LENGTH:
+        return {}
+    found = registry_queries.businesses_like(auth.current(), typed)
+    g.business_choices = {field: found}
+    if not found:
+        return {field: [_("No business in your view has this in its name or code.")]}
+    return {field: [_("Choose the business from those found below, then send the form again.")]}
+
+
+@bp.app_template_global("business_choices")
+def business_choices(field: str) -> list:
+    """The businesses `choose_business` found for a field, for the form to offer."""
+    return g.get("business_choices", {}).get(field, [])
+
+
 def save(
     schema: type[Schema],
     payload: dict,
     fields: set[str],
     apply: Callable[[dict], T],
     rename: Callable[[str], str] = str,
+    business: str | None = None,
 ) -> tuple[T | None, dict[str, list[str]]]:
     """Validate a form post with the API's schema and hand it to a service; commit what
-    it made, or roll back and return the reasons by form field."""
+    it made, or roll back and return the reasons by form field. `business` names the
+    payload field that names a business (found by `choose_business`)."""
+    if business is not None and (chosen := choose_business(payload, business)):
+        return None, chosen
     data, errors = load(schema, payload, fields, rename)
     if data is None:
         return None, errors

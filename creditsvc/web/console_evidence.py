@@ -138,6 +138,7 @@ def new_inspection():
         INSPECTION_FIELDS,
         lambda data: inspections.record_inspection(p, data),
         _renamer(rows),
+        business="merchant",
     )
     if inspection is not None:
         unit_of_work.after_commit(rescore.rescore_soon)
@@ -212,6 +213,7 @@ def new_complaint():
         _present(request.form, COMPLAINT_FIELDS),
         COMPLAINT_FIELDS,
         lambda data: complaints.record_complaint(p, data),
+        business="merchant",
     )
     if complaint is not None:
         unit_of_work.after_commit(rescore.rescore_soon)

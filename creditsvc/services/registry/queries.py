@@ -161,6 +161,21 @@ def merchants_in_scope(p: Principal, usccs: Iterable[str], field: str) -> list[M
     return found
 
 
+FOUND_AT_MOST = 10  # businesses a form offers to choose from
+
+
+def businesses_like(p: Principal, q: str) -> list[Merchant]:
+    """The businesses in the caller's scope whose name holds `q` or whose USCC it is,
+    by name: what a form offers when someone types part of a name (issue 19)."""
+    stmt = (
+        select(Merchant)
+        .where(search.merchants_matching(q), scope.merchants(p))
+        .order_by(Merchant.name, Merchant.id)
+        .limit(FOUND_AT_MOST)
+    )
+    return list(db.session.scalars(stmt))
+
+
 def merchant(p: Principal, uscc: str) -> Merchant:
     """The merchant a path names by USCC, read as registration stores it; 404 if unseen."""
     return merchant_in_scope(p, uscc_rules.normalise(uscc), field=None)
