@@ -44,7 +44,85 @@ _KNOWN_MESSAGES = {
     "Must be one of: {choices}.": _l("Not one of the choices."),
     "cannot be in the future": _l("Cannot be in the future."),
     "no such merchant, or not yours to see": _l("No such business, or not yours to see."),
+    # The programme's services (random inspection plans, communities, units, commitments).
+    "Not a valid boolean.": _l("Not a valid choice."),
+    "the period ends before it starts": _l("The period ends before it starts."),
+    "plans are drawn for your own district only": _l("Plans are drawn for your own district only."),
+    "plans are published by their district's officers": _l(
+        "Plans are published by their district's officers."
+    ),
+    "no such district officer": _l("No such district officer."),
+    "conflicts are declared for officers of your own district": _l(
+        "Conflicts are declared for officers of your own district."
+    ),
+    "this conflict is already declared": _l("This conflict is already declared."),
+    "a draw of this community awaits its decision": _l(
+        "A draw of this community awaits its decision."
+    ),
+    "draw the units to check first": _l("Draw the units to check first."),
+    "only an officer of the community's district may do this": _l(
+        "Only an officer of the community's district may do this."
+    ),
+    "only an officer of the unit's district may do this": _l(
+        "Only an officer of the unit's district may do this."
+    ),
+    "attach the scan of the signed commitment": _l("Attach the scan of the signed commitment."),
+    "the document is empty": _l("The scan is empty."),
+    "the document must be a PDF, JPEG or PNG file": _l("The scan must be a PDF, JPEG or PNG file."),
+    "a commitment cannot be signed in the future": _l("Cannot be in the future."),
+    "the merchant's commitment is in force already; withdraw it first": _l(
+        "The business's commitment is in force already: withdraw it first."
+    ),
+    "name the merchant whose signed commitment you record": _l("Required."),
 }
+# Refusals with figures in them, and the words to show instead (figures kept).
+_KNOWN_PATTERNS = (
+    (
+        re.compile(r"a plan is published after its period, which ends (?P<day>\S+)"),
+        _l("A plan is published after its period, which ends %(day)s."),
+    ),
+    (
+        re.compile(r"district (?P<district>\S+) has no active officer to inspect"),
+        _l("District %(district)s has no active officer to inspect."),
+    ),
+    (
+        re.compile(r"no officer free of a declared conflict for merchant id (?P<id>\d+)"),
+        _l("Every officer declared a conflict with one of the businesses drawn (id %(id)s)."),
+    ),
+    (
+        re.compile(r"no such merchant, or not yours to see: (?P<codes>.+)"),
+        _l("No such business, or not yours to see: %(codes)s"),
+    ),
+    (
+        re.compile(r"not merchants of the community's district: (?P<codes>.+)"),
+        _l("Not businesses of the community's district: %(codes)s"),
+    ),
+    (
+        re.compile(r"the acceptance draws (?P<count>\d+) units: name at least \d+"),
+        _l("The acceptance draws %(count)s units: name at least %(count)s."),
+    ),
+    (
+        re.compile(r"a draw needs at least (?P<count>\d+) participating units"),
+        _l("A draw needs at least %(count)s participating units."),
+    ),
+    (
+        re.compile(r"Length must be (?P<count>\d+)\."),
+        _l("Must be %(count)s characters long."),
+    ),
+    (
+        re.compile(
+            r"Must be greater than or equal to (?P<first>\S+) "
+            r"and less than or equal to (?P<last>\S+)\."
+        ),
+        _l("Must be from %(first)s to %(last)s."),
+    ),
+    (
+        re.compile(
+            r"the record is .+; this needs .+|the (plan|commitment) is (already )?\S+( already)?"
+        ),
+        _l("This step was taken already, or is not open now: reload the page."),
+    ),
+)
 
 
 @bp.app_template_global("label_of")
@@ -128,7 +206,12 @@ def translate(message: str) -> str:
     if found := _OUT_OF_RANGE.fullmatch(message):
         return _("Must be from %(first)s to %(last)s.", first=found.group(1), last=found.group(2))
     known = _KNOWN_MESSAGES.get(message)
-    return str(known) if known is not None else message
+    if known is not None:
+        return str(known)
+    for pattern, words in _KNOWN_PATTERNS:
+        if found := pattern.fullmatch(message):
+            return str(words) % found.groupdict()
+    return message
 
 
 def _flatten(errors: object, prefix: str = "") -> Iterator[tuple[str, str]]:

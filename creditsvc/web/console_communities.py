@@ -18,6 +18,7 @@ from creditsvc.models import Community
 from creditsvc.principals import CITY, OFFICERS
 from creditsvc.schemas.programme import AcceptIn, DrawIn, ReviewIn, UnitsIn
 from creditsvc.schemas.registry import CommunityIn
+from creditsvc.services import scope
 from creditsvc.services.programme import communities
 from creditsvc.services.programme import queries as programme
 from creditsvc.services.registry import operations as registry
@@ -57,7 +58,10 @@ def community_list():
 
 def _application_form(values: MultiDict, errors: dict, status: int = 200):
     p = auth.current()
-    streets = registry_queries.streets_page(p, {"page": 1, "per_page": STREETS_SHOWN})
+    args: dict = {"page": 1, "per_page": STREETS_SHOWN}
+    if p.role != CITY:  # every officer reads every street; applications are the district's
+        args["district"] = p.district_code
+    streets = registry_queries.streets_page(p, args)
     return render_template(
         "console/community_form.html",
         values=values,
@@ -106,6 +110,9 @@ def _community_page(community: Community, values: MultiDict, errors: dict, statu
         statuses=COMMUNITY_PROGRAMME_STATUS_LABELS,
         draw_kinds=DRAW_KIND_LABELS,
         is_city=auth.current().role == CITY,
+        # Communities are read city-wide (as the API reads them); only the community's
+        # district (or the city) moves it along, so only they are shown the forms.
+        may_write=scope.may_write_district(auth.current(), community.district_code),
     ), status
 
 
