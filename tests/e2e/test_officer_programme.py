@@ -56,11 +56,12 @@ def test_a_community_is_reviewed_by_its_district_drawn_and_accepted_by_the_city(
     street = world.street(name="斜土路街道")
     usccs = [world.merchant(name=f"参与单位{i}").uscc for i in range(13)]
     officer, city = world.district(), world.city()
-    db.session.commit()
+    street_id = str(street.id)
+    db.session.commit()  # no read left open: on SQLite it would block the server's writes
     login(page, officer.username)
     page.goto("/console/communities")
     page.get_by_role("link", name="录入申请").click()
-    page.get_by_label("街道或乡镇").select_option(str(street.id))
+    page.get_by_label("街道（镇）").select_option(street_id)
     page.get_by_label("社区名称").fill("斜土示范社区")
     page.get_by_role("button", name="录入申请").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("斜土示范社区")
