@@ -170,6 +170,7 @@ def test_training_is_the_city_officers_and_a_down_queue_changes_nothing(world, a
     district = officer(world, app)
     refused = post_form(district, "/console/risk/models", {}, "/console/risk")
     assert refused.status_code == 403
+    assert refused.mimetype == "text/html" and "<h1" in text_of(refused)  # a page, not JSON
     assert "训练新模型" not in text_of(district.get("/console/risk"))
     client = city(world, app)
     assert "训练新模型" in text_of(client.get("/console/risk"))
