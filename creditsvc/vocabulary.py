@@ -247,3 +247,48 @@ AUDIT_ENTITY_WORDS = {
     "complaints": Words("投诉", "Complaint"),
     "voids": Words("作废记录", "Voided record"),
 }
+
+# The programme and random inspections in the officer console (helper programme) ---------
+
+# Every status of a community, for the officers who move it along.
+COMMUNITY_PROGRAMME_STATUS_WORDS = {
+    "applying": Words("申请中", "Applying"),
+    "reviewed": Words("区局审核通过，待市局验收", "Reviewed, awaiting the city's acceptance"),
+    **COMMUNITY_STATUS_WORDS,
+    "rejected": Words("未通过", "Rejected"),
+    "revoked": Words("已撤销命名", "Designation revoked"),
+}
+DRAW_KIND_WORDS = {
+    "acceptance": Words("验收抽查", "Acceptance"),
+    "re_evaluation": Words("复评抽查", "Re-evaluation"),
+}
+UNIT_STATUS_WORDS = {
+    "pending": Words("待评审", "Awaiting assessment"),
+    "designated": Words("已命名", "Designated"),
+    "rejected": Words("评审未通过", "Rejected"),
+    "suspended": Words("已暂停", "Suspended"),
+    "revoked": Words("已撤销", "Revoked"),
+}
+UNIT_ROUTE_WORDS = {
+    "nominated": Words("行业协会推荐", "Nominated by an association"),
+    "applied": Words("商户自行申请", "Applied for by the business"),
+}
+COMMITMENT_CHANNEL_WORDS = {
+    "portal": Words("商户在线签署", "Signed in the portal"),
+    "officer": Words("纸质承诺书，由执法人员录入", "Paper, recorded by an officer"),
+}
+PLAN_STATUS_WORDS = {
+    "drawn": Words("已抽取", "Drawn"),
+    "published": Words("已公开", "Published"),
+}
+PLAN_OUTCOME_WORDS = {
+    "not inspected": Words("未检查", "Not inspected"),
+    "clean": Words("未发现问题", "No violations"),
+    "violations": Words("发现问题", "Violations found"),
+}
+RISK_CLASS_WORDS = {
+    "A": Words("A类（低风险）", "A (lowest risk)"),
+    "B": Words("B类（一般风险）", "B (general risk)"),
+    "C": Words("C类（较高风险）", "C (higher risk)"),
+    "D": Words("D类（高风险）", "D (highest risk)"),
+}

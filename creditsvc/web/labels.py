@@ -122,3 +122,14 @@ def template_helpers() -> dict:
         "typed": typed,
         "chinese": chinese,
     }
+
+
+# The programme and random inspections (officer console).
+COMMUNITY_PROGRAMME_STATUS_LABELS = _page_words(vocabulary.COMMUNITY_PROGRAMME_STATUS_WORDS)
+DRAW_KIND_LABELS = _page_words(vocabulary.DRAW_KIND_WORDS)
+UNIT_STATUS_LABELS = _page_words(vocabulary.UNIT_STATUS_WORDS)
+UNIT_ROUTE_LABELS = _page_words(vocabulary.UNIT_ROUTE_WORDS)
+COMMITMENT_CHANNEL_LABELS = _page_words(vocabulary.COMMITMENT_CHANNEL_WORDS)
+PLAN_STATUS_LABELS = _page_words(vocabulary.PLAN_STATUS_WORDS)
+PLAN_OUTCOME_LABELS = _page_words(vocabulary.PLAN_OUTCOME_WORDS)
+RISK_CLASS_LABELS = _page_words(vocabulary.RISK_CLASS_WORDS)

@@ -67,6 +67,34 @@ _EXACT = {
     "The CSRF tokens do not match.": _l("The form had expired: open it again and send it."),
     "this account is linked to no business": _l("This account is linked to no business."),
     "no such business": _l("There is no business with this code on the public register."),
+    # The programme's services (random inspection plans, communities, units, commitments).
+    "plans are drawn for your own district only": _l("Plans are drawn for your own district only."),
+    "plans are published by their district's officers": _l(
+        "Plans are published by their district's officers."
+    ),
+    "no such district officer": _l("No such district officer."),
+    "conflicts are declared for officers of your own district": _l(
+        "Conflicts are declared for officers of your own district."
+    ),
+    "this conflict is already declared": _l("This conflict is already declared."),
+    "a draw of this community awaits its decision": _l(
+        "A draw of this community awaits its decision."
+    ),
+    "draw the units to check first": _l("Draw the units to check first."),
+    "only an officer of the community's district may do this": _l(
+        "Only an officer of the community's district may do this."
+    ),
+    "only an officer of the unit's district may do this": _l(
+        "Only an officer of the unit's district may do this."
+    ),
+    "attach the scan of the signed commitment": _l("Attach the scan of the signed commitment."),
+    "the document is empty": _l("The scan is empty."),
+    "the document must be a PDF, JPEG or PNG file": _l("The scan must be a PDF, JPEG or PNG file."),
+    "a commitment cannot be signed in the future": _l("Cannot be in the future."),
+    "the merchant's commitment is in force already; withdraw it first": _l(
+        "The business's commitment is in force already: withdraw it first."
+    ),
+    "name the merchant whose signed commitment you record": _l("Required."),
 }
 
 
@@ -200,6 +228,46 @@ _PATTERNS = [
         lambda serial: _(
             "No document with serial number %(serial)s has been issued.", serial=serial
         ),
+    ),
+    # The programme's services, with their figures.
+    _pattern(
+        r"a plan is published after its period, which ends (\S+)",
+        lambda day: _("A plan is published after its period, which ends %(day)s.", day=day),
+    ),
+    _pattern(
+        r"district (\S+) has no active officer to inspect",
+        lambda district: _(
+            "District %(district)s has no active officer to inspect.", district=district
+        ),
+    ),
+    _pattern(
+        r"no officer free of a declared conflict for merchant id (\d+)",
+        lambda n: _(
+            "Every officer declared a conflict with one of the businesses drawn (id %(id)s).",
+            id=n,
+        ),
+    ),
+    _pattern(
+        r"not merchants of the community's district: (.+)",
+        lambda codes: _("Not businesses of the community's district: %(codes)s", codes=codes),
+    ),
+    _pattern(
+        r"the acceptance draws (\d+) units: name at least \d+",
+        lambda count: _(
+            "The acceptance draws %(count)s units: name at least %(count)s.", count=count
+        ),
+    ),
+    _pattern(
+        r"a draw needs at least (\d+) participating units",
+        lambda count: _("A draw needs at least %(count)s participating units.", count=count),
+    ),
+    _pattern(
+        r"Length must be (\d+)\.",
+        lambda count: _("Must be %(count)s characters long.", count=count),
+    ),
+    _pattern(
+        r"the record is .+; this needs .+|the (?:plan|commitment) is (?:already )?\S+(?: already)?",
+        lambda: _("This step was taken already, or is not open now: reload the page."),
     ),
     _pattern(r"unknown column '(.*)'", lambda h: _("Unknown column %(h)s.", h=h)),
     _pattern(r"column '(.*)' appears twice", lambda h: _("Column %(h)s appears twice.", h=h)),

@@ -33,4 +33,22 @@ PAGES: dict[str, tuple[str, ...] | ApiOnly] = {
     "POST /api/v1/objections": ("portal.file_objection",),
     "POST /api/v1/replies": ("portal.submit_reply",),
     # -- helpers add their rows below, each in its own section --------------------------
+    # -- programme --
+    "POST /api/v1/inspection-plans": ("console.new_plan",),
+    "POST /api/v1/inspection-plans/{plan_id}/publish": ("console.publish_plan",),
+    "POST /api/v1/officer-conflicts": ("console.conflicts",),
+    "POST /api/v1/risk/models": ("console.train_model",),
+    "POST /api/v1/communities": ("console.new_community",),
+    "PUT /api/v1/communities/{community_id}/units": ("console.community_units",),
+    "POST /api/v1/communities/{community_id}/review": ("console.review_community",),
+    "POST /api/v1/communities/{community_id}/draws": ("console.draw_community",),
+    "POST /api/v1/communities/{community_id}/accept": ("console.accept_community",),
+    "POST /api/v1/demonstration-units/{unit_id}/assess": ("console.assess_unit",),
+    "POST /api/v1/demonstration-units/{unit_id}/revoke": ("console.revoke_unit",),
+    "POST /api/v1/demonstration-units/{unit_id}/reinstate": ("console.reinstate_unit",),
+    "POST /api/v1/commitments": ("console.new_commitment", "portal.sign_commitment"),
+    "POST /api/v1/commitments/{commitment_id}/withdraw": (
+        "console.withdraw_commitment",
+        "portal.withdraw_commitment",
+    ),
 }
