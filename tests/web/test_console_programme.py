@@ -115,7 +115,7 @@ def test_the_plan_form_shows_errors_in_chinese_beside_the_fields(world, app):
     assert error_beside(page, "ratios.A") == "须在 0 至 1 之间。"
     assert db.session.scalar(select(func.count()).select_from(InspectionPlan)) == 0
     response = draw_plan(client, TODAY, TODAY - timedelta(days=1))
-    assert error_beside(text_of(response), "period_end") == "计划期结束日早于开始日。"
+    assert error_beside(text_of(response), "period_end") == "期间的结束日期早于开始日期。"
     response = post_form(client, "/console/plans/new", {"district": XUHUI})
     assert error_beside(text_of(response), "period_start") == "必填。"
 
@@ -247,7 +247,7 @@ def test_a_community_form_refuses_too_few_and_foreign_units(world, app):
     foreign = world.merchant(district=JINGAN)
     wrong = post_form(district, url + "/units", {"units": foreign.uscc}, url)
     assert wrong.status_code == 422
-    assert "没有该经营者" in error_beside(text_of(wrong), "units")
+    assert "没有这些经营者" in error_beside(text_of(wrong), "units")
     empty = post_form(district, url + "/units", {"units": ""}, url)
     assert error_beside(text_of(empty), "units") == "必填。"
 

@@ -39,8 +39,8 @@ def test_the_portal_shows_every_reason_with_its_evidence_and_the_chart(app, worl
     page = page_of(client)
     assert "张记水产" in page and "87.0 分" in page and "基本诚信" in page
     rows = re.findall(
-        r"<tr>\s*<td class=\"nowrap\">([^<]+)</td>\s*<td>([^<]+)(.*?)</td>\s*"
-        r"<td class=\"number\">([^<]+)</td>",
+        r"<tr>\s*<td class=\"nowrap\"[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)(.*?)</td>\s*"
+        r"<td class=\"number\"[^>]*>([^<]+)</td>",
         page,
         re.S,
     )
