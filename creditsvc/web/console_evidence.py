@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from creditsvc import auth, idempotency, unit_of_work
+from creditsvc import auth, clock, idempotency, unit_of_work
 from creditsvc.auth import allow
 from creditsvc.catalogue import violations
 from creditsvc.imports.sheets import split_list
@@ -126,7 +126,9 @@ def _inspection_form(values: MultiDict, errors: dict, status: int = 200):
 @allow(*OFFICERS)
 def new_inspection():
     if request.method == "GET":
-        return _inspection_form(MultiDict(request.args), {})
+        values = MultiDict(request.args)
+        values.setdefault("inspected_on", clock.today().isoformat())  # today in Shanghai
+        return _inspection_form(values, {})
     first, refused = sent_before()
     if first is not None or refused:
         return first or _inspection_form(request.form, refused, 422)
@@ -203,7 +205,9 @@ def _complaint_form(values: MultiDict, errors: dict, status: int = 200):
 @allow(*OFFICERS)
 def new_complaint():
     if request.method == "GET":
-        return _complaint_form(MultiDict(request.args), {})
+        values = MultiDict(request.args)
+        values.setdefault("received_on", clock.today().isoformat())  # today in Shanghai
+        return _complaint_form(values, {})
     first, refused = sent_before()
     if first is not None or refused:
         return first or _complaint_form(request.form, refused, 422)

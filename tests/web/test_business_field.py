@@ -65,3 +65,14 @@ def test_the_lookup_answers_names_in_view_only(world, app):
     found = client.get("/console/businesses/lookup?q=王记").get_json()
     assert [f["uscc"] for f in found] == [mine.uscc] and found[0]["name"] == "龙华路王记蔬菜"
     assert client.get("/console/businesses/lookup?q=").get_json() == []
+
+
+def test_the_forms_open_on_today_in_shanghai(world, app):
+    client = officer(world, app)
+    today = clock.today().isoformat()
+    for url, field in (
+        ("/console/inspections/new", "inspected_on"),
+        ("/console/complaints/new", "received_on"),
+    ):
+        page = text_of(client.get(url))
+        assert f'name="{field}" type="date" value="{today}"' in page, url
