@@ -98,3 +98,12 @@ def template_helpers() -> dict:
         "typed": typed,
         "chinese": chinese,
     }
+
+
+# -- roles: the market host's, association's and portal's pages (issue 19).
+READING_CATEGORY_LABELS = _page_words(vocabulary.READING_CATEGORY_WORDS)
+VERDICT_LABELS = _page_words(vocabulary.VERDICT_WORDS)
+UNIT_STATUS_LABELS = _page_words(vocabulary.UNIT_STATUS_WORDS)
+UNIT_ROUTE_LABELS = _page_words(vocabulary.UNIT_ROUTE_WORDS)
+REPAIR_STATUS_LABELS = _page_words(vocabulary.REPAIR_STATUS_WORDS)
+REPAIR_CONDITION_LABELS = _page_words(vocabulary.REPAIR_CONDITION_WORDS)

@@ -151,3 +151,8 @@ def submit_reply():
         return reply_form(values, {"text": [reason]}, exc.status)
     flash(_("Your reply was sent. It is shown with your public record once approved."), "info")
     return redirect(url_for("portal.standing_page") + "#replies-heading")
+
+
+# The portal's requests (commitment, credit repair, demonstration unit) register their
+# routes on this blueprint when imported, once `bp` and `own_merchant` exist.
+from creditsvc.web import portal_requests  # noqa: E402, F401
