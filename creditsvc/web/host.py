@@ -217,7 +217,7 @@ def new_merchant(market_id: int):
     p = auth.current()
     found = queries.market(p, market_id)
     payload = {k: v for k, v in _text(MERCHANT_FIELDS, "merchant").items() if v}
-    payload |= {"district_code": found.district_code, "market_id": found.id}
+    payload |= {"district": found.district_code, "market_id": found.id}
     fields, rename = _fields("merchant", MERCHANT_FIELDS)
     merchant, errors = save(
         MerchantIn, payload, fields, lambda data: registry.register_merchant(p, data), rename

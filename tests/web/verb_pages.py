@@ -33,4 +33,24 @@ PAGES: dict[str, tuple[str, ...] | ApiOnly] = {
     "POST /api/v1/objections": ("portal.file_objection",),
     "POST /api/v1/replies": ("portal.submit_reply",),
     # -- helpers add their rows below, each in its own section --------------------------
+    # -- roles --
+    "POST /api/v1/demonstration-units": ("association.nominate", "portal.apply_demonstration"),
+    # helper `programme` builds the console endpoints of these two (fail until merged):
+    "POST /api/v1/commitments": ("console.record_commitment", "portal.sign_commitment"),
+    "POST /api/v1/commitments/{commitment_id}/withdraw": (
+        "console.withdraw_commitment",
+        "portal.withdraw_commitment",
+    ),
+    "POST /api/v1/repairs": ("portal.apply_repair",),
+    "POST /api/v1/notifications/{notification_id}/read": ("account.mark_notification_read",),
+    # host: the integrator merges these into helper `registry`'s console tuples.
+    # host: "POST /api/v1/devices": "host.new_device"
+    # host: "PATCH /api/v1/devices/{serial}": "host.edit_device"
+    # host: "POST /api/v1/devices/{serial}/tokens": "host.issue_token"
+    # host: "POST /api/v1/tokens/{token_id}/revoke": "host.revoke_token"
+    # host: "POST /api/v1/stalls": "host.new_stall"
+    # host: "PATCH /api/v1/stalls/{stall_id}": "host.assign_stall"
+    # host: "PATCH /api/v1/markets/{market_id}": "host.edit_market"
+    # host: "POST /api/v1/merchants": "host.new_merchant"
+    # host: "PATCH /api/v1/merchants/{uscc}": "host.merchant"
 }
