@@ -29,7 +29,7 @@ from creditsvc.web.labels import (
     UNIT_ROUTE_LABELS,
     UNIT_STATUS_LABELS,
 )
-from creditsvc.web.portal import bp, own_merchant
+from creditsvc.web.portal_common import bp, own_merchant
 
 HISTORY = {"page": 1, "per_page": 50}
 
