@@ -93,12 +93,17 @@ def home():
 def _market_page(market: Market, errors: dict | None = None, values=None, status: int = 200):
     p, today = auth.current(), clock.today()
     devices = queries.market_devices(p, market)
+    stalls = queries.market_stalls(p, market)
     if values is None:
+        # Each stall's field holds its merchant, so saving it unchanged keeps the merchant.
         values = MultiDict({"market-name": market.name, "market-address": market.address})
+        for stall in stalls:
+            if stall.merchant is not None:
+                values[f"assign-{stall.id}-merchant"] = stall.merchant.uscc
     return render_template(
         "host/market.html",
         market=market,
-        stalls=queries.market_stalls(p, market),
+        stalls=stalls,
         rates=dashboard.stall_short_rates(p, market.id, clock.now()),
         rate_days=dashboard.SHORT_RATE_DAYS,
         devices=devices,
@@ -107,7 +112,6 @@ def _market_page(market: Market, errors: dict | None = None, values=None, status
         trades=TRADE_LABELS,
         values=values,
         errors=errors or {},
-        today=today.isoformat(),
     ), status
 
 
