@@ -64,7 +64,13 @@ def test_a_host_lands_on_its_markets_and_sees_no_other_market(app, world):
     assert post(client, page, f"/host/stalls/{stall.id}", {}).status_code == 404
     their_device = db.session.scalar(select(Device).where(Device.serial == "FS-THEIRS"))
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.device_id == their_device.id))
-    assert len(tokens.all()) == 1  # the factory's; the refused post issued none
+    (their_token,) = tokens.all()  # the factory's; the refused post issued none
+    # Their scale's token, named under one of the host's own scales, is not revoked either.
+    world.device(mine, "FS-MINE")
+    url = f"/host/devices/FS-MINE/tokens/{their_token.id}/revoke"
+    assert post(client, "/host/devices/FS-MINE", url, {}).status_code == 404
+    db.session.refresh(their_token)
+    assert their_token.revoked_at is None
 
 
 def test_a_host_registers_a_scale_and_its_token_is_shown_once(app, world):
