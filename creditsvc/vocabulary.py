@@ -262,10 +262,38 @@ DRAW_KIND_WORDS = {
     "acceptance": Words("验收抽查", "Acceptance"),
     "re_evaluation": Words("复评抽查", "Re-evaluation"),
 }
+
+# -- roles: fair-scale readings, demonstration units, credit repair (issue 19) -----------
+
+READING_CATEGORY_WORDS = {
+    "grain": Words("粮食", "Grain"),
+    "vegetable": Words("蔬菜", "Vegetables"),
+    "fruit": Words("水果", "Fruit"),
+    "meat": Words("肉类", "Meat"),
+    "egg": Words("蛋类", "Eggs"),
+    "poultry": Words("禽类", "Poultry"),
+    "seafood": Words("水产品", "Seafood"),
+    "pastry": Words("糕点", "Pastry"),
+    "candy": Words("糖果", "Sweets"),
+    "condiment": Words("调味品", "Condiments"),
+    "dried_vegetable": Words("干菜", "Dried vegetables"),
+    "delicacy": Words("山珍", "Delicacies"),
+    "live_poultry": Words("活禽", "Live poultry"),
+    "live_fish": Words("活鱼", "Live fish"),
+    "water_soaked": Words("水发物", "Water-soaked goods"),
+    "gold": Words("金饰品", "Gold ornaments"),
+    "silver": Words("银饰品", "Silver ornaments"),
+    "other": Words("其他", "Other"),
+}
+VERDICT_WORDS = {
+    "within": Words("合格", "Within tolerance"),
+    "short": Words("短缺超差", "Short"),
+    "not_assessable": Words("无法判定", "Not assessable"),
+}
 UNIT_STATUS_WORDS = {
     "pending": Words("待评审", "Awaiting assessment"),
     "designated": Words("已命名", "Designated"),
-    "rejected": Words("评审未通过", "Rejected"),
+    "rejected": Words("评审未通过", "Not designated"),
     "suspended": Words("已暂停", "Suspended"),
     "revoked": Words("已撤销", "Revoked"),
 }
@@ -291,4 +319,17 @@ RISK_CLASS_WORDS = {
     "B": Words("B类（一般风险）", "B (general risk)"),
     "C": Words("C类（较高风险）", "C (higher risk)"),
     "D": Words("D类（高风险）", "D (highest risk)"),
+}
+REPAIR_STATUS_WORDS = {
+    "pending": Words("待决定", "Awaiting decision"),
+    "approved": Words("已通过", "Approved"),
+    "refused": Words("未通过", "Refused"),
+}
+# The conditions of 行政处罚信息公示规定 第十四条, by the codes of scoring.repair.
+REPAIR_CONDITION_WORDS = {
+    "MIN_PUBLISHED": Words("公示期满", "Published long enough"),
+    "OBLIGATIONS": Words("已履行处罚义务", "Penalty obligations fulfilled"),
+    "HARM_REMEDIED": Words("已消除危害后果", "Harm remedied"),
+    "NO_REPEAT": Words("未再发生同类违法", "No repeat of the violation"),
+    "NOT_LISTED": Words("未列入异常名录或失信名单", "Not on the restricted lists"),
 }

@@ -31,9 +31,20 @@ def _secure(response: Response) -> Response:
 
 
 def register(app: Flask) -> None:
-    from creditsvc.web import account, apidocs, console, home, labels, portal, public_site, verify
+    from creditsvc.web import (
+        account,
+        apidocs,
+        association,
+        console,
+        home,
+        host,
+        labels,
+        portal,
+        public_site,
+        verify,
+    )
 
-    for module in (home, account, apidocs, verify, console, public_site, portal):
+    for module in (home, account, apidocs, verify, console, public_site, portal, host, association):
         app.register_blueprint(module.bp)
     app.context_processor(labels.template_helpers)
     app.add_template_global(labels.typed, "typed")  # for macros imported without context

@@ -133,3 +133,8 @@ COMMITMENT_CHANNEL_LABELS = _page_words(vocabulary.COMMITMENT_CHANNEL_WORDS)
 PLAN_STATUS_LABELS = _page_words(vocabulary.PLAN_STATUS_WORDS)
 PLAN_OUTCOME_LABELS = _page_words(vocabulary.PLAN_OUTCOME_WORDS)
 RISK_CLASS_LABELS = _page_words(vocabulary.RISK_CLASS_WORDS)
+# -- roles: the market host's, association's and portal's pages (issue 19).
+READING_CATEGORY_LABELS = _page_words(vocabulary.READING_CATEGORY_WORDS)
+VERDICT_LABELS = _page_words(vocabulary.VERDICT_WORDS)
+REPAIR_STATUS_LABELS = _page_words(vocabulary.REPAIR_STATUS_WORDS)
+REPAIR_CONDITION_LABELS = _page_words(vocabulary.REPAIR_CONDITION_WORDS)

@@ -419,9 +419,7 @@ def test_an_import_with_a_bad_row_shows_the_row_and_imports_nothing(world, app):
     assert response.status_code == 303
     page = text_of(client.get(response.headers["Location"]))
     assert '<meta http-equiv="refresh"' not in page  # finished (jobs run inline here)
-    row = re.search(
-        r"<tr><td[^>]*>3</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td></tr>", page
-    )
+    row = re.search(r"<tr><td[^>]*>3</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td></tr>", page)
     assert row and row.group(1) == "检查类型" and "日常检查" in row.group(2)
     assert not re.search(r"<td[^>]*>2</td>", page)  # the good row has no error
     assert db.session.scalar(select(func.count()).select_from(Inspection)) == 0

@@ -246,3 +246,39 @@ def latest_complaints(p: Principal, found: Merchant, limit: int) -> list[Complai
         .limit(limit)
     )
     return list(db.session.scalars(stmt))
+
+
+# A market host's pages ------------------------------------------------------------
+
+
+def markets_of(p: Principal) -> list[Market]:
+    """Every market in the caller's scope (a host: its own), by name."""
+    stmt = select(Market).where(scope.markets(p)).order_by(Market.name, Market.id)
+    return list(db.session.scalars(stmt))
+
+
+def market_stalls(p: Principal, market: Market) -> list[Stall]:
+    """A market's stalls in scope with the merchant trading at each, by number."""
+    stmt = (
+        _stalls(p)
+        .where(Stall.market_id == market.id)
+        .options(selectinload(Stall.merchant))
+        .order_by(Stall.number, Stall.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def market_devices(p: Principal, market: Market) -> list[Device]:
+    """A market's fair scales in scope, by serial."""
+    stmt = _devices(p).where(Device.market_id == market.id).order_by(Device.serial)
+    return list(db.session.scalars(stmt))
+
+
+def market_merchants(p: Principal, market: Market) -> list[Merchant]:
+    """The merchants registered in a market, within the caller's scope, by name."""
+    stmt = (
+        select(Merchant)
+        .where(Merchant.market_id == market.id, scope.merchants(p))
+        .order_by(Merchant.name, Merchant.id)
+    )
+    return list(db.session.scalars(stmt))
