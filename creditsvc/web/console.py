@@ -18,12 +18,17 @@ from creditsvc.services.standing import policies
 
 # The routes of these modules register on the console blueprint when imported here.
 from creditsvc.web import (  # noqa: F401
+    console_accounts,
     console_audit,
+    console_business_forms,
     console_calendar,
+    console_devices,
     console_evidence,
     console_imports,
     console_merchants,
     console_notices,
+    console_policies,
+    console_registry,
 )
 from creditsvc.web.charts import Bar, column_chart, row_chart
 from creditsvc.web.console_common import bp, district_in_view

@@ -24,6 +24,7 @@ from creditsvc.schemas.common import IdempotencyKeyField
 from creditsvc.services import calendar
 from creditsvc.services.errors import DomainError, Invalid
 from creditsvc.services.registry import queries as registry_queries
+from creditsvc.web import registry_messages
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 T = TypeVar("T")
@@ -128,7 +129,9 @@ def translate(message: str) -> str:
     if found := _OUT_OF_RANGE.fullmatch(message):
         return _("Must be from %(first)s to %(last)s.", first=found.group(1), last=found.group(2))
     known = _KNOWN_MESSAGES.get(message)
-    return str(known) if known is not None else message
+    if known is not None:
+        return str(known)
+    return registry_messages.explain(message) or message
 
 
 def _flatten(errors: object, prefix: str = "") -> Iterator[tuple[str, str]]:

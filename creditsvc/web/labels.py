@@ -54,6 +54,7 @@ COMPLAINT_STATUS_LABELS = _page_words(vocabulary.COMPLAINT_STATUS_WORDS)
 NOTICE_STATUS_LABELS = _page_words(vocabulary.NOTICE_STATUS_WORDS)
 JOB_STATUS_LABELS = _page_words(vocabulary.JOB_STATUS_WORDS)
 IMPORT_KIND_LABELS = _page_words(vocabulary.IMPORT_KIND_WORDS)
+ROLE_LABELS = _page_words(vocabulary.ROLE_WORDS)
 
 
 def grade_label(policy: Policy, grade: str | None) -> str:
