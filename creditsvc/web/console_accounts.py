@@ -20,10 +20,11 @@ from creditsvc.principals import CITY
 from creditsvc.services.accounts import queries
 from creditsvc.services.accounts import users as accounts
 from creditsvc.services.errors import DomainError
-from creditsvc.web.console_common import bp, districts, domain_errors, page_number
+from creditsvc.web.console_common import bp, districts, domain_errors, page_number, translate
 from creditsvc.web.labels import ROLE_LABELS
 
 PER_PAGE = 50
+USERNAME_MAX, EMAIL_MAX = 64, 254  # the columns' lengths (models.account.User)
 NEW_FIELDS = {"role", "username", "email", "district", "market", "merchant"}
 
 
@@ -61,6 +62,10 @@ def _new_account(form: MultiDict) -> dict:
     for name in ("role", "username"):
         if not values[name]:
             errors[name] = [_("Required.")]
+    if len(values["username"]) > USERNAME_MAX or any(c.isspace() for c in values["username"]):
+        errors["username"] = [_("At most %(max)s characters, without spaces.", max=USERNAME_MAX)]
+    if len(values["email"]) > EMAIL_MAX:
+        errors["email"] = [_("At most %(max)s characters.", max=EMAIL_MAX)]
     market = None
     if role == "host":
         try:
@@ -73,9 +78,9 @@ def _new_account(form: MultiDict) -> dict:
         "username": values["username"],
         "role": role,
         "email": values["email"] or None,
-        "district": values["district"] or None if role == "district" else None,
+        "district": (values["district"] or None) if role == "district" else None,
         "market": market,
-        "merchant": values["merchant"] or None if role == "merchant" else None,
+        "merchant": (values["merchant"] or None) if role == "merchant" else None,
     }
 
 
@@ -140,7 +145,7 @@ def set_account_active(user_id: int):
     try:
         accounts.set_active(auth.current(), user, active)
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash(translate(exc.message), "error")
         return _account_page(user_id), 422
     flash(_("Account reactivated.") if active else _("Account deactivated."), "info")
     return redirect(url_for("console.account_page", user_id=user_id), 303)

@@ -7,6 +7,7 @@ city officer's form to adopt a new version, which `POST /api/v1/policies` perfor
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -92,6 +93,9 @@ def setting_value(value: Any) -> Markup:
     if isinstance(value, bool):
         return escape(_("Yes") if value else _("No"))
     text = str(value)
+    if labels.HAN.search(text) and re.search(r"[A-Za-z]{2,}", text):
+        # Chinese and English in one value (诚信计量 default scorecard): several languages
+        return Markup('<span lang="mul">{}</span>').format(text)
     if labels.HAN.search(text):
         return Markup('<span lang="zh-CN">{}</span>').format(text)
     if any(c.isalpha() for c in text):

@@ -33,4 +33,21 @@ PAGES: dict[str, tuple[str, ...] | ApiOnly] = {
     "POST /api/v1/objections": ("portal.file_objection",),
     "POST /api/v1/replies": ("portal.submit_reply",),
     # -- helpers add their rows below, each in its own section --------------------------
+    # -- registry --
+    # Hosts call the markets/stalls/devices/merchants verbs too: helper `roles` adds its
+    # /host pages (host.edit_market, host.new_stall, host.assign_stall, host.new_device,
+    # host.edit_device, host.issue_token, host.new_merchant, host.merchant) to these rows.
+    "POST /api/v1/streets": ("console.add_street",),
+    "POST /api/v1/markets": ("console.add_market",),
+    "PATCH /api/v1/markets/{market_id}": ("console.edit_market",),
+    "POST /api/v1/stalls": ("console.add_stall",),
+    "PATCH /api/v1/stalls/{stall_id}": ("console.assign_stall",),
+    "POST /api/v1/merchants": ("console.new_merchant",),
+    "PATCH /api/v1/merchants/{uscc}": ("console.edit_merchant",),
+    "POST /api/v1/devices": ("console.add_device",),
+    "PATCH /api/v1/devices/{serial}": ("console.edit_device",),
+    "POST /api/v1/devices/{serial}/tokens": ("console.issue_device_token",),
+    "POST /api/v1/tokens": ("account.tokens",),
+    "POST /api/v1/tokens/{token_id}/revoke": ("console.revoke_token", "account.revoke_own_token"),
+    "POST /api/v1/policies": ("console.adopt_policy",),
 }
