@@ -21,6 +21,7 @@ from creditsvc.services.accounts import queries
 from creditsvc.services.accounts import users as accounts
 from creditsvc.services.errors import DomainError
 from creditsvc.web.console_common import bp, districts, domain_errors, page_number, translate
+from creditsvc.web.console_registry import business_code
 from creditsvc.web.labels import ROLE_LABELS
 
 PER_PAGE = 50
@@ -80,7 +81,7 @@ def _new_account(form: MultiDict) -> dict:
         "email": values["email"] or None,
         "district": (values["district"] or None) if role == "district" else None,
         "market": market,
-        "merchant": (values["merchant"] or None) if role == "merchant" else None,
+        "merchant": business_code(values["merchant"]) if role == "merchant" else None,
     }
 
 

@@ -5,6 +5,7 @@ another district's market answers 404, as in the API."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from flask import flash, redirect, render_template, request, url_for
@@ -12,6 +13,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from creditsvc import auth, unit_of_work
+from creditsvc import uscc as uscc_rules
 from creditsvc.auth import allow
 from creditsvc.principals import CITY, OFFICERS
 from creditsvc.schemas.registry import (
@@ -28,6 +30,7 @@ from creditsvc.web import labels
 from creditsvc.web.console_common import bp, district_in_view, districts, page_number, save
 
 PER_PAGE = 50
+USCC_SHAPE = re.compile(r"[0-9A-Z]{18}")  # a code as typed: GB 32100 checks it in the schema
 STREET_FIELDS = {"district", "name", "kind"}
 MARKET_FIELDS = {"name", "district", "street_id", "address", "host_name", "host_uscc"}
 MARKET_EDIT_FIELDS = MARKET_FIELDS - {"district"}
@@ -64,6 +67,17 @@ def form_payload(form: MultiDict, names: Iterable[str], nullable: Iterable[str] 
         elif name in nullable and name in form:
             payload[name] = None
     return payload
+
+
+def business_code(text: str | None) -> str | None:
+    """What a business field names (templates/console/_macros.html business_field): a
+    USCC as typed, or the USCC of the one business in view whose name or code holds the
+    text; else the text as typed, which the schema then refuses beside the field."""
+    text = (text or "").strip()
+    if not text or USCC_SHAPE.fullmatch(uscc_rules.normalise(text)):
+        return text or None
+    found = queries.merchants_by_name_page(auth.current(), None, text[:64], 1, 2)["items"]
+    return found[0].uscc if len(found) == 1 else text
 
 
 def _with_district(payload: dict, district: str | None) -> dict:
@@ -197,6 +211,8 @@ def add_stall(market_id: int):
     p = auth.current()
     queries.market(p, market_id)
     payload = form_payload(request.form, STALL_FIELDS) | {"market_id": market_id}
+    if payload.get("merchant"):
+        payload["merchant"] = business_code(payload["merchant"])
     stall, errors = save(StallIn, payload, STALL_FIELDS, lambda d: registry.create_stall(p, d))
     if stall is None:
         unit_of_work.discard()
@@ -212,8 +228,8 @@ def assign_stall(stall_id: int):
     p = auth.current()
     stall = queries.stall(p, stall_id)
     market_id = stall.market_id
-    merchant = None if request.form.get("clear") else request.form.get("merchant", "").strip()
-    payload = {"merchant": merchant or None}
+    merchant = None if request.form.get("clear") else business_code(request.form.get("merchant"))
+    payload = {"merchant": merchant}
     assigned, errors = save(
         StallUpdate, payload, {"merchant"}, lambda d: registry.assign_stall(p, stall, d)
     )
