@@ -191,6 +191,10 @@ def _document_from_form() -> tuple[dict | None, str | None]:
     return document, None
 
 
+class _QueueDown(Exception):
+    """No rescore could follow: nothing is adopted, and the page says why."""
+
+
 @bp.post("/policies")
 @allow(CITY)
 def adopt_policy():
@@ -200,11 +204,16 @@ def adopt_policy():
         return _policies_page(request.form, {"document": [unreadable]}, 422)
     p = auth.current()
     payload = {"document": document, "note": request.form.get("note", "")}
+
+    def adopt(data: dict):
+        try:
+            return rescore.adopt_policy(p, data["document"], data["note"])
+        except QueueUnavailable as exc:  # a DomainError, which `save` would show as a field's
+            raise _QueueDown from exc
+
     try:
-        row, errors = save(
-            PolicyIn, payload, FIELDS, lambda d: rescore.adopt_policy(p, d["document"], d["note"])
-        )
-    except QueueUnavailable:
+        row, errors = save(PolicyIn, payload, FIELDS, adopt)
+    except _QueueDown:
         flash(str(QUEUE_DOWN), "error")
         return _policies_page(request.form, {}, 503)
     if row is None:

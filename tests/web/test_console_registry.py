@@ -23,6 +23,7 @@ from creditsvc.models import (
     Street,
     User,
 )
+from scoring.policy import DEFAULT_POLICY
 from tests.factories import PASSWORD, csrf_token, login, session_row
 
 ZH = {"Accept-Language": "zh-CN"}
@@ -404,3 +405,32 @@ def test_the_city_officer_adopts_a_version_and_everyone_is_rescored(world, app):
     assert run is not None and run.status == "done"
     shown = text_of(client.get("/console/policies/2"))
     assert "<code>experimental_setting</code>" in shown or "<code>weight</code>" in shown
+
+
+def test_with_the_queue_down_no_version_is_adopted_and_the_page_says_so(world, app, redis_down):
+    client = city(world, app)
+    token = csrf_token(client, "/console/policies")
+    app.config["REDIS_URL"] = redis_down
+    response = client.post(
+        "/console/policies",
+        data={"csrf_token": token, "document": json.dumps(dict(DEFAULT_POLICY, version=2))},
+        headers=ZH,
+    )
+    assert response.status_code == 503
+    assert "任务队列暂不可用" in text_of(response)
+    assert db.session.get(ScoringPolicy, 2) is None
+
+
+def test_the_pages_link_to_the_forms(world, app):
+    shop = world.merchant()
+    client = officer(world, app)
+    assert "/console/merchants/new" in text_of(client.get("/console/merchants"))
+    assert f"/console/merchants/{shop.uscc}/edit" in text_of(
+        client.get(f"/console/merchants/{shop.uscc}")
+    )
+    nav = text_of(client.get("/console/registry"))
+    assert (
+        "/console/registry" in nav and "/console/policies" in nav and "/console/accounts" not in nav
+    )
+    assert "/console/accounts" in text_of(city(world, app).get("/console/registry"))
+    assert "/account/tokens" in text_of(client.get("/account/password"))
