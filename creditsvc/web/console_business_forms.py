@@ -8,13 +8,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from creditsvc import auth
+from creditsvc import auth, idempotency
 from creditsvc.auth import allow
 from creditsvc.principals import CITY, OFFICERS
 from creditsvc.schemas.registry import MerchantIn, MerchantUpdate
 from creditsvc.services.registry import operations as registry
 from creditsvc.services.registry import queries
-from creditsvc.web.console_common import bp, district_in_view, save
+from creditsvc.web.console_common import bp, district_in_view, save, sent_before
 from creditsvc.web.console_registry import form_payload
 from creditsvc.web.labels import TRADE_LABELS
 
@@ -62,6 +62,9 @@ def new_merchant():
     """Register a business (POST /api/v1/merchants)."""
     if request.method == "GET":
         return _new_form(MultiDict(request.args), {})
+    first, refused = sent_before()
+    if first is not None or refused:
+        return first or _new_form(request.form, refused, 422)
     p = auth.current()
     payload = form_payload(request.form, NEW_FIELDS)
     if p.role != CITY:
@@ -72,7 +75,8 @@ def new_merchant():
     if merchant is None:
         return _new_form(request.form, errors, 422)
     flash(_("Business registered."), "info")
-    return redirect(url_for("console.merchant_record", uscc=merchant.uscc), 303)
+    shown = redirect(url_for("console.merchant_record", uscc=merchant.uscc), 303)
+    return idempotency.remember(shown)
 
 
 def _edit_form(merchant, values, errors: dict, status: int = 200):

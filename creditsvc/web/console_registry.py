@@ -12,7 +12,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from creditsvc import auth, unit_of_work
+from creditsvc import auth, idempotency, unit_of_work
 from creditsvc import uscc as uscc_rules
 from creditsvc.auth import allow
 from creditsvc.principals import CITY, OFFICERS
@@ -27,7 +27,14 @@ from creditsvc.schemas.registry import (
 from creditsvc.services.registry import operations as registry
 from creditsvc.services.registry import queries
 from creditsvc.web import labels
-from creditsvc.web.console_common import bp, district_in_view, districts, page_number, save
+from creditsvc.web.console_common import (
+    bp,
+    district_in_view,
+    districts,
+    page_number,
+    save,
+    sent_before,
+)
 
 PER_PAGE = 50
 USCC_SHAPE = re.compile(r"[0-9A-Z]{18}")  # a code as typed: GB 32100 checks it in the schema
@@ -121,6 +128,9 @@ def registry_page():
 @allow(*OFFICERS)
 def add_street():
     """POST /api/v1/streets from a form."""
+    first, refused = sent_before()
+    if first is not None or refused:
+        return first or _registry_page({"street": (request.form, refused)}, 422)
     p = auth.current()
     payload = _with_district(form_payload(request.form, STREET_FIELDS), None)
     street, errors = save(StreetIn, payload, STREET_FIELDS, lambda d: registry.create_street(p, d))
@@ -128,13 +138,17 @@ def add_street():
         unit_of_work.discard()
         return _registry_page({"street": (request.form, errors)}, 422)
     flash(_("Street added."), "info")
-    return redirect(url_for("console.registry_page", district=street.district_code), 303)
+    shown = redirect(url_for("console.registry_page", district=street.district_code), 303)
+    return idempotency.remember(shown)
 
 
 @bp.post("/markets")
 @allow(*OFFICERS)
 def add_market():
     """POST /api/v1/markets from a form."""
+    first, refused = sent_before()
+    if first is not None or refused:
+        return first or _registry_page({"market": (request.form, refused)}, 422)
     p = auth.current()
     payload = _with_district(form_payload(request.form, MARKET_FIELDS), None)
     market, errors = save(MarketIn, payload, MARKET_FIELDS, lambda d: registry.create_market(p, d))
@@ -143,7 +157,7 @@ def add_market():
         return _registry_page({"market": (request.form, errors)}, 422)
     unit_of_work.load_as_stored()
     flash(_("Market registered."), "info")
-    return redirect(url_for("console.market_page", market_id=market.id), 303)
+    return idempotency.remember(redirect(url_for("console.market_page", market_id=market.id), 303))
 
 
 def _market_page(market_id: int, forms: dict | None = None, status: int = 200):
@@ -210,6 +224,9 @@ def add_stall(market_id: int):
     """POST /api/v1/stalls from a form."""
     p = auth.current()
     queries.market(p, market_id)
+    first, refused = sent_before()
+    if first is not None or refused:
+        return first or _market_page(market_id, {"stall": (request.form, refused)}, 422)
     payload = form_payload(request.form, STALL_FIELDS) | {"market_id": market_id}
     if payload.get("merchant"):
         payload["merchant"] = business_code(payload["merchant"])
@@ -218,7 +235,7 @@ def add_stall(market_id: int):
         unit_of_work.discard()
         return _market_page(market_id, {"stall": (request.form, errors)}, 422)
     flash(_("Stall registered."), "info")
-    return redirect(url_for("console.market_page", market_id=market_id), 303)
+    return idempotency.remember(redirect(url_for("console.market_page", market_id=market_id), 303))
 
 
 @bp.post("/stalls/<int:stall_id>")
@@ -247,6 +264,9 @@ def add_device(market_id: int):
     """POST /api/v1/devices from a form."""
     p = auth.current()
     queries.market(p, market_id)
+    first, refused = sent_before()
+    if first is not None or refused:
+        return first or _market_page(market_id, {"device": (request.form, refused)}, 422)
     payload = form_payload(request.form, {"serial", "verification_due"})
     payload |= {"market_id": market_id, "high_accuracy": bool(request.form.get("high_accuracy"))}
     device, errors = save(DeviceIn, payload, DEVICE_FIELDS, lambda d: registry.create_device(p, d))
@@ -254,4 +274,4 @@ def add_device(market_id: int):
         unit_of_work.discard()
         return _market_page(market_id, {"device": (request.form, errors)}, 422)
     flash(_("Fair scale registered."), "info")
-    return redirect(url_for("console.device_page", serial=device.serial), 303)
+    return idempotency.remember(redirect(url_for("console.device_page", serial=device.serial), 303))

@@ -434,3 +434,17 @@ def test_the_pages_link_to_the_forms(world, app):
     )
     assert "/console/accounts" in text_of(city(world, app).get("/console/registry"))
     assert "/account/tokens" in text_of(client.get("/account/password"))
+
+
+def test_a_registration_sent_twice_records_once(world, app):
+    client = officer(world, app)
+    page = text_of(client.get("/console/registry"))
+    keys = re.findall(r'name="idempotency_key" value="([0-9a-f]+)"', page)
+    assert len(keys) == 2  # the market form and the street form
+    form = {"csrf_token": csrf_token(client, "/console/registry"), "name": "双击菜市场"}
+    market_key = keys[0]
+    first = client.post("/console/markets", data={**form, "idempotency_key": market_key})
+    again = client.post("/console/markets", data={**form, "idempotency_key": market_key})
+    assert first.status_code == again.status_code == 303
+    assert first.headers["Location"] == again.headers["Location"]
+    assert len(db.session.scalars(select(Market).where(Market.name == "双击菜市场")).all()) == 1
