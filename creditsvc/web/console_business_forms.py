@@ -106,7 +106,9 @@ def edit_merchant(uscc: str):
             "address": merchant.address,
         }
         return _edit_form(merchant, values, {})
-    payload = form_payload(request.form, EDIT_FIELDS, nullable={"street_id", "market_id"})
+    payload = form_payload(
+        request.form, EDIT_FIELDS, nullable={"street_id", "market_id"}, keep_blank=True
+    )
     changed, errors = save(
         MerchantUpdate, payload, EDIT_FIELDS, lambda d: registry.update_merchant(p, merchant, d)
     )

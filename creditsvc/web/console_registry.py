@@ -63,9 +63,13 @@ def district_label(code: str | None) -> str:
     return labels.district_name(found) if found else "—"
 
 
-def form_payload(form: MultiDict, names: Iterable[str], nullable: Iterable[str] = ()) -> dict:
+def form_payload(
+    form: MultiDict, names: Iterable[str], nullable: Iterable[str] = (), keep_blank: bool = False
+) -> dict:
     """The API payload of a form: blank fields left out (a required one is then reported
-    missing by the schema), except those in `nullable`, which a blank clears (None)."""
+    missing by the schema), except those in `nullable`, which a blank clears (None). A
+    change form keeps its other blank fields (`keep_blank`): the schema then says whether
+    a blank is allowed (an address may be cleared, a name may not)."""
     payload: dict = {}
     for name in names:
         value = form.get(name, "").strip()
@@ -73,6 +77,8 @@ def form_payload(form: MultiDict, names: Iterable[str], nullable: Iterable[str] 
             payload[name] = value
         elif name in nullable and name in form:
             payload[name] = None
+        elif keep_blank and name in form:
+            payload[name] = ""
     return payload
 
 
@@ -207,7 +213,9 @@ def edit_market(market_id: int):
     """PATCH /api/v1/markets/<id> from a form: name, street, address, host."""
     p = auth.current()
     market = queries.market(p, market_id)
-    payload = form_payload(request.form, MARKET_EDIT_FIELDS, nullable={"street_id", "host_uscc"})
+    payload = form_payload(
+        request.form, MARKET_EDIT_FIELDS, nullable={"street_id", "host_uscc"}, keep_blank=True
+    )
     changed, errors = save(
         MarketUpdate, payload, MARKET_EDIT_FIELDS, lambda d: registry.update_market(p, market, d)
     )

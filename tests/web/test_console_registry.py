@@ -448,3 +448,15 @@ def test_a_registration_sent_twice_records_once(world, app):
     assert first.status_code == again.status_code == 303
     assert first.headers["Location"] == again.headers["Location"]
     assert len(db.session.scalars(select(Market).where(Market.name == "双击菜市场")).all()) == 1
+
+
+def test_a_change_form_refuses_a_blank_name_and_keeps_the_market(world, app):
+    market = world.market(name="原名菜市场")
+    client = officer(world, app)
+    url = f"/console/markets/{market.id}"
+    token = csrf_token(client, url)
+    refused = client.post(url, data={"csrf_token": token, "name": " ", "address": ""}, headers=ZH)
+    assert refused.status_code == 422
+    assert error_beside(text_of(refused), "name") == "须为1至128个字符。"
+    db.session.expire_all()
+    assert db.session.get(Market, market.id).name == "原名菜市场"
