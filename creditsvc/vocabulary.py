@@ -56,6 +56,15 @@ TRADE_WORDS = {
     "other": Words("其他", "Other"),
 }
 
+# Accounts: the role an account holds (models.account.ROLES).
+ROLE_WORDS = {
+    "city": Words("市局官员", "City officer"),
+    "district": Words("区局官员", "District officer"),
+    "host": Words("市场主办者", "Market host"),
+    "merchant": Words("经营者", "Merchant"),
+    "association": Words("行业协会", "Industry association"),
+}
+
 # Evidence -------------------------------------------------------------------------------
 
 INSPECTION_KIND_WORDS = {

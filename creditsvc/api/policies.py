@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from creditsvc import auth, jobs, unit_of_work
+from creditsvc import auth
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.auth import allow
 from creditsvc.jobs import rescore
 from creditsvc.principals import CITY, PUBLIC
 from creditsvc.schemas.standing import PolicyIn, PolicyOut
-from creditsvc.services.standing import policies, queries
+from creditsvc.services.standing import queries
 
 blp = Blueprint("policies", __name__, url_prefix="/api/v1/policies", description="Scoring policy")
 
@@ -29,11 +29,7 @@ class Policies(MethodView):
     @blp.alt_response(503, description="the job queue is down; the policy was not adopted")
     def post(self, data):
         """Adopt a new policy version; every merchant is then rescored under it."""
-        principal = auth.current()
-        row = policies.create(principal, data["document"], data["note"])
-        jobs.require_queue()  # a policy no rescore can follow is not adopted (issue 17)
-        unit_of_work.after_commit(lambda: rescore.rescore_under_new_policy(principal, row.version))
-        return row
+        return rescore.adopt_policy(auth.current(), data["document"], data["note"])
 
 
 @blp.route("/<int:version>")

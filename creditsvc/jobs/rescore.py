@@ -23,7 +23,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select
 
-from creditsvc import bulk
+from creditsvc import bulk, unit_of_work
 from creditsvc.extensions import db
 from creditsvc.jobs import (
     DEBOUNCE_KEY,
@@ -32,9 +32,17 @@ from creditsvc.jobs import (
     enqueue,
     queue,
     redis_connection,
+    require_queue,
     runs,
 )
-from creditsvc.models import CurrentScore, District, JobRun, Merchant, ScoreSnapshot
+from creditsvc.models import (
+    CurrentScore,
+    District,
+    JobRun,
+    Merchant,
+    ScoreSnapshot,
+    ScoringPolicy,
+)
 from creditsvc.principals import CITY, Principal
 from creditsvc.services import jobruns
 from creditsvc.services.standing import policies, rescoring, tallies
@@ -168,6 +176,21 @@ def rescore_under_new_policy(principal: Principal, version: int) -> None:
     except Exception:
         db.session.rollback()
         current_app.logger.exception("full rescore after policy %s not started", version)
+
+
+def adopt_policy(principal: Principal, document: dict, note: str) -> ScoringPolicy:
+    """Adopt a policy version (the API's verb and the console's form): stored only if the
+    full rescore that must follow can start (issue 17), and started once it is committed."""
+    row = policies.create(principal, document, note)
+    require_queue()  # a policy no rescore can follow is not adopted
+    version = row.version
+    unit_of_work.after_commit(lambda: rescore_under_new_policy(principal, version))
+    return row
+
+
+def recent_full_rescores(limit: int) -> list[JobRun]:
+    """The latest full rescores' status rows, newest first (the policy page shows them)."""
+    return jobruns.recent_of_kind(FULL_RESCORE, limit)
 
 
 def daily_roll() -> str:

@@ -36,6 +36,7 @@ class User(Timestamped, Base):
     active: Mapped[bool] = mapped_column(default=True)
     email: Mapped[str | None] = mapped_column(String(254))  # notifications, where mail is set up
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     merchant: Mapped[Merchant | None] = relationship()
     markets: Mapped[list[Market]] = relationship(secondary=host_markets)

@@ -121,6 +121,12 @@ def of_kind(run_id: str, kind: str, what: str) -> JobRun:
     return one(select(JobRun).where(JobRun.id == run_id, JobRun.kind == kind), what)
 
 
+def recent_of_kind(kind: str, limit: int) -> list[JobRun]:
+    """The status rows of one kind of job, newest first."""
+    stmt = select(JobRun).where(JobRun.kind == kind).order_by(JobRun.created_at.desc())
+    return list(db.session.scalars(stmt.limit(limit)))
+
+
 def _imports_of(p: Principal) -> Select:
     """The city officer sees every import; an officer their own."""
     stmt = select(JobRun).where(JobRun.kind.startswith("import:"))

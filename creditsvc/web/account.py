@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     flash,
     redirect,
     render_template,
@@ -21,16 +22,18 @@ from flask_babel import gettext as _
 from creditsvc import auth
 from creditsvc.auth import SESSION_KEY, allow
 from creditsvc.principals import ASSOCIATION, CITY, DISTRICT, HOST, MERCHANT, PERSONS, PUBLIC
+from creditsvc.schemas.accounts import TokenIn
 from creditsvc.services.accounts import login_throttle as throttle
 from creditsvc.services.accounts import notifications as notices_to_people
-from creditsvc.services.accounts import sessions
+from creditsvc.services.accounts import queries, sessions
 from creditsvc.services.accounts import users as accounts
 from creditsvc.services.errors import Invalid
-from creditsvc.web.console_common import page_number
+from creditsvc.web.console_common import page_number, save
 from creditsvc.web.forms import LoginForm, PasswordForm
 from creditsvc.web.redirects import local_target
 
 bp = Blueprint("account", __name__)
+PEOPLE = (CITY, DISTRICT, HOST, MERCHANT)  # those whose tokens the API issues
 
 
 LANDINGS = {MERCHANT: "portal.standing_page", HOST: "host.home", ASSOCIATION: "association.home"}
@@ -134,3 +137,49 @@ def mark_notification_read(notification_id: int):
     notices_to_people.mark_read(row)
     back = url_for("account.notifications", page=request.form.get("page") or None)
     return redirect(f"{back}#n-{row.id}", 303)
+
+
+# Your own API tokens (issue 19): the same verbs as POST /api/v1/tokens and
+# POST /api/v1/tokens/<id>/revoke, for anyone who logs in.
+
+
+def _tokens_page(errors: dict, status: int = 200):
+    return render_template(
+        "account/tokens.html", tokens=queries.user_tokens(auth.current().user), errors=errors
+    ), status
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@allow(*PEOPLE)
+def tokens():
+    """Your own tokens by prefix; a new one is shown on the answer page only."""
+    if request.method == "GET":
+        return _tokens_page({})
+    p = auth.current()
+    payload = {"label": request.form.get("label", "").strip()}
+    issued, errors = save(
+        TokenIn, payload, {"label"}, lambda d: accounts.issue_user_token(p.name, p.user, d["label"])
+    )
+    if issued is None:
+        return _tokens_page(errors, 422)
+    row, token = issued
+    return render_template(
+        "console/token_issued.html",
+        token=token,
+        row=row,
+        back=url_for("account.tokens"),
+        holder=p.user.username,
+    ), 201
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@allow(*PEOPLE)
+def revoke_own_token(token_id: int):
+    """Revoke one of your own tokens at once."""
+    p = auth.current()
+    token = queries.token(token_id)
+    if token.user_id is None or token.user_id != p.user.id:
+        abort(404)
+    accounts.revoke_token(p, token)
+    flash(_("Token revoked: it no longer works."), "info")
+    return redirect(url_for("account.tokens"), 303)

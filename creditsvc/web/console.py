@@ -18,15 +18,20 @@ from creditsvc.services.standing import policies
 
 # The routes of these modules register on the console blueprint when imported here.
 from creditsvc.web import (  # noqa: F401
+    console_accounts,
     console_audit,
+    console_business_forms,
     console_calendar,
     console_commitments,
     console_communities,
+    console_devices,
     console_evidence,
     console_imports,
     console_merchants,
     console_notices,
     console_plans,
+    console_policies,
+    console_registry,
     console_risk,
     console_units,
 )

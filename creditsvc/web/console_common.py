@@ -149,12 +149,16 @@ def domain_errors(
 PICKED = "__pick"  # suffix of the radio buttons offering the businesses found
 
 
-def choose_business(payload: dict, field: str = "merchant") -> dict[str, list[str]]:
+def choose_business(
+    payload: dict, field: str = "merchant", form_field: str | None = None
+) -> dict[str, list[str]]:
     """A business field holding part of a name, or anything that is not a code, saves
     nothing: the form comes back offering the businesses in view that match, by name, so
     the officer sees which business it is before saving (issue 19). A business picked
-    from that list replaces what was typed. Returns the reasons by field ({} to go on)."""
-    picked = request.form.get(field + PICKED, "").strip()
+    from that list replaces what was typed. Returns the reasons by form field ({} to go
+    on); `form_field` is the form's name for the payload's `field` where they differ."""
+    form_field = form_field or field
+    picked = request.form.get(form_field + PICKED, "").strip()
     if picked:
         payload[field] = picked
         return {}
@@ -162,10 +166,12 @@ def choose_business(payload: dict, field: str = "merchant") -> dict[str, list[st
     if not typed or len(uscc_rules.normalise(typed)) == uscc_rules.LENGTH:
         return {}
     found = registry_queries.businesses_like(auth.current(), typed)
-    g.business_choices = {field: found}
+    g.business_choices = {form_field: found}
     if not found:
-        return {field: [_("No business in your view has this in its name or code.")]}
-    return {field: [_("Choose the business from those found below, then send the form again.")]}
+        return {form_field: [_("No business in your view has this in its name or code.")]}
+    return {
+        form_field: [_("Choose the business from those found below, then send the form again.")]
+    }
 
 
 @bp.app_template_global("business_choices")
@@ -185,7 +191,7 @@ def save(
     """Validate a form post with the API's schema and hand it to a service; commit what
     it made, or roll back and return the reasons by form field. `business` names the
     payload field that names a business (found by `choose_business`)."""
-    if business is not None and (chosen := choose_business(payload, business)):
+    if business is not None and (chosen := choose_business(payload, business, rename(business))):
         return None, chosen
     data, errors = load(schema, payload, fields, rename)
     if data is None:

@@ -63,17 +63,6 @@ def _fields(prefix: str, names) -> tuple[set[str], Callable[[str], str]]:
     return {f"{prefix}-{n}" for n in names}, lambda path: f"{prefix}-{path}" if path else path
 
 
-def business_code(value: str) -> str | None:
-    """The USCC a business field names: the code as typed, or the one business in the
-    host's scope whose name or code holds the text (the field's hint promises both)."""
-    if not value:
-        return None
-    found = queries.merchants_page(auth.current(), {"q": value, "page": 1, "per_page": 2})
-    if found["total"] == 1 and found["items"][0].uscc != value.upper():
-        return found["items"][0].uscc
-    return value
-
-
 def due_state(due: date | None, today: date) -> str | None:
     """'overdue' past the verification due date, 'soon' within DUE_SOON_DAYS of it."""
     if due is None:
@@ -155,11 +144,16 @@ def new_stall(market_id: int):
     found = queries.market(p, market_id)
     typed = _text(STALL_FIELDS, "stall")
     payload: dict = {"market_id": found.id, "number": typed["number"]}
-    if code := business_code(typed["merchant"]):
-        payload["merchant"] = code
+    if typed["merchant"]:
+        payload["merchant"] = typed["merchant"]
     fields, rename = _fields("stall", STALL_FIELDS)
     stall, errors = save(
-        StallIn, payload, fields, lambda data: registry.create_stall(p, data), rename
+        StallIn,
+        payload,
+        fields,
+        lambda data: registry.create_stall(p, data),
+        rename,
+        business="merchant",
     )
     if stall is None:
         return _refused(found, errors)
@@ -174,10 +168,15 @@ def assign_stall(stall_id: int):
     p = auth.current()
     stall = queries.stall(p, stall_id)
     prefix = f"assign-{stall.id}"
-    payload = {"merchant": business_code(_text({"merchant"}, prefix)["merchant"])}
+    payload = {"merchant": _text({"merchant"}, prefix)["merchant"] or None}
     fields, rename = _fields(prefix, {"merchant"})
     assigned, errors = save(
-        StallUpdate, payload, fields, lambda data: registry.assign_stall(p, stall, data), rename
+        StallUpdate,
+        payload,
+        fields,
+        lambda data: registry.assign_stall(p, stall, data),
+        rename,
+        business="merchant",
     )
     if assigned is None:
         return _refused(stall.market, errors)

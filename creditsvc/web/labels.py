@@ -57,6 +57,7 @@ IMPORT_KIND_LABELS = _page_words(vocabulary.IMPORT_KIND_WORDS)
 AUDIT_ACTOR_LABELS = _page_words(vocabulary.AUDIT_ACTOR_WORDS)
 AUDIT_ACTION_LABELS = _page_words(vocabulary.AUDIT_ACTION_WORDS)
 AUDIT_ENTITY_LABELS = _page_words(vocabulary.AUDIT_ENTITY_WORDS)
+ROLE_LABELS = _page_words(vocabulary.ROLE_WORDS)
 
 
 def grade_label(policy: Policy, grade: str | None) -> str:

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from creditsvc.web import labels
+from creditsvc.web import labels, registry_messages
 
 # Messages that carry no figures.
 _EXACT = {
@@ -290,7 +290,8 @@ def known(message: str) -> str | None:
     for pattern, words in _PATTERNS:
         if found := pattern.fullmatch(message):
             return words(*found.groups())
-    return None
+    # The registry's and the accounts' refusals have a table of their own.
+    return registry_messages.explain(message)
 
 
 def translate(message: str) -> str:

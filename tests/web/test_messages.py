@@ -79,7 +79,9 @@ def test_the_audit_log_names_actors_actions_and_records_in_words(world, app):
     page = text_of(client.get("/console/audit?entity=complaints"))
     rows = page[page.index("<tbody>") : page.index("</tbody>")]
     assert ">新建</td>" in rows and "投诉" in rows and ">create</td>" not in rows
-    assert not re.search(r"<td[^>]*>user:", rows) and f"用户 <code>{colleague.username}</code>" in rows
+    assert (
+        not re.search(r"<td[^>]*>user:", rows) and f"用户 <code>{colleague.username}</code>" in rows
+    )
     assert "系统（无账号）" in rows  # the service call above acted with no account
     # The name alone finds the colleague's entries, and only theirs.
     mine = text_of(client.get(f"/console/audit?entity=complaints&actor={colleague.username}"))

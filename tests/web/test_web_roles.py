@@ -121,9 +121,13 @@ def test_a_host_registers_a_stall_assigns_its_merchant_and_sees_its_short_rate(a
     made = post(client, page, f"/host/markets/{market.id}/stalls", {"stall-number": "A-1"})
     assert made.status_code == 303
     stall = db.session.scalar(select(Stall).where(Stall.market_id == market.id))
-    assigned = post(
-        client, page, f"/host/stalls/{stall.id}", {f"assign-{stall.id}-merchant": "王记"}
+    field = f"assign-{stall.id}-merchant"
+    offered = post(client, page, f"/host/stalls/{stall.id}", {field: "王记"})
+    assert offered.status_code == 422 and f'value="{merchant.uscc}"' in offered.get_data(
+        as_text=True
     )
+    picked = {field: "王记", f"{field}__pick": merchant.uscc}
+    assigned = post(client, page, f"/host/stalls/{stall.id}", picked)
     assert assigned.status_code == 303
     db.session.refresh(stall)
     assert stall.merchant_id == merchant.id

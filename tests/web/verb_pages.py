@@ -55,14 +55,23 @@ PAGES: dict[str, tuple[str, ...] | ApiOnly] = {
     ),
     "POST /api/v1/repairs": ("portal.apply_repair",),
     "POST /api/v1/notifications/{notification_id}/read": ("account.mark_notification_read",),
-    # -- host (roles) --
-    "POST /api/v1/devices": ("host.new_device",),
-    "PATCH /api/v1/devices/{serial}": ("host.edit_device",),
-    "POST /api/v1/devices/{serial}/tokens": ("host.issue_token",),
-    "POST /api/v1/tokens/{token_id}/revoke": ("host.revoke_token",),
-    "POST /api/v1/stalls": ("host.new_stall",),
-    "PATCH /api/v1/stalls/{stall_id}": ("host.assign_stall",),
-    "PATCH /api/v1/markets/{market_id}": ("host.edit_market",),
-    "POST /api/v1/merchants": ("host.new_merchant",),
-    "PATCH /api/v1/merchants/{uscc}": ("host.merchant",),
+    # -- registry --
+    # Officers (console) and market hosts (/host) call the registry verbs.
+    "POST /api/v1/streets": ("console.add_street",),
+    "POST /api/v1/markets": ("console.add_market",),
+    "PATCH /api/v1/markets/{market_id}": ("console.edit_market", "host.edit_market"),
+    "POST /api/v1/stalls": ("console.add_stall", "host.new_stall"),
+    "PATCH /api/v1/stalls/{stall_id}": ("console.assign_stall", "host.assign_stall"),
+    "POST /api/v1/merchants": ("console.new_merchant", "host.new_merchant"),
+    "PATCH /api/v1/merchants/{uscc}": ("console.edit_merchant", "host.merchant"),
+    "POST /api/v1/devices": ("console.add_device", "host.new_device"),
+    "PATCH /api/v1/devices/{serial}": ("console.edit_device", "host.edit_device"),
+    "POST /api/v1/devices/{serial}/tokens": ("console.issue_device_token", "host.issue_token"),
+    "POST /api/v1/tokens": ("account.tokens",),
+    "POST /api/v1/tokens/{token_id}/revoke": (
+        "console.revoke_token",
+        "account.revoke_own_token",
+        "host.revoke_token",
+    ),
+    "POST /api/v1/policies": ("console.adopt_policy",),
 }

@@ -39,6 +39,7 @@ def start(user: User, now: datetime | None = None) -> str:
     now = now or utcnow()
     _forget_finished(now)
     secret = secrets.token_urlsafe(32)
+    user.last_login_at = now
     db.session.add(
         BrowserSession(id=hash_token(secret), user_id=user.id, created_at=now, last_seen_at=now)
     )

@@ -167,3 +167,53 @@ def revoke_token(p: Principal, token: ApiToken) -> ApiToken:
         token.revoked_at = utcnow()
         audit.record(p.name, "revoke", token, before=before)
     return token
+
+
+# Managing accounts from the console (issue 19): the city officer only.
+
+
+def _require_city(p: Principal) -> None:
+    # Only the city officer manages accounts: a district officer could otherwise mint a
+    # host or merchant account that reads another district's markets (issue 19).
+    if p.role != CITY:
+        raise Forbidden("only the city officer manages accounts")
+
+
+def new_password() -> str:
+    """A random initial or reset password, shown once to the officer who set it."""
+    return secrets.token_urlsafe(12)
+
+
+def reset_password(p: Principal, user: User) -> str:
+    """Give `user` a new random password and return it (shown once); every browser
+    session of theirs ends and every token of theirs is revoked, since whoever knew the
+    old password may have made them."""
+    _require_city(p)
+    password = new_password()
+    user.password_hash = generate_password_hash(password)
+    user.password_changed_at = utcnow()
+    sessions.end_others(user, None)
+    _revoke_all(p, user)
+    audit.record(p.name, "reset_password", user, district_code=user.district_code)
+    return password
+
+
+def set_active(p: Principal, user: User, active: bool) -> User:
+    """Deactivate or reactivate an account. An inactive account cannot log in, its
+    sessions end and its tokens are refused (auth, sessions.resume)."""
+    _require_city(p)
+    if user.id == (p.user.id if p.user else None) and not active:
+        raise Invalid("you cannot deactivate your own account", "active")
+    if user.active != active:
+        before = audit.state(user)
+        user.active = active
+        if not active:
+            sessions.end_others(user, None)
+        audit.record(p.name, "update", user, before=before, district_code=user.district_code)
+    return user
+
+
+def _revoke_all(p: Principal, user: User) -> None:
+    open_tokens = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    for token in db.session.scalars(open_tokens):
+        revoke_token(p, token)
