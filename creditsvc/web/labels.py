@@ -54,6 +54,10 @@ COMPLAINT_STATUS_LABELS = _page_words(vocabulary.COMPLAINT_STATUS_WORDS)
 NOTICE_STATUS_LABELS = _page_words(vocabulary.NOTICE_STATUS_WORDS)
 JOB_STATUS_LABELS = _page_words(vocabulary.JOB_STATUS_WORDS)
 IMPORT_KIND_LABELS = _page_words(vocabulary.IMPORT_KIND_WORDS)
+REPAIR_STATUS_LABELS = _page_words(vocabulary.REPAIR_STATUS_WORDS)
+PENALTY_PUBLICATION_STATUS_LABELS = _page_words(vocabulary.PENALTY_PUBLICATION_STATUS_WORDS)
+QUEUE_KIND_LABELS = _page_words(vocabulary.QUEUE_KIND_WORDS)
+QUEUE_STEP_LABELS = _page_words(vocabulary.QUEUE_STEP_WORDS)
 
 
 def grade_label(policy: Policy, grade: str | None) -> str:
