@@ -172,6 +172,7 @@ def decide_repair(repair_id: int):
     )
     if decided is None:
         unit_of_work.discard()
+        errors[""] = [_unmet(e) for e in errors.get("", [])]
         return _repair_page(queries.repair(p, repair_id), request.form, errors, 422)
     flash(
         _("Repair approved: the entry is off publication.")
@@ -180,6 +181,14 @@ def decide_repair(repair_id: int):
         "info",
     )
     return redirect(url_for("console.repair", repair_id=repair_id), 303)
+
+
+def _unmet(message: str) -> str:
+    """The service's refusal of an approval whose conditions are unmet, in the page's
+    language (the conditions themselves are listed in the table above the form)."""
+    if message.startswith("the conditions of 第十四条 are not met"):
+        return _("Not every condition of article 14 is met: see the conditions above.")
+    return message
 
 
 # Replies ---------------------------------------------------------------------------------

@@ -174,6 +174,9 @@ def test_a_repair_is_decided_on_its_page_with_the_conditions_shown(world, app):
         "harm_remedied": "true",
         "on_restricted_lists": "false",
     }
+    listed = post_form(client, f"{url}/decide", {**form, "on_restricted_lists": "true"}, url)
+    assert listed.status_code == 422
+    assert "不符合第十四条规定的全部条件" in text_of(listed)
     approved = post_form(client, f"{url}/decide", form, url)
     assert approved.status_code == 303, text_of(approved)[:2000]
     db.session.expire_all()
