@@ -111,8 +111,8 @@ EVIDENCE_KIND_WORDS = {
     "readings": Words("公平秤复称", "Fair-scale re-weighs"),
     "grade": Words("等级上限", "Grade cap"),
     "reading": Words("公平秤复称记录", "Fair-scale reading"),
-    "reading_batch": Words("一批公平秤复称记录", "Batch of fair-scale readings"),
     "notice_entry": Words("公示条目", "Published entry"),
+    "reading_batch": Words("同一天的公平秤复称记录", "A day's fair-scale readings"),
 }
 
 # Publication ----------------------------------------------------------------------------
@@ -341,4 +341,40 @@ REPAIR_CONDITION_WORDS = {
     "HARM_REMEDIED": Words("已消除危害后果", "Harm remedied"),
     "NO_REPEAT": Words("未再发生同类违法", "No repeat of the violation"),
     "NOT_LISTED": Words("未列入异常名录或失信名单", "Not on the restricted lists"),
+}
+
+# The officers' to-do list and appeals (issue 19) ---------------------------------------
+
+PENALTY_PUBLICATION_STATUS_WORDS = {
+    "pending": Words("待公示", "To be published"),
+    "overdue": Words("已逾期未公示", "Overdue"),
+    "published": Words("已公示", "Published"),
+}
+# What a to-do item is about (services.programme.queue), and the step it waits for.
+QUEUE_KIND_WORDS = {
+    "objection": Words("异议", "Objection"),
+    "repair": Words("信用修复申请", "Credit repair application"),
+    "reply": Words("商户回应", "Business's reply"),
+    "demonstration_unit": Words("示范单位", "Demonstration unit"),
+    "community": Words("示范社区", "Demonstration community"),
+    "withdrawal": Words("撤下公示条目", "Entries taken off a notice"),
+    "penalty_publication": Words("行政处罚信息公示", "Penalty publication"),
+    "notice": Words("公示文书", "Notice"),
+}
+QUEUE_STEP_WORDS = {
+    "decide": Words("作出决定", "Decide"),
+    "moderate": Words("审核", "Moderate"),
+    "assess": Words("评估认定", "Assess"),
+    "revoke_or_reinstate": Words("撤销或恢复", "Revoke or reinstate"),
+    "review": Words("审查申请材料", "Review the application"),
+    "draw": Words("抽取验收单位", "Draw the units to check"),
+    "re_evaluate": Words("复评", "Re-evaluate"),
+    "fix_render": Words("重新生成更正版本", "Render the corrected version again"),
+    "publish_correction": Words("发布更正版本", "Publish the corrected version"),
+    "publish_nationally": Words(
+        "在国家企业信用信息公示系统公示", "Publish on the national credit publicity system"
+    ),
+    "approve": Words("审核", "Approve"),
+    "await_approval": Words("待其他人员审核", "Awaits another officer's approval"),
+    "publish": Words("发布", "Publish"),
 }

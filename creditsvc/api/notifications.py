@@ -46,5 +46,9 @@ class Queue(MethodView):
     @blp.response(200, QueueOut)
     def get(self):
         """Requests awaiting you, deadlines in working days first (your district only)."""
-        items = programme_queue.queue(auth.current(), clock.today())
+        items = [
+            item
+            for item in programme_queue.queue(auth.current(), clock.today())
+            if item["kind"] not in programme_queue.CONSOLE_ONLY
+        ]
         return {"items": items, "total": len(items)}

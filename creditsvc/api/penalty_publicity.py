@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response
 from flask.views import MethodView
 
@@ -20,7 +18,6 @@ from creditsvc.schemas.publication import (
     PublishedIn,
 )
 from creditsvc.services.publication import penalty_publicity
-from creditsvc.spreadsheets import write_csv
 
 blp = Blueprint(
     "penalty_publicity",
@@ -30,27 +27,6 @@ blp = Blueprint(
 )
 
 
-# The CSV's columns: (key, header). No contact data: the party is a business.
-CSV_COLUMNS = (
-    ("decision_number", "行政处罚决定书文号"),
-    ("party_name", "当事人名称"),
-    ("party_uscc", "统一社会信用代码"),
-    ("violation", "违法行为类型"),
-    ("penalty", "处罚内容"),
-    ("authority", "处罚机关"),
-    ("decided_on", "处罚决定日期"),
-    ("deadline", "公示期限"),
-    ("working_days_left", "剩余工作日"),
-    ("status", "公示状态"),
-    ("published_on", "公示日期"),
-    ("calendar", "期限无法计算的原因"),  # a year without a loaded holiday calendar
-)
-
-
-def _cell(value) -> str:
-    return "" if value is None else value.isoformat() if isinstance(value, date) else str(value)
-
-
 @blp.route("/penalty-publications")
 class PenaltyPublications(MethodView):
     @allow(*OFFICERS)
@@ -58,15 +34,7 @@ class PenaltyPublications(MethodView):
     @blp.response(200, page_of(PublicationOut))
     def get(self, args):
         """List ordinary-procedure penalties with their publication deadline and status."""
-        rows = penalty_publicity.listing(auth.current(), args)
-        per_page, page = args["per_page"], args["page"]
-        return {
-            "items": rows[(page - 1) * per_page : page * per_page],
-            "page": page,
-            "per_page": per_page,
-            "total": len(rows),
-            "pages": -(-len(rows) // per_page),
-        }
+        return penalty_publicity.listing_page(auth.current(), args)
 
 
 @blp.route("/penalty-publications.csv")
@@ -76,15 +44,11 @@ class PenaltyPublicationsCsv(MethodView):
     @blp.response(200, description="CSV, UTF-8 with BOM")
     def get(self, args):
         """The same list as CSV (UTF-8 with BOM, opens in Excel)."""
-        rows = penalty_publicity.listing(auth.current(), args)
-        body = write_csv(
-            [header for _, header in CSV_COLUMNS],
-            [[_cell(row[key]) for key, _ in CSV_COLUMNS] for row in rows],
-        )
+        body = penalty_publicity.as_csv(penalty_publicity.listing(auth.current(), args))
         return Response(
             body,
             mimetype="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="penalty-publications.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{penalty_publicity.CSV_NAME}"'},
         )
 
 

@@ -1,4 +1,5 @@
-"""The officer console (区局/市局 管理台): the district dashboard.
+"""The officer console (区局/市局 管理台): its home, the officers' to-do list above the
+district dashboard's figures.
 
 The console's other pages live in `console_*.py` modules on the same blueprint: evidence
 forms, spreadsheet imports, the notice workflow and the audit log.
@@ -19,25 +20,34 @@ from creditsvc.services.standing import policies
 # The routes of these modules register on the console blueprint when imported here.
 from creditsvc.web import (  # noqa: F401
     console_accounts,
+    console_appeals,
     console_audit,
     console_business_forms,
     console_calendar,
     console_commitments,
     console_communities,
+    console_corrections,
     console_devices,
     console_evidence,
     console_imports,
     console_merchants,
     console_notices,
+    console_penalties,
     console_plans,
     console_policies,
     console_registry,
     console_risk,
+    console_todo,
     console_units,
 )
 from creditsvc.web.charts import Bar, column_chart, row_chart
 from creditsvc.web.console_common import bp, district_in_view
-from creditsvc.web.labels import COMPLAINT_STATUS_LABELS, grade_label
+from creditsvc.web.labels import (
+    COMPLAINT_STATUS_LABELS,
+    QUEUE_KIND_LABELS,
+    QUEUE_STEP_LABELS,
+    grade_label,
+)
 
 
 def grade_distribution(district: str | None) -> list[dict]:
@@ -87,4 +97,7 @@ def dashboard():
         complaints=complaints,
         complaints_total=complaints_total,
         statuses=COMPLAINT_STATUS_LABELS,
+        todo=console_todo.todo(p, district, today),
+        todo_kinds=QUEUE_KIND_LABELS,
+        todo_steps=QUEUE_STEP_LABELS,
     )

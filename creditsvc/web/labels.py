@@ -58,6 +58,10 @@ AUDIT_ACTOR_LABELS = _page_words(vocabulary.AUDIT_ACTOR_WORDS)
 AUDIT_ACTION_LABELS = _page_words(vocabulary.AUDIT_ACTION_WORDS)
 AUDIT_ENTITY_LABELS = _page_words(vocabulary.AUDIT_ENTITY_WORDS)
 ROLE_LABELS = _page_words(vocabulary.ROLE_WORDS)
+REPAIR_STATUS_LABELS = _page_words(vocabulary.REPAIR_STATUS_WORDS)
+PENALTY_PUBLICATION_STATUS_LABELS = _page_words(vocabulary.PENALTY_PUBLICATION_STATUS_WORDS)
+QUEUE_KIND_LABELS = _page_words(vocabulary.QUEUE_KIND_WORDS)
+QUEUE_STEP_LABELS = _page_words(vocabulary.QUEUE_STEP_WORDS)
 
 
 def grade_label(policy: Policy, grade: str | None) -> str:
@@ -137,5 +141,4 @@ RISK_CLASS_LABELS = _page_words(vocabulary.RISK_CLASS_WORDS)
 # -- roles: the market host's, association's and portal's pages (issue 19).
 READING_CATEGORY_LABELS = _page_words(vocabulary.READING_CATEGORY_WORDS)
 VERDICT_LABELS = _page_words(vocabulary.VERDICT_WORDS)
-REPAIR_STATUS_LABELS = _page_words(vocabulary.REPAIR_STATUS_WORDS)
 REPAIR_CONDITION_LABELS = _page_words(vocabulary.REPAIR_CONDITION_WORDS)

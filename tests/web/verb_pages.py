@@ -74,4 +74,16 @@ PAGES: dict[str, tuple[str, ...] | ApiOnly] = {
         "host.revoke_token",
     ),
     "POST /api/v1/policies": ("console.adopt_policy",),
+    # -- appeals --
+    "POST /api/v1/objections/{objection_id}/decide": ("console.decide_objection",),
+    "POST /api/v1/repairs/{repair_id}/decide": ("console.decide_repair",),
+    "POST /api/v1/replies/{reply_id}/moderate": ("console.moderate_reply",),
+    "POST /api/v1/penalty-publications/{penalty_id}/published": (
+        "console.record_penalty_published",
+    ),
+    "POST /api/v1/corrections": ("console.void_inspection", "console.void_complaint"),
+    "POST /api/v1/notices/{notice_id}/correct": ("console.correct_notice",),
+    "POST /api/v1/notices/{notice_id}/entries/{entry_id}/withdraw": (
+        "console.withdraw_notice_entry",
+    ),
 }

@@ -6,7 +6,16 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from creditsvc.extensions import db
-from creditsvc.models import Merchant, MerchantReply, Objection, RepairApplication
+from creditsvc.models import (
+    Complaint,
+    Inspection,
+    Merchant,
+    MerchantReply,
+    NoticeEntry,
+    Objection,
+    Reading,
+    RepairApplication,
+)
 from creditsvc.principals import Principal
 from creditsvc.services.appeals import objections
 from creditsvc.services.reads import one, paginate
@@ -56,6 +65,33 @@ def reply(p: Principal, reply_id: int) -> MerchantReply:
         MerchantReply.id == reply_id, objections.scoped(p, MerchantReply)
     )
     return one(stmt, "reply")
+
+
+# What an objection disputes: the record itself (a batch of readings by its first one).
+SUBJECTS = {
+    "inspection": Inspection,
+    "complaint": Complaint,
+    "reading": Reading,
+    "reading_batch": Reading,
+    "notice_entry": NoticeEntry,
+}
+
+
+def disputed_record(found: Objection) -> Inspection | Complaint | Reading | NoticeEntry | None:
+    """The record an objection in scope disputes (its officers see it as the API shows it)."""
+    model = SUBJECTS.get(found.subject_kind)
+    return db.session.get(model, found.subject_id) if model else None
+
+
+def readings_disputed(found: Objection) -> list[Reading]:
+    """The readings a disputed batch holds (the scale's re-weighs of that day)."""
+    if found.subject_kind != "reading_batch":
+        return []
+    first = db.session.get(Reading, found.subject_id)
+    if first is None:
+        return []
+    ids = objections.batch_of(first) or [first.id]
+    return list(db.session.scalars(select(Reading).where(Reading.id.in_(ids)).order_by(Reading.id)))
 
 
 # The portal: the merchant of the signed-in account and what it filed ----------------

@@ -14,8 +14,11 @@ from creditsvc.models import (
     CommunityStatus,
     DemonstrationUnit,
     MerchantReply,
+    Notice,
+    NoticeStatus,
     Objection,
     ObjectionStatus,
+    PenaltyPublicationStatus,
     RepairApplication,
     RepairStatus,
     ReplyStatus,
@@ -26,7 +29,7 @@ from creditsvc.models.geography import DESIGNATED_COMMUNITY
 from creditsvc.principals import CITY, Principal
 from creditsvc.services import calendar
 from creditsvc.services.appeals import objections
-from creditsvc.services.publication import notices, withdrawal
+from creditsvc.services.publication import notices, penalty_publicity, withdrawal
 
 # A demonstration unit awaiting a decision: the step its status asks for.
 STEPS = {UnitStatus.PENDING: "assess", UnitStatus.SUSPENDED: "revoke_or_reinstate"}
@@ -145,10 +148,55 @@ def _withdrawals(p: Principal, today: date) -> list[dict]:
     return items
 
 
+def _penalty_publications(p: Principal, today: date) -> list[dict]:
+    """Ordinary-procedure penalty decisions not yet recorded as published on the national
+    credit publicity system: due 20 working days after the decision (行政处罚信息公示规定
+    第四条, rules.md §4)."""
+    waiting = (PenaltyPublicationStatus.OVERDUE, PenaltyPublicationStatus.PENDING)
+    return [
+        _item(
+            "penalty_publication",
+            row["penalty_id"],
+            row["district"],
+            f"{row['party_name']}：{row['decision_number']}",
+            "publish_nationally",
+            row["deadline"],
+            today,
+        )
+        for status in waiting
+        for row in penalty_publicity.listing(p, {"status": status}, today)
+    ]
+
+
+def _notices(p: Principal, today: date) -> list[dict]:
+    """Notices drafted or approved, not yet published. A draft is approved by another
+    officer than its drafter (four eyes, DESIGN.md §7): to its drafter the step is
+    `await_approval`. A correction that only takes entries off is the withdrawal's item."""
+    stmt = select(Notice).where(
+        Notice.status.in_((NoticeStatus.DRAFT, NoticeStatus.APPROVED)), notices.scoped(p)
+    )
+    items = []
+    for n in db.session.scalars(stmt.order_by(Notice.id)):
+        if n.supersedes is not None and withdrawal.pending(n.supersedes, today):
+            continue
+        if n.status == NoticeStatus.APPROVED:
+            step = "publish"
+        else:
+            step = "approve" if notices.may_approve(p, n) is None else "await_approval"
+        items.append(_item("notice", n.id, n.district_code, n.title, step, None, today))
+    return items
+
+
+# Items the console's to-do list shows but GET /api/v1/queue leaves out, so the API answers
+# as it did (DESIGN.md §9); the API lists them at /penalty-publications and /notices.
+CONSOLE_ONLY = frozenset({"penalty_publication", "notice"})
+
+
 def queue(p: Principal, today: date) -> list[dict]:
     """Deadlines first (soonest at the top), then the rest by kind and id."""
     items = _requests(p, today) + _units(p, today) + _communities(p, today)
     items += _withdrawals(p, today)
+    items += _penalty_publications(p, today) + _notices(p, today)
     return sorted(
         items, key=lambda i: (i["due_on"] is None, i["due_on"] or today, i["kind"], i["id"])
     )

@@ -33,6 +33,7 @@ from creditsvc.services.publication.eligibility import (
     violation_facts,
 )
 from creditsvc.services.publication.notices import bureau_name
+from creditsvc.spreadsheets import write_csv
 
 PUBLICATION_WORKING_DAYS = 20
 STATUSES = codes(PenaltyPublicationStatus)
@@ -112,8 +113,56 @@ def listing(p: Principal, args: dict, today: date | None = None) -> list[dict]:
     return [r for r in rows if args.get("status") in (None, r["status"])]
 
 
+def listing_page(p: Principal, args: dict) -> dict:
+    """One page of `listing` (the API's list and the console's register)."""
+    rows = listing(p, args)
+    per_page, page = args["per_page"], args["page"]
+    return {
+        "items": rows[(page - 1) * per_page : page * per_page],
+        "page": page,
+        "per_page": per_page,
+        "total": len(rows),
+        "pages": -(-len(rows) // per_page),
+    }
+
+
 def one(p: Principal, penalty_id: int) -> dict:
-    return listing(p, {"penalty_id": penalty_id})[0]
+    """One decision owed publication that the caller may see, or NotFound."""
+    rows = listing(p, {"penalty_id": penalty_id})
+    if not rows:
+        raise NotFound(f"no penalty decision {penalty_id} owed publication in your district")
+    return rows[0]
+
+
+# The CSV for the national credit publicity system: (key, header). No contact data: the
+# party is a business.
+CSV_COLUMNS = (
+    ("decision_number", "行政处罚决定书文号"),
+    ("party_name", "当事人名称"),
+    ("party_uscc", "统一社会信用代码"),
+    ("violation", "违法行为类型"),
+    ("penalty", "处罚内容"),
+    ("authority", "处罚机关"),
+    ("decided_on", "处罚决定日期"),
+    ("deadline", "公示期限"),
+    ("working_days_left", "剩余工作日"),
+    ("status", "公示状态"),
+    ("published_on", "公示日期"),
+    ("calendar", "期限无法计算的原因"),  # a year without a loaded holiday calendar
+)
+CSV_NAME = "penalty-publications.csv"
+
+
+def _cell(value) -> str:
+    return "" if value is None else value.isoformat() if isinstance(value, date) else str(value)
+
+
+def as_csv(rows: list[dict]) -> bytes:
+    """The rows as CSV, UTF-8 with a BOM and no live formulas (spreadsheets.write_csv)."""
+    return write_csv(
+        [header for _, header in CSV_COLUMNS],
+        [[_cell(row[key]) for key, _ in CSV_COLUMNS] for row in rows],
+    )
 
 
 def record_published(p: Principal, penalty_id: int, data: dict) -> PenaltyPublication:

@@ -1,0 +1,42 @@
+"""The officers' to-do list at the top of the console home (issue 19): everything with a
+deadline or awaiting a decision (`services.programme.queue`), soonest due first, with the
+working days left from the holiday calendar, and a link to the page that does each step."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import url_for
+
+from creditsvc.principals import Principal
+from creditsvc.services.programme import queue
+
+# The page that performs each kind's step. Pages built by other helpers on their own
+# branches are linked by their address: `/console/communities/<id>` (helper programme) and
+# `/console/units/<id>` (helper programme) do not exist on this branch.
+PAGES = {
+    "objection": lambda i: url_for("console.objection", objection_id=i),
+    "repair": lambda i: url_for("console.repair", repair_id=i),
+    "reply": lambda i: url_for("console.reply", reply_id=i),
+    "withdrawal": lambda i: url_for("console.notice", notice_id=i),
+    "notice": lambda i: url_for("console.notice", notice_id=i),
+    "penalty_publication": lambda i: url_for("console.penalty", penalty_id=i),
+    "community": lambda i: f"/console/communities/{i}",
+    "demonstration_unit": lambda i: f"/console/units/{i}",
+}
+
+
+def page_of(item: dict) -> str | None:
+    """The console page of an item's step, or None for a kind without one yet."""
+    link = PAGES.get(item["kind"])
+    return link(item["id"]) if link else None
+
+
+def todo(p: Principal, district: str | None, today: date) -> list[dict]:
+    """The queue in the district in view (the city officer: all, or the one picked), each
+    item with the address of the page that does its step."""
+    return [
+        {**item, "page": page_of(item)}
+        for item in queue.queue(p, today)
+        if district is None or item["district"] == district
+    ]
