@@ -11,9 +11,7 @@ from flask import url_for
 from creditsvc.principals import Principal
 from creditsvc.services.programme import queue
 
-# The page that performs each kind's step. Pages built by other helpers on their own
-# branches are linked by their address: `/console/communities/<id>` (helper programme) and
-# `/console/units/<id>` (helper programme) do not exist on this branch.
+# The page that performs each kind's step.
 PAGES = {
     "objection": lambda i: url_for("console.objection", objection_id=i),
     "repair": lambda i: url_for("console.repair", repair_id=i),
@@ -21,8 +19,8 @@ PAGES = {
     "withdrawal": lambda i: url_for("console.notice", notice_id=i),
     "notice": lambda i: url_for("console.notice", notice_id=i),
     "penalty_publication": lambda i: url_for("console.penalty", penalty_id=i),
-    "community": lambda i: f"/console/communities/{i}",
-    "demonstration_unit": lambda i: f"/console/units/{i}",
+    "community": lambda i: url_for("console.community", community_id=i),
+    "demonstration_unit": lambda i: url_for("console.unit", unit_id=i),
 }
 
 
