@@ -19,7 +19,7 @@ from creditsvc.models import (
 )
 from creditsvc.models.base import utcnow
 from creditsvc.principals import Principal
-from creditsvc.services import audit, scope
+from creditsvc.services import audit, scope, signals
 from creditsvc.services.errors import Conflict, DomainError, Invalid, NotFound
 from creditsvc.services.programme import demonstration_units
 from creditsvc.services.registry.queries import merchant_in_scope
@@ -130,7 +130,16 @@ def record_inspection(p: Principal, data: dict, plan: str = netcontent.DEFAULT_P
     audit.record(p.name, "create", inspection, district_code=merchant.district_code)
     outbox.mark_dirty([merchant.id], "inspection")
     demonstration_units.on_inspection(p.name, inspection)
+    _announce(p.name, [inspection])
     return inspection
+
+
+def _announce(actor: str, inspections: list[Inspection]) -> None:
+    signals.inspection_recorded.send(
+        None,
+        actor=actor,
+        inspections=[(i.id, i.merchant_id, i.inspected_on) for i in inspections],
+    )
 
 
 class InspectionBatch:
@@ -253,6 +262,11 @@ class InspectionBatch:
         )
         audit.record_created_rows(self.p.name, "inspections", rows)
         outbox.mark_dirty([row["merchant_id"] for row in rows], "inspection")
+        signals.inspection_recorded.send(
+            None,
+            actor=self.p.name,
+            inspections=[(r["id"], r["merchant_id"], r["inspected_on"]) for r in rows],
+        )
         for row_id, inspection in zip(ids, inspections, strict=True):
             if demonstration_units.suspending(inspection):
                 stored = db.session.get(Inspection, row_id)
@@ -269,3 +283,4 @@ class InspectionBatch:
         outbox.mark_dirty([i.merchant_id for i in inspections], "inspection")
         for inspection in inspections:
             demonstration_units.on_inspection(self.p.name, inspection)
+        _announce(self.p.name, inspections)

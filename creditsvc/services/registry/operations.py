@@ -14,7 +14,6 @@ from creditsvc.models import (
     CommunityStatus,
     Device,
     District,
-    Instrument,
     Market,
     Merchant,
     Stall,
@@ -219,13 +218,6 @@ def update_merchant(p: Principal, merchant: Merchant, data: dict) -> Merchant:
     _apply(merchant, data)
     audit.record(p.name, "update", merchant, before=before)
     return merchant
-
-
-def add_instrument(p: Principal, merchant: Merchant, data: dict) -> Instrument:
-    instrument = Instrument(merchant_id=merchant.id, **data)
-    db.session.add(instrument)
-    audit.record(p.name, "create", instrument, district_code=merchant.district_code)
-    return instrument
 
 
 # Many merchants at once (a spreadsheet import)
