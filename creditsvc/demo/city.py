@@ -263,6 +263,7 @@ def instrument_rows(city: CityPlan) -> Rows:
                     {
                         "id": instrument_id,
                         "merchant_id": city.merchant_id(index),
+                        "district_code": DISTRICT_CODES[city.district[index]],
                         "kind": kind,
                         "serial": f"{serial}-{k:02d}",
                         "verification_due": due,

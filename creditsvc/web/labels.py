@@ -54,6 +54,9 @@ COMPLAINT_STATUS_LABELS = _page_words(vocabulary.COMPLAINT_STATUS_WORDS)
 NOTICE_STATUS_LABELS = _page_words(vocabulary.NOTICE_STATUS_WORDS)
 JOB_STATUS_LABELS = _page_words(vocabulary.JOB_STATUS_WORDS)
 IMPORT_KIND_LABELS = _page_words(vocabulary.IMPORT_KIND_WORDS)
+INSTRUMENT_KIND_LABELS = _page_words(vocabulary.INSTRUMENT_KIND_WORDS)
+VERIFICATION_RESULT_LABELS = _page_words(vocabulary.VERIFICATION_RESULT_WORDS)
+INSTRUMENT_DUE_LABELS = _page_words(vocabulary.INSTRUMENT_DUE_WORDS)
 
 
 def grade_label(policy: Policy, grade: str | None) -> str:
