@@ -22,12 +22,18 @@ class HolderFields(StrippedSchema):
     )
     stall_id = RowId(metadata={"description": "the stall where it stands"})
     market_id = RowId(metadata={"description": "the market holding it (a fair scale)"})
+    stall = Text(
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "with market_id: the stall's number there, in place of stall_id"},
+    )
 
     @validates_schema
     def one_holder(self, data, **kwargs):
         given = [key for key in ("merchant", "stall_id", "market_id") if data.get(key)]
         if len(given) != 1:
             raise ValidationError("give exactly one of merchant, stall_id or market_id", "merchant")
+        if data.get("stall") and not data.get("market_id"):
+            raise ValidationError("a stall is named within its market", "stall")
 
 
 class InstrumentRegisterIn(HolderFields):

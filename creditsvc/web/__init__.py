@@ -30,9 +30,19 @@ def _secure(response: Response) -> Response:
 
 
 def register(app: Flask) -> None:
-    from creditsvc.web import account, apidocs, console, home, labels, portal, public_site, verify
+    from creditsvc.web import (
+        account,
+        apidocs,
+        console,
+        home,
+        instruments,
+        labels,
+        portal,
+        public_site,
+        verify,
+    )
 
-    for module in (home, account, apidocs, verify, console, public_site, portal):
+    for module in (home, account, apidocs, verify, console, public_site, portal, instruments):
         app.register_blueprint(module.bp)
     app.context_processor(labels.template_helpers)
     # Every page shows moments in the bureau's time (creditsvc.clock), never the stored UTC.

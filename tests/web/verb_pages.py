@@ -33,4 +33,8 @@ PAGES: dict[str, tuple[str, ...] | ApiOnly] = {
     "POST /api/v1/objections": ("portal.file_objection",),
     "POST /api/v1/replies": ("portal.submit_reply",),
     # -- helpers add their rows below, each in its own section --------------------------
+    # -- verification --
+    "POST /api/v1/instruments": ("verification.new_instrument",),
+    "POST /api/v1/merchants/{uscc}/instruments": ("verification.new_instrument",),
+    "POST /api/v1/instruments/{instrument_id}/verifications": ("verification.record_verification",),
 }

@@ -16,6 +16,7 @@ from creditsvc.models import (
     Merchant,
     NetContentLot,
     PenaltyDecision,
+    Stall,
 )
 from creditsvc.models.base import utcnow
 from creditsvc.principals import Principal
@@ -55,13 +56,20 @@ def _lot(index: int, data: dict, plan: str) -> NetContentLot:
     )
 
 
+def held_by(merchant_id: int):
+    """The merchant's own instruments and those standing at its stalls (issue 20)."""
+    stalls = select(Stall.id).where(Stall.merchant_id == merchant_id)
+    return (Instrument.merchant_id == merchant_id) | Instrument.stall_id.in_(stalls)
+
+
 def _finding(index: int, data: dict, merchant: Merchant) -> Finding:
     instrument_id = None
     if data.get("instrument"):
         instrument_id = db.session.scalar(
-            select(Instrument.id).where(
-                Instrument.merchant_id == merchant.id, Instrument.serial == data["instrument"]
-            )
+            select(Instrument.id)
+            .where(held_by(merchant.id), Instrument.serial == data["instrument"])
+            .order_by(Instrument.id)
+            .limit(1)
         )
         if instrument_id is None:
             raise Invalid(

@@ -23,7 +23,7 @@ from creditsvc.models import (
 )
 from creditsvc.principals import Principal
 from creditsvc.services import audit
-from creditsvc.services.errors import Conflict, Invalid
+from creditsvc.services.errors import Conflict, Invalid, NotFound
 from creditsvc.services.instruments import queries
 from creditsvc.services.registry import queries as registry
 
@@ -39,6 +39,11 @@ def _holder(p: Principal, data: dict) -> dict:
         stall = registry.stall(p, data["stall_id"])
         return {"stall_id": stall.id, "district_code": stall.market.district_code}
     market = registry.market(p, data["market_id"], field="market_id")
+    if data.get("stall"):
+        stall_id = queries.stall_id(market.id, data["stall"])
+        if stall_id is None:
+            raise NotFound(f"no stall {data['stall']} in this market", "stall")
+        return {"stall_id": stall_id, "district_code": market.district_code}
     return {"market_id": market.id, "district_code": market.district_code}
 
 

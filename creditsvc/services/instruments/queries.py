@@ -9,7 +9,14 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from creditsvc.extensions import db
-from creditsvc.models import FairScaleAlert, Instrument, Merchant, VerificationRecord
+from creditsvc.models import (
+    FairScaleAlert,
+    Instrument,
+    Market,
+    Merchant,
+    Stall,
+    VerificationRecord,
+)
 from creditsvc.principals import CITY, Principal
 from creditsvc.services import scope
 from creditsvc.services.reads import one, paginate
@@ -90,3 +97,17 @@ def holder_name(instrument: Instrument) -> str:
     if instrument.stall is not None:
         return f"{instrument.stall.market.name} {instrument.stall.number}"
     return instrument.market.name if instrument.market else ""
+
+
+def stall_id(market_id: int, number: str) -> int | None:
+    """A stall of a market (already read within scope) by its number."""
+    stmt = select(Stall.id).where(Stall.market_id == market_id, Stall.number == number)
+    return db.session.scalar(stmt)
+
+
+def markets_for(p: Principal, district: str | None) -> list[Market]:
+    """The markets a form may name: those in the caller's scope (and the district in view)."""
+    stmt = select(Market).where(scope.markets(p))
+    if district:
+        stmt = stmt.where(Market.district_code == district)
+    return list(db.session.scalars(stmt.order_by(Market.name, Market.id)))
