@@ -136,3 +136,14 @@ def _sync_device(instrument: Instrument, device: Device) -> None:
     if device.verification_due != instrument.verification_due:
         device.verification_due = instrument.verification_due
         device.lapse_notified_on = None
+
+
+def on_device_due_changed(device: Device, *, principal: Principal, **_) -> None:
+    """A due date set on the scale itself: its instrument, if registered, follows."""
+    instrument = db.session.scalar(select(Instrument).where(Instrument.device_id == device.id))
+    if instrument is None or instrument.verification_due == device.verification_due:
+        return
+    before = audit.state(instrument)
+    instrument.verification_due = device.verification_due
+    device.lapse_notified_on = None
+    audit.record(principal.name, "update", instrument, before=before)

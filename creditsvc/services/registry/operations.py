@@ -21,7 +21,7 @@ from creditsvc.models import (
 )
 from creditsvc.models.base import utcnow
 from creditsvc.principals import CITY, DISTRICT, HOST, Principal
-from creditsvc.services import audit, scope
+from creditsvc.services import audit, scope, signals
 from creditsvc.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from creditsvc.services.registry import queries
 
@@ -183,6 +183,9 @@ def update_device(p: Principal, device: Device, data: dict) -> Device:
     before = audit.state(device)
     _apply(device, data)
     audit.record(p.name, "update", device, before=before, district_code=device.district_code)
+    if "verification_due" in data:
+        # The scale's instrument in the verification registry keeps the same date (issue 20).
+        signals.device_due_changed.send(device, principal=p)
     return device
 
 

@@ -222,3 +222,24 @@ def test_an_institute_sheet_imports_all_rows_or_none_with_row_errors(world):
     db.session.refresh(device)
     assert device.verification_due == due
     assert db.session.query(VerificationRecord).count() == 4
+
+
+def test_a_due_date_set_on_the_scale_itself_moves_its_instrument_too(world):
+    market = world.market()
+    device, _, _ = world.device(market, "FS-PATCH")
+    officer = world.district()
+    made = officer.post(
+        URL,
+        json={
+            "kind": "fair_scale",
+            "serial": "FS-PATCH",
+            "market_id": market.id,
+            "device": "FS-PATCH",
+        },
+    ).json
+    assert made["device"] == "FS-PATCH"
+    assert made["verification_due"] == str(device.verification_due)
+    new_due = str(TODAY + timedelta(days=90))
+    changed = officer.patch("/api/v1/devices/FS-PATCH", json={"verification_due": new_due})
+    assert changed.status_code == 200
+    assert officer.get(f"{URL}/{made['id']}").json["verification_due"] == new_due
