@@ -43,6 +43,7 @@ from creditsvc.uscc import make as make_uscc  # noqa: E402
 
 CATEGORIES = ("vegetable", "fruit", "meat", "seafood", "egg", "grain", "live_fish", "delicacy")
 DISTRICT = "310104"
+VERIFIED_UNTIL = datetime.now(UTC).date() + timedelta(days=365)
 
 
 def parse_args() -> argparse.Namespace:
@@ -105,7 +106,9 @@ def seed(url: str, args: argparse.Namespace) -> dict:
             db.session.add(Stall(market_id=market.id, number=f"S-{i:03d}", merchant_id=merchant.id))
             merchants.append((merchant.id, merchant.uscc))
         devices = [
-            Device(serial=f"BENCH-{i}", market_id=market.id) for i in range(2 * args.clients)
+            # Verified scales: a lapsed one's readings are judged not assessable (issue 20).
+            Device(serial=f"BENCH-{i}", market_id=market.id, verification_due=VERIFIED_UNTIL)
+            for i in range(2 * args.clients)
         ]
         db.session.add_all(devices)
         db.session.flush()

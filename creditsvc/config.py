@@ -166,6 +166,14 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # or a market shut over the Spring Festival is gone for weeks, not months, and older
         # readings would rewrite grades already published for the quarter before.
         "READING_MAX_AGE_DAYS": int(env.get("READING_MAX_AGE_DAYS", "90")),
+        # rules.md §1 presumes a verified scale (issue 20): a reading taken after the
+        # scale's verification fell due is not assessable. With this on, so is a reading
+        # from a scale with no verification due date at all (nothing on record); the demo
+        # and the test factories give every scale a verification.
+        "READINGS_REQUIRE_VERIFICATION_RECORD": env.get("READINGS_REQUIRE_VERIFICATION_RECORD", "1")
+        == "1",
+        # Days ahead of an instrument's verification due date that its holder is told.
+        "VERIFICATION_NOTICE_DAYS": int(env.get("VERIFICATION_NOTICE_DAYS", "30")),
         # Notifications are also mailed when a mail server is set; unset means portal only.
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),

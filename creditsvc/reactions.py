@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from creditsvc.jobs import reminders, render
 from creditsvc.services import signals
+from creditsvc.services.instruments import alerts
+from creditsvc.services.instruments import operations as instruments
 from creditsvc.services.programme import demonstration_units
 from creditsvc.services.publication import placards, withdrawal
 
@@ -24,4 +26,6 @@ def connect() -> None:
     signals.correction_approved.connect(render.render_after_commit, weak=False)
     signals.grades_changed.connect(placards.on_grades_changed, weak=False)
     signals.notified.connect(reminders.mail_after_commit, weak=False)
+    signals.inspection_recorded.connect(alerts.on_inspection_recorded, weak=False)
+    signals.device_due_changed.connect(instruments.on_device_due_changed, weak=False)
     _connected = True

@@ -171,6 +171,7 @@ IMPORT_KIND_WORDS = {
     "merchants": Words("商户", "Merchants"),
     "inspections": Words("检查记录", "Inspections"),
     "complaints": Words("投诉", "Complaints"),
+    "verifications": Words("计量器具检定记录", "Instrument verifications"),
 }
 JOB_STATUS_WORDS = {
     "queued": Words("排队中", "Queued"),
@@ -360,6 +361,8 @@ QUEUE_KIND_WORDS = {
     "withdrawal": Words("撤下公示条目", "Entries taken off a notice"),
     "penalty_publication": Words("行政处罚信息公示", "Penalty publication"),
     "notice": Words("公示文书", "Notice"),
+    "instrument": Words("计量器具检定逾期", "Instrument past its verification"),
+    "fair_scale_alert": Words("公平秤预警", "Fair-scale alert"),
 }
 QUEUE_STEP_WORDS = {
     "decide": Words("作出决定", "Decide"),
@@ -377,4 +380,34 @@ QUEUE_STEP_WORDS = {
     "approve": Words("审核", "Approve"),
     "await_approval": Words("待其他人员审核", "Awaits another officer's approval"),
     "publish": Words("发布", "Publish"),
+    "verify": Words("检定或停用", "Verify, or take out of use"),
+    "inspect": Words("定向抽查", "Inspect (targeted check)"),
+}
+
+# The verification registry (issue 20) --------------------------------------------------
+
+INSTRUMENT_KIND_WORDS = {
+    "pricing_scale": Words("计价秤", "Pricing scale"),
+    "fuel_dispenser": Words("燃油加油机", "Fuel dispenser"),
+    "focimeter": Words("焦度计", "Focimeter"),
+    "refractometer": Words("验光仪", "Refractometer"),
+    "fair_scale": Words("公平秤", "Fair scale"),
+    "lensmeter": Words("镜片焦度计", "Lensmeter"),
+    "taximeter": Words("出租车计价器", "Taximeter"),
+    "water_meter": Words("水表", "Water meter"),
+    "gas_meter": Words("燃气表", "Gas meter"),
+    "electricity_meter": Words("电能表", "Electricity meter"),
+    "other": Words("其他", "Other"),
+}
+VERIFICATION_RESULT_WORDS = {
+    "passed": Words("合格", "Passed"),
+    "failed": Words("不合格", "Failed"),
+}
+READING_REASON_WORDS = {
+    "scale_verification_lapsed": Words("公平秤检定已过期", "Scale's verification lapsed"),
+    "scale_unverified": Words("公平秤无检定记录", "Scale has no verification on record"),
+}
+INSTRUMENT_DUE_WORDS = {
+    "overdue": Words("已逾期", "Overdue"),
+    "due_soon": Words("30天内到期", "Due within 30 days"),
 }

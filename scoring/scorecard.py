@@ -215,7 +215,7 @@ class _Batch:
     def fair_scale(self) -> np.ndarray:
         fs = self.policy.document["fair_scale"]
         _, assessable, short = self.reweigh_counts(fs["window_days"])
-        rate = (short + fs["prior_short"]) / (assessable + fs["prior_short"] + fs["prior_within"])
+        rate = posterior_short_rate(short, assessable, fs["prior_short"], fs["prior_within"])
         excess = np.maximum(0.0, rate - fs["tolerated_rate"]) * 100
         points = np.minimum(excess * fs["points_per_percent"], fs["max_points"])
         who = np.flatnonzero(points >= 0.005)
@@ -279,3 +279,14 @@ def score(evidence: Evidence, policy: Policy, as_of: date) -> Scores:
     rated = batch.rated()
     grade = np.where(rated, np.array(list(GRADE_ORDER), dtype=object)[grade], "")
     return Scores(rated=rated, score=raw, grade=grade, reasons=batch.reasons.joined())
+
+
+def posterior_short_rate(
+    short: np.ndarray, assessable: np.ndarray, prior_short: float, prior_within: float
+) -> np.ndarray:
+    """The short-weight rate's posterior mean under a Beta(prior_short, prior_within) prior:
+    one short re-weigh out of three does not sink a stall, 40 out of 400 do (DESIGN §6).
+    The scorecard's fair-scale points and the officers' alerts read the same estimate."""
+    short = np.asarray(short, dtype=np.float64)
+    assessable = np.asarray(assessable, dtype=np.float64)
+    return (short + prior_short) / (assessable + prior_short + prior_within)

@@ -22,6 +22,7 @@ def register(app: Flask) -> None:
         imports,
         inspection_plans,
         inspections,
+        instruments,
         markets,
         merchants,
         notices,
@@ -70,6 +71,7 @@ def register(app: Flask) -> None:
         notifications,
         risk,
         inspection_plans,
+        instruments,
     ):
         # Bearer-token calls need no CSRF token; API writes made with a session
         # cookie are checked for one in creditsvc.auth.load_principal instead.

@@ -18,6 +18,7 @@ from creditsvc.schemas.registry import (
     MerchantUpdate,
 )
 from creditsvc.schemas.standing import StandingOut
+from creditsvc.services.instruments import operations as instruments
 from creditsvc.services.registry import operations as registry
 from creditsvc.services.registry import queries
 from creditsvc.services.standing import queries as standing
@@ -75,7 +76,7 @@ class Instruments(MethodView):
     def post(self, data, uscc):
         """Register a measuring instrument of a merchant."""
         p = auth.current()
-        instrument = registry.add_instrument(p, queries.merchant(p, uscc), data)
+        instrument = instruments.register_for_merchant(p, queries.merchant(p, uscc), data)
         return instrument
 
 

@@ -59,6 +59,7 @@ from creditsvc.models import (
     Merchant,
     Stall,
     Street,
+    VerificationRecord,
 )
 from creditsvc.models.base import utcnow
 from creditsvc.services.errors import Conflict
@@ -264,6 +265,7 @@ def instrument_rows(city: CityPlan) -> Rows:
                     {
                         "id": instrument_id,
                         "merchant_id": city.merchant_id(index),
+                        "district_code": DISTRICT_CODES[city.district[index]],
                         "kind": kind,
                         "serial": f"{serial}-{k:02d}",
                         "verification_due": due,
@@ -289,6 +291,57 @@ WRITERS: tuple[tuple[type[Base], Callable[[CityPlan], Rows]], ...] = (
 # moved past them at the end; SQLite takes max(id) + 1 by itself.
 NUMBERED = (Market, Device, Merchant, Stall, Instrument)
 NUMBERED_TABLES = tuple(model.__table__ for model in NUMBERED) + evidence.TABLES
+
+
+DEMO_INSTITUTE = "上海市计量测试技术研究院"
+
+
+def _fair_scales() -> list:
+    return db.session.execute(
+        select(Device.id, Device.serial, Device.market_id, Device.verification_due)
+        .add_columns(Market.district_code)
+        .join(Market, Market.id == Device.market_id)
+        .order_by(Device.id)
+    ).all()
+
+
+def fair_scale_rows(city: CityPlan, scales: list) -> list[dict]:
+    """Each fair scale registered as its market's instrument (issue 20)."""
+    return [
+        {
+            "market_id": market_id,
+            "device_id": device_id,
+            "district_code": district,
+            "kind": "fair_scale",
+            "serial": serial,
+            "verification_due": due,
+            "created_at": city.stamp,
+            "updated_at": city.stamp,
+        }
+        for device_id, serial, market_id, due, district in scales
+    ]
+
+
+def verification_rows(city: CityPlan, scales: list) -> list[dict]:
+    """The passed verification each scale's due date comes from, a year before it."""
+    ids = dict(
+        db.session.execute(
+            select(Instrument.device_id, Instrument.id).where(Instrument.device_id.is_not(None))
+        ).all()
+    )
+    return [
+        {
+            "instrument_id": ids[device_id],
+            "certificate_number": f"JD{city.as_of.year - 1}-{device_id:06d}",
+            "institute": DEMO_INSTITUTE,
+            "verified_on": due - timedelta(days=365),
+            "result": "passed",
+            "next_due": due,
+            "recorded_by": ACTOR,
+            "recorded_at": city.stamp,
+        }
+        for device_id, _, _, due, _ in scales
+    ]
 
 
 def load(
@@ -341,6 +394,10 @@ def _write(city: CityPlan) -> Loader:
     with loader.timed("indexes and keys"):
         restore_constraints(db.session, deferred)
     advance_sequences(db.session, NUMBERED_TABLES)
+    with loader.timed("fair-scale instruments"):
+        scales = _fair_scales()
+        loader.load([(Instrument.__table__, fair_scale_rows(city, scales))])
+        loader.load([(VerificationRecord.__table__, verification_rows(city, scales))])
     with loader.timed("dirty_merchants"):
         loader.rows["dirty_merchants"] = evidence.mark_dirty(db.session, utcnow())
     with loader.timed("commitments"):

@@ -68,9 +68,25 @@ class MerchantResolver:
         return resolved
 
 
+class VerificationResolver(MerchantResolver):
+    """A market by name within the row's district (or by id); the district is not kept."""
+
+    def __call__(self, values: dict[str, str]) -> dict[str, str | int]:
+        resolved: dict[str, str | int] = dict(values)
+        market = str(resolved.pop("market", "") or "")
+        district = str(resolved.pop("district", "") or "")
+        if market:
+            if not district and not market.isdigit():
+                raise Invalid("a market is named within its district", "district")
+            code = self._district(district) if district else ""
+            resolved["market_id"] = self._by_name("market", Market, code, market)
+        return resolved
+
+
 # Each kind: a fresh resolver for one file.
 RESOLVERS: dict[str, Callable[[], Callable[[dict[str, str]], dict]]] = {
     "merchants": MerchantResolver,
     "inspections": lambda: dict,
     "complaints": lambda: dict,
+    "verifications": VerificationResolver,
 }

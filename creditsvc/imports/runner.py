@@ -22,11 +22,13 @@ from creditsvc.jobs import rescore
 from creditsvc.models import JobRun, User
 from creditsvc.principals import Principal
 from creditsvc.schemas.evidence import ComplaintIn, InspectionIn
+from creditsvc.schemas.instruments import VerificationImportIn
 from creditsvc.schemas.registry import MerchantIn
 from creditsvc.services import jobruns
 from creditsvc.services.errors import DomainError
 from creditsvc.services.evidence.complaints import ComplaintBatch
 from creditsvc.services.evidence.inspections import InspectionBatch
+from creditsvc.services.instruments.batch import VerificationBatch
 from creditsvc.services.registry.operations import MerchantBatch
 from creditsvc.spreadsheets import SheetError, ZipLimits, cell_problem, rows_of
 
@@ -50,6 +52,7 @@ KINDS = {
     "merchants": Kind(MerchantIn, MerchantBatch),
     "inspections": Kind(InspectionIn, InspectionBatch),
     "complaints": Kind(ComplaintIn, ComplaintBatch),
+    "verifications": Kind(VerificationImportIn, VerificationBatch),
 }
 
 

@@ -7,12 +7,21 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from creditsvc.models import CHANNELS, INSPECTION_KINDS, PROCEDURES, TRADES
+from creditsvc.models import (
+    CHANNELS,
+    INSPECTION_KINDS,
+    INSTRUMENT_KINDS,
+    PROCEDURES,
+    TRADES,
+    VERIFICATION_RESULTS,
+)
 from creditsvc.vocabulary import (
     CHANNEL_WORDS,
     INSPECTION_KIND_WORDS,
+    INSTRUMENT_KIND_WORDS,
     PROCEDURE_WORDS,
     TRADE_WORDS,
+    VERIFICATION_RESULT_WORDS,
     sheet_choices,
 )
 
@@ -39,6 +48,8 @@ TRADE_ZH = sheet_choices(TRADES, TRADE_WORDS)
 KIND_ZH = sheet_choices(INSPECTION_KINDS, INSPECTION_KIND_WORDS)
 PROCEDURE_ZH = sheet_choices(PROCEDURES, PROCEDURE_WORDS)
 CHANNEL_ZH = sheet_choices(CHANNELS, CHANNEL_WORDS)
+INSTRUMENT_KIND_ZH = sheet_choices(INSTRUMENT_KINDS, INSTRUMENT_KIND_WORDS)
+RESULT_ZH = sheet_choices(VERIFICATION_RESULTS, VERIFICATION_RESULT_WORDS)
 
 SHEETS: dict[str, list[Column]] = {
     "merchants": [
@@ -74,6 +85,22 @@ SHEETS: dict[str, list[Column]] = {
         Column("reference", "工单号", "Reference", False, "SH12345-0001"),
         Column("allegation", "投诉内容", "Allegation", True, "复称短少50克"),
         Column("contact", "投诉人联系方式", "Contact", False, "王女士 138xxxxxxxx"),
+    ],
+    # A verification institute's sheet (检定机构, issue 20): an instrument not registered
+    # yet is registered with its first verification. The holder is a business (its USCC)
+    # or a market (by name within its district, or id), with a stall number there.
+    "verifications": [
+        Column("serial", "出厂编号", "Serial", True, "PS-310104-0000001-01"),
+        Column("kind", "器具类别", "Kind", True, "计价秤", INSTRUMENT_KIND_ZH),
+        Column("merchant", "使用单位统一社会信用代码", "Owner USCC", False, "92310104MA1KXXXXXX"),
+        Column("district", "所在区", "District", False, "310104"),
+        Column("market", "所在市场", "Market", False, "斜土路菜市场"),
+        Column("stall", "摊位号", "Stall", False, "A-12"),
+        Column("certificate_number", "检定证书编号", "Certificate number", True, "JD2026-000123"),
+        Column("institute", "检定机构", "Institute", True, "上海市计量测试技术研究院"),
+        Column("verified_on", "检定日期", "Verified on", True, "2026-11-01"),
+        Column("result", "检定结论", "Result", True, "合格", RESULT_ZH),
+        Column("next_due", "有效期至", "Next due", False, "2027-10-31"),
     ],
 }
 
@@ -162,8 +189,14 @@ PAYLOADS: dict[str, Callable[[dict[str, str]], dict]] = {
     "merchants": _drop_empty,
     "inspections": inspection_payload,
     "complaints": _drop_empty,
+    "verifications": _drop_empty,
 }
 
 # Which column to blame for an error in a payload field (nested penalty fields map to
 # their own columns; everything else to the column of the same key).
-ERROR_COLUMNS = {"penalty": "decision_number", "street_id": "street", "market_id": "market"}
+ERROR_COLUMNS = {
+    "penalty": "decision_number",
+    "street_id": "street",
+    "market_id": "market",
+    "stall_id": "stall",
+}

@@ -28,6 +28,7 @@ from creditsvc.jobs.expiry import expire_idempotency_keys, expire_notices
 from creditsvc.jobs.reminders import send_reminders
 from creditsvc.jobs.rescore import daily_roll, rescore_dirty
 from creditsvc.jobs.runs import fail_abandoned_runs
+from creditsvc.jobs.verification import verification_daily
 from creditsvc.workdays import SHANGHAI
 
 # Cron fields are read in the bureau's time zone (China has no daylight saving time),
@@ -55,6 +56,8 @@ PERIODIC = (
     Periodic("expire-idempotency-keys", expire_idempotency_keys, "default", cron="5 * * * *"),
     # Programme deadlines: re-evaluations coming due, objections due (rules.md §4, §5).
     Periodic("programme-reminders", send_reminders, "default", cron="0 8 * * *"),
+    # Issue 20: verifications falling due within 30 days, and the fair-scale alerts.
+    Periodic("verification-daily", verification_daily, "default", cron="15 8 * * *"),
     # Issue 17: a status row whose job Redis lost, or that no worker ended, ends failed.
     Periodic("abandoned-runs", fail_abandoned_runs, "default", interval=60),
 )

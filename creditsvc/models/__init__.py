@@ -68,7 +68,13 @@ from creditsvc.models.objection import (
     ReplyStatus,
 )
 from creditsvc.models.outbox import DirtyMerchant
-from creditsvc.models.reading import VERDICTS, Reading
+from creditsvc.models.reading import (
+    READING_REASON_CODES,
+    SCALE_UNVERIFIED,
+    SCALE_VERIFICATION_LAPSED,
+    VERDICTS,
+    Reading,
+)
 from creditsvc.models.repair import REPAIR_STATUSES, RepairApplication, RepairStatus
 from creditsvc.models.risk import (
     PLAN_STATUSES,
@@ -82,8 +88,23 @@ from creditsvc.models.risk import (
 )
 from creditsvc.models.score import CurrentScore, ReadingTally, ScoreSnapshot, ScoringPolicy
 from creditsvc.models.session import BrowserSession
+from creditsvc.models.verification import (
+    VERIFICATION_RESULTS,
+    AlertStatus,
+    FairScaleAlert,
+    VerificationRecord,
+    VerificationResult,
+)
 
 __all__ = [
+    "READING_REASON_CODES",
+    "SCALE_UNVERIFIED",
+    "SCALE_VERIFICATION_LAPSED",
+    "VERIFICATION_RESULTS",
+    "AlertStatus",
+    "FairScaleAlert",
+    "VerificationRecord",
+    "VerificationResult",
     "CommitmentStatus",
     "CommunityStatus",
     "ComplaintStatus",

@@ -57,7 +57,12 @@ class Device(Timestamped, Base):
     serial: Mapped[str] = mapped_column(String(64), unique=True)
     market_id: Mapped[int] = mapped_column(ForeignKey("markets.id"), index=True)
     high_accuracy: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The next due date of its instrument's latest passed verification (kept equal to
+    # `Instrument.verification_due`): a reading taken after it is not assessable.
     verification_due: Mapped[date | None] = mapped_column(Date)
+    # The day the host was last told that the scale's readings are not assessable
+    # because its verification lapsed: once per scale per day, not per reading.
+    lapse_notified_on: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     market: Mapped[Market] = relationship()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, func
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from creditsvc.models.base import Base, Timestamped, postgresql_only
 from creditsvc.models.geography import Street
-from creditsvc.models.market import Market
+from creditsvc.models.market import Device, Market, Stall
 
 TRADES = (
     "market_stall",
@@ -21,9 +21,15 @@ TRADES = (
     "other",
 )
 
+# Kinds of the verification registry (issue 20): pricing scales, fuel dispensers, optical
+# instruments (focimeters, refractometers) and the markets' fair scales; the older codes
+# stay valid for instruments registered before it.
 INSTRUMENT_KINDS = (
     "pricing_scale",
     "fuel_dispenser",
+    "focimeter",
+    "refractometer",
+    "fair_scale",
     "lensmeter",
     "taximeter",
     "water_meter",
@@ -82,15 +88,48 @@ postgresql_only(
 )
 
 
+# Exactly one holder (CASE: PostgreSQL adds no booleans).
+ONE_HOLDER = (
+    " + ".join(
+        f"(CASE WHEN {column} IS NULL THEN 0 ELSE 1 END)"
+        for column in ("merchant_id", "stall_id", "market_id")
+    )
+    + " = 1"
+)
+
+
 class Instrument(Timestamped, Base):
-    """A measuring instrument under mandatory verification (强制检定)."""
+    """A measuring instrument under mandatory verification (强制检定), held by a merchant, a
+    stall or a market (exactly one of them), with its verification records.
+
+    `verification_due` is the next due date of its latest passed verification record (or
+    the date given when it was registered, before any record): kept in step by
+    `services.instruments.operations`, never written elsewhere. A fair scale that posts
+    readings links to its `Device`, whose own `verification_due` is kept equal to it.
+    """
 
     __tablename__ = "instruments"
+    __table_args__ = (
+        CheckConstraint(
+            ONE_HOLDER,
+            name="one_holder",
+        ),
+        Index("ix_instruments_district_due", "district_code", "verification_due"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    merchant_id: Mapped[int | None] = mapped_column(ForeignKey("merchants.id"), index=True)
+    stall_id: Mapped[int | None] = mapped_column(ForeignKey("stalls.id"), index=True)
+    market_id: Mapped[int | None] = mapped_column(ForeignKey("markets.id"), index=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), unique=True)
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))
     kind: Mapped[str] = mapped_column(String(32))
-    serial: Mapped[str] = mapped_column(String(64))
+    serial: Mapped[str] = mapped_column(String(64), index=True)
     verification_due: Mapped[date | None] = mapped_column(Date)
+    # The due date the 30-day notice was sent for: one notice per due date.
+    due_notified_for: Mapped[date | None] = mapped_column(Date)
 
-    merchant: Mapped[Merchant] = relationship(back_populates="instruments")
+    merchant: Mapped[Merchant | None] = relationship(back_populates="instruments")
+    stall: Mapped[Stall | None] = relationship()
+    market: Mapped[Market | None] = relationship()
+    device: Mapped[Device | None] = relationship()

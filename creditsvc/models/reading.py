@@ -10,6 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from creditsvc.models.base import Base, UTCDateTime
 
 VERDICTS = ("within", "short", "not_assessable")
+# A reading the scale could not judge, whatever it weighed: rules.md §1 presumes a
+# verified scale (issue 20). `scale_unverified`: no verification on record.
+SCALE_VERIFICATION_LAPSED = "scale_verification_lapsed"
+SCALE_UNVERIFIED = "scale_unverified"
+READING_REASON_CODES = (SCALE_VERIFICATION_LAPSED, SCALE_UNVERIFIED)
 
 
 class Reading(Base):
@@ -43,3 +48,6 @@ class Reading(Base):
     limit_g: Mapped[float | None] = mapped_column(Float)
     shortfall_g: Mapped[float] = mapped_column(Float)
     verdict: Mapped[str] = mapped_column(String(16))
+    # Why a reading is not assessable when the scale itself is the reason
+    # (READING_REASON_CODES); None otherwise.
+    reason_code: Mapped[str | None] = mapped_column(String(32))

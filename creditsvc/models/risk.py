@@ -13,6 +13,7 @@ from typing import ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     Float,
     ForeignKey,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -134,6 +136,8 @@ class InspectionPlanItem(Base):
     merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
     risk_class: Mapped[str] = mapped_column(String(1))
     inspector_ids: Mapped[list] = mapped_column(JSON)  # user ids, in the order drawn
+    # On the must-check list (定向抽查) because of an open fair-scale alert, drawn or not.
+    must_check: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     plan: Mapped[InspectionPlan] = relationship(back_populates="items")
     merchant: Mapped[Merchant] = relationship()

@@ -13,7 +13,7 @@ from flask import current_app, has_app_context
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from creditsvc import clock
-from creditsvc.models import VERDICTS
+from creditsvc.models import READING_REASON_CODES, VERDICTS
 from creditsvc.schemas.common import AwareDateTime, Moment, PageArgs, Text, USCCRef
 from creditsvc.workdays import SHANGHAI
 from scoring.retail import Category
@@ -118,6 +118,13 @@ class ReadingVerdictOut(Schema):
     limit_g = fields.Float(allow_none=True, metadata={"description": "k x deviation"})
     band = fields.Str(allow_none=True)
     reason = fields.Str()
+    reason_code = fields.Str(
+        allow_none=True,
+        metadata={
+            "enum": list(READING_REASON_CODES),
+            "description": "why the scale could not judge it (its verification); else null",
+        },
+    )
 
 
 class ReadingDuplicateOut(Schema):
@@ -168,3 +175,4 @@ class ReadingOut(Schema):
     limit_g = fields.Float(allow_none=True)
     shortfall_g = fields.Float()
     verdict = fields.Str()
+    reason_code = fields.Str(allow_none=True)

@@ -102,6 +102,9 @@ class PlanItemOut(Schema):
     uscc = fields.Str()
     name = fields.Str()
     risk_class = fields.Str()
+    must_check = fields.Bool(
+        metadata={"description": "on the must-check list (定向抽查): an open fair-scale alert"}
+    )
     inspectors = fields.List(fields.Str(), metadata={"description": "usernames, as drawn"})
     inspected_on = fields.Date(allow_none=True)
     outcome = fields.Str(metadata={"description": "clean | violations | not inspected"})

@@ -103,11 +103,13 @@ def record_created_rows(
     rows: Sequence[dict[str, Any]],
     *,
     reasons: Sequence[str | None] | None = None,
+    district_codes: Sequence[str | None] | None = None,
 ) -> None:
     """The same entries for rows written in bulk without the ORM (creditsvc.bulk): each row
-    holds every column of its table, as `state()` of the object would."""
+    holds every column of its table, as `state()` of the object would; `district_codes`
+    for rows that hold none of their own."""
     after = [{k: _jsonable(v) for k, v in row.items() if k not in REDACTED_COLUMNS} for row in rows]
-    _created(actor, entity, after, None, reasons)
+    _created(actor, entity, after, district_codes, reasons)
 
 
 def _created(

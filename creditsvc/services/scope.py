@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, exists, false, select, true
 from sqlalchemy.orm import aliased
 
-from creditsvc.models import Community, Device, Market, Merchant, Stall, Street
+from creditsvc.models import Community, Device, Instrument, Market, Merchant, Stall, Street
 from creditsvc.principals import ASSOCIATION, CITY, DISTRICT, HOST, MERCHANT, Principal
 
 # A stall apart from any the query itself reads (aliased once: building one per call costs
@@ -98,4 +98,23 @@ def evidence(p: Principal, model) -> ColumnElement[bool]:
         )
     if p.role == MERCHANT and p.merchant_id is not None:
         return model.merchant_id == p.merchant_id
+    return false()
+
+
+def instruments(p: Principal) -> ColumnElement[bool]:
+    """Officers see their district's instruments (the city officer all); a host those of
+    its markets, their stalls and the merchants registered in them; a merchant its own."""
+    if p.role == CITY:
+        return true()
+    if p.role == DISTRICT:
+        return Instrument.district_code == p.district_code
+    if p.role == HOST:
+        ids = p.market_ids
+        return (
+            Instrument.market_id.in_(ids)
+            | Instrument.stall_id.in_(select(Stall.id).where(Stall.market_id.in_(ids)))
+            | Instrument.merchant_id.in_(select(Merchant.id).where(Merchant.market_id.in_(ids)))
+        )
+    if p.role == MERCHANT and p.merchant_id is not None:
+        return Instrument.merchant_id == p.merchant_id
     return false()

@@ -53,3 +53,15 @@ notified = _signals.signal(
     "notified",
     doc="""People were sent notifications in this transaction. Sender: None.""",
 )
+
+inspection_recorded = _signals.signal(
+    "inspection-recorded",
+    doc="""Inspections were recorded (one, or a spreadsheet's). Sender: None; keyword
+    arguments: `actor` and `inspections`, a list of (inspection id, merchant id, day).""",
+)
+
+device_due_changed = _signals.signal(
+    "device-due-changed",
+    doc="""A fair scale's verification due date was set on the device itself. Sender: the
+    Device; keyword argument: `principal`.""",
+)

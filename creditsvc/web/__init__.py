@@ -38,13 +38,15 @@ def register(app: Flask) -> None:
         console,
         home,
         host,
+        instruments,
         labels,
         portal,
         public_site,
         verify,
     )
 
-    for module in (home, account, apidocs, verify, console, public_site, portal, host, association):
+    blueprints = (home, account, apidocs, verify, console, public_site, portal, host, association)
+    for module in (*blueprints, instruments):
         app.register_blueprint(module.bp)
     app.context_processor(labels.template_helpers)
     app.add_template_global(labels.typed, "typed")  # for macros imported without context

@@ -9,6 +9,7 @@ from datetime import date
 from flask import url_for
 
 from creditsvc.principals import Principal
+from creditsvc.services.instruments import queries as instrument_queries
 from creditsvc.services.programme import queue
 
 # The page that performs each kind's step.
@@ -21,7 +22,15 @@ PAGES = {
     "penalty_publication": lambda i: url_for("console.penalty", penalty_id=i),
     "community": lambda i: url_for("console.community", community_id=i),
     "demonstration_unit": lambda i: url_for("console.unit", unit_id=i),
+    "instrument": lambda i: url_for("verification.instrument", instrument_id=i),
+    "fair_scale_alert": lambda i: _inspection_of_alert(i),
 }
+
+
+def _inspection_of_alert(alert_id: int) -> str | None:
+    """A fair-scale alert closes with an inspection of its business: the form, filled in."""
+    found = instrument_queries.alert(alert_id)
+    return url_for("console.new_inspection", merchant=found.merchant.uscc) if found else None
 
 
 def page_of(item: dict) -> str | None:

@@ -62,6 +62,9 @@ REPAIR_STATUS_LABELS = _page_words(vocabulary.REPAIR_STATUS_WORDS)
 PENALTY_PUBLICATION_STATUS_LABELS = _page_words(vocabulary.PENALTY_PUBLICATION_STATUS_WORDS)
 QUEUE_KIND_LABELS = _page_words(vocabulary.QUEUE_KIND_WORDS)
 QUEUE_STEP_LABELS = _page_words(vocabulary.QUEUE_STEP_WORDS)
+INSTRUMENT_KIND_LABELS = _page_words(vocabulary.INSTRUMENT_KIND_WORDS)
+VERIFICATION_RESULT_LABELS = _page_words(vocabulary.VERIFICATION_RESULT_WORDS)
+INSTRUMENT_DUE_LABELS = _page_words(vocabulary.INSTRUMENT_DUE_WORDS)
 
 
 def grade_label(policy: Policy, grade: str | None) -> str:

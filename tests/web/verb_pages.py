@@ -86,4 +86,8 @@ PAGES: dict[str, tuple[str, ...] | ApiOnly] = {
     "POST /api/v1/notices/{notice_id}/entries/{entry_id}/withdraw": (
         "console.withdraw_notice_entry",
     ),
+    # -- verification --
+    "POST /api/v1/instruments": ("verification.new_instrument",),
+    "POST /api/v1/merchants/{uscc}/instruments": ("verification.new_instrument",),
+    "POST /api/v1/instruments/{instrument_id}/verifications": ("verification.record_verification",),
 }

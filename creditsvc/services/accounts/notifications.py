@@ -13,9 +13,9 @@ from flask import current_app
 from sqlalchemy import Select, func, or_, select
 
 from creditsvc.extensions import db
-from creditsvc.models import Notification, User
+from creditsvc.models import Notification, User, host_markets
 from creditsvc.models.base import utcnow
-from creditsvc.principals import CITY, DISTRICT, MERCHANT, Principal
+from creditsvc.principals import CITY, DISTRICT, HOST, MERCHANT, Principal
 from creditsvc.services import audit, calendar, signals
 from creditsvc.services.reads import one, paginate
 
@@ -46,6 +46,16 @@ def city_officers() -> list[int]:
 def merchant_users(merchant_id: int) -> list[int]:
     stmt = select(User.id).where(
         User.active.is_(True), User.role == MERCHANT, User.merchant_id == merchant_id
+    )
+    return list(db.session.scalars(stmt.order_by(User.id)))
+
+
+def market_hosts(market_id: int) -> list[int]:
+    """The hosts (市场主办者) of a market."""
+    stmt = (
+        select(User.id)
+        .join(host_markets, host_markets.c.user_id == User.id)
+        .where(User.active.is_(True), User.role == HOST, host_markets.c.market_id == market_id)
     )
     return list(db.session.scalars(stmt.order_by(User.id)))
 

@@ -16,10 +16,11 @@ from creditsvc.models import (
     Merchant,
     NetContentLot,
     PenaltyDecision,
+    Stall,
 )
 from creditsvc.models.base import utcnow
 from creditsvc.principals import Principal
-from creditsvc.services import audit, scope
+from creditsvc.services import audit, scope, signals
 from creditsvc.services.errors import Conflict, DomainError, Invalid, NotFound
 from creditsvc.services.programme import demonstration_units
 from creditsvc.services.registry.queries import merchant_in_scope
@@ -55,13 +56,20 @@ def _lot(index: int, data: dict, plan: str) -> NetContentLot:
     )
 
 
+def held_by(merchant_id: int):
+    """The merchant's own instruments and those standing at its stalls (issue 20)."""
+    stalls = select(Stall.id).where(Stall.merchant_id == merchant_id)
+    return (Instrument.merchant_id == merchant_id) | Instrument.stall_id.in_(stalls)
+
+
 def _finding(index: int, data: dict, merchant: Merchant) -> Finding:
     instrument_id = None
     if data.get("instrument"):
         instrument_id = db.session.scalar(
-            select(Instrument.id).where(
-                Instrument.merchant_id == merchant.id, Instrument.serial == data["instrument"]
-            )
+            select(Instrument.id)
+            .where(held_by(merchant.id), Instrument.serial == data["instrument"])
+            .order_by(Instrument.id)
+            .limit(1)
         )
         if instrument_id is None:
             raise Invalid(
@@ -130,7 +138,16 @@ def record_inspection(p: Principal, data: dict, plan: str = netcontent.DEFAULT_P
     audit.record(p.name, "create", inspection, district_code=merchant.district_code)
     outbox.mark_dirty([merchant.id], "inspection")
     demonstration_units.on_inspection(p.name, inspection)
+    _announce(p.name, [inspection])
     return inspection
+
+
+def _announce(actor: str, inspections: list[Inspection]) -> None:
+    signals.inspection_recorded.send(
+        None,
+        actor=actor,
+        inspections=[(i.id, i.merchant_id, i.inspected_on) for i in inspections],
+    )
 
 
 class InspectionBatch:
@@ -253,6 +270,11 @@ class InspectionBatch:
         )
         audit.record_created_rows(self.p.name, "inspections", rows)
         outbox.mark_dirty([row["merchant_id"] for row in rows], "inspection")
+        signals.inspection_recorded.send(
+            None,
+            actor=self.p.name,
+            inspections=[(r["id"], r["merchant_id"], r["inspected_on"]) for r in rows],
+        )
         for row_id, inspection in zip(ids, inspections, strict=True):
             if demonstration_units.suspending(inspection):
                 stored = db.session.get(Inspection, row_id)
@@ -269,3 +291,4 @@ class InspectionBatch:
         outbox.mark_dirty([i.merchant_id for i in inspections], "inspection")
         for inspection in inspections:
             demonstration_units.on_inspection(self.p.name, inspection)
+        _announce(self.p.name, inspections)

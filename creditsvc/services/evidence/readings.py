@@ -16,19 +16,29 @@ commits once.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 
+from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import Select, Text, bindparam, cast, column, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from creditsvc import clock
 from creditsvc.extensions import db
-from creditsvc.models import Device, Merchant, Reading, Stall
+from creditsvc.models import (
+    SCALE_UNVERIFIED,
+    SCALE_VERIFICATION_LAPSED,
+    Device,
+    Merchant,
+    Reading,
+    Stall,
+)
 from creditsvc.models.base import utcnow
 from creditsvc.principals import Principal
 from creditsvc.schemas.readings import ReadingIn
 from creditsvc.services import scope
+from creditsvc.services.accounts import notifications
 from creditsvc.services.standing import policies
 from creditsvc.services.standing.outbox import mark_dirty
 from scoring.retail import WeighingVerdict, assess_weighing
@@ -153,9 +163,14 @@ def ingest(device: Device, items: list) -> dict:
                 k=device.k,
                 band_rule=band_rule,
             )
-            rows[item["seq"]] = _row(device, item, place, verdict, received_at)
-            results[item["seq"]] = _result(index, item["seq"], verdict)
+            code = unverified(device, clock.local(item["time"]).date())
+            if code is not None:
+                verdict = _unassessable(verdict, code, device.verification_due)
+            rows[item["seq"]] = _row(device, item, place, verdict, received_at, code)
+            results[item["seq"]] = _result(index, item["seq"], verdict, code)
     stored = _insert(list(rows.values()))
+    if any(rows[seq]["reason_code"] for seq in stored):
+        tell_host(device)
     for seq, result in results.items():
         if seq in stored:
             answer.results.append(result)
@@ -163,6 +178,51 @@ def ingest(device: Device, items: list) -> dict:
             answer.duplicate(result["index"], seq)
     mark_dirty((rows[seq]["merchant_id"] for seq in stored), OUTBOX_REASON)
     return answer.as_dict()
+
+
+def unverified(device: Device, day: date) -> str | None:
+    """Why the scale cannot judge a reading taken on `day` (a Shanghai date), or None.
+
+    rules.md §1 presumes a verified scale (计量法 第九条): after its verification fell due
+    the scale's readings are no evidence either way (issue 20). A scale with no due date
+    has nothing on record; it counts as unverified where the setting
+    READINGS_REQUIRE_VERIFICATION_RECORD says so."""
+    if device.verification_due is None:
+        required = current_app.config.get("READINGS_REQUIRE_VERIFICATION_RECORD", True)
+        return SCALE_UNVERIFIED if required else None
+    return SCALE_VERIFICATION_LAPSED if day > device.verification_due else None
+
+
+def _unassessable(verdict: WeighingVerdict, code: str, due: date | None) -> WeighingVerdict:
+    """The re-weigh with its figures, but judged neither short nor within."""
+    if code == SCALE_VERIFICATION_LAPSED:
+        reason = f"the scale's verification fell due on {due.isoformat() if due else '?'}"
+    else:
+        reason = "the scale has no verification on record"
+    reason += " (rules.md §1 presumes a verified scale)"
+    return replace(verdict, verdict="not_assessable", limit_g=None, deviation_g=None, reason=reason)
+
+
+def tell_host(device: Device) -> None:
+    """Tell the market's hosts that the scale's readings are not assessable: once per
+    scale per day, not per reading."""
+    today = clock.today()
+    if device.lapse_notified_on == today:
+        return
+    device.lapse_notified_on = today
+    due = device.verification_due
+    body = (
+        f"公平秤{device.serial}的检定已于{due.isoformat()}到期，"
+        if due
+        else f"公平秤{device.serial}没有检定记录，"
+    ) + "其复称结果不作为计量证据（不可评定），请尽快送检。"
+    notifications.notify(
+        notifications.market_hosts(device.market_id),
+        f"公平秤{device.serial}检定失效",
+        body,
+        "device",
+        device.id,
+    )
 
 
 def _load(items: list, answer: Answer) -> list[tuple[int, dict]]:
@@ -181,7 +241,12 @@ def _load(items: list, answer: Answer) -> list[tuple[int, dict]]:
 
 
 def _row(
-    device: Device, item: dict, place: Place, verdict: WeighingVerdict, received_at: datetime
+    device: Device,
+    item: dict,
+    place: Place,
+    verdict: WeighingVerdict,
+    received_at: datetime,
+    code: str | None = None,
 ) -> dict:
     return {
         "device_id": device.id,
@@ -199,10 +264,11 @@ def _row(
         "limit_g": None if verdict.limit_g is None else float(verdict.limit_g),
         "shortfall_g": float(verdict.shortfall_g),
         "verdict": verdict.verdict,
+        "reason_code": code,
     }
 
 
-def _result(index: int, seq: int, verdict: WeighingVerdict) -> dict:
+def _result(index: int, seq: int, verdict: WeighingVerdict, code: str | None = None) -> dict:
     return {
         "index": index,
         "seq": seq,
@@ -211,6 +277,7 @@ def _result(index: int, seq: int, verdict: WeighingVerdict) -> dict:
         "limit_g": None if verdict.limit_g is None else float(verdict.limit_g),
         "band": verdict.band,
         "reason": verdict.reason,
+        "reason_code": code,
     }
 
 

@@ -29,6 +29,7 @@ from creditsvc.models.geography import DESIGNATED_COMMUNITY
 from creditsvc.principals import CITY, Principal
 from creditsvc.services import calendar
 from creditsvc.services.appeals import objections
+from creditsvc.services.instruments import queries as instrument_queries
 from creditsvc.services.publication import notices, penalty_publicity, withdrawal
 
 # A demonstration unit awaiting a decision: the step its status asks for.
@@ -192,11 +193,37 @@ def _notices(p: Principal, today: date) -> list[dict]:
 CONSOLE_ONLY = frozenset({"penalty_publication", "notice"})
 
 
+def _instruments(p: Principal, today: date) -> list[dict]:
+    """Instruments past their verification due date (强制检定, issue 20): to be verified
+    or taken out of use."""
+    return [
+        _item(
+            "instrument",
+            i.id,
+            i.district_code,
+            f"{instrument_queries.holder_name(i)}：{i.serial}",
+            "verify",
+            i.verification_due,
+            today,
+        )
+        for i in instrument_queries.overdue_in(p, today)
+    ]
+
+
+def _alerts(p: Principal, today: date) -> list[dict]:
+    """Open fair-scale alerts: a surprise check (定向抽查) is to decide (issue 20)."""
+    return [
+        _item("fair_scale_alert", a.id, a.district_code, a.merchant.name, "inspect", None, today)
+        for a in instrument_queries.open_alerts(p)
+    ]
+
+
 def queue(p: Principal, today: date) -> list[dict]:
     """Deadlines first (soonest at the top), then the rest by kind and id."""
     items = _requests(p, today) + _units(p, today) + _communities(p, today)
     items += _withdrawals(p, today)
     items += _penalty_publications(p, today) + _notices(p, today)
+    items += _instruments(p, today) + _alerts(p, today)
     return sorted(
         items, key=lambda i: (i["due_on"] is None, i["due_on"] or today, i["kind"], i["id"])
     )

@@ -14,7 +14,6 @@ from creditsvc.models import (
     CommunityStatus,
     Device,
     District,
-    Instrument,
     Market,
     Merchant,
     Stall,
@@ -22,7 +21,7 @@ from creditsvc.models import (
 )
 from creditsvc.models.base import utcnow
 from creditsvc.principals import CITY, DISTRICT, HOST, Principal
-from creditsvc.services import audit, scope
+from creditsvc.services import audit, scope, signals
 from creditsvc.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from creditsvc.services.registry import queries
 
@@ -184,6 +183,9 @@ def update_device(p: Principal, device: Device, data: dict) -> Device:
     before = audit.state(device)
     _apply(device, data)
     audit.record(p.name, "update", device, before=before, district_code=device.district_code)
+    if "verification_due" in data:
+        # The scale's instrument in the verification registry keeps the same date (issue 20).
+        signals.device_due_changed.send(device, principal=p)
     return device
 
 
@@ -219,13 +221,6 @@ def update_merchant(p: Principal, merchant: Merchant, data: dict) -> Merchant:
     _apply(merchant, data)
     audit.record(p.name, "update", merchant, before=before)
     return merchant
-
-
-def add_instrument(p: Principal, merchant: Merchant, data: dict) -> Instrument:
-    instrument = Instrument(merchant_id=merchant.id, **data)
-    db.session.add(instrument)
-    audit.record(p.name, "create", instrument, district_code=merchant.district_code)
-    return instrument
 
 
 # Many merchants at once (a spreadsheet import)

@@ -7,6 +7,11 @@ seed is recorded: the same seed over the same population, officers and conflicts
 the same plan, so anyone holding them can audit it. Publication (一公开) comes after the
 period, and lists the businesses and outcomes, never their risk class.
 
+Must-check (定向抽查, issue 20): merchants of the district with an open fair-scale alert
+are added to the plan after the random draw, which is left as it was; their inspectors are
+drawn from a second generator seeded from the same seed (`must_check`), so the seed still
+reproduces the whole plan.
+
 The draw uses only `random.Random(seed).random()`, whose sequence Python guarantees not to
 change between versions (unlike `sample`, `choice` or numpy's generators).
 """
@@ -38,6 +43,7 @@ from creditsvc.models import (
 from creditsvc.principals import CITY, DISTRICT, Principal
 from creditsvc.services import audit, lifecycle, scope
 from creditsvc.services.errors import Conflict, Forbidden, Invalid, NotFound
+from creditsvc.services.instruments import alerts
 from creditsvc.services.registry.queries import merchant_in_scope
 from creditsvc.services.risk import queries
 from creditsvc.services.risk import training as risk_models
@@ -116,6 +122,29 @@ def draw(
     return items
 
 
+def must_check(
+    seed: int,
+    drawn: list[tuple[int, str, list[int]]],
+    must: list[int],
+    population: dict[str, list[int]],
+    officers: list[int],
+    conflicts: set[tuple[int, int]],
+) -> list[tuple[int, str, list[int]]]:
+    """The must-check merchants the random draw left out, with their class and inspectors
+    (drawn from `Random(f"must-check:{seed}")`), in id order."""
+    rnd = random.Random(f"must-check:{seed}")
+    taken = {merchant for merchant, _, _ in drawn}
+    classes = {m: c for c, members in population.items() for m in members}
+    items = []
+    for merchant in sorted(set(must) - taken):
+        free = [o for o in officers if (o, merchant) not in conflicts]
+        if not free:
+            raise Invalid(f"no officer free of a declared conflict for merchant id {merchant}")
+        risk_class = classes.get(merchant, UNSCORED_CLASS)
+        items.append((merchant, risk_class, _pick(rnd, free, INSPECTORS_PER_MERCHANT)))
+    return items
+
+
 def create_plan(p: Principal, data: dict) -> InspectionPlan:
     """Draw and store a plan for a district and period; the seed is given or made."""
     district = data["district"]
@@ -130,7 +159,10 @@ def create_plan(p: Principal, data: dict) -> InspectionPlan:
     seed = secrets.randbits(SEED_BITS) if seed is None else seed
     shares = ratios(data.get("ratios"))
     population = _population(district)
-    drawn = draw(seed, population, officers, _conflicts(officers), shares)
+    conflicts = _conflicts(officers)
+    drawn = draw(seed, population, officers, conflicts, shares)
+    must = alerts.open_alert_merchants(district)
+    added = must_check(seed, drawn, must, population, officers, conflicts)
     model = risk_models.latest()
     plan = InspectionPlan(
         district_code=district,
@@ -142,8 +174,10 @@ def create_plan(p: Principal, data: dict) -> InspectionPlan:
         model_id=model.id if model else None,
         created_by=p.name,
         items=[
-            InspectionPlanItem(position=i, merchant_id=m, risk_class=c, inspector_ids=o)
-            for i, (m, c, o) in enumerate(drawn)
+            InspectionPlanItem(
+                position=i, merchant_id=m, risk_class=c, inspector_ids=o, must_check=m in must
+            )
+            for i, (m, c, o) in enumerate(drawn + added)
         ],
     )
     db.session.add(plan)
@@ -263,6 +297,7 @@ def officer_view(plan: InspectionPlan) -> dict:
                 **row,
                 "position": item.position,
                 "risk_class": item.risk_class,
+                "must_check": item.must_check,
                 "inspectors": inspectors,
             }
         )

@@ -44,7 +44,14 @@ def test_a_clean_inspection(world):
 
 def test_findings_take_the_catalogue_severity_unless_given(world):
     merchant = world.merchant()
-    db.session.add(Instrument(merchant_id=merchant.id, kind="pricing_scale", serial="ACS-1"))
+    db.session.add(
+        Instrument(
+            merchant_id=merchant.id,
+            district_code=merchant.district_code,
+            kind="pricing_scale",
+            serial="ACS-1",
+        )
+    )
     db.session.commit()
     findings = [
         {"code": "UNVERIFIED", "instrument": "ACS-1"},
