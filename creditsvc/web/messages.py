@@ -220,6 +220,10 @@ _PATTERNS = [
         ),
     ),
     _pattern(
+        r"not a valid document serial: check digit .* does not match .*",
+        lambda: _("The serial number's check digit does not fit: it was probably mistyped."),
+    ),
+    _pattern(
         r"not a valid document serial: .*",
         lambda: _("This is not the serial number of a document of the bureau."),
     ),

@@ -142,7 +142,7 @@ def test_another_districts_objection_is_a_404_and_forms_need_csrf(world, app):
     assert jingan.get(url).status_code == 404
     refused = post_form(jingan, f"{url}/decide", {"upheld": "true", "reason": "x成立"}, "/console/")
     assert refused.status_code == 404
-    assert "计量器具" not in text_of(jingan.get("/console/objections"))
+    assert "附证书" not in text_of(jingan.get("/console/objections"))
     mine = officer(world, app)
     no_token = mine.post(f"{url}/decide", data={"upheld": "true", "reason": "成立了"})
     assert no_token.status_code == 400

@@ -213,7 +213,7 @@ def test_unknown_and_mistyped_serials_are_a_clear_404(world):
     assert mistyped.status_code == 404 and "check digit" in mistyped.json["message"]
     page = anonymous.get(f"/verify/{wrong}")
     assert page.status_code == 404 and "未找到" in page.get_data(as_text=True)
-    assert "check digit" in page.get_data(as_text=True)
+    assert "校验位" in page.get_data(as_text=True)  # the check digit, in the page's language
     garbage = anonymous.get("/verify/<img src=x onerror=alert(1)>")
     assert garbage.status_code == 404 and "<img src=x" not in garbage.get_data(as_text=True)
 
