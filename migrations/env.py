@@ -1,9 +1,9 @@
 import logging
 from logging.config import fileConfig
 
+from alembic import context
 from flask import current_app
 
-from alembic import context
 from creditsvc.models.base import schema_objects_of
 
 # this is the Alembic Config object, which provides

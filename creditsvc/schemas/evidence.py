@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from creditsvc import clock
@@ -19,6 +20,7 @@ from creditsvc.models import (
 )
 from creditsvc.schemas.common import INT_MAX, Date, Moment, PageArgs, RowId, Text, USCCRef
 from creditsvc.schemas.registry import StrippedSchema
+from scoring.scorecard import SEVERITY_INDEX, same_fault
 
 LongText = validate.Length(max=2000)
 # 定量包装商品计量监督管理办法 附表3 (reference/prepackaged_tolerance_T.csv) ends at 50 kg or
@@ -102,6 +104,20 @@ class InspectionIn(StrippedSchema):
             raise ValidationError("a decision cannot precede the inspection", "penalty")
 
 
+def same_fault_lot(finding) -> int | None:
+    """The failing lot a finding an officer listed is the same fault as (one fault, one
+    deduction: scoring.scorecard.same_fault), or None."""
+    found = finding.inspection.findings
+    pairs = same_fault(
+        np.zeros(len(found), dtype=np.int64),
+        np.array([f.code for f in found], dtype=object),
+        np.array([SEVERITY_INDEX.get(f.severity, -1) for f in found], dtype=np.int64),
+        np.array([f.lot_id is not None for f in found], dtype=bool),
+    )
+    row = int(pairs[found.index(finding)])
+    return None if row < 0 else found[row].lot_id
+
+
 class FindingOut(Schema):
     id = fields.Int()
     code = fields.Str()
@@ -109,6 +125,19 @@ class FindingOut(Schema):
     description = fields.Str()
     instrument = fields.Function(lambda f: f.instrument.serial if f.instrument else None)
     lot_id = fields.Int(allow_none=True)
+    same_fault_as_lot = fields.Function(
+        same_fault_lot,
+        allow_none=True,
+        metadata={
+            "description": "the failing lot of this inspection this finding is the same fault "
+            "as: the lot is deducted, this finding is not (scoring policy 2: one fault, one "
+            "deduction)"
+        },
+    )
+    deducted = fields.Function(
+        lambda f: same_fault_lot(f) is None,
+        metadata={"description": "false when only the lot named in same_fault_as_lot counts"},
+    )
 
 
 class LotOut(Schema):
