@@ -168,18 +168,23 @@ class Policy:
         for key in ("serious_grade", "cheat_grade"):
             if caps.get(key) not in tuple(GRADE_ORDER):
                 raise PolicyError(f"caps.{key} must be one of A, B, C, D")
-        if document.get("arithmetic", CLIP_BEFORE_FAIR_SCALE) not in ARITHMETICS:
-            raise PolicyError("arithmetic must be " + " or ".join(ARITHMETICS))
-        if not isinstance(document.get("one_fault_one_deduction", False), bool):
-            raise PolicyError("one_fault_one_deduction must be true or false")
-        if "fair_scale_alert" in document:
-            for key in ("short_rate", "min_readings", "window_days"):
-                _number(document, "fair_scale_alert", key)
+        _check_version_2_keys(document)
         if document.get("retail_band_rule") not in ("stricter", "category", "price"):
             raise PolicyError("retail_band_rule must be stricter, category or price")
         if not isinstance(document.get("version"), int) or document["version"] < 1:
             raise PolicyError("version must be a positive whole number")
         return cls(document)
+
+
+def _check_version_2_keys(document: dict) -> None:
+    """Keys version 2 added; a version 1 document has none of them."""
+    if document.get("arithmetic", CLIP_BEFORE_FAIR_SCALE) not in ARITHMETICS:
+        raise PolicyError("arithmetic must be " + " or ".join(ARITHMETICS))
+    if not isinstance(document.get("one_fault_one_deduction", False), bool):
+        raise PolicyError("one_fault_one_deduction must be true or false")
+    if "fair_scale_alert" in document:
+        for key in ("short_rate", "min_readings", "window_days"):
+            _number(document, "fair_scale_alert", key)
 
 
 def _check_grades(grades: Any) -> None:
