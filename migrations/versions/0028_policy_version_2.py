@@ -5,11 +5,13 @@ failed lot and a SHORT_PREPACK finding about it twice. Version 2 settles both an
 the fair-scale alert thresholds (scoring/policy.py). Version 1 stays, so snapshots made
 under it still explain themselves.
 
-A database without policies gets versions 1 and 2 as the app writes them on first use. A
-database whose officers adopted versions of their own gets the next version: their
-document in force with version 2's keys added, so none of their figures is lost. Every
-merchant is then marked for rescoring (the outbox); the sweep and the nightly full
-rescore score them under the new version.
+A database that has scored under version 1 gets version 2: the document in force with
+version 2's keys added (equal to scoring/policy.py's POLICY_V2 when version 1 is the
+default). Where officers adopted versions of their own, the next version is theirs with
+the keys added, so none of their figures is lost. Every merchant is then marked for
+rescoring (the outbox); the sweep and the nightly full rescore score them under the new
+version. A database without policies is left alone: the app writes versions 1 and 2 on
+first use, as it wrote version 1 before.
 
 Revision ID: 0028
 Revises: 0027
@@ -23,7 +25,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-from scoring.policy import POLICY_V1, POLICY_V2
+from scoring.policy import POLICY_V2
 
 # revision identifiers, used by Alembic.
 revision = "0028"
@@ -54,21 +56,17 @@ def upgrade() -> None:
         .order_by(policies.c.version.desc())
         .limit(1)
     ).first()
-    rows = []
-    if latest is None:
-        v1_note = "default policy of DESIGN.md §6"
-        rows.append({"version": 1, "document": copy.deepcopy(POLICY_V1), "note": v1_note})
-        rows.append({"version": 2, "document": copy.deepcopy(POLICY_V2), "note": NOTE})
-    elif "arithmetic" not in latest.document:
-        document = copy.deepcopy(latest.document)
-        document.update({key: copy.deepcopy(POLICY_V2[key]) for key in V2_KEYS})
-        document["version"] = latest.version + 1
-        rows.append({"version": latest.version + 1, "document": document, "note": NOTE})
-    if not rows:
+    if latest is None or "arithmetic" in latest.document:
+        # Nothing scored yet: the app writes versions 1 and 2 on first use
+        # (services/standing/policies.py), as it wrote version 1 before.
         return
-    op.bulk_insert(
-        policies, [row | {"created_by": "migration 0028", "created_at": now} for row in rows]
-    )
+    document = copy.deepcopy(latest.document)
+    document.update({key: copy.deepcopy(POLICY_V2[key]) for key in V2_KEYS})
+    document["version"] = latest.version + 1
+    if latest.version == 1:
+        document["description"] = POLICY_V2["description"]
+    row = {"version": latest.version + 1, "document": document, "note": NOTE}
+    op.bulk_insert(policies, [row | {"created_by": "migration 0028", "created_at": now}])
     conn.execute(
         sa.text(
             "INSERT INTO dirty_merchants (merchant_id, marked_at, reason) "
