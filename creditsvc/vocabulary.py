@@ -74,6 +74,16 @@ PROCEDURE_WORDS = {
     "simplified": Words("简易程序", "Simplified procedure"),
 }
 # A later decision on a penalty decision (行政处罚信息公示规定 第十一条).
+# Units a net-content lot may be declared in (scoring.netcontent.UNITS, rules.md §2).
+NET_CONTENT_UNIT_WORDS = {
+    "g": Words("克 (g)", "g"),
+    "kg": Words("千克 (kg)", "kg"),
+    "mL": Words("毫升 (mL)", "mL"),
+    "L": Words("升 (L)", "L"),
+    "m": Words("米 (m)", "m"),
+    "m2": Words("平方米 (m²)", "m²"),
+    "pcs": Words("个/件 (计数)", "pieces (count)"),
+}
 PENALTY_CHANGE_WORDS = {
     "revoked": Words("撤销", "Revoked"),
     "changed": Words("变更", "Changed"),

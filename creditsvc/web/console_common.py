@@ -44,6 +44,10 @@ _KNOWN_MESSAGES = {
     "Must be one of: {choices}.": _l("Not one of the choices."),
     "cannot be in the future": _l("Cannot be in the future."),
     "no such merchant, or not yours to see": _l("No such business, or not yours to see."),
+    "a counted lot's nominal quantity is a whole number": _l(
+        "A counted lot's nominal quantity is a whole number."
+    ),
+    "a counted lot is counted in whole pieces": _l("A counted lot is counted in whole pieces."),
 }
 
 
