@@ -162,6 +162,25 @@ def inspection(inspection_id: int):
     return _inspection_page(queries.inspection(auth.current(), inspection_id), MultiDict(), {})
 
 
+def lot_failures(lot) -> list[str]:
+    """Why a lot failed, in the page's language, from its stored figures and its plan
+    (scoring.netcontent; the stored reasons are the API's English)."""
+    plan = netcontent.sampling_plan(lot.batch_size, lot.plan)
+    failures = [
+        _("%(n)s %(kind)s defects (%(allowed)s allowed)", n=count, kind=kind, allowed=allowed)
+        for count, kind, allowed in (
+            (lot.t2, "T2", plan.allowed_t2),
+            (lot.t1, "T1", plan.allowed_t1),
+        )
+        if count > allowed
+    ]
+    if lot.mean_limit is not None and lot.mean < lot.mean_limit:
+        failures.append(
+            _("mean %(mean)s below its limit %(limit)s", mean=lot.mean, limit=lot.mean_limit)
+        )
+    return failures
+
+
 def _inspection_page(found, values, errors: dict, status: int = 200):
     return render_template(
         "console/inspection.html",
@@ -172,6 +191,7 @@ def _inspection_page(found, values, errors: dict, status: int = 200):
         units=NET_CONTENT_UNIT_LABELS,
         judged_in=netcontent.judging_unit,
         same_fault_lot=same_fault_lot,
+        lot_failures=lot_failures,
         values=values,
         errors=errors,
     ), status
