@@ -7,6 +7,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.jobs import QUEUES
 from creditsvc.models import ROLES, JobStatus
@@ -120,6 +121,8 @@ def demo(
             inspections=inspections,
             complaints=complaints,
             readings=readings,
+            as_of=clock.today(),  # the demo's history runs up to today in Shanghai
+            scenes=True,
         )
     except DomainError as exc:
         _fail(exc)

@@ -112,6 +112,7 @@ EVIDENCE_KIND_WORDS = {
     "readings": Words("公平秤复称", "Fair-scale re-weighs"),
     "grade": Words("等级上限", "Grade cap"),
     "reading": Words("公平秤复称记录", "Fair-scale reading"),
+    "reading_batch": Words("一批公平秤复称记录", "Batch of fair-scale readings"),
     "notice_entry": Words("公示条目", "Published entry"),
 }
 
@@ -177,4 +178,168 @@ JOB_STATUS_WORDS = {
     "running": Words("运行中", "Running"),
     "done": Words("已完成", "Done"),
     "failed": Words("失败", "Failed"),
+}
+
+# The audit log -------------------------------------------------------------------------
+
+# Who acted: the part of an audit actor before the colon ("user:xuhui", "device:FS-001").
+AUDIT_ACTOR_WORDS = {
+    "user": Words("用户", "User"),
+    "device": Words("公平秤", "Fair scale"),
+    "system": Words("系统", "System"),
+    "job": Words("后台任务", "Background job"),
+    "cli": Words("命令行", "Command line"),
+    "public": Words("系统（无账号）", "System (no account)"),
+}
+
+AUDIT_ACTION_WORDS = {
+    "create": Words("新建", "Created"),
+    "update": Words("修改", "Changed"),
+    "delete": Words("删除", "Deleted"),
+    "withdraw": Words("撤回", "Withdrawn"),
+    "publish": Words("发布", "Published"),
+    "file": Words("提出", "Filed"),
+    "decide": Words("决定", "Decided"),
+    "approve": Words("批准", "Approved"),
+    "revoke": Words("撤销", "Revoked"),
+    "remind": Words("提醒", "Reminded"),
+    "expire": Words("到期", "Expired"),
+    "correct": Words("更正", "Corrected"),
+    "transition": Words("状态变更", "Status changed"),
+    "suspend": Words("暂停", "Suspended"),
+    "supersede": Words("被新版本取代", "Superseded"),
+    "submit": Words("提交", "Submitted"),
+    "sign": Words("签署", "Signed"),
+    "set_units": Words("确定参与单位", "Units named"),
+    "review": Words("审核", "Reviewed"),
+    "render_failed": Words("生成文件失败", "Rendering failed"),
+    "reinstate": Words("恢复", "Reinstated"),
+    "moderate": Words("审核回复", "Moderated"),
+    "lapse": Words("失效", "Lapsed"),
+    "draw": Words("随机抽取", "Drawn"),
+    "assess": Words("评定", "Assessed"),
+    "change_password": Words("修改密码", "Password changed"),
+    "void": Words("作废", "Voided"),
+    "inspections": Words("检查", "Inspections"),
+}
+
+# Audited records, by table name.
+AUDIT_ENTITY_WORDS = {
+    "calendar_days": Words("节假日安排", "Holiday calendar day"),
+    "calendar_years": Words("节假日年度", "Holiday calendar year"),
+    "markets": Words("市场", "Market"),
+    "stalls": Words("摊位", "Stall"),
+    "devices": Words("公平秤", "Fair scale"),
+    "community_units": Words("示范社区参与单位", "Community unit"),
+    "community_draws": Words("示范社区抽查", "Community draw"),
+    "demonstration_units": Words("示范单位", "Demonstration unit"),
+    "merchants": Words("经营者", "Business"),
+    "instruments": Words("计量器具", "Measuring instrument"),
+    "users": Words("账号", "Account"),
+    "api_tokens": Words("接口令牌", "API token"),
+    "scoring_policies": Words("评分规则版本", "Scoring policy version"),
+    "streets": Words("街道（镇）", "Street or town"),
+    "communities": Words("示范社区", "Demonstration community"),
+    "commitments": Words("诚信计量承诺", "Commitment"),
+    "objections": Words("异议", "Objection"),
+    "merchant_replies": Words("经营者回复", "Business's reply"),
+    "inspections": Words("检查", "Inspection"),
+    "penalty_decisions": Words("处罚决定", "Penalty decision"),
+    "penalty_changes": Words("处罚决定变更", "Penalty change"),
+    "repair_applications": Words("信用修复申请", "Credit repair application"),
+    "readings": Words("公平秤复称记录", "Fair-scale reading"),
+    "notices": Words("公示文件", "Notice"),
+    "notice_entries": Words("公示条目", "Published entry"),
+    "penalty_publications": Words("处罚信息公示", "Penalty publication"),
+    "risk_models": Words("风险模型", "Risk model"),
+    "officer_conflicts": Words("回避声明", "Conflict of interest"),
+    "inspection_plans": Words("双随机抽查计划", "Random inspection plan"),
+    "complaints": Words("投诉", "Complaint"),
+    "voids": Words("作废记录", "Voided record"),
+}
+
+# The programme and random inspections in the officer console (helper programme) ---------
+
+# Every status of a community, for the officers who move it along.
+COMMUNITY_PROGRAMME_STATUS_WORDS = {
+    "applying": Words("申请中", "Applying"),
+    "reviewed": Words("区局审核通过，待市局验收", "Reviewed, awaiting the city's acceptance"),
+    **COMMUNITY_STATUS_WORDS,
+    "rejected": Words("未通过", "Rejected"),
+    "revoked": Words("已撤销命名", "Designation revoked"),
+}
+DRAW_KIND_WORDS = {
+    "acceptance": Words("验收抽查", "Acceptance"),
+    "re_evaluation": Words("复评抽查", "Re-evaluation"),
+}
+
+# -- roles: fair-scale readings, demonstration units, credit repair (issue 19) -----------
+
+READING_CATEGORY_WORDS = {
+    "grain": Words("粮食", "Grain"),
+    "vegetable": Words("蔬菜", "Vegetables"),
+    "fruit": Words("水果", "Fruit"),
+    "meat": Words("肉类", "Meat"),
+    "egg": Words("蛋类", "Eggs"),
+    "poultry": Words("禽类", "Poultry"),
+    "seafood": Words("水产品", "Seafood"),
+    "pastry": Words("糕点", "Pastry"),
+    "candy": Words("糖果", "Sweets"),
+    "condiment": Words("调味品", "Condiments"),
+    "dried_vegetable": Words("干菜", "Dried vegetables"),
+    "delicacy": Words("山珍", "Delicacies"),
+    "live_poultry": Words("活禽", "Live poultry"),
+    "live_fish": Words("活鱼", "Live fish"),
+    "water_soaked": Words("水发物", "Water-soaked goods"),
+    "gold": Words("金饰品", "Gold ornaments"),
+    "silver": Words("银饰品", "Silver ornaments"),
+    "other": Words("其他", "Other"),
+}
+VERDICT_WORDS = {
+    "within": Words("合格", "Within tolerance"),
+    "short": Words("短缺超差", "Short"),
+    "not_assessable": Words("无法判定", "Not assessable"),
+}
+UNIT_STATUS_WORDS = {
+    "pending": Words("待评审", "Awaiting assessment"),
+    "designated": Words("已命名", "Designated"),
+    "rejected": Words("评审未通过", "Not designated"),
+    "suspended": Words("已暂停", "Suspended"),
+    "revoked": Words("已撤销", "Revoked"),
+}
+UNIT_ROUTE_WORDS = {
+    "nominated": Words("行业协会推荐", "Nominated by an association"),
+    "applied": Words("商户自行申请", "Applied for by the business"),
+}
+COMMITMENT_CHANNEL_WORDS = {
+    "portal": Words("商户在线签署", "Signed in the portal"),
+    "officer": Words("纸质承诺书，由执法人员录入", "Paper, recorded by an officer"),
+}
+PLAN_STATUS_WORDS = {
+    "drawn": Words("已抽取", "Drawn"),
+    "published": Words("已公开", "Published"),
+}
+PLAN_OUTCOME_WORDS = {
+    "not inspected": Words("未检查", "Not inspected"),
+    "clean": Words("未发现问题", "No violations"),
+    "violations": Words("发现问题", "Violations found"),
+}
+RISK_CLASS_WORDS = {
+    "A": Words("A类（低风险）", "A (lowest risk)"),
+    "B": Words("B类（一般风险）", "B (general risk)"),
+    "C": Words("C类（较高风险）", "C (higher risk)"),
+    "D": Words("D类（高风险）", "D (highest risk)"),
+}
+REPAIR_STATUS_WORDS = {
+    "pending": Words("待决定", "Awaiting decision"),
+    "approved": Words("已通过", "Approved"),
+    "refused": Words("未通过", "Refused"),
+}
+# The conditions of 行政处罚信息公示规定 第十四条, by the codes of scoring.repair.
+REPAIR_CONDITION_WORDS = {
+    "MIN_PUBLISHED": Words("公示期满", "Published long enough"),
+    "OBLIGATIONS": Words("已履行处罚义务", "Penalty obligations fulfilled"),
+    "HARM_REMEDIED": Words("已消除危害后果", "Harm remedied"),
+    "NO_REPEAT": Words("未再发生同类违法", "No repeat of the violation"),
+    "NOT_LISTED": Words("未列入异常名录或失信名单", "Not on the restricted lists"),
 }

@@ -26,6 +26,7 @@ from creditsvc.bulk import (
     restore_constraints,
 )
 from creditsvc.demo import evidence, names
+from creditsvc.demo import scenes as demo_scenes
 from creditsvc.demo.logins import ACTOR, PASSWORD, demo_users
 from creditsvc.demo.plan import (
     ALL_STREETS,
@@ -298,12 +299,14 @@ def load(
     inspections: int | None = None,
     complaints: int | None = None,
     readings: int | None = None,
+    scenes: bool = False,
 ) -> str:
     """Write the demo city for `seed` with its history in one transaction; return a summary.
 
     Evidence counts not given are `EvidenceCounts.scaled(merchants)`. With `if_empty`, a
     registry that already has merchants is left alone. On an empty database the same
     arguments always write the same rows (only the outbox's marked_at is the clock's).
+    With `scenes`, work in progress is added through the services (`demo.scenes`).
     """
     started = clock.perf_counter()
     present = db.session.scalar(select(func.count()).select_from(Merchant))
@@ -319,6 +322,8 @@ def load(
         )
         loader = _write(city)
         logins = demo_users()
+        if scenes:
+            logins += ["", "work in progress in 徐汇区:", *demo_scenes.stage(as_of)]
         _record(city, {"streets": new_streets, **loader.rows})
         db.session.commit()
     except Exception:

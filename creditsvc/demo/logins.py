@@ -37,6 +37,7 @@ def demo_users(password: str = PASSWORD) -> list[str]:
             f"second district officer, 徐汇区 ({XUHUI}): approves what xuhui drafts",
         ),
     ]
+    wanted.append(("xiehui", "association", {}, "industry association (行业协会)"))
     if market is not None:
         wanted.append(("host", "host", {"market": market.id}, f"market host, {market.name}"))
     if stall is not None:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, inspect, select, true
+from sqlalchemy import Select, inspect, or_, select, true
 
 from creditsvc import clock
 from creditsvc.bulk import Loader
@@ -177,8 +177,10 @@ def entries_between_page(
         stmt = stmt.where(AuditEntry.district_code == district_code)
     if entity:
         stmt = stmt.where(AuditEntry.entity == entity)
-    if actor:
-        stmt = stmt.where(AuditEntry.actor == actor)
+    if actor:  # "user:xuhui" as stored, or the name alone ("xuhui") of any kind of actor
+        stmt = stmt.where(
+            or_(AuditEntry.actor == actor, AuditEntry.actor.endswith(f":{actor}", autoescape=True))
+        )
     if since:
         stmt = stmt.where(AuditEntry.at >= since)
     if until:

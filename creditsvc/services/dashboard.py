@@ -122,6 +122,38 @@ def short_rates(p: Principal, district: str | None, now: datetime) -> list[dict]
     return sorted(rows, key=lambda r: (-(r["rate"] or 0), r["market"].name))
 
 
+def stall_short_rates(p: Principal, market_id: int, now: datetime) -> dict[int, dict]:
+    """A market's fair-scale re-weighs by stall over SHORT_RATE_DAYS, counted as
+    `short_rates` counts them by market: {stall id: readings, assessable, short, rate}."""
+    assessable = Reading.verdict != "not_assessable"
+    stmt = (
+        select(
+            Reading.stall_id,
+            func.count(),
+            func.count().filter(assessable),
+            func.count().filter(Reading.verdict == "short"),
+        )
+        .join(Device, Device.id == Reading.device_id)
+        .join(Market, Market.id == Device.market_id)
+        .where(
+            Reading.measured_at >= now - timedelta(days=SHORT_RATE_DAYS),
+            Reading.stall_id.is_not(None),
+            Market.id == market_id,
+            scope.markets(p),
+        )
+        .group_by(Reading.stall_id)
+    )
+    return {
+        stall_id: {
+            "readings": total,
+            "assessable": judged,
+            "short": short,
+            "rate": short / judged if judged else None,
+        }
+        for stall_id, total, judged, short in db.session.execute(stmt)
+    }
+
+
 def open_complaints(p: Principal, district: str | None, today: date) -> tuple[list[dict], int]:
     """Complaints still received or being verified, oldest first, with their age in days."""
     voided = exists().where(Void.evidence_kind == "complaint", Void.evidence_id == Complaint.id)

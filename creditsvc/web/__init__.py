@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from creditsvc import clock
+from creditsvc.web import messages
 from creditsvc.workdays import day_of
 
 SECURITY_HEADERS = {
@@ -30,11 +31,25 @@ def _secure(response: Response) -> Response:
 
 
 def register(app: Flask) -> None:
-    from creditsvc.web import account, apidocs, console, home, labels, portal, public_site, verify
+    from creditsvc.web import (
+        account,
+        apidocs,
+        association,
+        console,
+        home,
+        host,
+        labels,
+        portal,
+        public_site,
+        verify,
+    )
 
-    for module in (home, account, apidocs, verify, console, public_site, portal):
+    for module in (home, account, apidocs, verify, console, public_site, portal, host, association):
         app.register_blueprint(module.bp)
     app.context_processor(labels.template_helpers)
+    app.add_template_global(labels.typed, "typed")  # for macros imported without context
     # Every page shows moments in the bureau's time (creditsvc.clock), never the stored UTC.
-    app.jinja_env.filters.update(moment=clock.shown, day=day_of)
+    app.jinja_env.filters.update(
+        moment=clock.shown, day=day_of, reason=messages.reason, known_reason=messages.known
+    )
     app.after_request(_secure)

@@ -20,21 +20,24 @@ from flask_babel import gettext as _
 
 from creditsvc import auth
 from creditsvc.auth import SESSION_KEY, allow
-from creditsvc.principals import ASSOCIATION, CITY, DISTRICT, HOST, MERCHANT, PUBLIC
+from creditsvc.principals import ASSOCIATION, CITY, DISTRICT, HOST, MERCHANT, PERSONS, PUBLIC
 from creditsvc.services.accounts import login_throttle as throttle
+from creditsvc.services.accounts import notifications as notices_to_people
 from creditsvc.services.accounts import sessions
 from creditsvc.services.accounts import users as accounts
 from creditsvc.services.errors import Invalid
+from creditsvc.web.console_common import page_number
 from creditsvc.web.forms import LoginForm, PasswordForm
 from creditsvc.web.redirects import local_target
 
 bp = Blueprint("account", __name__)
 
 
+LANDINGS = {MERCHANT: "portal.standing_page", HOST: "host.home", ASSOCIATION: "association.home"}
+
+
 def _landing(role: str) -> str:
-    if role == MERCHANT:
-        return url_for("portal.standing_page")
-    return url_for("home.index")
+    return url_for(LANDINGS.get(role, "home.index"))
 
 
 def _start_session(user) -> None:
@@ -102,3 +105,32 @@ def change_password():
             return redirect(url_for("home.index"))
     status = 400 if form.errors else 200
     return render_template("password.html", form=form), status
+
+
+@bp.app_context_processor
+def _unread() -> dict:
+    """The header's count of the signed-in person's unread notifications, read only when
+    a page shows it."""
+    p = auth.current()
+    if p.user is None or p.role not in PERSONS:
+        return {"unread_notifications": lambda: 0}
+    return {"unread_notifications": lambda: notices_to_people.unread_count(p)}
+
+
+@bp.get("/account/notifications")
+@allow(*PERSONS)
+def notifications():
+    """The signed-in person's notifications, newest first, unread ones marked."""
+    args = {"page": page_number(), "per_page": 50}
+    page = notices_to_people.notifications_page(auth.current(), args)
+    return render_template("account/notifications.html", page=page)
+
+
+@bp.post("/account/notifications/<int:notification_id>/read")
+@allow(*PERSONS)
+def mark_notification_read(notification_id: int):
+    """Mark one of your notifications read (POST /api/v1/notifications/<id>/read)."""
+    row = notices_to_people.own_notification(auth.current(), notification_id)
+    notices_to_people.mark_read(row)
+    back = url_for("account.notifications", page=request.form.get("page") or None)
+    return redirect(f"{back}#n-{row.id}", 303)

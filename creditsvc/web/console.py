@@ -20,10 +20,15 @@ from creditsvc.services.standing import policies
 from creditsvc.web import (  # noqa: F401
     console_audit,
     console_calendar,
+    console_commitments,
+    console_communities,
     console_evidence,
     console_imports,
     console_merchants,
     console_notices,
+    console_plans,
+    console_risk,
+    console_units,
 )
 from creditsvc.web.charts import Bar, column_chart, row_chart
 from creditsvc.web.console_common import bp, district_in_view

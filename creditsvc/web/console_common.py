@@ -7,23 +7,24 @@ Every view is `@allow(*OFFICERS)`; what it shows comes through the WHERE clauses
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TypeVar
 
-from flask import Blueprint, abort, flash, request
+from flask import Blueprint, abort, flash, g, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
 from werkzeug.wrappers import Response
 
 from creditsvc import auth, idempotency
+from creditsvc import uscc as uscc_rules
 from creditsvc.models import District
 from creditsvc.principals import CITY
 from creditsvc.schemas.common import IdempotencyKeyField
 from creditsvc.services import calendar
 from creditsvc.services.errors import DomainError, Invalid
 from creditsvc.services.registry import queries as registry_queries
+from creditsvc.web.messages import translate
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 T = TypeVar("T")
@@ -33,22 +34,6 @@ QUEUE_DOWN = _l(
     "The job queue is unavailable, so nothing was started and nothing was changed. "
     "Try again in a few minutes."
 )
-
-# Messages of marshmallow and of the services that officers meet most often; any other
-# message is shown as it comes (the English text of the rule that refused the input).
-_KNOWN_MESSAGES = {
-    "Missing data for required field.": _l("Required."),
-    "Not a valid date.": _l("Not a valid date."),
-    "Not a valid number.": _l("Not a valid number."),
-    "Not a valid integer.": _l("Not a valid whole number."),
-    "Must be one of: {choices}.": _l("Not one of the choices."),
-    "cannot be in the future": _l("Cannot be in the future."),
-    "no such merchant, or not yours to see": _l("No such business, or not yours to see."),
-    "a counted lot's nominal quantity is a whole number": _l(
-        "A counted lot's nominal quantity is a whole number."
-    ),
-    "a counted lot is counted in whole pieces": _l("A counted lot is counted in whole pieces."),
-}
 
 
 @bp.app_template_global("label_of")
@@ -115,26 +100,6 @@ def district_in_view() -> str | None:
     return p.district_code
 
 
-# Messages of the plausible-input fields (schemas/common.py), with their figures.
-_REFUSED_CHARACTER = re.compile(r"contains .*\(U\+([0-9A-F]{4,6})\), which this field may not hold")
-_OUT_OF_RANGE = re.compile(r"must be from (\S+) to (\S+)")
-
-
-def translate(message: str) -> str:
-    if message.startswith("Must be one of:"):
-        message = "Must be one of: {choices}."
-    if found := _REFUSED_CHARACTER.fullmatch(message):
-        return _(
-            "Contains a control or invisible formatting character (U+%(code)s), "
-            "which this field may not hold.",
-            code=found.group(1),
-        )
-    if found := _OUT_OF_RANGE.fullmatch(message):
-        return _("Must be from %(first)s to %(last)s.", first=found.group(1), last=found.group(2))
-    known = _KNOWN_MESSAGES.get(message)
-    return str(known) if known is not None else message
-
-
 def _flatten(errors: object, prefix: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(errors, Mapping):
         for key, value in errors.items():
@@ -181,15 +146,47 @@ def domain_errors(
     return field_errors({path: [exc.message]} if path else [exc.message], fields, rename)
 
 
+PICKED = "__pick"  # suffix of the radio buttons offering the businesses found
+
+
+def choose_business(payload: dict, field: str = "merchant") -> dict[str, list[str]]:
+    """A business field holding part of a name, or anything that is not a code, saves
+    nothing: the form comes back offering the businesses in view that match, by name, so
+    the officer sees which business it is before saving (issue 19). A business picked
+    from that list replaces what was typed. Returns the reasons by field ({} to go on)."""
+    picked = request.form.get(field + PICKED, "").strip()
+    if picked:
+        payload[field] = picked
+        return {}
+    typed = str(payload.get(field) or "").strip()
+    if not typed or len(uscc_rules.normalise(typed)) == uscc_rules.LENGTH:
+        return {}
+    found = registry_queries.businesses_like(auth.current(), typed)
+    g.business_choices = {field: found}
+    if not found:
+        return {field: [_("No business in your view has this in its name or code.")]}
+    return {field: [_("Choose the business from those found below, then send the form again.")]}
+
+
+@bp.app_template_global("business_choices")
+def business_choices(field: str) -> list:
+    """The businesses `choose_business` found for a field, for the form to offer."""
+    return g.get("business_choices", {}).get(field, [])
+
+
 def save(
     schema: type[Schema],
     payload: dict,
     fields: set[str],
     apply: Callable[[dict], T],
     rename: Callable[[str], str] = str,
+    business: str | None = None,
 ) -> tuple[T | None, dict[str, list[str]]]:
     """Validate a form post with the API's schema and hand it to a service; commit what
-    it made, or roll back and return the reasons by form field."""
+    it made, or roll back and return the reasons by form field. `business` names the
+    payload field that names a business (found by `choose_business`)."""
+    if business is not None and (chosen := choose_business(payload, business)):
+        return None, chosen
     data, errors = load(schema, payload, fields, rename)
     if data is None:
         return None, errors

@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from creditsvc import auth, idempotency, unit_of_work
+from creditsvc import auth, clock, idempotency, unit_of_work
 from creditsvc.auth import allow
 from creditsvc.catalogue import violations
 from creditsvc.imports.sheets import split_list
@@ -135,7 +135,9 @@ def _inspection_form(values: MultiDict, errors: dict, status: int = 200):
 @allow(*OFFICERS)
 def new_inspection():
     if request.method == "GET":
-        return _inspection_form(MultiDict(request.args), {})
+        values = MultiDict(request.args)
+        values.setdefault("inspected_on", clock.today().isoformat())  # today in Shanghai
+        return _inspection_form(values, {})
     first, refused = sent_before()
     if first is not None or refused:
         return first or _inspection_form(request.form, refused, 422)
@@ -147,6 +149,7 @@ def new_inspection():
         INSPECTION_FIELDS,
         lambda data: inspections.record_inspection(p, data),
         _renamer(rows),
+        business="merchant",
     )
     if inspection is not None:
         unit_of_work.after_commit(rescore.rescore_soon)
@@ -234,7 +237,9 @@ def _complaint_form(values: MultiDict, errors: dict, status: int = 200):
 @allow(*OFFICERS)
 def new_complaint():
     if request.method == "GET":
-        return _complaint_form(MultiDict(request.args), {})
+        values = MultiDict(request.args)
+        values.setdefault("received_on", clock.today().isoformat())  # today in Shanghai
+        return _complaint_form(values, {})
     first, refused = sent_before()
     if first is not None or refused:
         return first or _complaint_form(request.form, refused, 422)
@@ -244,6 +249,7 @@ def new_complaint():
         _present(request.form, COMPLAINT_FIELDS),
         COMPLAINT_FIELDS,
         lambda data: complaints.record_complaint(p, data),
+        business="merchant",
     )
     if complaint is not None:
         unit_of_work.after_commit(rescore.rescore_soon)

@@ -8,7 +8,7 @@ district's business answers 404, as on every console page.
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import jsonify, render_template, request
 
 from creditsvc import auth
 from creditsvc.auth import allow
@@ -37,6 +37,16 @@ def merchant_list():
         q=q,
         district=district,
     )
+
+
+@bp.get("/businesses/lookup")
+@allow(*OFFICERS)
+def business_lookup():
+    """The businesses in view matching `q` (part of a name, or a USCC), as JSON: the
+    business field of a form shows the name as the officer types (static/js)."""
+    q = request.args.get("q", "").strip()[:64]
+    found = queries.businesses_like(auth.current(), q) if q else []
+    return jsonify([{"uscc": m.uscc, "name": m.name, "address": m.address} for m in found])
 
 
 @bp.get("/merchants/<uscc>")

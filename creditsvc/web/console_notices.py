@@ -79,7 +79,11 @@ def new_notice():
     payload = {k: v.strip() for k in DRAFT_FIELDS if (v := request.form.get(k, "")).strip()}
     p = auth.current()
     notice, errors = save(
-        NoticeIn, payload, DRAFT_FIELDS, lambda data: notices.create_draft(p, data)
+        NoticeIn,
+        payload,
+        DRAFT_FIELDS,
+        lambda data: notices.create_draft(p, data),
+        business="merchant",
     )
     if notice is not None:
         flash(_("Draft saved: review it, then approve it."), "info")

@@ -55,6 +55,9 @@ COMPLAINT_STATUS_LABELS = _page_words(vocabulary.COMPLAINT_STATUS_WORDS)
 NOTICE_STATUS_LABELS = _page_words(vocabulary.NOTICE_STATUS_WORDS)
 JOB_STATUS_LABELS = _page_words(vocabulary.JOB_STATUS_WORDS)
 IMPORT_KIND_LABELS = _page_words(vocabulary.IMPORT_KIND_WORDS)
+AUDIT_ACTOR_LABELS = _page_words(vocabulary.AUDIT_ACTOR_WORDS)
+AUDIT_ACTION_LABELS = _page_words(vocabulary.AUDIT_ACTION_WORDS)
+AUDIT_ENTITY_LABELS = _page_words(vocabulary.AUDIT_ENTITY_WORDS)
 
 
 def grade_label(policy: Policy, grade: str | None) -> str:
@@ -84,6 +87,23 @@ def district_name(district) -> str:
     return pick(district.name_zh, district.name_en)
 
 
+def worded(words: Mapping[str, object], code: object) -> Markup:
+    """A code's word in the page's language; a code without one is shown as the stored
+    code it is (`<code>`), never as if it were English text."""
+    word = words.get(code) if code is not None else None
+    if word is not None:
+        return escape(str(word))
+    return Markup("<code>{}</code>").format("—" if code is None else code)
+
+
+def audit_actor(actor: str) -> Markup:
+    """'user:xuhui' as 用户 xuhui: the kind in words, the name as stored."""
+    kind, _sep, name = actor.partition(":")
+    if not name:
+        return worded(AUDIT_ACTOR_LABELS, actor)
+    return Markup("{} <code>{}</code>").format(worded(AUDIT_ACTOR_LABELS, kind), name)
+
+
 def template_helpers() -> dict:
     """Jinja globals for the pages of this package."""
     return {
@@ -95,7 +115,27 @@ def template_helpers() -> dict:
         "community_status_label": lambda code: COMMUNITY_STATUS_LABELS.get(code, code),
         "objection_status_label": lambda code: OBJECTION_STATUS_LABELS.get(code, code),
         "reply_status_label": lambda code: REPLY_STATUS_LABELS.get(code, code),
+        "audit_actor": audit_actor,
+        "audit_action": lambda code: worded(AUDIT_ACTION_LABELS, code),
+        "audit_entity": lambda code: worded(AUDIT_ENTITY_LABELS, code),
+        "audit_entity_word": lambda code: str(AUDIT_ENTITY_LABELS.get(code, code)),
         "pick": pick,
         "typed": typed,
         "chinese": chinese,
     }
+
+
+# The programme and random inspections (officer console).
+COMMUNITY_PROGRAMME_STATUS_LABELS = _page_words(vocabulary.COMMUNITY_PROGRAMME_STATUS_WORDS)
+DRAW_KIND_LABELS = _page_words(vocabulary.DRAW_KIND_WORDS)
+UNIT_STATUS_LABELS = _page_words(vocabulary.UNIT_STATUS_WORDS)
+UNIT_ROUTE_LABELS = _page_words(vocabulary.UNIT_ROUTE_WORDS)
+COMMITMENT_CHANNEL_LABELS = _page_words(vocabulary.COMMITMENT_CHANNEL_WORDS)
+PLAN_STATUS_LABELS = _page_words(vocabulary.PLAN_STATUS_WORDS)
+PLAN_OUTCOME_LABELS = _page_words(vocabulary.PLAN_OUTCOME_WORDS)
+RISK_CLASS_LABELS = _page_words(vocabulary.RISK_CLASS_WORDS)
+# -- roles: the market host's, association's and portal's pages (issue 19).
+READING_CATEGORY_LABELS = _page_words(vocabulary.READING_CATEGORY_WORDS)
+VERDICT_LABELS = _page_words(vocabulary.VERDICT_WORDS)
+REPAIR_STATUS_LABELS = _page_words(vocabulary.REPAIR_STATUS_WORDS)
+REPAIR_CONDITION_LABELS = _page_words(vocabulary.REPAIR_CONDITION_WORDS)

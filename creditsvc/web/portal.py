@@ -7,13 +7,13 @@ and nothing else, so no address can lead one merchant to another's record.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from creditsvc import auth, clock
 from creditsvc.auth import allow
-from creditsvc.models import OBJECTION_SUBJECTS, Merchant
+from creditsvc.models import OBJECTION_SUBJECTS
 from creditsvc.models.objection import REPLY_MAX_CHARS
 from creditsvc.principals import MERCHANT
 from creditsvc.schemas.requests import ObjectionIn, ReplyIn
@@ -22,18 +22,16 @@ from creditsvc.services.appeals import queries as appeals
 from creditsvc.services.errors import Conflict, DomainError
 from creditsvc.services.programme import queries as programme
 from creditsvc.services.publication import placards, public
-from creditsvc.web import labels
-from creditsvc.web.console_common import translate
+
+# The routes of the portal's requests (commitment, credit repair, demonstration unit)
+# register on the portal blueprint when imported here.
+from creditsvc.web import (
+    labels,
+    portal_requests,  # noqa: F401
+)
+from creditsvc.web.messages import translate
+from creditsvc.web.portal_common import bp, own_merchant
 from creditsvc.web.standing_view import standing_context
-
-bp = Blueprint("portal", __name__, url_prefix="/portal")
-
-
-def own_merchant() -> Merchant:
-    merchant = appeals.merchant_of(auth.current())
-    if merchant is None:
-        abort(404, description="this account is linked to no business")
-    return merchant
 
 
 @bp.get("")

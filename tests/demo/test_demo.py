@@ -38,7 +38,7 @@ from creditsvc.uscc import parse
 
 MERCHANTS = 300
 SEED = 7
-LOGINS = ("city", "xuhui", "xuhui2", "host", "merchant")
+LOGINS = ("city", "xuhui", "xuhui2", "xiehui", "host", "merchant")
 TIMESTAMPS = ("created_at", "updated_at")  # SQLite hands them back without a time zone
 
 
@@ -242,3 +242,48 @@ def test_the_demo_city_officer_sees_the_years_not_loaded_and_no_page_fails(app, 
         page = answer.get_data(as_text=True)
         assert ("calendar-missing" in page) == bool(missing), url
         assert all(str(y) in page for y in missing), url
+
+
+def test_the_demo_shows_work_in_progress_on_every_officer_page(app):
+    """Issue 19: the demo loaded as `make run` loads it (history up to today, scenes) has
+    readings in the last 30 days, objections awaiting a decision, a penalty awaiting
+    publication, this month's random inspection plan and a community under review."""
+    from datetime import timedelta
+
+    from creditsvc import clock
+    from creditsvc.models import (
+        InspectionPlan,
+        Objection,
+        ObjectionStatus,
+        Reading,
+    )
+    from creditsvc.principals import Principal
+    from creditsvc.services.programme.queue import queue
+    from creditsvc.services.publication import penalty_publicity
+
+    today = clock.today()
+    summary = city.load(MERCHANTS, SEED, as_of=today, scenes=True)
+    assert "work in progress in 徐汇区" in summary
+    xuhui = db.session.scalar(select(User).where(User.username == "xuhui"))
+    recent = db.session.scalar(
+        select(func.count())
+        .select_from(Reading)
+        .join(Device, Device.id == Reading.device_id)
+        .join(Market, Market.id == Device.market_id)
+        .where(
+            Market.district_code == xuhui.district_code,
+            Reading.measured_at >= clock.now() - timedelta(days=30),
+        )
+    )
+    assert recent > 0
+    disputed = db.session.scalars(
+        select(Objection).where(Objection.status == ObjectionStatus.DISPUTED)
+    ).all()
+    assert disputed and all(o.district_code == xuhui.district_code for o in disputed)
+    officer = Principal(role=xuhui.role, user=xuhui)
+    waiting = penalty_publicity.listing(officer, {"status": "pending"}, today)
+    assert any(row["decision_number"].startswith("沪市监徐处") for row in waiting)
+    plan = db.session.scalar(select(InspectionPlan))
+    assert plan is not None and plan.period_start == today.replace(day=1) and plan.items
+    kinds = {item["kind"] for item in queue(officer, today)}
+    assert {"objection", "community"} <= kinds

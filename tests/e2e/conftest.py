@@ -25,7 +25,7 @@ from tests.factories import PASSWORD, inspect, penalise, publish
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "output" / "screenshots"
 # A wide page and a phone: each main page is shot at both widths.
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 

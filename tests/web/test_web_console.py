@@ -196,7 +196,7 @@ def test_every_console_form_needs_its_csrf_token(world, app):
     for url, data in posts.items():
         response = client.post(url, data=data)
         assert response.status_code == 400, url
-        assert "CSRF" in text_of(response)
+        assert "表单已过期" in text_of(response)
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == audit_before
     assert db.session.scalar(select(func.count()).select_from(Inspection)) == 0
@@ -419,9 +419,9 @@ def test_an_import_with_a_bad_row_shows_the_row_and_imports_nothing(world, app):
     assert response.status_code == 303
     page = text_of(client.get(response.headers["Location"]))
     assert '<meta http-equiv="refresh"' not in page  # finished (jobs run inline here)
-    row = re.search(r"<tr><td class=\"number\">3</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
+    row = re.search(r"<tr><td[^>]*>3</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td></tr>", page)
     assert row and row.group(1) == "检查类型" and "日常检查" in row.group(2)
-    assert '<td class="number">2</td>' not in page  # the good row has no error
+    assert not re.search(r"<td[^>]*>2</td>", page)  # the good row has no error
     assert db.session.scalar(select(func.count()).select_from(Inspection)) == 0
 
     fixed = sheet.replace("巡查", "专项检查")

@@ -95,10 +95,11 @@ def test_the_placard_qr_target_is_the_business_page_with_its_placard(world, clie
 
 def test_an_unknown_business_is_a_404_page_in_the_reader_s_language(client):
     page = html(client.get("/merchants/91310000000000000X", headers={"Accept": "text/html"}), 404)
-    assert "<h1>未找到</h1>" in page and '<span lang="en">404 Not Found' in page
+    assert "<h1>未找到</h1>" in page and "公开名录中没有该代码的经营者" in page
+    assert "Not Found" not in page and "no such business" not in page  # no English left
     client.get("/lang/en")
     page = html(client.get("/merchants/91310000000000000X", headers={"Accept": "text/html"}), 404)
-    assert "<h1>Not found</h1>" in page
+    assert "<h1>Not found</h1>" in page and "no business with this code" in page
 
 
 def test_notices_in_force_are_listed_with_their_pdfs(world, client):

@@ -18,7 +18,7 @@ def test_login_form_without_csrf_token_is_refused(world, app):
     client = app.test_client()
     response = client.post("/login", data={"username": name, "password": PASSWORD})
     assert response.status_code == 400
-    assert "CSRF" in response.get_data(as_text=True)
+    assert "表单已过期" in response.get_data(as_text=True)
     assert client.get("/api/v1/merchants").status_code == 401
 
 

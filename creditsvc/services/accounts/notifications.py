@@ -10,7 +10,7 @@ from datetime import date
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from creditsvc.extensions import db
 from creditsvc.models import Notification, User
@@ -140,3 +140,13 @@ def send(pending: list[tuple[Notification, str]]) -> int:
             smtp.send_message(message)
             notification.mailed_at = utcnow()
     return len(pending)
+
+
+def unread_count(p: Principal) -> int:
+    """How many of the signed-in person's notifications are unread (the header's count)."""
+    if p.user is None:
+        return 0
+    stmt = select(func.count()).select_from(
+        _mine(p).where(Notification.read_at.is_(None)).subquery()
+    )
+    return db.session.scalar(stmt) or 0

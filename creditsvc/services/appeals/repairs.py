@@ -15,6 +15,7 @@ from creditsvc.models import (
     Finding,
     Inspection,
     Merchant,
+    Notice,
     NoticeEntry,
     NoticeStatus,
     PenaltyDecision,
@@ -65,21 +66,79 @@ def later_codes(entry: NoticeEntry) -> frozenset[str]:
     return frozenset(db.session.scalars(stmt))
 
 
-def check(application: RepairApplication, today: date, on_lists: bool | None = None) -> dict:
-    entry = application.entry
+def _check_entry(
+    entry: NoticeEntry,
+    obligations_fulfilled: bool,
+    harm_remedied: bool,
+    today: date,
+    on_lists: bool | None = None,
+) -> dict:
     merchant = db.session.get(Merchant, entry.merchant_id)
     facts = RepairFacts(
         published_on=entry.published_on or entry.notice.published_on,
         today=today,
         violation_codes=frozenset(v["code"] for v in entry.content.get("violations", [])),
         later_violation_codes=later_codes(entry),
-        obligations_fulfilled=application.obligations_fulfilled,
-        harm_remedied=application.harm_remedied,
+        obligations_fulfilled=obligations_fulfilled,
+        harm_remedied=harm_remedied,
         strict_domain=merchant.trade in STRICT_TRADES,
         on_restricted_lists=on_lists,
     )
     verdict = assess(facts)
     return {"eligible": verdict.eligible, "reasons": verdict.reasons, "as_of": today.isoformat()}
+
+
+def check(application: RepairApplication, today: date, on_lists: bool | None = None) -> dict:
+    return _check_entry(
+        application.entry,
+        application.obligations_fulfilled,
+        application.harm_remedied,
+        today,
+        on_lists,
+    )
+
+
+# The conditions only the merchant's own statement or an officer can settle.
+DECLARED = frozenset({"OBLIGATIONS", "HARM_REMEDIED", "NOT_LISTED"})
+
+
+def repairable(p: Principal, today: date) -> list[dict]:
+    """The caller's exposure entries in publication, each with the conditions of 第十四条
+    checked as `file` checks them, taking the merchant's own declarations as given: what
+    the facts on record already decide (the months of publication, a repeat), and whether
+    an application awaits its decision."""
+    stmt = (
+        select(NoticeEntry)
+        .join(Notice, Notice.id == NoticeEntry.notice_id)
+        .where(
+            NoticeEntry.merchant_id == p.merchant_id,
+            Notice.kind == "exposure",
+            Notice.status == NoticeStatus.PUBLISHED,
+            NoticeEntry.status == EntryStatus.ACTIVE,
+        )
+        .order_by(NoticeEntry.id)
+    )
+    pending = set(
+        db.session.scalars(
+            select(RepairApplication.entry_id).where(
+                RepairApplication.merchant_id == p.merchant_id,
+                RepairApplication.status == RepairStatus.PENDING,
+            )
+        )
+    )
+    rows = []
+    for entry in db.session.scalars(stmt):
+        verdict = _check_entry(entry, True, True, today)
+        facts = [r for r in verdict["reasons"] if r["code"] not in DECLARED]
+        rows.append(
+            {
+                "entry": entry,
+                "reasons": facts,
+                "may_apply": all(r["ok"] for r in facts) and entry.id not in pending,
+                "pending": entry.id in pending,
+            }
+        )
+    return rows
 
 
 def file(p: Principal, data: dict, today: date) -> RepairApplication:

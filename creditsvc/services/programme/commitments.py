@@ -32,6 +32,19 @@ DOCUMENT_TYPES = (
 )
 
 
+# The self-commitment a merchant signs in the portal (诚信计量自我承诺书), as signed: in
+# Chinese, the language of the document (reference/rules.md §5).
+COMMITMENT_TITLE = "诚信计量自我承诺书"
+COMMITMENT_PLEDGES = (
+    "遵守《中华人民共和国计量法》及相关法律法规，依法使用计量器具；",
+    "使用的强制检定计量器具按期申请检定，不使用未经检定、超过检定周期或者检定不合格的计量器具；",
+    "不破坏计量器具准确度，不伪造计量数据，不短斤缺两；",
+    "所售商品的计量结果误差不超过国家规定的允许误差；",
+    "建立计量器具台账，配合市场监督管理部门的监督检查；",
+    "自觉接受社会监督，如有违反，愿承担相应法律责任并接受信用惩戒。",
+)
+
+
 def document_type(data: bytes) -> tuple[str, str] | None:
     """(media type, extension) of a PDF, JPEG or PNG file; None for anything else."""
     for media_type, extension, magic in DOCUMENT_TYPES:

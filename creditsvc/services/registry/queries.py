@@ -161,6 +161,21 @@ def merchants_in_scope(p: Principal, usccs: Iterable[str], field: str) -> list[M
     return found
 
 
+FOUND_AT_MOST = 10  # businesses a form offers to choose from
+
+
+def businesses_like(p: Principal, q: str) -> list[Merchant]:
+    """The businesses in the caller's scope whose name holds `q` or whose USCC it is,
+    by name: what a form offers when someone types part of a name (issue 19)."""
+    stmt = (
+        select(Merchant)
+        .where(search.merchants_matching(q), scope.merchants(p))
+        .order_by(Merchant.name, Merchant.id)
+        .limit(FOUND_AT_MOST)
+    )
+    return list(db.session.scalars(stmt))
+
+
 def merchant(p: Principal, uscc: str) -> Merchant:
     """The merchant a path names by USCC, read as registration stores it; 404 if unseen."""
     return merchant_in_scope(p, uscc_rules.normalise(uscc), field=None)
@@ -229,5 +244,41 @@ def latest_complaints(p: Principal, found: Merchant, limit: int) -> list[Complai
         .where(Complaint.merchant_id == found.id, scope.evidence(p, Complaint))
         .order_by(Complaint.received_on.desc(), Complaint.id.desc())
         .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+# A market host's pages ------------------------------------------------------------
+
+
+def markets_of(p: Principal) -> list[Market]:
+    """Every market in the caller's scope (a host: its own), by name."""
+    stmt = select(Market).where(scope.markets(p)).order_by(Market.name, Market.id)
+    return list(db.session.scalars(stmt))
+
+
+def market_stalls(p: Principal, market: Market) -> list[Stall]:
+    """A market's stalls in scope with the merchant trading at each, by number."""
+    stmt = (
+        _stalls(p)
+        .where(Stall.market_id == market.id)
+        .options(selectinload(Stall.merchant))
+        .order_by(Stall.number, Stall.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def market_devices(p: Principal, market: Market) -> list[Device]:
+    """A market's fair scales in scope, by serial."""
+    stmt = _devices(p).where(Device.market_id == market.id).order_by(Device.serial)
+    return list(db.session.scalars(stmt))
+
+
+def market_merchants(p: Principal, market: Market) -> list[Merchant]:
+    """The merchants registered in a market, within the caller's scope, by name."""
+    stmt = (
+        select(Merchant)
+        .where(Merchant.market_id == market.id, scope.merchants(p))
+        .order_by(Merchant.name, Merchant.id)
     )
     return list(db.session.scalars(stmt))
