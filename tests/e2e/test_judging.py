@@ -24,7 +24,7 @@ def test_a_kilogram_lot_and_its_finding_count_once(world, page, live_server):
     login(page, officer.username)
 
     page.goto("/console/inspections/new")
-    page.get_by_label("商户统一社会信用代码").fill(uscc)
+    page.locator("#f-merchant").fill(uscc)
     page.get_by_label(re.compile("^类型")).select_option("routine")
     page.get_by_label("检查日期").fill(TODAY.isoformat())
     page.get_by_label("检查人员").fill("张三、李四")
