@@ -83,6 +83,16 @@ PROCEDURE_WORDS = {
     "simplified": Words("简易程序", "Simplified procedure"),
 }
 # A later decision on a penalty decision (行政处罚信息公示规定 第十一条).
+# Units a net-content lot may be declared in (scoring.netcontent.UNITS, rules.md §2).
+NET_CONTENT_UNIT_WORDS = {
+    "g": Words("克 (g)", "g", sheet="克"),
+    "kg": Words("千克 (kg)", "kg", sheet="千克"),
+    "mL": Words("毫升 (mL)", "mL", sheet="毫升"),
+    "L": Words("升 (L)", "L", sheet="升"),
+    "m": Words("米 (m)", "m", sheet="米"),
+    "m2": Words("平方米 (m²)", "m²", sheet="平方米"),
+    "pcs": Words("个/件 (计数)", "pieces (count)", sheet="个"),
+}
 PENALTY_CHANGE_WORDS = {
     "revoked": Words("撤销", "Revoked"),
     "changed": Words("变更", "Changed"),

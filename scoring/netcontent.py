@@ -7,6 +7,12 @@ allowed T1 defects, and (batches above 10 units) a sample mean ``≥ Qn - λ·s`
 (reference/rules.md §2). The sampling plan is a value loaded by name, JJF 1070-2005 by
 default, so the 2023 table can replace it without touching the rule.
 
+Every unit of rules.md §2 is judged (JJF 1070-2023 附录 / 附表3): mass in g or kg and
+volume in mL or L through the T table, looked up in g or mL (a kg or L lot is judged in
+g or mL: 1 kg is Qn 1000 g, T 15 g); length in m (no shortfall up to 5 m, 2 % above);
+area in m² (3 %); counted goods (none short up to 50 pieces, 1 % above, rounded up). The
+lot's figures (T, mean, limit) are in its judging unit (`judging_unit`).
+
 Figures are Decimals. Measurements enter through their shortest ``repr``; the mean and
 its limit are rounded to 0.01 (GB/T 8170 round-half-even) and compared as reported, so
 a published lot verdict can be re-checked from the published figures.
@@ -25,7 +31,32 @@ from scoring.tables import amount, optional, read_table
 
 DEFAULT_PLAN = "jjf1070-2005"
 PLAN_FILES = {DEFAULT_PLAN: "prepackaged_sampling_2005.csv"}
-UNITS = ("g", "mL")  # one T table serves mass and volume
+T_TABLE_UNITS = ("g", "mL")  # one T table serves mass and volume
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit a lot may be declared in: its kind, the unit it is judged in and the factor
+    from it to that unit."""
+
+    kind: Literal["mass", "volume", "length", "area", "count"]
+    judged_in: str
+    factor: Decimal
+
+
+# 定量包装商品计量监督管理办法 附表3 and JJF 1070: the units of rules.md §2.
+UNITS: dict[str, Unit] = {
+    "g": Unit("mass", "g", Decimal(1)),
+    "kg": Unit("mass", "g", Decimal(1000)),
+    "mL": Unit("volume", "mL", Decimal(1)),
+    "L": Unit("volume", "mL", Decimal(1000)),
+    "m": Unit("length", "m", Decimal(1)),
+    "m2": Unit("area", "m2", Decimal(1)),
+    "pcs": Unit("count", "pcs", Decimal(1)),
+}
+# Length and area tolerances are percentages of Qn; kept to 0.001 of the unit, rounded up
+# as T is (附表3 注), which the lot record stores exactly.
+PERCENT_QUANTUM = Decimal("0.001")
 FIGURE_QUANTUM = Decimal("0.01")
 LotResult = Literal["pass", "fail"]
 
@@ -106,7 +137,7 @@ def tolerance_T(nominal: float | Decimal, unit: str = "g") -> Decimal:  # noqa: 
     this enlarges T, which favours the packer, not the consumer; it matters only where
     the percentage gives a finer figure (e.g. 16 g → 1.44 → 1.5; 1001 g → 15.015 → 16).
     """
-    if unit not in UNITS:
+    if unit not in T_TABLE_UNITS:
         raise ValueError(f"unit must be g or mL for the T table, got {unit!r}")
     qn = amount("nominal", nominal)
     row = next((r for r in _t_rows() if r.above < qn <= r.up_to), None)
@@ -134,6 +165,38 @@ def count_shortfall_allowed(nominal: int) -> int:
     if isinstance(nominal, bool) or not isinstance(nominal, int) or nominal < 0:
         raise ValueError(f"nominal count must be a non-negative integer, got {nominal!r}")
     return 0 if nominal <= 50 else math.ceil(nominal / 100)
+
+
+def judging_unit(unit: str) -> str:
+    """The unit a lot declared in `unit` is judged and reported in (kg → g, L → mL)."""
+    return _unit(unit).judged_in
+
+
+def _unit(unit: str) -> Unit:
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    return UNITS[unit]
+
+
+def in_judging_unit(value: float | Decimal, unit: str, name: str = "nominal") -> Decimal:
+    """A quantity declared in `unit` in its judging unit (1.5 kg → 1500 g)."""
+    return amount(name, value) * _unit(unit).factor
+
+
+def tolerance(nominal: float | Decimal, unit: str) -> Decimal:
+    """The permitted shortfall for one unit of a lot of Qn `nominal` `unit`, in the
+    judging unit (rules.md §2; 定量包装商品计量监督管理办法 附表3; JJF 1070)."""
+    kind = _unit(unit).kind
+    qn = in_judging_unit(nominal, unit)
+    if kind in ("mass", "volume"):
+        return tolerance_T(qn, judging_unit(unit))
+    if kind == "length":
+        return length_shortfall_allowed(qn).quantize(PERCENT_QUANTUM, rounding=ROUND_CEILING)
+    if kind == "area":
+        return area_shortfall_allowed(qn).quantize(PERCENT_QUANTUM, rounding=ROUND_CEILING)
+    if qn != qn.to_integral_value():
+        raise ValueError(f"a counted lot's nominal quantity is a whole number, got {qn}")
+    return Decimal(count_shortfall_allowed(int(qn)))
 
 
 @cache
@@ -182,18 +245,19 @@ def assess_lot(
 ) -> LotVerdict:
     """Judge a lot by its sampled net contents (JJF 1070; rules.md §2).
 
-    ``measurements`` are the actual contents of the sampled units in ``unit``; their
-    number must equal the plan's sample size (the whole batch for 1-10 units), else
-    :class:`SampleSizeError`. Lots of 1-10 units have no mean test (``mean_limit`` None).
+    ``measurements`` are the actual contents of the sampled units in ``unit`` (any of
+    ``UNITS``); their number must equal the plan's sample size (the whole batch for 1-10
+    units), else :class:`SampleSizeError`. Lots of 1-10 units have no mean test
+    (``mean_limit`` None). The figures returned are in ``judging_unit(unit)``.
     """
-    tolerance = tolerance_T(nominal, unit)
+    allowed = tolerance(nominal, unit)
     sampling = sampling_plan(batch_size, plan)
     if len(measurements) != sampling.sample_size:
         raise SampleSizeError(batch_size, sampling.sample_size, len(measurements))
-    qn = amount("nominal", nominal)
-    qs = [amount("measurement", q) for q in measurements]
-    t2 = sum(1 for q in qs if q < qn - 2 * tolerance)
-    t1 = sum(1 for q in qs if qn - 2 * tolerance <= q < qn - tolerance)
+    qn = in_judging_unit(nominal, unit)
+    qs = [in_judging_unit(q, unit, "measurement") for q in measurements]
+    t2 = sum(1 for q in qs if q < qn - 2 * allowed)
+    t1 = sum(1 for q in qs if qn - 2 * allowed <= q < qn - allowed)
     mean = _figure(sum(qs, Decimal(0)) / len(qs))
 
     reasons = _defect_reasons(t1, t2, sampling)
@@ -205,7 +269,7 @@ def assess_lot(
             reasons.append(f"mean {mean} below limit {mean_limit}")
     return LotVerdict(
         verdict="fail" if reasons else "pass",
-        tolerance=tolerance,
+        tolerance=allowed,
         t1=t1,
         t2=t2,
         mean=mean,

@@ -1,15 +1,26 @@
 """The scoring policy: a versioned document a city officer can replace (DESIGN.md §6).
 
-The default below is the policy of the design card. A policy is plain data; `Policy`
-checks it and gives typed access. Every score snapshot names the version it used.
+Version 1 is the policy of the design card as first written; version 2 (issue 20)
+settles its arithmetic and counts one fault once, and is the default in force. A policy
+is plain data; `Policy` checks it and gives typed access. Every score snapshot names the
+version it used, and a version's document never changes once written, so a snapshot
+made under version 1 is still recomputed and explained under version 1.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
-DEFAULT_POLICY: dict[str, Any] = {
+# How the total is clipped to [0, 100] (the document's "arithmetic"). Version 1 had no key
+# and clipped at 100 before taking the fair-scale points off: min(100 − D + C, 100) − FS.
+CLIP_BEFORE_FAIR_SCALE = "clip_before_fair_scale"
+# Version 2: clip(100 − D + C − FS, 0, 100), as the scorecard's docstring always said.
+CLIP_AFTER_FAIR_SCALE = "clip_after_fair_scale"
+ARITHMETICS = (CLIP_BEFORE_FAIR_SCALE, CLIP_AFTER_FAIR_SCALE)
+
+POLICY_V1: dict[str, Any] = {
     "version": 1,
     "description": "诚信计量 default scorecard (DESIGN.md §6)",
     # Rated: at least one inspection in 24 months or at least 30 re-weighs in 12 months.
@@ -51,6 +62,24 @@ DEFAULT_POLICY: dict[str, Any] = {
     "retail_band_rule": "stricter",
 }
 
+POLICY_V2: dict[str, Any] = copy.deepcopy(POLICY_V1) | {
+    "version": 2,
+    "description": "诚信计量 scorecard, version 2: arithmetic settled, one fault one deduction",
+    "arithmetic": CLIP_AFTER_FAIR_SCALE,
+    # A failing net-content lot and a SHORT_PREPACK finding about the same lot (the same
+    # product in the same inspection) are one fault: the lot's deduction counts, the
+    # finding's does not (DESIGN.md §6). Absent (version 1): both were deducted.
+    "one_fault_one_deduction": True,
+    # Officers' alert on a fair scale whose short-weight rate stays high (DESIGN.md §6,
+    # seed §四.2): at least `min_readings` assessable re-weighs in `window_days` days with a
+    # short rate of `short_rate` or more. It raises an alert, never a grade by itself.
+    "fair_scale_alert": {"short_rate": 0.15, "min_readings": 30, "window_days": 30},
+}
+
+# The policy in force on a fresh database: version 2 (version 1 is written beside it).
+DEFAULT_POLICY = POLICY_V2
+BUILT_IN_POLICIES = (POLICY_V1, POLICY_V2)
+
 SEVERITIES = ("minor", "major", "serious")
 GRADE_ORDER = "ABCD"
 
@@ -80,6 +109,16 @@ class Policy:
 
     def number(self, *path: str) -> float:
         return _number(self.document, *path)
+
+    @property
+    def arithmetic(self) -> str:
+        """How the total is clipped; documents without the key are version 1's."""
+        return str(self.document.get("arithmetic", CLIP_BEFORE_FAIR_SCALE))
+
+    @property
+    def one_fault_one_deduction(self) -> bool:
+        """Whether a failed lot and a SHORT_PREPACK finding about it count once."""
+        return bool(self.document.get("one_fault_one_deduction", False))
 
     @property
     def grades(self) -> list[dict[str, Any]]:
@@ -129,11 +168,23 @@ class Policy:
         for key in ("serious_grade", "cheat_grade"):
             if caps.get(key) not in tuple(GRADE_ORDER):
                 raise PolicyError(f"caps.{key} must be one of A, B, C, D")
+        _check_version_2_keys(document)
         if document.get("retail_band_rule") not in ("stricter", "category", "price"):
             raise PolicyError("retail_band_rule must be stricter, category or price")
         if not isinstance(document.get("version"), int) or document["version"] < 1:
             raise PolicyError("version must be a positive whole number")
         return cls(document)
+
+
+def _check_version_2_keys(document: dict) -> None:
+    """Keys version 2 added; a version 1 document has none of them."""
+    if document.get("arithmetic", CLIP_BEFORE_FAIR_SCALE) not in ARITHMETICS:
+        raise PolicyError("arithmetic must be " + " or ".join(ARITHMETICS))
+    if not isinstance(document.get("one_fault_one_deduction", False), bool):
+        raise PolicyError("one_fault_one_deduction must be true or false")
+    if "fair_scale_alert" in document:
+        for key in ("short_rate", "min_readings", "window_days"):
+            _number(document, "fair_scale_alert", key)
 
 
 def _check_grades(grades: Any) -> None:

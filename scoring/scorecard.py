@@ -6,6 +6,11 @@ columnar numpy arrays with dates as day numbers (`date.toordinal()`), so a city 
 
     100 − Σ decayed deductions + clean-inspection credit − fair-scale points,
     clipped to [0, 100], graded A/B/C/D, then capped by the worst elements.
+
+That is policy version 2's arithmetic. Version 1 documents (no "arithmetic" key) clipped
+at 100 before the fair-scale points were taken off, min(100 − D + C, 100) − FS, and
+deducted a failed lot and a SHORT_PREPACK finding about it twice; they are scored so
+still, so a snapshot made under version 1 is recomputed as it was.
 """
 
 from __future__ import annotations
@@ -15,9 +20,42 @@ from datetime import date
 
 import numpy as np
 
-from scoring.policy import GRADE_ORDER, SEVERITIES, Policy
+from scoring.policy import CLIP_AFTER_FAIR_SCALE, GRADE_ORDER, SEVERITIES, Policy
 
 SEVERITY_INDEX = {name: i for i, name in enumerate(SEVERITIES)}
+# 商品量计量违法行为处罚规定: prepackaged goods short of their net content. A failing lot is
+# recorded as such a finding by itself; an officer may list one about the same lot too.
+SHORT_PREPACK = "SHORT_PREPACK"
+
+
+def same_fault(
+    inspection: np.ndarray, code: np.ndarray, severity: np.ndarray, failed_lot: np.ndarray
+) -> np.ndarray:
+    """For each finding, the row of the failing lot's finding it is the same fault as, or -1.
+
+    One fault, one deduction (policy version 2, DESIGN.md §6): an inspection's failing lot
+    is a SHORT_PREPACK finding by itself, and a SHORT_PREPACK finding the officer listed in
+    the same inspection is about that lot. With several failing lots, the officer's
+    findings pair with them one to one, the most severe first and the lots in row order;
+    a finding left over (more findings than failing lots) is a fault of its own.
+    """
+    out = np.full(len(inspection), -1, dtype=np.int64)
+    listed = (code == SHORT_PREPACK) & ~failed_lot
+    if not listed.any() or not failed_lot.any():
+        return out
+    lots: dict[int, list[int]] = {}
+    for row in np.flatnonzero(failed_lot).tolist():
+        lots.setdefault(int(inspection[row]), []).append(row)
+    rows = np.flatnonzero(listed)
+    rows = rows[np.lexsort((-severity[rows], inspection[rows]))]
+    taken: dict[int, int] = {}
+    for row in rows.tolist():
+        key = int(inspection[row])
+        k = taken.get(key, 0)
+        if k < len(lots.get(key, ())):
+            out[row] = lots[key][k]
+            taken[key] = k + 1
+    return out
 
 
 def _ints(values=()) -> np.ndarray:
@@ -148,6 +186,9 @@ class _Batch:
         f, policy = self.e.findings, self.policy
         age = self.as_of - f.day
         keep = _counting(age, policy)
+        if policy.one_fault_one_deduction:
+            # The lot is deducted; the officer's finding about it is not (same_fault).
+            keep &= same_fault(f.inspection_id, f.code, f.severity, f.failed_lot) < 0
         by_severity = np.array([policy.number("deductions", "finding", s) for s in SEVERITIES])
         lot_weight = policy.number("deductions", "failed_lot")
         weight = np.where(f.failed_lot, lot_weight, by_severity[f.severity])
@@ -273,7 +314,11 @@ def score(evidence: Evidence, policy: Policy, as_of: date) -> Scores:
     """Score every merchant of `evidence` as of a date; evidence after it is ignored."""
     batch = _Batch(evidence, policy, as_of)
     raw = 100.0 - batch.findings() - batch.complaints() + batch.clean_credit()
-    raw = np.round(np.clip(np.minimum(raw, 100.0) - batch.fair_scale(), 0.0, 100.0), 2)
+    if policy.arithmetic == CLIP_AFTER_FAIR_SCALE:  # version 2
+        raw = raw - batch.fair_scale()
+    else:  # version 1: min(100 − D + C, 100) − FS
+        raw = np.minimum(raw, 100.0) - batch.fair_scale()
+    raw = np.round(np.clip(raw, 0.0, 100.0), 2)
     bounds = np.array([g["min"] for g in policy.grades])  # falling: A, B, C, D
     grade = batch.caps(np.argmax(raw[:, None] >= bounds[None, :], axis=1))
     rated = batch.rated()

@@ -84,6 +84,8 @@ def _column_for(kind: str, path: str) -> str:
     parts = path.split(".")
     if parts[0] == "penalty" and len(parts) > 1:
         key = parts[1]  # the penalty's fields have columns of their own
+    elif parts[0] == "lots" and len(parts) > 2:
+        key = f"lot_{parts[2]}"  # a sheet row's one lot: lots.0.<field>
     else:
         key = sheets.ERROR_COLUMNS.get(parts[0], parts[0])
     column = next((c for c in sheets.SHEETS[kind] if c.key == key), None)

@@ -19,11 +19,13 @@ from creditsvc.vocabulary import (
     CHANNEL_WORDS,
     INSPECTION_KIND_WORDS,
     INSTRUMENT_KIND_WORDS,
+    NET_CONTENT_UNIT_WORDS,
     PROCEDURE_WORDS,
     TRADE_WORDS,
     VERIFICATION_RESULT_WORDS,
     sheet_choices,
 )
+from scoring.netcontent import UNITS
 
 LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "对"}
@@ -50,6 +52,7 @@ PROCEDURE_ZH = sheet_choices(PROCEDURES, PROCEDURE_WORDS)
 CHANNEL_ZH = sheet_choices(CHANNELS, CHANNEL_WORDS)
 INSTRUMENT_KIND_ZH = sheet_choices(INSTRUMENT_KINDS, INSTRUMENT_KIND_WORDS)
 RESULT_ZH = sheet_choices(VERIFICATION_RESULTS, VERIFICATION_RESULT_WORDS)
+UNIT_ZH = sheet_choices(UNITS, NET_CONTENT_UNIT_WORDS)
 
 SHEETS: dict[str, list[Column]] = {
     "merchants": [
@@ -77,6 +80,12 @@ SHEETS: dict[str, list[Column]] = {
         Column("fine_yuan", "罚款金额(元)", "Fine (yuan)", False, "1000"),
         Column("confiscation", "没收", "Confiscation"),
         Column("warning_only", "仅警告", "Warning only", False, "否"),
+        # One net-content lot per row (JJF 1070); more lots: the API or the console form.
+        Column("lot_product", "抽检商品", "Lot product", False, "大米"),
+        Column("lot_nominal", "标注净含量", "Lot nominal", False, "1"),
+        Column("lot_unit", "净含量单位", "Lot unit", False, "kg", UNIT_ZH),
+        Column("lot_batch_size", "批量", "Lot batch size", False, "3"),
+        Column("lot_measurements", "实测值", "Lot measurements", False, "1.002、0.998、1"),
     ],
     "complaints": [
         Column("merchant", "统一社会信用代码", "USCC", True, "92310104MA1KXXXXXX"),
@@ -173,8 +182,20 @@ PENALTY_KEYS = (
 )
 
 
+LOT_KEYS = ("product", "nominal", "unit", "batch_size", "measurements")
+
+
+def _lot(values: dict[str, str]) -> dict:
+    lot = _drop_empty({k: values.get(f"lot_{k}", "") for k in LOT_KEYS})
+    lot["measurements"] = split_list(values.get("lot_measurements", "").replace(" ", "、"))
+    return lot
+
+
 def inspection_payload(values: dict[str, str]) -> dict:
-    payload = _drop_empty({k: v for k, v in values.items() if k not in PENALTY_KEYS})
+    own = {k: v for k, v in values.items() if k not in PENALTY_KEYS and not k.startswith("lot_")}
+    payload = _drop_empty(own)
+    if any(values.get(f"lot_{k}") for k in LOT_KEYS):
+        payload["lots"] = [_lot(values)]
     payload["officers"] = split_list(values.get("officers", ""))
     payload["findings"] = _findings(values.get("findings", ""))
     if values.get("decision_number"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from creditsvc import clock
@@ -19,11 +20,13 @@ from creditsvc.models import (
 )
 from creditsvc.schemas.common import INT_MAX, Date, Moment, PageArgs, RowId, Text, USCCRef
 from creditsvc.schemas.registry import StrippedSchema
+from scoring import netcontent
+from scoring.scorecard import SEVERITY_INDEX, same_fault
 
 LongText = validate.Length(max=2000)
 # 定量包装商品计量监督管理办法 附表3 (reference/prepackaged_tolerance_T.csv) ends at 50 kg or
-# 50 L: no prepackaged lot is checked past it. A measured package may be overfilled, not
-# twice over.
+# 50 L (a kg or L lot past it is refused when judged); length, area and count lots are
+# held to the same figure. A measured package may be overfilled, not twice over.
 MAX_NOMINAL = 50_000
 MAX_MEASUREMENT = 2 * MAX_NOMINAL
 # Far above any fine the metrology laws provide for, and inside the column (NUMERIC(12, 2)).
@@ -55,13 +58,30 @@ class LotIn(StrippedSchema):
     nominal = fields.Decimal(
         required=True, validate=validate.Range(min=0, min_inclusive=False, max=MAX_NOMINAL)
     )
-    unit = Text(required=True, validate=validate.OneOf(["g", "mL"]))
+    unit = Text(
+        required=True,
+        validate=validate.OneOf(list(netcontent.UNITS)),
+        metadata={
+            "description": "g, kg, mL, L, m (length), m2 (area) or pcs (count); a kg or L lot "
+            "is judged in g or mL (rules.md §2, JJF 1070)"
+        },
+    )
     batch_size = fields.Int(required=True, validate=validate.Range(min=1, max=INT_MAX))
     measurements = fields.List(
         fields.Decimal(validate=validate.Range(min=0, max=MAX_MEASUREMENT)),
         required=True,
         validate=validate.Length(min=1),
     )
+
+    @validates_schema
+    def counted_in_whole_pieces(self, data, **kwargs):
+        """A counted lot (pcs) declares and counts whole pieces."""
+        if data.get("unit") != "pcs":
+            return
+        if data.get("nominal") is not None and data["nominal"] % 1:
+            raise ValidationError("a counted lot's nominal quantity is a whole number", "nominal")
+        if any(q % 1 for q in data.get("measurements") or ()):
+            raise ValidationError("a counted lot is counted in whole pieces", "measurements")
 
 
 class PenaltyIn(StrippedSchema):
@@ -102,6 +122,20 @@ class InspectionIn(StrippedSchema):
             raise ValidationError("a decision cannot precede the inspection", "penalty")
 
 
+def same_fault_lot(finding) -> int | None:
+    """The failing lot a finding an officer listed is the same fault as (one fault, one
+    deduction: scoring.scorecard.same_fault), or None."""
+    found = finding.inspection.findings
+    pairs = same_fault(
+        np.zeros(len(found), dtype=np.int64),
+        np.array([f.code for f in found], dtype=object),
+        np.array([SEVERITY_INDEX.get(f.severity, -1) for f in found], dtype=np.int64),
+        np.array([f.lot_id is not None for f in found], dtype=bool),
+    )
+    row = int(pairs[found.index(finding)])
+    return None if row < 0 else found[row].lot_id
+
+
 class FindingOut(Schema):
     id = fields.Int()
     code = fields.Str()
@@ -109,6 +143,19 @@ class FindingOut(Schema):
     description = fields.Str()
     instrument = fields.Function(lambda f: f.instrument.serial if f.instrument else None)
     lot_id = fields.Int(allow_none=True)
+    same_fault_as_lot = fields.Function(
+        same_fault_lot,
+        allow_none=True,
+        metadata={
+            "description": "the failing lot of this inspection this finding is the same fault "
+            "as: the lot is deducted, this finding is not (scoring policy 2: one fault, one "
+            "deduction)"
+        },
+    )
+    deducted = fields.Function(
+        lambda f: same_fault_lot(f) is None,
+        metadata={"description": "false when only the lot named in same_fault_as_lot counts"},
+    )
 
 
 class LotOut(Schema):
@@ -119,6 +166,13 @@ class LotOut(Schema):
     batch_size = fields.Int()
     measurements = fields.List(fields.Str())
     plan = fields.Str()
+    judged_in = fields.Function(
+        lambda lot: netcontent.judging_unit(lot.unit),
+        metadata={
+            "description": "the unit of tolerance, mean and mean_limit: g for a kg lot, mL "
+            "for an L lot, else the lot's own unit"
+        },
+    )
     tolerance = fields.Decimal(as_string=True)
     t1 = fields.Int()
     t2 = fields.Int()

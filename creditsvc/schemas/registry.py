@@ -193,19 +193,20 @@ class MerchantIn(StrippedSchema):
 
     @validates_schema
     def check_uscc(self, data, **kwargs):
-        """GB 32100: an override reason may excuse a bad check character, nothing else."""
+        """GB 32100: an override reason may excuse a code failing its structure or check
+        character (rules.md §3), never a wrong length or a character outside the alphabet."""
         try:
             data["uscc"] = uscc_rules.parse(data["uscc"]).code
             if "uscc_override_reason" in data:
                 raise ValidationError(
-                    "only a code failing its check character may be overridden",
+                    "only a code failing its structure or check character may be overridden",
                     "uscc_override_reason",
                 )
         except uscc_rules.USCCError as exc:
-            if not (exc.check_only and data.get("uscc_override_reason")):
+            if not (exc.overridable and data.get("uscc_override_reason")):
                 hint = (
                     "; an officer may register it with uscc_override_reason"
-                    if exc.check_only
+                    if exc.overridable
                     else ""
                 )
                 raise ValidationError(f"{exc}{hint}", "uscc") from exc

@@ -17,17 +17,25 @@ from creditsvc.imports.sheets import split_list
 from creditsvc.jobs import rescore
 from creditsvc.models import COMPLAINT_TRANSITIONS, Complaint
 from creditsvc.principals import OFFICERS
-from creditsvc.schemas.evidence import ComplaintIn, InspectionIn, PenaltyChangeIn, TransitionIn
+from creditsvc.schemas.evidence import (
+    ComplaintIn,
+    InspectionIn,
+    PenaltyChangeIn,
+    TransitionIn,
+    same_fault_lot,
+)
 from creditsvc.services.evidence import complaints, inspections, penalty_changes, queries
 from creditsvc.web.console_common import bp, district_in_view, page_number, save, sent_before
 from creditsvc.web.labels import (
     CHANNEL_LABELS,
     COMPLAINT_STATUS_LABELS,
     INSPECTION_KIND_LABELS,
+    NET_CONTENT_UNIT_LABELS,
     PENALTY_CHANGE_LABELS,
     PROCEDURE_LABELS,
     SEVERITY_LABELS,
 )
+from scoring import netcontent
 
 # Enough rows for one visit; a longer inspection goes in by spreadsheet import.
 FINDING_ROWS = 5
@@ -117,6 +125,7 @@ def _inspection_form(values: MultiDict, errors: dict, status: int = 200):
         kinds=INSPECTION_KIND_LABELS,
         severities=SEVERITY_LABELS,
         procedures=PROCEDURE_LABELS,
+        units=NET_CONTENT_UNIT_LABELS,
         finding_rows=range(FINDING_ROWS),
         lot_rows=range(LOT_ROWS),
     ), status
@@ -156,6 +165,25 @@ def inspection(inspection_id: int):
     return _inspection_page(queries.inspection(auth.current(), inspection_id), MultiDict(), {})
 
 
+def lot_failures(lot) -> list[str]:
+    """Why a lot failed, in the page's language, from its stored figures and its plan
+    (scoring.netcontent; the stored reasons are the API's English)."""
+    plan = netcontent.sampling_plan(lot.batch_size, lot.plan)
+    failures = [
+        _("%(n)s %(kind)s defects (%(allowed)s allowed)", n=count, kind=kind, allowed=allowed)
+        for count, kind, allowed in (
+            (lot.t2, "T2", plan.allowed_t2),
+            (lot.t1, "T1", plan.allowed_t1),
+        )
+        if count > allowed
+    ]
+    if lot.mean_limit is not None and lot.mean < lot.mean_limit:
+        failures.append(
+            _("mean %(mean)s below its limit %(limit)s", mean=lot.mean, limit=lot.mean_limit)
+        )
+    return failures
+
+
 def _inspection_page(found, values, errors: dict, status: int = 200):
     return render_template(
         "console/inspection.html",
@@ -163,6 +191,10 @@ def _inspection_page(found, values, errors: dict, status: int = 200):
         kinds=INSPECTION_KIND_LABELS,
         severities=SEVERITY_LABELS,
         change_kinds=PENALTY_CHANGE_LABELS,
+        units=NET_CONTENT_UNIT_LABELS,
+        judged_in=netcontent.judging_unit,
+        same_fault_lot=same_fault_lot,
+        lot_failures=lot_failures,
         values=values,
         errors=errors,
     ), status

@@ -54,9 +54,16 @@ _EXACT = {
     "a market host registers merchants of its own markets": _l(
         "A market host registers businesses of its own markets only."
     ),
-    "only an officer may override a USCC check character": _l(
-        "Only an officer may accept a code whose check character does not fit."
+    "only an officer may override a USCC check": _l(
+        "Only an officer may accept a code that fails its checks."
     ),
+    "only a code failing its structure or check character may be overridden": _l(
+        "Only a code that fails its structure or check character needs a reason to be accepted."
+    ),
+    "a counted lot's nominal quantity is a whole number": _l(
+        "A counted lot's nominal quantity is a whole number."
+    ),
+    "a counted lot is counted in whole pieces": _l("A counted lot is counted in whole pieces."),
     "the header row does not fit this kind of sheet": _l(
         "The header row does not fit this kind of sheet."
     ),
@@ -105,6 +112,9 @@ _COLUMN_WORDS = {"street": _l("street"), "market": _l("market")}
 def _pattern(regex: str, words: Callable[..., str]) -> tuple[re.Pattern, Callable[..., str]]:
     return re.compile(regex), words
 
+
+# What the API adds to a USCC error an officer may override (schemas/registry.py).
+_OVERRIDE_HINT = r"(?:; an officer may register it with uscc_override_reason)?"
 
 # Messages with figures: the pattern, and the translated sentence built from its groups.
 _PATTERNS = [
@@ -162,6 +172,33 @@ _PATTERNS = [
             "the code was probably mistyped.",
             given=given,
             expected=expected,
+        ),
+    ),
+    # GB 32100-2015 structure (creditsvc/uscc.py), with the override hint the API adds.
+    _pattern(
+        r"registration authority '(.)' does not exist \(GB 32100 表1\)" + _OVERRIDE_HINT,
+        lambda authority: _(
+            "The first character, %(authority)s, is no registration authority of GB 32100.",
+            authority=authority,
+        ),
+    ),
+    _pattern(
+        r"organisation type '(.)' does not exist under registration authority (.) \(.*\); "
+        r"allowed: (.*?)" + _OVERRIDE_HINT,
+        lambda kind, authority, allowed: _(
+            "The second character, %(kind)s, is no organisation type under registration "
+            "authority %(authority)s (allowed: %(allowed)s).",
+            kind=kind,
+            authority=authority,
+            allowed=allowed,
+        ),
+    ),
+    _pattern(
+        r"positions 3-8 \((.*)\) are not an administrative division code \(GB/T 2260\)"
+        + _OVERRIDE_HINT,
+        lambda division: _(
+            "Characters 3 to 8, %(division)s, are no administrative division code.",
+            division=division,
         ),
     ),
     _pattern(

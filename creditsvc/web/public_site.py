@@ -30,6 +30,7 @@ from creditsvc.services.programme import queries as programme
 from creditsvc.services.publication import public
 from creditsvc.services.registry import queries as registry_queries
 from creditsvc.services.standing import policies
+from creditsvc.services.standing import queries as standing_queries
 from creditsvc.web import labels, verify
 
 bp = Blueprint("site", __name__)
@@ -192,6 +193,7 @@ def how_grades_work():
     return render_template(
         "public/grades.html",
         policy=policy,
+        adopted=standing_queries.policy_version(policy.version).created_at,
         doc=policy.document,
         grade_label=labels.grade_label,
     )

@@ -21,7 +21,7 @@ ONE_HOLDER = (
 
 # revision identifiers, used by Alembic.
 revision = "0029"
-down_revision = "0027"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 

@@ -58,10 +58,10 @@ def city_with_evidence(world, per_district: int = 3) -> list[int]:
     return ids
 
 
-def adopt_policy_v2() -> None:
+def adopt_policy_v3() -> None:
     """A new policy version, under which every merchant gets a new snapshot."""
     document = copy.deepcopy(DEFAULT_POLICY)
-    document["version"] = 2
+    document["version"] = 3
     document["deductions"]["finding"]["minor"] = 6
     policies.create(SYSTEM, document, "test: a minor finding costs 6")
     db.session.commit()
@@ -99,9 +99,9 @@ def test_a_worker_killed_mid_full_rescore_leaves_whole_standings_and_the_retry_f
     app, world, redis_url, tmp_path
 ):
     ids = city_with_evidence(world)
-    assert set(standings()) == set(ids)  # scored in-process, under policy 1
+    assert set(standings()) == set(ids)  # scored in-process, under policy 2
     district_of = dict(db.session.execute(select(Merchant.id, Merchant.district_code)).all())
-    adopt_policy_v2()
+    adopt_policy_v3()
     app.config["REDIS_URL"] = redis_url
     run = start_full_rescore(SYSTEM, actor="test")
     run_id = run.id
@@ -119,8 +119,8 @@ def test_a_worker_killed_mid_full_rescore_leaves_whole_standings_and_the_retry_f
     assert row.done < 16
     snapshots = assert_complete(ids)
     rescored = {m for m, s in snapshots.items() if s.run_id == run_id}
-    assert {s.policy_version for m, s in snapshots.items() if m in rescored} <= {2}
-    assert {s.policy_version for m, s in snapshots.items() if m not in rescored} == {1}
+    assert {s.policy_version for m, s in snapshots.items() if m in rescored} <= {3}
+    assert {s.policy_version for m, s in snapshots.items() if m not in rescored} == {2}
     assert {m for m in ids if district_of[m] == SLOW}.isdisjoint(rescored)
 
     # rq finds the job abandoned once its heartbeat lapses (about 90 s): move the clock
@@ -136,7 +136,7 @@ def test_a_worker_killed_mid_full_rescore_leaves_whole_standings_and_the_retry_f
     assert (row.status, row.done, row.total, row.error) == ("done", 16, 16, None)
     assert row.result == {"districts": 16, "merchants": len(ids), "snapshots": len(ids)}
     snapshots = assert_complete(ids)
-    assert {(s.run_id, s.policy_version) for s in snapshots.values()} == {(run_id, 2)}
+    assert {(s.run_id, s.policy_version) for s in snapshots.values()} == {(run_id, 3)}
     retried = Job.fetch(f"{run_id}-{SLOW}", connection=conn)
     assert (retried.get_status(), retried.retries_left) == (JobStatus.FINISHED, 2)
     assert Job.fetch(run_id, connection=conn).get_status() == JobStatus.FINISHED

@@ -75,8 +75,9 @@ def test_made_codes_always_parse(organisation):
     assert uscc.parse(code).division == "310104"
 
 
-@given(st.text(alphabet=uscc.ALPHABET, min_size=17, max_size=17), st.sampled_from(uscc.ALPHABET))
-def test_exactly_one_check_character_fits(first17, wrong):
+@given(st.text(alphabet=uscc.ALPHABET, min_size=9, max_size=9), st.sampled_from(uscc.ALPHABET))
+def test_exactly_one_check_character_fits(organisation, wrong):
+    first17 = "91310104" + organisation
     right = uscc.check_character(first17)
     if wrong == right:
         assert uscc.parse(first17 + wrong)
@@ -103,3 +104,45 @@ def test_eligibility_names_a_public_hospital_as_an_organisation_not_an_individua
     hospital = uscc.make("1", "2", "310000", "425000000")
     assert not is_individual_business(hospital)
     assert is_individual_business(uscc.make("9", "2", "310104", "MA1FL0000"))
+
+
+# Issue 20: codes whose check character fits but whose structure is impossible.
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        ("000000000000000000", "registration authority '0' does not exist"),
+        (
+            "9YYYYYYYYYYYYYYYYG",
+            "organisation type 'Y' does not exist under registration authority 9",
+        ),
+        ("94310104MA1FL0000", "organisation type '4'"),
+        ("B1310104MA1FL0000", "registration authority 'B'"),
+        ("913101A4MA1FL0000", "not an administrative division"),
+        ("91990000MA1FL0000", "not an administrative division"),
+    ],
+)
+def test_structure_is_checked_before_the_check_character(code, words):
+    if len(code) == 17:
+        code += uscc.check_character(code)
+    assert uscc.check_character(code[:17]) == code[17]  # the check alone would pass
+    with pytest.raises(uscc.USCCError, match=words) as caught:
+        uscc.parse(code)
+    assert caught.value.overridable and not caught.value.check_only
+
+
+@pytest.mark.parametrize(
+    ("authority", "kinds"), [(a, kinds) for a, (_, kinds) in uscc.AUTHORITIES.items()]
+)
+def test_every_type_the_table_allows_under_an_authority_parses(authority, kinds):
+    for kind in kinds:
+        assert uscc.parse(uscc.make(authority, kind, "310104", "MA1FL0000")).entity_type == kind
+
+
+def test_a_national_authority_registers_under_division_100000():
+    assert uscc.parse("91100000100003962T").division == "100000"  # 中国工商银行
+
+
+def test_wrong_length_and_alphabet_are_never_overridable():
+    with pytest.raises(uscc.USCCError) as caught:
+        uscc.parse("91440300708461I36T")
+    assert not caught.value.overridable

@@ -179,10 +179,10 @@ def test_verify_form_sends_the_serial_to_the_verify_page(client):
 
 def test_how_grades_work_follows_the_policy_in_force(world, client):
     page = html(client.get("/grades"))
-    assert '<td class="number">40</td>' in page and "现行第 1 版评分规则" in page
+    assert '<td class="number">40</td>' in page and "现行第 2 版评分规则" in page
     document = {
         **DEFAULT_POLICY,
-        "version": 2,
+        "version": 3,
         "deductions": {
             **DEFAULT_POLICY["deductions"],
             "finding": {"serious": 50, "major": 15, "minor": 5},
@@ -192,7 +192,7 @@ def test_how_grades_work_follows_the_policy_in_force(world, client):
     db.session.commit()
     page = html(client.get("/grades"))
     assert '<td class="number">50</td>' in page and '<td class="number">40</td>' not in page
-    assert "现行第 2 版评分规则" in page
+    assert "现行第 3 版评分规则" in page
 
 
 def test_an_approved_reply_is_shown_next_to_the_record(world, client):

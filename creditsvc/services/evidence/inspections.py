@@ -26,8 +26,7 @@ from creditsvc.services.programme import demonstration_units
 from creditsvc.services.registry.queries import merchant_in_scope
 from creditsvc.services.standing import outbox
 from scoring import netcontent
-
-SHORT_PREPACK = "SHORT_PREPACK"
+from scoring.scorecard import SHORT_PREPACK
 
 
 def _lot(index: int, data: dict, plan: str) -> NetContentLot:

@@ -195,7 +195,7 @@ def update_device(p: Principal, device: Device, data: dict) -> Device:
 def register_merchant(p: Principal, data: dict) -> Merchant:
     """Register a merchant; a USCC failing only its check character needs an officer's reason."""
     if data.get("uscc_override_reason") and p.role not in (CITY, DISTRICT):
-        raise Forbidden("only an officer may override a USCC check character", "uscc")
+        raise Forbidden("only an officer may override a USCC check", "uscc")
     _require_district(p, data["district_code"])
     _street_in(data["district_code"], data.get("street_id"))
     if p.role == HOST and data.get("market_id") is None:
@@ -270,7 +270,7 @@ class MerchantBatch:
     def _check_one(self, data: dict, streets: dict, markets: dict, taken: set[str]) -> None:
         p, district = self.p, data["district_code"]
         if data.get("uscc_override_reason") and p.role not in (CITY, DISTRICT):
-            raise Forbidden("only an officer may override a USCC check character", "uscc")
+            raise Forbidden("only an officer may override a USCC check", "uscc")
         if district not in self.districts:
             raise Invalid(f"no district with code {district}", "district")
         if p.role in (CITY, DISTRICT) and not scope.may_write_district(p, district):

@@ -12,23 +12,31 @@ from creditsvc.models import ScoringPolicy
 from creditsvc.principals import Principal
 from creditsvc.services import audit
 from creditsvc.services.errors import Invalid
-from scoring.policy import DEFAULT_POLICY, Policy, PolicyError
+from scoring.policy import BUILT_IN_POLICIES, Policy, PolicyError
+
+NOTES = {
+    1: "default policy of DESIGN.md §6",
+    2: "issue 20: clip(100 − D + C − FS, 0, 100); one fault, one deduction",
+}
 
 
 def _ensure_default() -> None:
-    """The design card's policy is version 1, written on first use."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                ScoringPolicy(
-                    version=1,
-                    document=copy.deepcopy(DEFAULT_POLICY),
-                    note="default policy of DESIGN.md §6",
-                    created_by="system",
+    """The built-in versions, written on first use: version 1 (the design card as first
+    written, kept so old snapshots explain themselves) and version 2, in force. Migration
+    0028 writes the same rows into a database that already has its policies."""
+    for document in BUILT_IN_POLICIES:
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    ScoringPolicy(
+                        version=document["version"],
+                        document=copy.deepcopy(document),
+                        note=NOTES[document["version"]],
+                        created_by="system",
+                    )
                 )
-            )
-    except IntegrityError:  # another process wrote it first: same document
-        pass
+        except IntegrityError:  # another process wrote it first: same document
+            pass
 
 
 def current() -> Policy:
@@ -57,6 +65,10 @@ def create(p: Principal, document: dict, note: str) -> ScoringPolicy:
         Policy.from_document(document)
     except (PolicyError, KeyError, TypeError, AttributeError) as exc:
         raise Invalid(f"policy not usable: {exc}", "document") from exc
+    if "arithmetic" not in document:
+        # Only version 1 may leave it out; a new version that did would quietly go back
+        # to version 1's arithmetic.
+        raise Invalid("policy not usable: arithmetic is missing", "document.arithmetic")
     row = ScoringPolicy(
         version=document["version"], document=document, note=note, created_by=p.name
     )

@@ -156,7 +156,7 @@ YESTERDAY = (clock.today() - timedelta(days=1)).isoformat()
         ({"findings": [{"code": "NOPE"}]}, "findings"),
         ({"findings": [{"code": "CHEAT", "severity": "fatal"}]}, "findings"),
         ({"findings": [{"code": "CHEAT", "instrument": "NOPE"}]}, "findings.0.instrument"),
-        ({"lots": [lot(10, [500] * 10) | {"unit": "kg"}]}, "lots"),
+        ({"lots": [lot(10, [500] * 10) | {"unit": "lb"}]}, "lots"),
         ({"lots": [lot(10, [500] * 10) | {"nominal": "-1"}]}, "lots"),
         ({"lots": [lot(0, [500])]}, "lots"),
         ({"lots": [lot(2, [500, "heavy"])]}, "lots"),
@@ -230,3 +230,81 @@ def test_reading_inspections_follows_scope(world):
     assert listing["total"] == 0
     mine = world.district().get(f"/api/v1/inspections?merchant={merchant.uscc}").json
     assert mine["total"] == 1
+
+
+# Issue 20 ------------------------------------------------------------------------
+
+
+def test_a_one_kilogram_lot_is_judged_in_grams(world):
+    # Qn 1 kg = 1000 g, T 15 g (附表3 (500, 1000] row): 0.97 kg is a T1 defect (970 ≤ q < 985),
+    # and a batch of 1-10 allows none.
+    merchant = world.merchant()
+    kilo = lot(3, ["1.002", "0.97", "1"], nominal="1") | {"unit": "kg"}
+    response = world.district().post("/api/v1/inspections", json=payload(merchant, lots=[kilo]))
+    assert response.status_code == 201, response.json
+    result = response.json["lots"][0]
+    assert (result["unit"], result["nominal"], result["judged_in"]) == ("kg", "1.000", "g")
+    assert (result["tolerance"], result["t1"], result["t2"], result["verdict"]) == (
+        "15.000",
+        1,
+        0,
+        "fail",
+    )
+    assert result["mean"] == "990.670"  # (1002 + 970 + 1000) / 3 = 990.67 g
+
+
+def test_a_one_litre_lot_is_judged_in_millilitres(world):
+    merchant = world.merchant()
+    litre = lot(2, ["1", "0.99"], nominal="1") | {"unit": "L", "product": "酱油"}
+    response = world.district().post("/api/v1/inspections", json=payload(merchant, lots=[litre]))
+    assert response.status_code == 201, response.json
+    result = response.json["lots"][0]
+    # 990 mL is Qn − 10 mL, within T = 15 mL: no defect.
+    assert (result["judged_in"], result["tolerance"], result["verdict"]) == ("mL", "15.000", "pass")
+    assert response.json["clean"] is True
+
+
+def test_a_counted_lot_is_judged(world):
+    # Qn 100 pieces: T = 1 % of 100 = 1 (附表3, count above 50). 98 is Qn − 2T: a T1 defect.
+    merchant = world.merchant()
+    counted = lot(2, [100, 98], nominal="100") | {"unit": "pcs", "product": "一次性纸杯"}
+    response = world.district().post("/api/v1/inspections", json=payload(merchant, lots=[counted]))
+    assert response.status_code == 201, response.json
+    result = response.json["lots"][0]
+    assert (result["judged_in"], result["tolerance"], result["t1"], result["verdict"]) == (
+        "pcs",
+        "1.000",
+        1,
+        "fail",
+    )
+
+
+def test_a_counted_lot_counts_whole_pieces(world):
+    merchant = world.merchant()
+    counted = lot(2, ["100", "99.5"], nominal="100") | {"unit": "pcs"}
+    response = world.district().post("/api/v1/inspections", json=payload(merchant, lots=[counted]))
+    assert response.status_code == 422
+    assert "whole pieces" in str(response.json["errors"])
+
+
+def test_a_failed_lot_and_its_finding_deduct_once(world):
+    merchant = world.merchant()
+    measurements = [500] * 12 + [460]  # a T2 defect: the lot fails
+    response = world.district().post(
+        "/api/v1/inspections",
+        json=payload(
+            merchant,
+            lots=[lot(60, measurements)],
+            findings=[{"code": "SHORT_PREPACK", "description": "大米净含量不足"}],
+        ),
+    )
+    assert response.status_code == 201, response.json
+    lot_id = response.json["lots"][0]["id"]
+    found = {f["lot_id"]: f for f in response.json["findings"]}
+    listed, by_lot = found[None], found[lot_id]
+    assert (listed["same_fault_as_lot"], listed["deducted"]) == (lot_id, False)
+    assert (by_lot["same_fault_as_lot"], by_lot["deducted"]) == (None, True)
+    standing = world.district().get(f"/api/v1/merchants/{merchant.uscc}/standing").json
+    # One fault, 15 points (policy 2), not 15 + 15.
+    assert (standing["score"], standing["grade"], standing["policy_version"]) == (85.0, "B", 2)
+    assert [r["code"] for r in standing["reasons"]] == ["FAILED_LOT"]

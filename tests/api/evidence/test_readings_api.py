@@ -133,7 +133,7 @@ def test_category_and_price_disagree_stricter_by_default(app, scale):
     stricter = post(scale.caller, item).json["results"][0]
     assert (stricter["band"], stricter["limit_g"], stricter["verdict"]) == ("3", 4.0, "short")
     assert "band_rule=stricter" in stricter["reason"]
-    document = {**policies.current().document, "version": 2, "retail_band_rule": "category"}
+    document = {**policies.current().document, "version": 3, "retail_band_rule": "category"}
     policies.create(Principal(role="city"), document, "category decides the band")
     db.session.commit()
     by_category = post(scale.caller, {**item, "seq": 2}).json["results"][0]

@@ -400,12 +400,12 @@ def test_placard_grade_and_qr_to_the_merchant_page(world):
 
 def test_a_placard_names_the_grade_as_its_policy_does(world):
     # DESIGN.md §6: the policy document is the one source of the grade names.
-    renamed = copy.deepcopy(DEFAULT_POLICY) | {"version": 2}
+    renamed = copy.deepcopy(DEFAULT_POLICY) | {"version": 3}
     renamed["grades"][1]["zh"] = "较诚信"
     policies.create(Principal(role="city"), renamed, "B 级改称较诚信")
     db.session.commit()
     merchant = world.merchant(name="钱记粮油")
-    inspect(world, merchant, findings=("UNVERIFIED",))  # 85 points: B, under version 2
+    inspect(world, merchant, findings=("UNVERIFIED",))  # 85 points: B, under version 3
     notice = publish(world.district(), {"kind": "placard", "merchant": merchant.uscc})
     assert notice["entries"][0]["content"]["grade_label"] == "较诚信"
     text = pdf_text(pdf_of(world.district(), notice["pdf_url"]).data)

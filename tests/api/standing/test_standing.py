@@ -25,7 +25,7 @@ def test_standing_after_a_major_finding(world):
         True,
         85.0,
         "B",
-        1,
+        2,
     )
     assert body["as_of"] == TODAY.isoformat() and body["stored"] is True
     reason = body["reasons"][0]
@@ -185,15 +185,15 @@ def test_the_default_policy_is_written_once_on_first_use(world):
 
     assert versions() == []
     first, again = policies.current(), policies.current()
-    assert first.version == again.version == 1 and versions() == [1]
+    assert first.version == again.version == 2 and versions() == [1, 2]
     assert first.document["deductions"]["finding"]["major"] == 15
 
 
 def test_policies_are_public_to_read_and_only_the_city_adopts(world):
     listed = world.anonymous().get("/api/v1/policies").json
-    assert [p["version"] for p in listed] == [1]
+    assert [p["version"] for p in listed] == [2, 1]
     assert listed[0]["document"]["deductions"]["finding"]["major"] == 15
-    document = listed[0]["document"] | {"version": 2}
+    document = listed[0]["document"] | {"version": 3}
     assert world.district().post("/api/v1/policies", json={"document": document}).status_code == 403
     bad = world.city().post("/api/v1/policies", json={"document": document | {"grades": []}})
     assert bad.status_code == 422 and "grades" in bad.json["message"]
@@ -204,8 +204,8 @@ def test_policies_are_public_to_read_and_only_the_city_adopts(world):
 def test_a_new_policy_version_rescored_everyone_under_it(world):
     merchant = world.merchant()
     inspect(world, merchant, ["UNVERIFIED"])
-    document = world.anonymous().get("/api/v1/policies/1").json["document"]
-    document = document | {"version": 2}
+    document = world.anonymous().get("/api/v1/policies/2").json["document"]
+    document = document | {"version": 3}
     document["deductions"] = document["deductions"] | {
         "finding": {"serious": 40, "major": 20, "minor": 5}
     }
@@ -214,25 +214,25 @@ def test_a_new_policy_version_rescored_everyone_under_it(world):
     )
     assert created.status_code == 201
     standing = world.district().get(f"/api/v1/merchants/{merchant.uscc}/standing").json
-    assert (standing["score"], standing["policy_version"]) == (80.0, 2)
+    assert (standing["score"], standing["policy_version"]) == (80.0, 3)
     versions = {s.policy_version for s in db.session.scalars(select(ScoreSnapshot))}
-    assert versions == {1, 2}
+    assert versions == {2, 3}
 
 
 def test_with_the_queue_down_a_new_policy_is_a_503_and_not_adopted(world, app, redis_down):
-    document = world.anonymous().get("/api/v1/policies/1").json["document"] | {"version": 2}
+    document = world.anonymous().get("/api/v1/policies/2").json["document"] | {"version": 3}
     app.config["REDIS_URL"] = redis_down
     refused = world.city().post("/api/v1/policies", json={"document": document})
     assert (refused.status_code, refused.headers["Retry-After"]) == (503, "5")
     assert set(refused.json) == {"code", "status", "message", "errors"}
     assert "job queue is unavailable" in refused.json["message"]
-    assert list(db.session.scalars(select(ScoringPolicy.version))) == [1]
+    assert sorted(db.session.scalars(select(ScoringPolicy.version))) == [1, 2]
     assert db.session.scalar(select(JobRun).limit(1)) is None  # no rescore was started
 
     app.config["REDIS_URL"] = None  # jobs run in-process: the same request adopts it
     adopted = world.city().post("/api/v1/policies", json={"document": document})
     assert adopted.status_code == 201
-    assert sorted(db.session.scalars(select(ScoringPolicy.version))) == [1, 2]
+    assert sorted(db.session.scalars(select(ScoringPolicy.version))) == [1, 2, 3]
 
 
 @pytest.mark.slow
