@@ -23,7 +23,7 @@ from creditsvc.models import (
     Street,
     User,
 )
-from scoring.policy import DEFAULT_POLICY
+from creditsvc.services.standing import policies
 from tests.factories import PASSWORD, csrf_token, login, session_row
 
 ZH = {"Accept-Language": "zh-CN"}
@@ -381,8 +381,13 @@ def test_the_policy_page_shows_the_document_as_tables(world, app):
     assert client.get("/console/policies/99").status_code == 404
 
 
+def _version(number: int) -> ScoringPolicy | None:
+    return db.session.scalar(select(ScoringPolicy).where(ScoringPolicy.version == number))
+
+
 def test_the_city_officer_adopts_a_version_and_everyone_is_rescored(world, app):
     world.merchant()
+    nxt = policies.current().version + 1  # the version after the one in force
     client = city(world, app)
     page = text_of(client.get("/console/policies"))
     draft = re.search(r'<textarea id="f-document"[^>]*>([^<]*)</textarea>', page).group(1)
@@ -403,25 +408,26 @@ def test_the_city_officer_adopts_a_version_and_everyone_is_rescored(world, app):
         "/console/policies",
     )
     assert adopted.status_code == 303, text_of(adopted)[:2000]
-    assert db.session.get(ScoringPolicy, 2).document["deductions"]["failed_lot"] == 20
+    assert _version(nxt).document["deductions"]["failed_lot"] == 20
     run = db.session.scalar(select(JobRun).where(JobRun.kind == "rescore:full"))
     assert run is not None and run.status == "done"
-    shown = text_of(client.get("/console/policies/2"))
+    shown = text_of(client.get(f"/console/policies/{nxt}"))
     assert "<code>experimental_setting</code>" in shown or "<code>weight</code>" in shown
 
 
 def test_with_the_queue_down_no_version_is_adopted_and_the_page_says_so(world, app, redis_down):
     client = city(world, app)
+    in_force = policies.current()
+    nxt = in_force.version + 1
+    document = json.dumps(dict(in_force.document, version=nxt))
     token = csrf_token(client, "/console/policies")
     app.config["REDIS_URL"] = redis_down
     response = client.post(
-        "/console/policies",
-        data={"csrf_token": token, "document": json.dumps(dict(DEFAULT_POLICY, version=2))},
-        headers=ZH,
+        "/console/policies", data={"csrf_token": token, "document": document}, headers=ZH
     )
     assert response.status_code == 503
     assert "任务队列暂不可用" in text_of(response)
-    assert db.session.get(ScoringPolicy, 2) is None
+    assert _version(nxt) is None
 
 
 def test_the_pages_link_to_the_forms(world, app):
