@@ -191,9 +191,10 @@ def save(
     """Validate a form post with the API's schema and hand it to a service; commit what
     it made, or roll back and return the reasons by form field. `business` names the
     payload field that names a business (found by `choose_business`)."""
-    if business is not None and (chosen := choose_business(payload, business, rename(business))):
-        return None, chosen
+    chosen = choose_business(payload, business, rename(business)) if business else {}
     data, errors = load(schema, payload, fields, rename)
+    if chosen:  # every other reason too, and for the business the choice to make
+        return None, {**errors, **chosen}
     if data is None:
         return None, errors
     try:

@@ -165,7 +165,9 @@ def test_the_evidence_forms_in_the_browser(world, page):
 
     # A mistake is shown beside its field; what was typed stays.
     page.goto("/console/inspections/new")
-    page.get_by_label("商户统一社会信用代码").fill(uscc)
+    business = page.locator("#f-merchant")
+    business.fill("王记")  # part of the name: the name shows as one types
+    expect(page.locator("#o-merchant")).to_contain_text("王记蔬菜")
     page.get_by_label("检查人员").fill("张三、李四")
     page.get_by_label("批次1：商品").fill("大米")
     page.get_by_label("批次1：实测值").fill("498 499 x")
@@ -173,6 +175,9 @@ def test_the_evidence_forms_in_the_browser(world, page):
     expect(page.locator("#e-kind")).to_be_visible()
     expect(page.locator('[id="e-lots.0.measurements"]')).to_be_visible()
     expect(page.get_by_label("检查人员")).to_have_value("张三、李四")
+    # Part of a name saves nothing: the businesses found are offered to choose from.
+    expect(page.locator("#e-merchant")).to_be_visible()
+    page.get_by_role("radio", name=re.compile("王记蔬菜")).check()
     screenshot(page, "console-inspection-form-errors")
 
     page.get_by_label(re.compile("^类型")).select_option("routine")
@@ -187,7 +192,7 @@ def test_the_evidence_forms_in_the_browser(world, page):
 
     page.goto("/console/complaints/new")
     screenshot(page, "console-complaint-form")
-    page.get_by_label("商户统一社会信用代码").fill(uscc)
+    page.locator("#f-merchant").fill(uscc)
     page.get_by_label("投诉渠道").select_option("12345")
     page.get_by_label("受理日期").fill(TODAY.isoformat())
     page.get_by_label("投诉内容").fill("复称短少80克")
