@@ -33,7 +33,17 @@ from sqlalchemy import create_engine, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from creditsvc.models import Merchant, Notice, User  # noqa: E402
+from creditsvc.models import (  # noqa: E402
+    Community,
+    Device,
+    InspectionPlan,
+    Instrument,
+    Market,
+    Merchant,
+    Notice,
+    Objection,
+    User,
+)
 
 DATA = ROOT / "benchmarks" / "data"
 DB_FILE = DATA / "pages.db"
@@ -190,7 +200,57 @@ def pages() -> list[tuple[str, str, str | None]]:
     ]
     if serial:
         found.insert(12, ("verify a document", f"/verify/{serial}", None))
-    return found
+    return found + work_pages()
+
+
+def work_pages() -> list[tuple[str, str, str | None]]:
+    """The pages of issue 19: the officers' sections, the hosts', the association's and the
+    merchant's requests, each as its own demo login sees it."""
+    engine = create_engine(f"sqlite:///{DB_FILE}")
+    with engine.connect() as conn:
+
+        def first(column, *where):
+            return conn.scalar(select(column).where(*where).order_by(column).limit(1))
+
+        objection = first(Objection.id, Objection.district_code == "310104")
+        plan = first(InspectionPlan.id, InspectionPlan.district_code == "310104")
+        community = first(Community.id)
+        market = conn.scalar(
+            select(Market.id).join(User.markets).where(User.username == "host").limit(1)
+        )
+        scale = first(Device.serial, Device.market_id == market)
+        instrument = first(Instrument.id, Instrument.district_code == "310104")
+    engine.dispose()
+    pages = [
+        ("console: objections", "/console/objections", "xuhui"),
+        ("console: an objection", f"/console/objections/{objection}", "xuhui"),
+        ("console: repairs", "/console/repairs", "xuhui"),
+        ("console: replies", "/console/replies", "xuhui"),
+        ("console: penalty register", "/console/penalties", "xuhui"),
+        ("console: plans", "/console/plans", "xuhui"),
+        ("console: a plan", f"/console/plans/{plan}", "xuhui"),
+        ("console: conflicts", "/console/conflicts", "xuhui"),
+        ("console: risk classes", "/console/risk", "xuhui"),
+        ("console: communities", "/console/communities", "xuhui"),
+        ("console: a community", f"/console/communities/{community}", "xuhui"),
+        ("console: demonstration units", "/console/units", "xuhui"),
+        ("console: commitments", "/console/commitments", "xuhui"),
+        ("console: registry", "/console/registry", "xuhui"),
+        ("console: a market", f"/console/markets/{market}", "xuhui"),
+        ("console: a fair scale", f"/console/devices/{scale}", "xuhui"),
+        ("console: policies", "/console/policies", "xuhui"),
+        ("instruments, overdue", "/instruments?due=overdue", "xuhui"),
+        ("an instrument", f"/instruments/{instrument}", "xuhui"),
+        ("console: accounts (city)", "/console/accounts", "city"),
+        ("host: markets", "/host", "host"),
+        ("host: a market", f"/host/markets/{market}", "host"),
+        ("host: a fair scale", f"/host/devices/{scale}", "host"),
+        ("association: nominations", "/association", "xiehui"),
+        ("portal: commitment", "/portal/commitment", "merchant"),
+        ("portal: credit repair", "/portal/repairs", "merchant"),
+        ("notifications", "/account/notifications", "merchant"),
+    ]
+    return [page for page in pages if "/None" not in page[1]]
 
 
 def main() -> None:
@@ -204,9 +264,10 @@ def main() -> None:
     port = serving.free_port()
     server = serving.start_gunicorn(port, environment(), workers=2)
     try:
-        sessions = {None: Client(port), "merchant": Client(port), "xuhui": Client(port)}
-        sessions["merchant"].log_in("merchant", "demo-password")
-        sessions["xuhui"].log_in("xuhui", "demo-password")
+        logins = ("merchant", "xuhui", "city", "host", "xiehui")
+        sessions = {None: Client(port)} | {name: Client(port) for name in logins}
+        for name in logins:
+            sessions[name].log_in(name, "demo-password")
         print(f"\n{'page':<38} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
         worst = 0.0
         for label, path, whose in pages():

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import CalendarYear, Inspection
-from tests.e2e.conftest import fits_a_phone, login, screenshot, untranslated, use_language
+from tests.e2e.conftest import DESKTOP, fits_a_phone, login, screenshot, untranslated, use_language
 from tests.factories import draft
 
 
@@ -139,3 +139,27 @@ def test_console_pages_carry_no_untranslated_strings(page, small_city, world):
                 assert fits_a_phone(page), url
     wrong = {k: v for k, v in found.items() if v}
     assert not wrong, json.dumps(wrong, ensure_ascii=False, indent=1)
+
+
+def test_error_pages_speak_the_readers_language(browser, live_server, small_city):
+    """The 404 and 403 pages in both languages (issue 19): explained in the page's language,
+    nothing untranslated, fitting a phone. A tab of its own: the browser logs every 4xx
+    answer as a console error, which the `page` fixture counts as a failure."""
+    context = browser.new_context(base_url=live_server, viewport=DESKTOP, locale="zh-CN")
+    tab = context.new_page()
+    try:
+        login(tab, small_city["merchant_login"])
+        found = {}
+        for language in ("zh", "en"):
+            use_language(tab, language)
+            for url, status in (("/merchants/91310000000000000X", 404), ("/console/", 403)):
+                answer = tab.goto(url)
+                assert answer.status == status, url
+                found[(language, url)] = untranslated(tab, language)
+                assert fits_a_phone(tab), url
+                if language == "zh":
+                    expect(tab.locator("main p").first).not_to_be_empty()
+            screenshot(tab, f"{language}-error-403")
+        assert {k: v for k, v in found.items() if v} == {}
+    finally:
+        context.close()
