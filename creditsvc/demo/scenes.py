@@ -46,22 +46,31 @@ def stage(today: date) -> list[str]:
     officer, merchant = _principal("xuhui"), _principal("merchant")
     if officer is None:
         return []
-    lines = _objections(merchant, today) if merchant is not None else []
+    lines = _objections(officer, merchant, today) if merchant is not None else []
     lines += _penalty(officer, today)
     lines += _plan(officer, today)
     lines += _community(officer, today)
     return lines
 
 
-def _objections(merchant: Principal, today: date) -> list[str]:
-    """The demo merchant disputes its latest inspection and one of its readings."""
+def _objections(officer: Principal, merchant: Principal, today: date) -> list[str]:
+    """The demo merchant disputes its latest inspection (one of last week if its history
+    has none) and one of its short readings."""
     made = []
-    latest = db.session.scalar(
-        select(Inspection.id)
-        .where(Inspection.merchant_id == merchant.merchant_id)
-        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
-        .limit(1)
-    )
+    if _latest_inspection(merchant) is None:
+        business = db.session.get(Merchant, merchant.merchant_id)
+        data = InspectionIn().load(
+            {
+                "merchant": business.uscc,
+                "inspected_on": (today - timedelta(days=6)).isoformat(),
+                "kind": "routine",
+                "officers": ["徐汇执法一", "徐汇执法二"],
+                "findings": [{"code": "UNVERIFIED"}],
+            }
+        )
+        inspections.record_inspection(officer, data)
+        db.session.flush()
+    latest = _latest_inspection(merchant)
     reading = db.session.scalar(
         select(Reading.id)
         .where(Reading.merchant_id == merchant.merchant_id, Reading.verdict == "short")
@@ -77,6 +86,15 @@ def _objections(merchant: Principal, today: date) -> list[str]:
         objections.file(merchant, {"kind": kind, "id": subject, "grounds": grounds}, today)
         made.append(f"  an objection to {kind} {subject}, awaiting the district's decision")
     return made
+
+
+def _latest_inspection(merchant: Principal) -> int | None:
+    return db.session.scalar(
+        select(Inspection.id)
+        .where(Inspection.merchant_id == merchant.merchant_id)
+        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
+        .limit(1)
+    )
 
 
 def _penalty(officer: Principal, today: date) -> list[str]:
