@@ -72,13 +72,17 @@ def test_an_association_nominates_a_unit_and_follows_it(page, world):
     page.wait_for_url(re.compile(r"/association/nominations/\d+$"))
     expect(page.locator("main")).to_contain_text("待评审")
     unit_id = int(page.url.rsplit("/", 1)[1])
-    assessed = officer.post(
-        f"/api/v1/demonstration-units/{unit_id}/assess",
-        json={"designate": True, "note": "现场评审合格"},
-    )
-    assert assessed.status_code == 200, assessed.json
-    db.session.commit()
-    page.reload()
+    nomination = page.url
+    # The district's officer assesses it on the console's page for units.
+    page.context.clear_cookies()
+    login(page, officer.username)
+    page.goto(f"/console/units/{unit_id}")
+    page.get_by_label(re.compile("^评审意见")).fill("现场评审合格")
+    page.get_by_role("button", name="命名为示范单位").click()
+    expect(page.locator("main")).to_contain_text("已命名")
+    page.context.clear_cookies()
+    login(page, association.username)
+    page.goto(nomination)
     main = page.locator("main")
     expect(main).to_contain_text("已命名")
     expect(main).to_contain_text("现场评审合格")
