@@ -59,7 +59,7 @@ def test_pages_carry_no_untranslated_strings(page, small_city):
         "/grades",
         "/login",
     ]
-    portal_pages = ["/portal", "/portal/objections/new", "/account/password"]
+    portal_pages = ["/portal", "/portal/objections/new", "/portal/replies/new", "/account/password"]
     found = {}
     for language in ("zh", "en"):
         use_language(page, language)
