@@ -63,6 +63,8 @@ def test_the_todo_list_shows_deadlines_and_links_to_each_step(world, app):
     page = text_of(client.get("/console/"))
     assert f'href="/console/objections/{objection_id}"' in page
     assert f'href="/console/penalties/{penalty_id}"' in page
+    # The disputed record is named in words, never by its code ("inspection 2").
+    assert f"检查 {inspection_id}" in page and f"inspection {inspection_id}" not in page
     due = calendar.deadline(TODAY, 5)
     assert due.isoformat() in page and "还剩 5 个工作日" in page
     # The figures stay below the list.

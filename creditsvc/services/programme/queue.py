@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from creditsvc import vocabulary
 from creditsvc.extensions import db
 from creditsvc.models import (
     Community,
@@ -58,7 +59,9 @@ def _requests(p: Principal, today: date) -> list[dict]:
     for o in db.session.scalars(
         select(Objection).where(Objection.status == ObjectionStatus.DISPUTED, objections.scoped(p))
     ):
-        title = f"{o.merchant.name}：{o.subject_kind} {o.subject_id}"
+        # The record in the bureau's words (一批公平秤复称记录 3), as every title here is Chinese.
+        subject = vocabulary.chinese(vocabulary.EVIDENCE_KIND_WORDS, o.subject_kind)
+        title = f"{o.merchant.name}：{subject} {o.subject_id}"
         items.append(
             _item("objection", o.id, o.district_code, title, "decide", o.decision_due, today)
         )
