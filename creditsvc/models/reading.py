@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from creditsvc.models.base import Base, UTCDateTime
@@ -51,3 +60,9 @@ class Reading(Base):
     # Why a reading is not assessable when the scale itself is the reason
     # (READING_REASON_CODES); None otherwise.
     reason_code: Mapped[str | None] = mapped_column(String(32))
+
+
+def assessable() -> ColumnElement[bool]:
+    """The readings a verdict was reached on (short or within): the denominator of every
+    short-weight rate. A not-assessable reading counts in none (零售商品称重计量监督管理办法)."""
+    return Reading.verdict != "not_assessable"

@@ -20,6 +20,7 @@ from creditsvc.models import (
     ScoreSnapshot,
     Void,
 )
+from creditsvc.models import reading as reading_model
 from creditsvc.principals import Principal
 from creditsvc.services import scope
 
@@ -91,7 +92,7 @@ def worst_trending(p: Principal, district: str | None, today: date) -> list[dict
 def short_rates(p: Principal, district: str | None, now: datetime) -> list[dict]:
     """Fair-scale re-weighs by market over SHORT_RATE_DAYS: the share found short among
     those that could be assessed (零售商品称重计量监督管理办法 第五条, 第六条)."""
-    assessable = Reading.verdict != "not_assessable"
+    assessable = reading_model.assessable()
     stmt = (
         select(
             Market,
@@ -125,7 +126,7 @@ def short_rates(p: Principal, district: str | None, now: datetime) -> list[dict]
 def stall_short_rates(p: Principal, market_id: int, now: datetime) -> dict[int, dict]:
     """A market's fair-scale re-weighs by stall over SHORT_RATE_DAYS, counted as
     `short_rates` counts them by market: {stall id: readings, assessable, short, rate}."""
-    assessable = Reading.verdict != "not_assessable"
+    assessable = reading_model.assessable()
     stmt = (
         select(
             Reading.stall_id,

@@ -16,8 +16,7 @@ from creditsvc.principals import OFFICERS
 from creditsvc.schemas.programme import CommitmentForm, WithdrawIn
 from creditsvc.services.programme import commitments
 from creditsvc.services.programme import queries as programme
-from creditsvc.web.console_common import bp, page_number, save
-from creditsvc.web.console_evidence import _present as present
+from creditsvc.web.console_common import bp, page_number, present, save
 from creditsvc.web.labels import COMMITMENT_CHANNEL_LABELS
 
 PER_PAGE = 50

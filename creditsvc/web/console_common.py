@@ -7,7 +7,7 @@ Every view is `@allow(*OFFICERS)`; what it shows comes through the WHERE clauses
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TypeVar
 
 from flask import Blueprint, abort, flash, g, request
@@ -202,6 +202,13 @@ def save(
     except DomainError as exc:
         return None, domain_errors(exc, fields, rename)
     return made, {}
+
+
+def present(form: Mapping, names: Iterable[str]) -> dict[str, str]:
+    """The non-blank values of a form among `names`: a blank optional field is left out,
+    and a blank required one is reported missing by the schema."""
+    values = {name: form.get(name, "").strip() for name in names}
+    return {name: value for name, value in values.items() if value}
 
 
 def page_number() -> int:

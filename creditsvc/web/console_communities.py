@@ -23,8 +23,7 @@ from creditsvc.services.programme import communities
 from creditsvc.services.programme import queries as programme
 from creditsvc.services.registry import operations as registry
 from creditsvc.services.registry import queries as registry_queries
-from creditsvc.web.console_common import bp, district_in_view, page_number, save
-from creditsvc.web.console_evidence import _present as present
+from creditsvc.web.console_common import bp, district_in_view, page_number, present, save
 from creditsvc.web.labels import COMMUNITY_PROGRAMME_STATUS_LABELS, DRAW_KIND_LABELS
 
 PER_PAGE = 50

@@ -25,7 +25,14 @@ from creditsvc.schemas.evidence import (
     same_fault_lot,
 )
 from creditsvc.services.evidence import complaints, inspections, penalty_changes, queries
-from creditsvc.web.console_common import bp, district_in_view, page_number, save, sent_before
+from creditsvc.web.console_common import (
+    bp,
+    district_in_view,
+    page_number,
+    present,
+    save,
+    sent_before,
+)
 from creditsvc.web.labels import (
     CHANNEL_LABELS,
     COMPLAINT_STATUS_LABELS,
@@ -60,19 +67,12 @@ COMPLAINT_FIELDS = {"merchant", "channel", "received_on", "reference", "allegati
 MEASUREMENT_SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
-def _present(form: MultiDict, names) -> dict[str, str]:
-    """The non-blank values among `names`: a blank optional field is left out, and a
-    blank required one is reported missing by the schema."""
-    values = {name: form.get(name, "").strip() for name in names}
-    return {name: value for name, value in values.items() if value}
-
-
 def _rows(form: MultiDict, group: str, keys: tuple, count: int) -> tuple[list[dict], list[int]]:
     """Filled rows of a repeated group, and the form row each payload item came from."""
     rows, positions = [], []
     for i in range(count):
         row = {
-            key: value for key, value in _present(form, [f"{group}.{i}.{k}" for k in keys]).items()
+            key: value for key, value in present(form, [f"{group}.{i}.{k}" for k in keys]).items()
         }
         if row:
             rows.append({name.rsplit(".", 1)[1]: value for name, value in row.items()})
@@ -82,7 +82,7 @@ def _rows(form: MultiDict, group: str, keys: tuple, count: int) -> tuple[list[di
 
 def inspection_payload(form: MultiDict) -> tuple[dict, dict[str, list[int]]]:
     """The API's inspection payload from the form, and the form rows of its list items."""
-    payload: dict = _present(form, ("merchant", "inspected_on", "kind", "notes"))
+    payload: dict = present(form, ("merchant", "inspected_on", "kind", "notes"))
     if form.get("officers", "").strip():
         payload["officers"] = split_list(form["officers"])
     payload["findings"], finding_rows = _rows(form, "findings", FINDING_KEYS, FINDING_ROWS)
@@ -95,7 +95,7 @@ def inspection_payload(form: MultiDict) -> tuple[dict, dict[str, list[int]]]:
     payload["lots"] = lots
     penalty = {
         k.removeprefix("penalty."): v
-        for k, v in _present(form, [f"penalty.{k}" for k in PENALTY_KEYS]).items()
+        for k, v in present(form, [f"penalty.{k}" for k in PENALTY_KEYS]).items()
     }
     if penalty or form.get("penalty.warning_only"):
         penalty["warning_only"] = bool(form.get("penalty.warning_only"))
@@ -215,7 +215,7 @@ def change_penalty(inspection_id: int):
         return first or _inspection_page(found, request.form, refused, 422)
     change, errors = save(
         PenaltyChangeIn,
-        _present(request.form, CHANGE_FIELDS),
+        present(request.form, CHANGE_FIELDS),
         CHANGE_FIELDS,
         lambda data: penalty_changes.record(p, inspection_id, data),
     )
@@ -246,7 +246,7 @@ def new_complaint():
     p = auth.current()
     complaint, errors = save(
         ComplaintIn,
-        _present(request.form, COMPLAINT_FIELDS),
+        present(request.form, COMPLAINT_FIELDS),
         COMPLAINT_FIELDS,
         lambda data: complaints.record_complaint(p, data),
         business="merchant",
@@ -303,7 +303,7 @@ def move_complaint(complaint_id: int):
     fields = {"to", "reason"}
     moved, errors = save(
         TransitionIn,
-        _present(request.form, fields),
+        present(request.form, fields),
         fields,
         lambda data: complaints.move(p, found, **data),
     )

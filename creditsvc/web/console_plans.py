@@ -23,9 +23,9 @@ from creditsvc.web.console_common import (
     district_in_view,
     domain_errors,
     page_number,
+    present,
     save,
 )
-from creditsvc.web.console_evidence import _present as present
 from creditsvc.web.labels import PLAN_OUTCOME_LABELS, PLAN_STATUS_LABELS, RISK_CLASS_LABELS
 
 PER_PAGE = 50

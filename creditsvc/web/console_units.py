@@ -18,8 +18,7 @@ from creditsvc.principals import OFFICERS
 from creditsvc.schemas.programme import AssessIn, WithdrawIn
 from creditsvc.services.programme import demonstration_units
 from creditsvc.services.programme import queries as programme
-from creditsvc.web.console_common import bp, page_number, save
-from creditsvc.web.console_evidence import _present as present
+from creditsvc.web.console_common import bp, page_number, present, save
 from creditsvc.web.labels import UNIT_ROUTE_LABELS, UNIT_STATUS_LABELS
 
 PER_PAGE = 50

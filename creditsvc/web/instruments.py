@@ -15,7 +15,7 @@ from creditsvc.principals import CITY, DISTRICT, STAFF
 from creditsvc.schemas.instruments import DUE_FILTERS, InstrumentRegisterIn, VerificationIn
 from creditsvc.services.instruments import operations, queries
 from creditsvc.services.registry import queries as registry_queries
-from creditsvc.web.console_common import page_number, save
+from creditsvc.web.console_common import page_number, present, save
 from creditsvc.web.labels import (
     INSTRUMENT_DUE_LABELS,
     INSTRUMENT_KIND_LABELS,
@@ -43,11 +43,6 @@ def _district_in_view() -> str | None:
             abort(404)
         return p.district_code
     return None
-
-
-def _present(form: MultiDict, names) -> dict[str, str]:
-    values = {name: form.get(name, "").strip() for name in names}
-    return {name: value for name, value in values.items() if value}
 
 
 @bp.get("")
@@ -90,7 +85,7 @@ def new_instrument():
     p = auth.current()
     made, errors = save(
         InstrumentRegisterIn,
-        _present(request.form, REGISTER_FIELDS),
+        present(request.form, REGISTER_FIELDS),
         REGISTER_FIELDS,
         lambda data: operations.register(p, data),
     )
@@ -129,7 +124,7 @@ def record_verification(instrument_id: int):
     found = queries.instrument(p, instrument_id)
     record, errors = save(
         VerificationIn,
-        _present(request.form, VERIFICATION_FIELDS),
+        present(request.form, VERIFICATION_FIELDS),
         VERIFICATION_FIELDS,
         lambda data: operations.record_verification(p, found, data),
     )

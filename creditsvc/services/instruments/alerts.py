@@ -17,6 +17,7 @@ from sqlalchemy import and_, func, select
 
 from creditsvc.extensions import db
 from creditsvc.models import Device, FairScaleAlert, Merchant, Reading, Void
+from creditsvc.models import reading as reading_model
 from creditsvc.models.base import utcnow
 from creditsvc.services import audit
 from creditsvc.services.accounts import notifications
@@ -44,7 +45,7 @@ def _counts(since: datetime, until: datetime) -> list[tuple]:
     stmt = (
         select(
             Reading.merchant_id,
-            func.count().filter(Reading.verdict != "not_assessable"),
+            func.count().filter(reading_model.assessable()),
             func.count().filter(Reading.verdict == "short"),
             func.max(Reading.stall_id),
             func.max(Device.market_id),

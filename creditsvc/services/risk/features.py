@@ -25,6 +25,7 @@ from creditsvc.models import (
     Reading,
     Void,
 )
+from creditsvc.models import reading as reading_model
 from scoring import risk_features as rf
 
 BAD_SEVERITIES = ("major", "serious")  # the target event (DESIGN.md §6)
@@ -136,7 +137,7 @@ def _reading_months(voided: bool) -> np.ndarray:
         Reading.merchant_id,
         year,
         month,
-        func.count().filter(Reading.verdict != "not_assessable"),
+        func.count().filter(reading_model.assessable()),
         func.count().filter(Reading.verdict == "short"),
     )
     if voided:

@@ -17,6 +17,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from creditsvc.extensions import db
 from creditsvc.models import Complaint, ComplaintStatus, Finding, Inspection, Reading, Void
+from creditsvc.models import reading as reading_model
 from creditsvc.workdays import SHANGHAI
 from scoring import scorecard
 from scoring.policy import SEVERITIES, Policy
@@ -129,7 +130,7 @@ def _complaints(where, since: date, until: date, ids: np.ndarray) -> scorecard.C
 
 
 def _counts(condition):
-    assessable = Reading.verdict != "not_assessable"
+    assessable = reading_model.assessable()
     return (
         func.count().filter(condition),
         func.count().filter(and_(condition, assessable)),
