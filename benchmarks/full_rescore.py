@@ -29,13 +29,14 @@ from datetime import time as dtime
 from pathlib import Path
 
 import serving
+from serving import CITY_DB
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-DB = "bench_city"
+DB = CITY_DB
 URL = f"postgresql://postgres@127.0.0.1:5432/{DB}"
 REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own, flushed before use
 

@@ -55,11 +55,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import serving
+from serving import CITY_DB
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-URL = "postgresql://postgres@127.0.0.1:5432/bench_city"
+URL = f"postgresql://postgres@127.0.0.1:5432/{CITY_DB}"
 REDIS_URL = "redis://127.0.0.1:6379/12"  # a database of its own, flushed before use
 CATEGORIES = ("vegetable", "fruit", "meat", "seafood", "egg", "grain")
 POPULAR = 200  # businesses whose placards are scanned all day (a few busy markets)

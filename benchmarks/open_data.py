@@ -30,11 +30,11 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from serving import free_port, start_gunicorn, stop  # noqa: E402
+from serving import CITY_DB, free_port, start_gunicorn, stop  # noqa: E402
 
 from creditsvc import create_app  # noqa: E402
 
-URL = "postgresql://postgres@127.0.0.1:5432/bench_city"
+URL = f"postgresql://postgres@127.0.0.1:5432/{CITY_DB}"
 EXPORT = "/api/public/v1/merchants.csv"
 
 

@@ -36,7 +36,7 @@ from sqlalchemy import func, select, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from serving import percentile  # noqa: E402
+from serving import CITY_DB, percentile  # noqa: E402
 
 from creditsvc import create_app  # noqa: E402
 from creditsvc.extensions import db  # noqa: E402
@@ -44,7 +44,7 @@ from creditsvc.models import Merchant  # noqa: E402
 from creditsvc.services.publication import public  # noqa: E402
 from creditsvc.services.registry import search  # noqa: E402
 
-URL = "postgresql://postgres@127.0.0.1:5432/bench_city"
+URL = f"postgresql://postgres@127.0.0.1:5432/{CITY_DB}"
 SEED = 11
 
 

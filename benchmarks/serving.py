@@ -9,6 +9,7 @@ Scripts run as `.venv/bin/python benchmarks/<name>.py` import it as `serving`.
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import subprocess
 import time
@@ -18,6 +19,9 @@ from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
+# The city-scale set's database; BENCH_DB names another copy (`createdb -T bench_city`), so
+# that a benchmark which changes the schema or the scores leaves the shared set as it was.
+CITY_DB = os.environ.get("BENCH_DB", "bench_city")
 # Every client of a benchmark or drill is this one address, which the public side's
 # per-address limits (creditsvc/rate_limits.py) would soon refuse; the limiter still
 # counts each request, so its cost stays in the figures. An environment may set its own.
