@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from creditsvc.jobs import reminders, render
 from creditsvc.services import signals
+from creditsvc.services.evidence import reading_days
 from creditsvc.services.instruments import alerts
 from creditsvc.services.instruments import operations as instruments
 from creditsvc.services.programme import demonstration_units
@@ -28,4 +29,5 @@ def connect() -> None:
     signals.notified.connect(reminders.mail_after_commit, weak=False)
     signals.inspection_recorded.connect(alerts.on_inspection_recorded, weak=False)
     signals.device_due_changed.connect(instruments.on_device_due_changed, weak=False)
+    reading_days.connect()  # ORM inserts of readings and voids, not a signal
     _connected = True

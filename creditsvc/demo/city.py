@@ -63,6 +63,7 @@ from creditsvc.models import (
 )
 from creditsvc.models.base import utcnow
 from creditsvc.services.errors import Conflict
+from creditsvc.services.evidence import reading_days
 from creditsvc.services.programme import commitments
 from creditsvc.uscc import make as make_uscc
 
@@ -398,6 +399,9 @@ def _write(city: CityPlan) -> Loader:
         scales = _fair_scales()
         loader.load([(Instrument.__table__, fair_scale_rows(city, scales))])
         loader.load([(VerificationRecord.__table__, verification_rows(city, scales))])
+    with loader.timed("reading_days"):
+        # The readings came by COPY, not through ingest: count their days now.
+        loader.rows["reading_days"] = reading_days.backfill(db.session.connection())
     with loader.timed("dirty_merchants"):
         loader.rows["dirty_merchants"] = evidence.mark_dirty(db.session, utcnow())
     with loader.timed("commitments"):

@@ -74,6 +74,7 @@ from creditsvc.models.reading import (
     SCALE_VERIFICATION_LAPSED,
     VERDICTS,
     Reading,
+    ReadingDay,
 )
 from creditsvc.models.repair import REPAIR_STATUSES, RepairApplication, RepairStatus
 from creditsvc.models.risk import (
@@ -141,6 +142,7 @@ __all__ = [
     "Complaint",
     "CurrentScore",
     "ScoreSnapshot",
+    "ReadingDay",
     "ReadingTally",
     "ScoringPolicy",
     "ComplaintTransition",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -60,6 +61,26 @@ class Reading(Base):
     # Why a reading is not assessable when the scale itself is the reason
     # (READING_REASON_CODES); None otherwise.
     reason_code: Mapped[str | None] = mapped_column(String(32))
+
+
+class ReadingDay(Base):
+    """One merchant's re-weighs on one Shanghai day, counted as they arrive (issue 21).
+
+    Kept in the transaction that stores or voids readings (`services.evidence.reading_days`),
+    so scoring sums these instead of counting the readings table. Voided readings are not
+    counted. The policy's windows are whole days from Shanghai midnight (as the scoring has
+    always counted them), so a window is a range of these rows. `shortfall_g` sums the
+    shortfall of the short readings.
+    """
+
+    __tablename__ = "reading_days"
+
+    merchant_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    readings: Mapped[int] = mapped_column(Integer)
+    assessable: Mapped[int] = mapped_column(Integer)
+    short: Mapped[int] = mapped_column(Integer)
+    shortfall_g: Mapped[float] = mapped_column(Float)
 
 
 def assessable() -> ColumnElement[bool]:

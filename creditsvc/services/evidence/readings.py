@@ -9,8 +9,8 @@ to record either; the token's own issue and revocation are audited in
 
 A batch costs a fixed number of queries whatever its size: the policy in force, one for
 the stalls and one for the merchants it names, one `INSERT ... ON CONFLICT (device_id,
-seq) DO NOTHING RETURNING seq`, and one upsert into the rescoring outbox. The caller
-commits once.
+seq) DO NOTHING RETURNING seq`, one upsert of the stored readings' daily tallies
+(`reading_days`) and one upsert into the rescoring outbox. The caller commits once.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from creditsvc.principals import Principal
 from creditsvc.schemas.readings import ReadingIn
 from creditsvc.services import scope
 from creditsvc.services.accounts import notifications
+from creditsvc.services.evidence import reading_days
 from creditsvc.services.standing import policies
 from creditsvc.services.standing.outbox import mark_dirty
 from scoring.retail import WeighingVerdict, assess_weighing
@@ -169,6 +170,8 @@ def ingest(device: Device, items: list) -> dict:
             rows[item["seq"]] = _row(device, item, place, verdict, received_at, code)
             results[item["seq"]] = _result(index, item["seq"], verdict, code)
     stored = _insert(list(rows.values()))
+    # Only the rows this INSERT stored: a resent seq is counted once, by its first batch.
+    reading_days.add(db.session.connection(), (rows[seq] for seq in stored))
     if any(rows[seq]["reason_code"] for seq in stored):
         tell_host(device)
     for seq, result in results.items():

@@ -13,11 +13,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from creditsvc.extensions import db
-from creditsvc.models import Device, FairScaleAlert, Merchant, Reading, Void
-from creditsvc.models import reading as reading_model
+from creditsvc.models import Device, FairScaleAlert, Merchant, Reading, ReadingDay, Void
 from creditsvc.models.base import utcnow
 from creditsvc.services import audit
 from creditsvc.services.accounts import notifications
@@ -38,26 +37,35 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=SHANGHAI)
 
 
-def _counts(since: datetime, until: datetime) -> list[tuple]:
-    """Per merchant: assessable and short readings in the window, a stall and a market
-    they were taken at. Voided readings do not count."""
+def _counts(first: date, last: date) -> list[tuple]:
+    """Per merchant with readings on the days of the window: assessable and short ones,
+    summed from the daily tallies (voided readings are not in them)."""
+    stmt = (
+        select(ReadingDay.merchant_id, func.sum(ReadingDay.assessable), func.sum(ReadingDay.short))
+        .where(ReadingDay.day.between(first, last))
+        .group_by(ReadingDay.merchant_id)
+        .having(func.sum(ReadingDay.readings) > 0)
+        .order_by(ReadingDay.merchant_id)
+    )
+    return db.session.execute(stmt).all()
+
+
+def _places(merchant_ids: list[int], first: date, last: date) -> dict[int, tuple]:
+    """A stall and a market the merchants' readings of the window were taken at, for the
+    alert to name: asked only for the few merchants over the threshold."""
     voided = select(Void.evidence_id).where(Void.evidence_kind == "reading")
     stmt = (
-        select(
-            Reading.merchant_id,
-            func.count().filter(reading_model.assessable()),
-            func.count().filter(Reading.verdict == "short"),
-            func.max(Reading.stall_id),
-            func.max(Device.market_id),
-        )
+        select(Reading.merchant_id, func.max(Reading.stall_id), func.max(Device.market_id))
         .join(Device, Device.id == Reading.device_id)
         .where(
-            and_(Reading.measured_at >= since, Reading.measured_at < until),
+            Reading.merchant_id.in_(merchant_ids),
+            Reading.measured_at >= _midnight(first),
+            Reading.measured_at < _midnight(last + timedelta(days=1)),
             Reading.id.not_in(voided),
         )
         .group_by(Reading.merchant_id)
     )
-    return db.session.execute(stmt).all()
+    return {row[0]: (row[1], row[2]) for row in db.session.execute(stmt)}
 
 
 def raise_alerts(today: date, actor: str = "system:fair-scale-alerts") -> list[FairScaleAlert]:
@@ -66,8 +74,8 @@ def raise_alerts(today: date, actor: str = "system:fair-scale-alerts") -> list[F
     policy = policies.current()
     limits = thresholds(policy)
     prior = policy.document["fair_scale"]
-    until = _midnight(today + timedelta(days=1))
-    rows = _counts(until - timedelta(days=int(limits["window_days"])), until)
+    first = today - timedelta(days=int(limits["window_days"]) - 1)
+    rows = _counts(first, today)
     if not rows:
         return []
     table = np.array([(r[1], r[2]) for r in rows], dtype=np.float64)
@@ -82,6 +90,7 @@ def raise_alerts(today: date, actor: str = "system:fair-scale-alerts") -> list[F
     if not over:
         return []
     ids = [row[0] for row, _ in over]
+    places = _places(ids, first, today)
     already = set(
         db.session.scalars(
             select(FairScaleAlert.merchant_id).where(
@@ -91,9 +100,10 @@ def raise_alerts(today: date, actor: str = "system:fair-scale-alerts") -> list[F
     )
     merchants = {m.id: m for m in db.session.scalars(select(Merchant).where(Merchant.id.in_(ids)))}
     opened = []
-    for (merchant_id, assessable, short, stall_id, market_id), rate in over:
+    for (merchant_id, assessable, short), rate in over:
         if merchant_id in already:
             continue
+        stall_id, market_id = places[merchant_id]
         merchant = merchants[merchant_id]
         alert = FairScaleAlert(
             merchant_id=merchant_id,

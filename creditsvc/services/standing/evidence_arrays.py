@@ -1,34 +1,29 @@
 """Load the evidence of many merchants as the columnar arrays `scoring.scorecard` takes.
 
 A handful of set-based queries, whatever the number of merchants: voided records are
-left out in SQL, and fair-scale readings are counted in SQL (the one pass over the
-largest table), per merchant for a batch or per day for a single merchant.
+left out in SQL, and fair-scale re-weighs are summed from their daily tallies
+(`ReadingDay`, kept at ingest: the readings table itself is never read), per merchant for
+a batch or per day for a single merchant.
 """
 
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import numpy as np
-from sqlalchemy import ColumnElement, Integer, Select, and_, exists, func, select, true
+from sqlalchemy import ColumnElement, Integer, Select, exists, func, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from creditsvc.extensions import db
-from creditsvc.models import Complaint, ComplaintStatus, Finding, Inspection, Reading, Void
-from creditsvc.models import reading as reading_model
-from creditsvc.workdays import SHANGHAI
+from creditsvc.models import Complaint, ComplaintStatus, Finding, Inspection, ReadingDay, Void
 from scoring import scorecard
 from scoring.policy import SEVERITIES, Policy
 
 
 def _not_void(kind: str, id_column) -> ColumnElement[bool]:
     return ~exists().where(Void.evidence_kind == kind, Void.evidence_id == id_column)
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=SHANGHAI)
 
 
 def _index(merchant_ids: np.ndarray, column: np.ndarray) -> np.ndarray:
@@ -129,37 +124,11 @@ def _complaints(where, since: date, until: date, ids: np.ndarray) -> scorecard.C
     return scorecard.Complaints(_index(ids, table[:, 0]), table[:, 1], table[:, 2])
 
 
-def _counts(condition):
-    assessable = reading_model.assessable()
-    return (
-        func.count().filter(condition),
-        func.count().filter(and_(condition, assessable)),
-        func.count().filter(and_(condition, Reading.verdict == "short")),
+def _sums(condition):
+    return tuple(
+        func.coalesce(func.sum(column).filter(condition), 0)
+        for column in (ReadingDay.readings, ReadingDay.assessable, ReadingDay.short)
     )
-
-
-def _aggregate(where, inner, outer, end, voided: bool) -> np.ndarray:
-    """Per merchant: counts younger than `inner`, then those between `outer` and `inner`.
-
-    With `voided`, only readings that were voided: the query starts from the (small)
-    voids table, so it never scans the readings. When the windows are the same (the
-    default policy) nothing is older than `inner` and those counts are zeros, not asked.
-    """
-    recent = _counts(Reading.measured_at >= inner) if inner > outer else _counts(true())
-    older = _counts(Reading.measured_at < inner) if inner > outer else ()
-    stmt = select(Reading.merchant_id, *recent, *older)
-    if voided:
-        stmt = stmt.select_from(Void).join(
-            Reading, and_(Void.evidence_kind == "reading", Void.evidence_id == Reading.id)
-        )
-    stmt = stmt.where(
-        where(Reading.merchant_id), Reading.measured_at >= outer, Reading.measured_at < end
-    ).group_by(Reading.merchant_id)
-    # Core, not the ORM: plain rows, without the ORM's per-row loading.
-    rows = db.session.connection().execute(stmt).all()
-    if inner > outer:
-        return int_table(rows, 7)
-    return np.pad(int_table(rows, 4), ((0, 0), (0, 3)))
 
 
 def reweigh_windows(policy: Policy) -> tuple[int, int]:
@@ -177,16 +146,26 @@ def reweigh_counts(where, as_of: date, policy: Policy) -> np.ndarray:
     """Per merchant with readings: its id, then total, assessable and short re-weighs
     younger than the shorter window, then the same between the two windows.
 
-    Voided readings are counted apart and subtracted: the main pass then reads only the
-    (merchant, time, verdict) index, whatever the size of the readings table.
+    Summed from the daily tallies (`ReadingDay`, voided readings already taken out), never
+    from the readings. The windows always ran from a Shanghai midnight to the end of
+    `as_of`, so whole days of the tallies hold exactly the readings they held.
     """
-    end = _midnight(as_of + timedelta(days=1))
-    inner, outer = (_midnight(as_of + timedelta(days=1 - w)) for w in reweigh_windows(policy))
-    table = _aggregate(where, inner, outer, end, voided=False)
-    void = _aggregate(where, inner, outer, end, voided=True)
-    if len(void):
-        np.subtract.at(table[:, 1:], np.searchsorted(table[:, 0], void[:, 0]), void[:, 1:])
-    return table
+    shorter, longer = reweigh_windows(policy)
+    inner = as_of + timedelta(days=1 - shorter)
+    outer = as_of + timedelta(days=1 - longer)
+    recent = _sums(ReadingDay.day >= inner) if inner > outer else _sums(true())
+    older = _sums(ReadingDay.day < inner) if inner > outer else ()
+    stmt = (
+        select(ReadingDay.merchant_id, *recent, *older)
+        .where(where(ReadingDay.merchant_id), ReadingDay.day.between(outer, as_of))
+        .group_by(ReadingDay.merchant_id)
+        .order_by(ReadingDay.merchant_id)
+    )
+    # Core, not the ORM: plain rows, without the ORM's per-row loading.
+    rows = db.session.connection().execute(stmt).all()
+    if inner > outer:
+        return int_table(rows, 7)
+    return np.pad(int_table(rows, 4), ((0, 0), (0, 3)))
 
 
 def reweighs_from_counts(
@@ -211,31 +190,28 @@ def reweighs_from_counts(
 def reweighs_per_day(merchant_id: int, as_of: date, policy: Policy) -> scorecard.Reweighs:
     """One merchant's re-weighs counted per day: lets its future be scored day by day."""
     window = max(policy.number("rated", "reweigh_days"), policy.number("fair_scale", "window_days"))
-    since = _midnight(as_of - timedelta(days=int(window)))
     rows = (
         db.session.connection()
         .execute(
-            select(Reading.measured_at, Reading.verdict)
-            .where(Reading.merchant_id == merchant_id, Reading.measured_at >= since)
-            .where(Reading.measured_at < _midnight(as_of + timedelta(days=1)))
-            .where(_not_void("reading", Reading.id))
+            select(
+                day_number(ReadingDay.day),
+                ReadingDay.readings,
+                ReadingDay.assessable,
+                ReadingDay.short,
+            )
+            .where(ReadingDay.merchant_id == merchant_id, ReadingDay.readings > 0)
+            .where(ReadingDay.day.between(as_of - timedelta(days=int(window)), as_of))
+            .order_by(ReadingDay.day)
         )
         .all()
     )
-    counts: dict[int, list[int]] = {}
-    for measured_at, verdict in rows:
-        day = counts.setdefault(measured_at.astimezone(SHANGHAI).date().toordinal(), [0, 0, 0])
-        day[0] += 1
-        day[1] += verdict != "not_assessable"
-        day[2] += verdict == "short"
-    days = sorted(counts)
-    table = np.array([counts[d] for d in days], dtype=np.int64).reshape(-1, 3)
+    table = int_table(rows, 4)
     return scorecard.Reweighs(
-        np.zeros(len(days), dtype=np.int64),
-        np.array(days, dtype=np.int64),
+        np.zeros(len(table), dtype=np.int64),
         table[:, 0],
         table[:, 1],
         table[:, 2],
+        table[:, 3],
     )
 
 

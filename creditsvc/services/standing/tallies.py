@@ -1,9 +1,9 @@
-"""Re-weigh tallies of a full rescore: the readings table counted once for all districts.
+"""Re-weigh tallies of a full rescore: the daily tallies summed once for all districts.
 
-Counting a district's re-weighs filters the readings by its merchants, and PostgreSQL
-answers that with a pass over the whole table; sixteen districts cost sixteen passes. A
-full rescore therefore counts every merchant in one pass first (`count`), keyed by its
-run, and each district's job reads its merchants' rows (`read`).
+Summing a district's re-weighs filters the daily tallies (`ReadingDay`) by its merchants,
+and PostgreSQL answers that with a pass over the whole table; sixteen districts cost
+sixteen passes. A full rescore therefore sums every merchant in one pass first (`count`),
+keyed by its run, and each district's job reads its merchants' rows (`read`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def count(run_id: str, as_of: date, policy: Policy) -> int:
     """Count every merchant's re-weighs as of a date into the run's rows (a retried job
     starts again from none); returns the number of merchants with readings."""
     discard(run_id)
-    # One pass over every reading of the window: the one statement worth several cores.
+    # One pass over every daily tally of the window: the one statement worth several cores.
     parallel(current_app.config["TALLY_PARALLEL_WORKERS"])
     table = evidence_arrays.reweigh_counts(lambda column: true(), as_of, policy)
     columns = {"run_id": [run_id] * len(table)}

@@ -1,0 +1,135 @@
+"""Daily re-weigh tallies (`ReadingDay`): each merchant's readings counted per Shanghai day
+in the transaction that stores or voids them (issue 21), so scoring sums a few rows per
+merchant instead of counting the readings table.
+
+Three ways in, one count each: `backfill` counts the readings already stored (the
+migration that creates the table, and the demo city, which loads readings by COPY),
+`add` counts a batch just stored (ingest's bulk INSERT, or one reading stored through
+the ORM), `remove` takes out a reading when its Void is stored. Readings are never
+edited, deleted or moved to another merchant (DESIGN.md §3), so nothing else changes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import Connection, Date, event, exists, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from creditsvc import clock
+from creditsvc.models import Reading, ReadingDay, Void
+from creditsvc.models import reading as reading_model
+from creditsvc.workdays import SHANGHAI
+
+DAYS = ReadingDay.__table__
+COUNTS = ("readings", "assessable", "short", "shortfall_g")
+FIELDS = ("merchant_id", "measured_at", "verdict", "shortfall_g")  # what a day counts
+
+
+class shanghai_day(FunctionElement):  # noqa: N801 - used as a SQL function
+    """The Shanghai calendar day of a UTC timestamp column."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(shanghai_day, "postgresql")
+def _shanghai_day_postgresql(element, compiler, **kw) -> str:
+    moment = compiler.process(element.clauses, **kw)
+    return f"CAST(timezone('{SHANGHAI.key}', {moment}) AS DATE)"
+
+
+@compiles(shanghai_day, "sqlite")
+def _shanghai_day_sqlite(element, compiler, **kw) -> str:
+    # SQLite keeps UTC text and knows no zones; Shanghai has kept UTC+8 without summer
+    # time since 1991, long before any fair scale posted.
+    return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
+
+
+def day_of(moment) -> date:
+    """A reading's day, as `shanghai_day` computes it in SQL."""
+    return clock.local(moment).date()
+
+
+def backfill(connection: Connection) -> int:
+    """Count every reading not voided into `reading_days`, which holds none of them yet:
+    one INSERT ... SELECT ... GROUP BY. Returns the number of days written."""
+    day = shanghai_day(Reading.measured_at)
+    short = Reading.verdict == "short"
+    counted = select(
+        Reading.merchant_id,
+        day,
+        func.count(),
+        func.count().filter(reading_model.assessable()),
+        func.count().filter(short),
+        func.coalesce(func.sum(Reading.shortfall_g).filter(short), 0.0),
+    ).where(
+        ~exists().where(Void.evidence_kind == "reading", Void.evidence_id == Reading.id),
+    )
+    stmt = DAYS.insert().from_select(
+        ["merchant_id", "day", *COUNTS], counted.group_by(Reading.merchant_id, day)
+    )
+    return connection.execute(stmt).rowcount
+
+
+def add(connection: Connection, readings: Iterable[dict]) -> None:
+    """Count readings just stored (rows with merchant_id, measured_at, verdict and
+    shortfall_g) into their days: one upsert that adds to the days already counted."""
+    days: dict[tuple[int, date], list] = {}
+    for row in readings:
+        counts = days.setdefault((row["merchant_id"], day_of(row["measured_at"])), [0, 0, 0, 0.0])
+        counts[0] += 1
+        counts[1] += row["verdict"] != "not_assessable"
+        if row["verdict"] == "short":
+            counts[2] += 1
+            counts[3] += row["shortfall_g"]
+    if days:
+        _upsert(connection, days)
+
+
+def _upsert(connection: Connection, days: dict[tuple[int, date], list]) -> None:
+    # In key order: two batches adding to the same days lock them in the same order.
+    rows = [
+        {"merchant_id": m, "day": d, **dict(zip(COUNTS, counts, strict=True))}
+        for (m, d), counts in sorted(days.items())
+    ]
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(DAYS)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[DAYS.c.merchant_id, DAYS.c.day],
+        set_={name: DAYS.c[name] + stmt.excluded[name] for name in COUNTS},
+    )
+    connection.execute(stmt, rows)
+
+
+def remove(connection: Connection, reading_id: int) -> None:
+    """Take a reading just voided out of its day's counts: added back negated."""
+    readings = Reading.__table__
+    found = connection.execute(
+        select(*(readings.c[name] for name in FIELDS)).where(readings.c.id == reading_id)
+    ).one()
+    row = dict(zip(FIELDS, found, strict=True))
+    short = row["verdict"] == "short"
+    day = (row["merchant_id"], day_of(row["measured_at"]))
+    counts = [-1, -int(row["verdict"] != "not_assessable"), -int(short)]
+    _upsert(connection, {day: [*counts, -row["shortfall_g"] if short else 0.0]})
+
+
+def connect() -> None:
+    """Keep the days of readings stored and voided one at a time through the ORM (a
+    correction, the demo's scenes, tests' records) as ingest keeps its batches'; once
+    per process (`creditsvc.reactions`)."""
+    event.listen(Reading, "after_insert", _reading_stored)
+    event.listen(Void, "after_insert", _void_stored)
+
+
+def _reading_stored(_mapper, connection: Connection, reading: Reading) -> None:
+    add(connection, [{name: getattr(reading, name) for name in FIELDS}])
+
+
+def _void_stored(_mapper, connection: Connection, void: Void) -> None:
+    if void.evidence_kind == "reading":
+        remove(connection, void.evidence_id)
