@@ -83,7 +83,9 @@ class ReadingDay(Base):
     shortfall_g: Mapped[float] = mapped_column(Float)
 
 
-def assessable() -> ColumnElement[bool]:
+def assessable(verdict: ColumnElement[str] | None = None) -> ColumnElement[bool]:
     """The readings a verdict was reached on (short or within): the denominator of every
-    short-weight rate. A not-assessable reading counts in none (零售商品称重计量监督管理办法)."""
-    return Reading.verdict != "not_assessable"
+    short-weight rate. A not-assessable reading counts in none (零售商品称重计量监督管理办法).
+    `verdict`: the column to test when the readings come from elsewhere than the table
+    (the rows an INSERT returned)."""
+    return (Reading.verdict if verdict is None else verdict) != "not_assessable"

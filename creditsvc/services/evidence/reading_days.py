@@ -2,11 +2,12 @@
 in the transaction that stores or voids them (issue 21), so scoring sums a few rows per
 merchant instead of counting the readings table.
 
-Three ways in, one count each: `backfill` counts the readings already stored (the
-migration that creates the table, and the demo city, which loads readings by COPY),
-`add` counts a batch just stored (ingest's bulk INSERT, or one reading stored through
-the ORM), `remove` takes out a reading when its Void is stored. Readings are never
-edited, deleted or moved to another merchant (DESIGN.md §3), so nothing else changes them.
+One count (`counted`), several ways in: `backfill` counts the readings already stored
+(the migration that creates the table; the demo city, which loads readings by COPY);
+`added_from` counts the rows ingest's INSERT stored, in that same statement (PostgreSQL);
+`add` the rows a batch stored on SQLite, or one reading stored through the ORM; `remove`
+takes a reading out when its Void is stored. Readings are never edited, deleted or moved
+to another merchant (DESIGN.md §3), so nothing else changes them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Connection, Date, event, exists, func, select
+from sqlalchemy import Connection, Date, FromClause, Select, event, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -54,25 +55,49 @@ def day_of(moment) -> date:
     return clock.local(moment).date()
 
 
+def counted(readings: FromClause) -> Select:
+    """Per merchant and Shanghai day, the days' columns counted from `readings` (the
+    table, or the rows an INSERT returned: merchant_id, measured_at, verdict, shortfall_g)."""
+    c = readings.c
+    day = shanghai_day(c.measured_at)
+    short = c.verdict == "short"
+    return select(
+        c.merchant_id,
+        day,
+        func.count(),
+        func.count().filter(reading_model.assessable(c.verdict)),
+        func.count().filter(short),
+        func.coalesce(func.sum(c.shortfall_g).filter(short), 0.0),
+    ).group_by(c.merchant_id, day)
+
+
 def backfill(connection: Connection) -> int:
     """Count every reading not voided into `reading_days`, which holds none of them yet:
     one INSERT ... SELECT ... GROUP BY. Returns the number of days written."""
-    day = shanghai_day(Reading.measured_at)
-    short = Reading.verdict == "short"
-    counted = select(
-        Reading.merchant_id,
-        day,
-        func.count(),
-        func.count().filter(reading_model.assessable()),
-        func.count().filter(short),
-        func.coalesce(func.sum(Reading.shortfall_g).filter(short), 0.0),
-    ).where(
-        ~exists().where(Void.evidence_kind == "reading", Void.evidence_id == Reading.id),
-    )
+    readings = Reading.__table__
+    not_void = ~exists().where(Void.evidence_kind == "reading", Void.evidence_id == readings.c.id)
     stmt = DAYS.insert().from_select(
-        ["merchant_id", "day", *COUNTS], counted.group_by(Reading.merchant_id, day)
+        ["merchant_id", "day", *COUNTS], counted(readings).where(not_void)
     )
     return connection.execute(stmt).rowcount
+
+
+def added_from(stored: FromClause) -> postgresql.Insert:
+    """PostgreSQL: the upsert adding the readings an INSERT ... RETURNING stored (a CTE)
+    to their days, for ingest to run in the same statement as that INSERT."""
+    rows = counted(stored)
+    # In key order: two batches adding to the same days lock them in the same order.
+    rows = rows.order_by(*rows.selected_columns[:2])
+    stmt = postgresql.insert(DAYS).from_select(["merchant_id", "day", *COUNTS], rows)
+    return _adding(stmt)
+
+
+def _adding(stmt):
+    """ON CONFLICT: add the new counts to the day's."""
+    return stmt.on_conflict_do_update(
+        index_elements=[DAYS.c.merchant_id, DAYS.c.day],
+        set_={name: DAYS.c[name] + stmt.excluded[name] for name in COUNTS},
+    )
 
 
 def add(connection: Connection, readings: Iterable[dict]) -> None:
@@ -97,12 +122,7 @@ def _upsert(connection: Connection, days: dict[tuple[int, date], list]) -> None:
         for (m, d), counts in sorted(days.items())
     ]
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(DAYS)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[DAYS.c.merchant_id, DAYS.c.day],
-        set_={name: DAYS.c[name] + stmt.excluded[name] for name in COUNTS},
-    )
-    connection.execute(stmt, rows)
+    connection.execute(_adding(dialect.insert(DAYS)), rows)
 
 
 def remove(connection: Connection, reading_id: int) -> None:

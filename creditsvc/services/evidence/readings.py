@@ -9,8 +9,9 @@ to record either; the token's own issue and revocation are audited in
 
 A batch costs a fixed number of queries whatever its size: the policy in force, one for
 the stalls and one for the merchants it names, one `INSERT ... ON CONFLICT (device_id,
-seq) DO NOTHING RETURNING seq`, one upsert of the stored readings' daily tallies
-(`reading_days`) and one upsert into the rescoring outbox. The caller commits once.
+seq) DO NOTHING RETURNING` that also adds the stored readings to their daily tallies
+(`reading_days`; on SQLite a second statement), and one upsert into the rescoring outbox.
+The caller commits once.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ ITEM = ReadingIn()  # built once: a schema's construction costs more than a load
 OUTBOX_REASON = "reading"
 READINGS = Reading.__table__
 COLUMNS = tuple(c.name for c in READINGS.c if not c.primary_key)
+STORED = ("seq", *reading_days.FIELDS)  # what the INSERT returns: the seq and what a day counts
 
 
 @dataclass(frozen=True)
@@ -170,8 +172,6 @@ def ingest(device: Device, items: list) -> dict:
             rows[item["seq"]] = _row(device, item, place, verdict, received_at, code)
             results[item["seq"]] = _result(index, item["seq"], verdict, code)
     stored = _insert(list(rows.values()))
-    # Only the rows this INSERT stored: a resent seq is counted once, by its first batch.
-    reading_days.add(db.session.connection(), (rows[seq] for seq in stored))
     if any(rows[seq]["reason_code"] for seq in stored):
         tell_host(device)
     for seq, result in results.items():
@@ -285,18 +285,26 @@ def _result(index: int, seq: int, verdict: WeighingVerdict, code: str | None = N
 
 
 def _insert(rows: list[dict]) -> set[int]:
-    """One bulk `INSERT ... ON CONFLICT (device_id, seq) DO NOTHING RETURNING seq`; the seqs
-    it stored. A seq stored meanwhile (a concurrent resend) is skipped, never raised."""
+    """One bulk `INSERT ... ON CONFLICT (device_id, seq) DO NOTHING RETURNING`; the seqs
+    it stored. A seq stored meanwhile (a concurrent resend) is skipped, never raised.
+
+    The stored rows, and only they, are added to their days' tallies (`reading_days`): a
+    resent seq counts once. On PostgreSQL in the same statement, through a CTE."""
     if not rows:
         return set()
-    if db.session.get_bind().dialect.name == "postgresql":
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if postgres:
         stmt, params = _from_json(), {"rows": json.dumps(rows, default=datetime.isoformat)}
     else:
         stmt, params = sqlite.insert(READINGS), rows
-    stmt = stmt.on_conflict_do_nothing(
-        index_elements=[READINGS.c.device_id, READINGS.c.seq]
-    ).returning(READINGS.c.seq)
-    return set(db.session.execute(stmt, params).scalars())
+    stmt = stmt.on_conflict_do_nothing(index_elements=[READINGS.c.device_id, READINGS.c.seq])
+    if postgres:
+        stored = stmt.returning(*(READINGS.c[name] for name in STORED)).cte("stored")
+        days = reading_days.added_from(stored).cte("days")
+        return set(db.session.execute(select(stored.c.seq).add_cte(days), params).scalars())
+    seqs = set(db.session.execute(stmt.returning(READINGS.c.seq), params).scalars())
+    reading_days.add(db.session.connection(), (row for row in rows if row["seq"] in seqs))
+    return seqs
 
 
 def _from_json() -> postgresql.Insert:
