@@ -14,7 +14,9 @@ generator, then in one run measures:
   3. with --workers N, the first pass as deployed: the fan-out on Redis, run by N rq
      workers that are already up and idle, timed from the enqueue to the status row's
      "done", with the peak RSS of a worker or work horse (sampled from /proc).
-Target: full rescore within 3× the bare aggregation, peak memory under 1.5 GiB.
+Targets (issue 21): the first full rescore within 2× the bare aggregation, the next day's
+roll within 1×, peak memory under 1.5 GiB. The lower bound reads the raw readings; the
+rescore sums the daily tallies (`reading_days`), which the build fills after its COPY.
 """
 
 from __future__ import annotations
@@ -204,14 +206,15 @@ def main() -> None:
     print(f"bare aggregation: {bare:.2f} s over {groups} merchants with readings")
     print(f"full rescore: {rescore:.2f} s for {totals['merchants']} merchants,"
           f" {totals['snapshots']} snapshots written")  # fmt: skip
-    print(f"ratio rescore / bare: {rescore / bare:.2f} (target ≤ 3)")
+    print(f"ratio rescore / bare: {rescore / bare:.2f} (target ≤ 2)")
     print(f"peak RSS: {peak_mib:.0f} MiB (target < 1536)")
     second, totals2 = full_rescore()
     print(f"second full rescore (nothing changed): {second:.2f} s,"
           f" {totals2['snapshots']} snapshots written, ratio {second / bare:.2f}")  # fmt: skip
     third, totals3 = full_rescore(days_ahead=1)
     print(f"next day's roll (decay moved on): {third:.2f} s,"
-          f" {totals3['snapshots']} snapshots written, ratio {third / bare:.2f}")  # fmt: skip
+          f" {totals3['snapshots']} snapshots written, ratio {third / bare:.2f}"
+          " (target ≤ 1)")  # fmt: skip
     if args.workers:
         clear_scores()
         deployed, totals4 = full_rescore_on_workers(args.workers)
