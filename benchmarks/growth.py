@@ -103,7 +103,7 @@ def _app():
             "PERSONAL_DATA_KEY": Fernet.generate_key().decode(),
             "PUBLIC_CACHE_SECONDS": 0,
             # One client looks up thousands of businesses: the public rate limit would
-            # answer 429 (it did at 100,000 on the first run); its cost is not growth's.
+            # answer it 429, and its cost is not what grows with the city.
             "RATELIMIT_ENABLED": False,
         }
     )
