@@ -191,6 +191,10 @@ def records_of(merchant_ids: list[int]) -> list[dict]:
     return records(Merchant.id.in_(merchant_ids))
 
 
+def usccs_of(merchant_ids: list[int]) -> list[str]:
+    return list(db.session.scalars(select(Merchant.uscc).where(Merchant.id.in_(merchant_ids))))
+
+
 def records(condition: ColumnElement[bool]) -> list[dict]:
     """The public records of the businesses `condition` picks (see `record`)."""
     reply_text, reply_at = replies.shown_columns(Merchant.id)

@@ -57,6 +57,10 @@ def refresh(merchant_ids: list[int]) -> dict:
     listings are built again when anything they show of them changed."""
     if not merchant_ids or not public_cache.kept_at_all():
         return {"records": 0, "listings_changed": False}
+    if not public_cache.shared():  # nothing to store them in: this worker's copies go
+        usccs = public.usccs_of(merchant_ids)
+        public_cache.replace(dict.fromkeys(map(key, usccs)), listings_changed=True)
+        return {"records": 0, "listings_changed": True}
     found = public.records_of(merchant_ids)
     answers: dict[tuple[str, ...], str | None] = {key(r["uscc"]): RECORD.dumps(r) for r in found}
     before = public_cache.stored(list(answers))

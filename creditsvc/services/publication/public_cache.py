@@ -148,6 +148,11 @@ def kept_at_all() -> bool:
     return current_app.config["PUBLIC_CACHE_SECONDS"] > 0
 
 
+def shared() -> bool:
+    """Whether answers are stored in Redis for every worker (REDIS_URL, and it answers)."""
+    return _client() is not None
+
+
 def stored(keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
     """The answers Redis holds for these keys (none without it)."""
     client = _client()
