@@ -67,6 +67,9 @@ sys.path.insert(0, str(ROOT))
 URL = f"postgresql://postgres@127.0.0.1:5432/{CITY_DB}"
 REDIS_URL = "redis://127.0.0.1:6379/12"  # a database of its own, flushed before use
 CATEGORIES = ("vegetable", "fruit", "meat", "seafood", "egg", "grain")
+# Seconds an rq worker may take to start: importing scikit-learn and WeasyPrint took a
+# minute on the 2 shared cores at load average 15.
+WORKER_START = 240
 POPULAR = 200  # businesses whose placards are scanned all day (a few busy markets)
 
 # wrk prints one JSON line at the end: requests, errors, non-2xx, latency percentiles.
@@ -319,7 +322,7 @@ def roll_before_lookups(args) -> dict:
         env = {**os.environ, "DATABASE_URL": URL, "REDIS_URL": REDIS_URL,
                "TALLY_PARALLEL_WORKERS": str(args.tally_parallel_workers),
                "PUBLIC_CACHE_SECONDS": cache}  # fmt: skip
-        workers = serving.start_workers(env, 1, nice=10)
+        workers = serving.start_workers(env, 1, nice=10, within=WORKER_START)
         try:
             started = time.perf_counter()
             with app.app_context():
@@ -368,7 +371,8 @@ def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
     forget_queues()
     env = {**os.environ, "DATABASE_URL": URL, "REDIS_URL": REDIS_URL,
            "TALLY_PARALLEL_WORKERS": str(args.tally_parallel_workers)}  # fmt: skip
-    workers = serving.start_workers(env, 1, nice=10)  # at nice 10, as the Procfile runs it
+    # At nice 10, as the Procfile runs it.
+    workers = serving.start_workers(env, 1, nice=10, within=WORKER_START)
     app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "REDIS_URL": REDIS_URL})
     stop, posts = threading.Event(), {"latencies": [], "errors": 0, "accepted": 0}
     every = args.batch * len(world["scales"]) / args.readings_per_s if args.readings_per_s else 0
