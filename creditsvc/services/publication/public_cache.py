@@ -215,15 +215,22 @@ def _catch_up(client: Any) -> bool:
         generation = int(generation or 0)
         seen = _seen["generation"]
         if seen is not None and seen != generation:
-            if seen < int(forgotten or 0) or generation < seen:  # too far behind, or reset
-                clear_local()
+            # More names replaced than this worker keeps (a full rescore's): drop them all.
+            most = current_app.config["PUBLIC_CACHE_ENTRIES"]
+            changed = []
+            if seen >= int(forgotten or 0) and generation > seen:
+                changed = client.zrangebyscore(CHANGED, f"({seen}", generation, 0, most + 1)
+            if len(changed) > most or seen < int(forgotten or 0) or generation < seen:
+                clear_local()  # too many, too far behind, or Redis was emptied
             else:
-                changed = client.zrangebyscore(CHANGED, f"({seen}", generation)
                 _forget({name.decode(): None for name in changed}, listings=False)
     except Exception as exc:  # any failure of Redis only means the answer is built here
         _pause(exc)
         return False
-    _seen.update(generation=generation, epoch=epoch or b"0", checked_at=now)
+    epoch = epoch or b"0"
+    if epoch != _seen["epoch"]:  # the listings kept here are of the past epoch
+        _forget({}, listings=True)
+    _seen.update(generation=generation, epoch=epoch, checked_at=now)
     return True
 
 
