@@ -338,16 +338,18 @@ def roll_before_lookups(args) -> dict:
 
 
 def wait_for_queues() -> None:
-    """Until rq has no job queued, scheduled or running on any queue."""
+    """Until rq has no job queued, waiting on others (a full rescore's finish), or running
+    on any queue."""
     from redis import Redis
-    from rq.registry import StartedJobRegistry
+    from rq.registry import DeferredJobRegistry, StartedJobRegistry
 
     from creditsvc.jobs import QUEUES, queue
 
     conn = Redis.from_url(REDIS_URL)
+    registries = (StartedJobRegistry, DeferredJobRegistry)
     time.sleep(1)
     while any(
-        len(queue(name, conn)) or StartedJobRegistry(spec.name, connection=conn).count
+        len(queue(name, conn)) or any(r(spec.name, connection=conn).count for r in registries)
         for name, spec in QUEUES.items()
     ):
         time.sleep(0.5)
