@@ -414,8 +414,10 @@ def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
                 rescore.update(status="not started (--no-rescore)", seconds=None, result=None)
         wait_for_queues()  # the roll's last rebuilds, after the phase: how long they took
         rebuild = rebuild_jobs()
-        if rebuild["last_done"] and run.finished_at:
-            done = rebuild["last_done"].replace(tzinfo=UTC) - run.finished_at.astimezone(UTC)
+        with app.app_context():
+            finished = db.session.get(JobRun, run.id).finished_at  # read again, now it ended
+        if rebuild["last_done"] and finished:
+            done = rebuild["last_done"].replace(tzinfo=UTC) - finished.astimezone(UTC)
             rebuild["after_roll_s"] = done.total_seconds()
     finally:
         serving.stop(workers)
