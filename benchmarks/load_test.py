@@ -9,9 +9,11 @@ PostgreSQL database `bench_city` (200,000 merchants, 20 million readings), it st
 gunicorn on a free port and, in one run, measures with wrk:
   1. the lower bound: `GET /healthz/live` (a trivial JSON answer, no database);
   2. public lookups alone: `GET /api/public/v1/merchants/<uscc>`, uniformly over 5,000
-     random businesses (each answer built once, then kept up to 60 s in Redis for every
-     worker), the same again (as the first pass's answers expire, each is built again),
-     then over 200 of them, as the placards of a few busy markets are scanned;
+     random businesses, the same again, then over 200 of them, as the placards of a few
+     busy markets are scanned. Before them, the state a city wakes up in: the nightly roll
+     has run on an rq worker and its jobs have rebuilt every business's stored answer
+     (services.public_cache, stored until it changes). The roll runs twice here, first
+     with the rebuild off (PUBLIC_CACHE_SECONDS=0 on the worker), to show what it adds;
   3. searches alone: 500 listings by district and grade and 500 name searches
      (`?q=&district=&grade=`), their answers then kept as lookups' are, so the mixed
      phase does not open on a city's worth of cold searches;
@@ -21,7 +23,9 @@ gunicorn on a free port and, in one run, measures with wrk:
      roll: as of the day after the city's last, so it moves every standing to the new
      date and writes a snapshot for each business whose score changed (about 110,000).
      Each run rolls one day further; --same-day rescores as of the last day again,
-     which writes little beyond the readings tally.
+     which writes little beyond the readings tally. The roll's jobs rebuild the stored
+     answers as in (2); from rq's records the phase reports how long a rebuild job
+     waited and ran, the time a changed grade may still be served.
 
 The scales post at --readings-per-s (default 100) in batches of --batch (10): the city
 has 4,616 fair scales, and one re-weigh a minute on every one of them at the morning
@@ -34,8 +38,8 @@ answered, so the server is saturated and a request's latency is mostly its wait 
 the others (the trivial endpoint's p99 shows how much). With --think-ms each connection
 waits that long between requests, as a person between two scans: latency at a load the
 server carries. --no-rescore leaves the full rescore out, to show what it costs.
-Targets: zero errors, p99 of lookups under 100 ms, lookup throughput at least 60 % of
-the trivial endpoint's.
+Targets (issue 21): zero errors, p99 of lookups under 100 ms in the mixed phase, uniform
+lookups at least 80 % of the trivial endpoint's throughput.
 """
 
 from __future__ import annotations
@@ -63,6 +67,9 @@ sys.path.insert(0, str(ROOT))
 URL = f"postgresql://postgres@127.0.0.1:5432/{CITY_DB}"
 REDIS_URL = "redis://127.0.0.1:6379/12"  # a database of its own, flushed before use
 CATEGORIES = ("vegetable", "fruit", "meat", "seafood", "egg", "grain")
+# Seconds an rq worker may take to start: importing scikit-learn and WeasyPrint took a
+# minute on the 2 shared cores at load average 15.
+WORKER_START = 240
 POPULAR = 200  # businesses whose placards are scanned all day (a few busy markets)
 
 # wrk prints one JSON line at the end: requests, errors, non-2xx, latency percentiles.
@@ -119,6 +126,12 @@ def parse_args() -> argparse.Namespace:
         "--no-rescore",
         action="store_true",
         help="no full rescore in the mixed phase (to see what it costs)",
+    )
+    parser.add_argument(
+        "--no-bare-roll",
+        action="store_true",
+        help="before the lookups, only the roll that rebuilds the stored answers (not the"
+        " one without, which shows what the rebuild adds)",
     )
     parser.add_argument(
         "--same-day",
@@ -275,6 +288,73 @@ def start_nightly_roll(same_day: bool) -> date:
     return day
 
 
+def rebuild_jobs() -> dict:
+    """What rq recorded of the finished jobs that rebuilt stored answers (queue `public`):
+    how many, and how long from being queued to done (p50, max), in seconds."""
+    from redis import Redis
+    from rq.job import Job
+    from rq.registry import FinishedJobRegistry
+
+    conn = Redis.from_url(REDIS_URL)
+    ids = FinishedJobRegistry("public", connection=conn).get_job_ids()
+    jobs = [j for j in Job.fetch_many(ids, connection=conn) if j is not None]
+    waited = [(j.ended_at - j.enqueued_at).total_seconds() for j in jobs]
+    ran = [(j.ended_at - j.started_at).total_seconds() for j in jobs]
+    return {
+        "jobs": len(jobs),
+        "p50_s": serving.percentile(waited, 0.5),
+        "max_s": max(waited, default=0.0),
+        "run_p50_s": serving.percentile(ran, 0.5),
+        "last_done": max((j.ended_at for j in jobs), default=None),
+    }
+
+
+def roll_before_lookups(args) -> dict:
+    """The nightly roll on one rq worker (nice 10), once with the rebuild of stored answers
+    off and once with it, each waited for until its queues are empty: the realistic state
+    of the lookups phases, and what the rebuild adds to the roll."""
+    from creditsvc import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "REDIS_URL": REDIS_URL})
+    took = {"without": None}
+    for label, cache in (("without", "0"), ("with", "60"))[args.no_bare_roll :]:
+        forget_queues()
+        env = {**os.environ, "DATABASE_URL": URL, "REDIS_URL": REDIS_URL,
+               "TALLY_PARALLEL_WORKERS": str(args.tally_parallel_workers),
+               "PUBLIC_CACHE_SECONDS": cache}  # fmt: skip
+        workers = serving.start_workers(env, 1, nice=10, within=WORKER_START)
+        try:
+            started = time.perf_counter()
+            with app.app_context():
+                start_nightly_roll(same_day=False)
+            wait_for_queues()
+            took[label] = time.perf_counter() - started
+            if label == "with":
+                took["rebuild"] = rebuild_jobs()
+        finally:
+            serving.stop(workers)
+    forget_queues()
+    return took
+
+
+def wait_for_queues() -> None:
+    """Until rq has no job queued, waiting on others (a full rescore's finish), or running
+    on any queue."""
+    from redis import Redis
+    from rq.registry import DeferredJobRegistry, StartedJobRegistry
+
+    from creditsvc.jobs import QUEUES, queue
+
+    conn = Redis.from_url(REDIS_URL)
+    registries = (StartedJobRegistry, DeferredJobRegistry)
+    time.sleep(1)
+    while any(
+        len(queue(name, conn)) or any(r(spec.name, connection=conn).count for r in registries)
+        for name, spec in QUEUES.items()
+    ):
+        time.sleep(0.5)
+
+
 def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
     """Lookups, searches and the trivial endpoint by three wrk processes at once, readings
     from threads, and a full rescore started with them on an rq worker already running.
@@ -293,7 +373,8 @@ def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
     forget_queues()
     env = {**os.environ, "DATABASE_URL": URL, "REDIS_URL": REDIS_URL,
            "TALLY_PARALLEL_WORKERS": str(args.tally_parallel_workers)}  # fmt: skip
-    workers = serving.start_workers(env, 1, nice=10)  # at nice 10, as the Procfile runs it
+    # At nice 10, as the Procfile runs it.
+    workers = serving.start_workers(env, 1, nice=10, within=WORKER_START)
     app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "REDIS_URL": REDIS_URL})
     stop, posts = threading.Event(), {"latencies": [], "errors": 0, "accepted": 0}
     every = args.batch * len(world["scales"]) / args.readings_per_s if args.readings_per_s else 0
@@ -331,6 +412,13 @@ def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
                        "as_of": day, "result": run.result}  # fmt: skip
             if args.no_rescore:
                 rescore.update(status="not started (--no-rescore)", seconds=None, result=None)
+        wait_for_queues()  # the roll's last rebuilds, after the phase: how long they took
+        rebuild = rebuild_jobs()
+        with app.app_context():
+            finished = db.session.get(JobRun, run.id).finished_at  # read again, now it ended
+        if rebuild["last_done"] and finished:
+            done = rebuild["last_done"].replace(tzinfo=UTC) - finished.astimezone(UTC)
+            rebuild["after_roll_s"] = done.total_seconds()
     finally:
         serving.stop(workers)
         forget_queues()
@@ -344,6 +432,7 @@ def mixed_phase(port: int, args, world: dict, folder: Path) -> dict:
         "batch_p50_ms": serving.percentile(posts["latencies"], 0.5) * 1000,
         "batch_p99_ms": serving.percentile(posts["latencies"], 0.99) * 1000,
         "rescore": rescore,
+        "rebuild": rebuild,
     }
 
 
@@ -357,6 +446,7 @@ def main() -> None:
     from redis import Redis
 
     args = parse_args()
+    start_load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         world = prepare(folder, args.devices)
@@ -368,6 +458,7 @@ def main() -> None:
             port, env, workers=args.workers, threads=args.threads, health="/healthz/live"
         )
         try:
+            roll = roll_before_lookups(args)
             warm_up(port, folder)
             trivial = wrk(port, args, None, folder, "trivial")
             lookups = wrk(port, args, folder / "lookups.txt", folder, "lookups")
@@ -377,6 +468,14 @@ def main() -> None:
             mixed = mixed_phase(port, args, world, folder)
         finally:
             serving.stop([server])
+            Redis.from_url(REDIS_URL).flushdb()  # a city's stored answers: 100 MiB or so
+    print(f"load average at the start: {start_load}")
+    rebuilt = roll["rebuild"]
+    bare = f"{roll['without']:.1f} s" if roll["without"] else "not run"
+    print(f"nightly roll before the lookups, on one rq worker: {bare} without"
+          f" rebuilding stored answers, {roll['with']:.1f} s with ({rebuilt['jobs']} rebuild jobs,"
+          f" each queued to done p50 {rebuilt['p50_s']:.1f} s, max {rebuilt['max_s']:.1f} s,"
+          f" running p50 {rebuilt['run_p50_s']:.2f} s)")  # fmt: skip
     print(f"gunicorn {args.workers} workers × {args.threads} threads,"
           f" wrk {args.connections} connections, {args.duration} s per phase,"
           f" load average {os.getloadavg()[0]:.1f}")  # fmt: skip
@@ -385,9 +484,9 @@ def main() -> None:
     print(line("the same 5,000 again", kept))
     print(line(f"lookups of {POPULAR} popular ones", popular))
     print(f"lookups / trivial: {lookups['rps'] / trivial['rps']:.2f} over 5,000 businesses"
-          f" (each built once, then kept), {kept['rps'] / trivial['rps']:.2f} over them again"
-          f" (each built again as it expires: kept 48-60 s, services.public_cache),"
-          f" {popular['rps'] / trivial['rps']:.2f} over {POPULAR}; target ≥ 0.60")  # fmt: skip
+          f" (stored answers the roll rebuilt), {kept['rps'] / trivial['rps']:.2f} over them"
+          f" again, {popular['rps'] / trivial['rps']:.2f} over {POPULAR};"
+          f" target ≥ 0.80")  # fmt: skip
     print(line("searches of 1,000 listings alone", searches))
     if args.think_ms:
         print(f"mixed phase: each connection waits {args.think_ms} ms between requests")
@@ -396,7 +495,7 @@ def main() -> None:
     print(line("mixed phase: searches", mixed["searches"]))
     print(f"mixed phase lookups / trivial: {mixed['lookups']['rps'] / trivial['rps']:.2f} of the"
           f" trivial endpoint alone, {mixed['lookups']['rps'] / mixed['trivial']['rps']:.2f} of it"
-          f" under the same load; target ≥ 0.60")  # fmt: skip
+          f" under the same load")  # fmt: skip
     asked = f"{args.readings_per_s:.0f}/s asked" if args.readings_per_s else "back to back"
     print(f"readings during the mixed phase ({asked}): {mixed['readings_per_s']:.0f}/s in"
           f" {mixed['batches']} batches of {args.batch}, p50 {mixed['batch_p50_ms']:.0f} ms,"
@@ -410,6 +509,11 @@ def main() -> None:
         f"{args.tally_parallel_workers}), started with the phase: {rescore['status']},"
         f" {took}; the phase lasted {rescore['phase_seconds']:.1f} s"
     )
+    rebuild = mixed["rebuild"]
+    print(f"rebuilds of stored answers in the phase (the roll's and the readings' rescores):"
+          f" {rebuild['jobs']} jobs, each queued to done"
+          f" p50 {rebuild['p50_s']:.1f} s, max {rebuild['max_s']:.1f} s; the last done"
+          f" {rebuild.get('after_roll_s', float('nan')):.1f} s after the roll's end")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -81,10 +81,12 @@ def control_socket(port: int) -> Path:
     return ROOT / "instance" / f"gunicorn-{port}.ctl"
 
 
-def start_workers(env: dict[str, str], count: int, nice: int = 0) -> list[subprocess.Popen]:
+def start_workers(
+    env: dict[str, str], count: int, nice: int = 0, within: float = 60
+) -> list[subprocess.Popen]:
     """`count` rq workers (`creditsvc worker`, at `nice -n NICE` if given, as the Procfile
     runs them), returned once Redis (`env["REDIS_URL"]`) lists them all and they have had
-    a second to finish starting, so they are idle on the queue."""
+    a second to finish starting, so they are idle on the queue (at most `within` seconds)."""
     from redis import Redis
     from rq import Worker
 
@@ -98,7 +100,7 @@ def start_workers(env: dict[str, str], count: int, nice: int = 0) -> list[subpro
         for _ in range(count)
     ]
     redis = Redis.from_url(env["REDIS_URL"])
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + within  # seconds; a loaded host takes a minute to import
     while len(Worker.all(connection=redis)) < count:
         if time.monotonic() > deadline or any(w.poll() is not None for w in workers):
             stop(workers)

@@ -122,11 +122,23 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # others for 3 years; the province sets "low". Shanghai's figure was not found:
         # uncertain, so a setting (yuan).
         "EXPOSURE_LOW_FINE_YUAN": int(env.get("EXPOSURE_LOW_FINE_YUAN", "10000")),
-        # A business's public record, or a page of the public listing, is kept at most this
-        # long (0: not kept), by each worker at most this many answers, and in Redis: a
-        # change reaches the public within that time (services.public_cache).
+        # Public answers (a business's record, a page of the public listing) are stored
+        # until what they show changes (services.public_cache). Without Redis a worker
+        # keeps its own at most PUBLIC_CACHE_SECONDS (0: nothing is kept at all), since it
+        # would not hear of a change; each worker keeps at most PUBLIC_CACHE_ENTRIES.
         "PUBLIC_CACHE_SECONDS": int(env.get("PUBLIC_CACHE_SECONDS", "60")),
         "PUBLIC_CACHE_ENTRIES": int(env.get("PUBLIC_CACHE_ENTRIES", "20000")),
+        # In Redis a record is replaced on every change; this is only a safety bound, past
+        # the nightly roll that replaces every record. A listing's answer is dropped when
+        # a record it may show changes, and otherwise goes after PUBLIC_LISTING_SECONDS.
+        "PUBLIC_ANSWER_SECONDS": int(env.get("PUBLIC_ANSWER_SECONDS", str(2 * 86400))),
+        "PUBLIC_LISTING_SECONDS": int(env.get("PUBLIC_LISTING_SECONDS", "600")),
+        # How long a browser or proxy may keep a public answer: it adds to the time a
+        # changed grade may still be seen, so it is short.
+        "PUBLIC_HTTP_SECONDS": int(env.get("PUBLIC_HTTP_SECONDS", "5")),
+        # Businesses whose records one job rebuilds after a change (a full rescore queues
+        # one job per batch, so other jobs and the web tier are not held up long).
+        "PUBLIC_REFRESH_BATCH": int(env.get("PUBLIC_REFRESH_BATCH", "2000")),
         # PostgreSQL parallel workers for the readings tally of a full rescore (its pass
         # over every reading); every other statement runs in one process (database.py).
         "TALLY_PARALLEL_WORKERS": int(env.get("TALLY_PARALLEL_WORKERS", "2")),

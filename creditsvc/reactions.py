@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from creditsvc.jobs import reminders, render
+from creditsvc.jobs import public_answers, reminders, render
 from creditsvc.services import signals
 from creditsvc.services.evidence import reading_days
 from creditsvc.services.instruments import alerts
@@ -30,4 +30,5 @@ def connect() -> None:
     signals.inspection_recorded.connect(alerts.on_inspection_recorded, weak=False)
     signals.device_due_changed.connect(instruments.on_device_due_changed, weak=False)
     reading_days.connect()  # ORM inserts of readings and voids, not a signal
+    signals.public_record_changed.connect(public_answers.refresh_after_commit, weak=False)
     _connected = True

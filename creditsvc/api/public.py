@@ -11,7 +11,6 @@ from flask_smorest import abort
 from marshmallow import Schema
 
 from creditsvc import clock, rate_limits, spreadsheets
-from creditsvc import uscc as uscc_rules
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.api.notices import send_pdf
 from creditsvc.auth import allow
@@ -31,7 +30,7 @@ from creditsvc.schemas.public import (
 )
 from creditsvc.schemas.standing import PublicMerchantOut, PublicSearchArgs
 from creditsvc.services.programme import demonstration_units
-from creditsvc.services.publication import public, public_cache
+from creditsvc.services.publication import public, public_answers, public_cache
 
 blp = Blueprint(
     "public", __name__, url_prefix="/api/public/v1", description="Public open data (no login)"
@@ -51,8 +50,8 @@ class PublicMerchants(MethodView):
     def get(self, args):
         """Search businesses by name or USCC, district, street, trade and grade.
 
-        A page is kept for PUBLIC_CACHE_SECONDS as a record is: the public opens the same
-        few listings (a district's grade-A businesses) all day."""
+        A page is stored until a business it may show changes (services.public_cache): the
+        public opens the same few listings (a district's grade-A businesses) all day."""
         key = public.kept_key("page", args, f"page={args['page']}", f"per_page={args['per_page']}")
         return kept_json(public_cache.answer(key, lambda: _page(args)))
 
@@ -63,9 +62,8 @@ def _page(args: dict) -> str:
 
 
 def kept_json(kept: public_cache.Kept) -> Response:
-    """A kept public answer as JSON, marked for HTTP caches to keep no longer than it is
-    kept here: a proxy that kept it a full PUBLIC_CACHE_SECONDS more could show a grade
-    twice as old as the setting allows."""
+    """A stored public answer as JSON, marked for HTTP caches to keep a few seconds only
+    (PUBLIC_HTTP_SECONDS): what they keep is never replaced when it changes."""
     response = Response(kept.body, mimetype="application/json")
     response.cache_control.public = True
     response.cache_control.max_age = kept.seconds_left
@@ -79,23 +77,11 @@ class PublicMerchant(MethodView):
     def get(self, uscc):
         """A business's public record: grade, date, its top three reasons and its reply.
 
-        Kept for up to PUBLIC_CACHE_SECONDS, by the worker and in Redis (services.public_cache)."""
-        key = ("merchant", uscc_rules.normalise(uscc))  # as registered (creditsvc.uscc)
-        kept = public_cache.answer(key, lambda: _record(uscc))
+        Stored until it changes, for every worker (services.public_cache)."""
+        kept = public_answers.lookup(uscc, before=without_transaction)
         if kept.body is None:
             abort(404, message="no such business")
         return kept_json(kept)
-
-
-RECORD = PublicRecordWithReplyOut()
-
-
-def _record(uscc: str) -> str | None:
-    without_transaction()  # reads only
-    record = public.record(uscc)
-    if record is None:
-        return None
-    return RECORD.dumps(record)
 
 
 # Published documents, honor rolls, demonstration listings; CSV exports -------------

@@ -44,6 +44,10 @@ class QueueSpec:
 
 
 QUEUES = {
+    # Rebuilding stored public answers after a change (jobs.public_answers): first, so a
+    # worker rebuilds the records a district's rescore changed before it scores the next
+    # district, and a withdrawn grade is not shown for a district's time.
+    "public": QueueSpec("public", timeout=600, retries=2, result_ttl=600, failure_ttl=7 * 86400),
     "rescore": QueueSpec(
         "rescore", timeout=1800, retries=3, result_ttl=3600, failure_ttl=7 * 86400
     ),

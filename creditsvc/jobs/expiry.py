@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 
-from creditsvc import clock
+from creditsvc import clock, unit_of_work
 from creditsvc.extensions import db
 from creditsvc.models.base import utcnow
 from creditsvc.services import idempotency
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 def expire_notices(today: date | None = None) -> dict[str, int]:
     """Expire what has run its course by `today` (default: the real today); commits once."""
     counts = notices.expire(today or clock.today())
-    db.session.commit()
+    unit_of_work.commit()  # then the public records they named are rebuilt
     log.info("expired notice entries: %s", counts)
     return counts
 

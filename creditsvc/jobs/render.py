@@ -59,7 +59,7 @@ def render_notice(notice_id: int, run_id: str, actor: str) -> dict:
     stored: Path | None = None
     try:
         stored = publishing.publish(notice_id, actor)
-        db.session.commit()
+        unit_of_work.commit()  # then the public records it names are rebuilt
     except Exception as exc:
         db.session.rollback()
         if stored is not None:  # stored, but the publication did not commit

@@ -60,7 +60,7 @@ def rescore_dirty() -> dict:
     total = {"merchants": 0, "snapshots": 0}
     while True:
         counts = rescoring.dirty()
-        db.session.commit()
+        unit_of_work.commit()  # then the public records it changed are rebuilt
         if not counts["merchants"]:
             break
         total = {k: total[k] + counts[k] for k in total}
@@ -95,7 +95,7 @@ def rescore_district(
         policy_version=policy_version,
         tallied=run_id is not None,
     )
-    db.session.commit()
+    unit_of_work.commit()  # then the district's public records are rebuilt
     if run_id:
         jobruns.advance(run_id, "districts")
     log.info("rescored district %s: %s", code, counts)

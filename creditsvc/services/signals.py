@@ -36,6 +36,13 @@ grades_changed = _signals.signal(
     `merchant_ids` and `as_of` (the day the grades were computed).""",
 )
 
+public_record_changed = _signals.signal(
+    "public-record-changed",
+    doc="""Something a business's public record or page shows changed (its standing, a
+    notice or objection about it, its reply, its registry entry, its demonstration
+    status). Sender: what changed (a word); keyword argument: `merchant_ids`.""",
+)
+
 penalty_changed = _signals.signal(
     "penalty-changed",
     doc="""A penalty decision was revoked or changed (撤销/变更). Sender: the PenaltyChange;

@@ -104,6 +104,8 @@ def file(p: Principal, data: dict, today: date) -> Objection:
     )
     db.session.add(objection)
     audit.record(p.name, "file", objection)
+    # The public record says "under consideration" from now on (社会信用条例 第三十六条).
+    signals.public_record_changed.send("objection", merchant_ids=[merchant.id])
     notifications.notify(
         notifications.district_officers(merchant.district_code),
         f"异议待处理：{merchant.name}",
@@ -125,6 +127,7 @@ def decide(p: Principal, objection: Objection, upheld: bool, reason: str, today:
     if upheld:
         _correct(p, objection, reason)
     audit.record(p.name, "decide", objection, before=before, reason=reason)
+    signals.public_record_changed.send("objection", merchant_ids=[objection.merchant_id])
     outcome = "异议成立，相关记录已作废或撤下" if upheld else f"异议不成立，理由：{reason}"
     notifications.notify(
         notifications.merchant_users(objection.merchant_id),

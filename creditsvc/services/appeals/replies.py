@@ -13,7 +13,7 @@ from creditsvc.models.base import utcnow
 
 # Re-exported: web/portal.py still reads the limit here (it belongs to the model).
 from creditsvc.principals import Principal
-from creditsvc.services import audit, lifecycle, scope
+from creditsvc.services import audit, lifecycle, scope, signals
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden
 
@@ -48,6 +48,8 @@ def moderate(p: Principal, reply: MerchantReply, approve: bool, note: str) -> Me
     lifecycle.move(reply, ReplyStatus.APPROVED if approve else ReplyStatus.REJECTED)
     reply.moderated_by, reply.moderated_at, reply.moderation_note = p.name, utcnow(), note
     audit.record(p.name, "moderate", reply, before=before, reason=note)
+    if approve:  # shown beside the public record from now on
+        signals.public_record_changed.send("reply", merchant_ids=[reply.merchant_id])
     outcome = "已审核通过，显示在公开信用记录旁" if approve else f"未通过审核：{note}"
     notifications.notify(
         notifications.merchant_users(reply.merchant_id),

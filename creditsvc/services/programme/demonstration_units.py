@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, false, select, true
 from creditsvc.extensions import db
 from creditsvc.models import DemonstrationUnit, Inspection, Merchant, UnitStatus
 from creditsvc.principals import ASSOCIATION, CITY, DISTRICT, MERCHANT, Principal
-from creditsvc.services import audit, lifecycle, scope
+from creditsvc.services import audit, lifecycle, scope, signals
 from creditsvc.services.accounts import notifications
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
 from creditsvc.services.registry.queries import merchant_in_scope
@@ -102,6 +102,7 @@ def assess(p: Principal, unit: DemonstrationUnit, data: dict, today: date) -> De
     else:
         lifecycle.move(unit, UnitStatus.REJECTED)
     audit.record(p.name, "assess", unit, before=before, reason=data["note"])
+    _announce(unit)
     outcome = f"命名为示范单位，有效期至{unit.valid_until}" if data["designate"] else "评审未通过"
     _tell(unit, f"示范单位评审：{unit.merchant.name}", f"{outcome}：{data['note']}")
     return unit
@@ -113,6 +114,7 @@ def revoke(p: Principal, unit: DemonstrationUnit, reason: str, today: date):
     unit.revoked_on = today
     unit.decided_by, unit.decision_reason = p.name, reason
     audit.record(p.name, "revoke", unit, before=before, reason=reason)
+    _announce(unit)
     _tell(unit, f"示范单位称号撤销：{unit.merchant.name}", reason)
     return unit
 
@@ -123,6 +125,7 @@ def reinstate(p: Principal, unit: DemonstrationUnit, reason: str) -> Demonstrati
     lifecycle.move(unit, UnitStatus.DESIGNATED)
     unit.decided_by, unit.decision_reason = p.name, reason
     audit.record(p.name, "reinstate", unit, before=before, reason=reason)
+    _announce(unit)
     _tell(unit, f"示范单位恢复：{unit.merchant.name}", reason)
     return unit
 
@@ -151,8 +154,14 @@ def on_inspection(actor: str, inspection: Inspection) -> list[DemonstrationUnit]
         unit.suspending_inspection_id = inspection.id
         unit.suspension_reason = f"{inspection.inspected_on.isoformat()}检查发现{'、'.join(codes)}"
         audit.record(actor, "suspend", unit, before=before, reason=unit.suspension_reason)
+        _announce(unit)
         _tell(unit, f"示范单位已暂停，待决定是否撤销：{unit.merchant.name}", unit.suspension_reason)
     return units
+
+
+def _announce(unit: DemonstrationUnit) -> None:
+    """The business's public page shows its designation: its stored answers are rebuilt."""
+    signals.public_record_changed.send("demonstration", merchant_ids=[unit.merchant_id])
 
 
 def _tell(unit: DemonstrationUnit, subject: str, body: str) -> None:

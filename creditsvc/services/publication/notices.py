@@ -25,7 +25,7 @@ from creditsvc.models import (
 )
 from creditsvc.models.base import utcnow
 from creditsvc.principals import CITY, DISTRICT, Principal
-from creditsvc.services import audit, calendar, jobruns, lifecycle, scope
+from creditsvc.services import audit, calendar, jobruns, lifecycle, scope, signals
 from creditsvc.services.errors import Conflict, Forbidden, Invalid
 from creditsvc.services.publication import eligibility
 from creditsvc.services.registry.queries import merchant_in_scope
@@ -229,11 +229,24 @@ def request_publication(p: Principal, notice: Notice) -> str:
 
 def withdraw(p: Principal, notice: Notice, reason: str) -> Notice:
     before = _require(p, notice, *Notice.lifecycle.sources(NoticeStatus.WITHDRAWN))
+    was_public = notice.status == NoticeStatus.PUBLISHED
     lifecycle.move(notice, NoticeStatus.WITHDRAWN)
     notice.withdraw_reason = reason
     notice.withdrawn_by, notice.withdrawn_at = p.name, utcnow()
     audit.record(p.name, "withdraw", notice, before=before, reason=reason)
+    if was_public:
+        announce([notice])
     return notice
+
+
+def announce(changed: list[Notice]) -> None:
+    """These published notices moved (published, withdrawn, expired, an entry taken off):
+    the public pages of the businesses they name show them (publication.public), so their
+    stored answers are rebuilt once this commits."""
+    named = {n.merchant_id for n in changed} | {e.merchant_id for n in changed for e in n.entries}
+    named.discard(None)
+    if named:
+        signals.public_record_changed.send("notice", merchant_ids=sorted(named))
 
 
 def correct(p: Principal, notice: Notice, reason: str, today: date | None = None) -> Notice:
@@ -288,6 +301,7 @@ def withdraw_entry(p: Principal, notice: Notice, entry: NoticeEntry, reason: str
     entry.withdraw_reason = reason
     entry.withdrawn_by, entry.withdrawn_at = p.name, utcnow()
     audit.record(p.name, "withdraw", entry, before=before, reason=reason)
+    announce([notice])
     if all(e.status != EntryStatus.ACTIVE for e in notice.entries):
         withdraw(p, notice, f"全部条目已撤下：{reason}")
     return entry
@@ -371,4 +385,5 @@ def expire(today: date, actor: str = "scheduler") -> dict[str, int]:
         lifecycle.move(notice, NoticeStatus.EXPIRED)
         notice.expired_on = today
         audit.record(actor, "expire", notice, before=before, reason="全部条目公示期届满")
+    announce(sorted(notices, key=lambda n: n.id))
     return {"entries": len(entries), "notices": len(ended)}

@@ -182,6 +182,21 @@ def record(uscc: str) -> dict | None:
     its current snapshot, the reply on show (replies) and whether an objection is under
     consideration (社会信用条例 第三十六条). `merchant_id` is for the pages beside it; no
     public schema dumps it."""
+    found = records(Merchant.uscc == uscc_rules.normalise(uscc))
+    return found[0] if found else None
+
+
+def records_of(merchant_ids: list[int]) -> list[dict]:
+    """The public records of these businesses, in one statement (those that exist)."""
+    return records(Merchant.id.in_(merchant_ids))
+
+
+def usccs_of(merchant_ids: list[int]) -> list[str]:
+    return list(db.session.scalars(select(Merchant.uscc).where(Merchant.id.in_(merchant_ids))))
+
+
+def records(condition: ColumnElement[bool]) -> list[dict]:
+    """The public records of the businesses `condition` picks (see `record`)."""
     reply_text, reply_at = replies.shown_columns(Merchant.id)
     stmt = (
         listing()
@@ -193,18 +208,19 @@ def record(uscc: str) -> dict | None:
             objections.disputed_now(Merchant.id).label("disputed"),
         )
         .outerjoin(ScoreSnapshot, ScoreSnapshot.id == CurrentScore.snapshot_id)
-        .where(Merchant.uscc == uscc_rules.normalise(uscc))
+        .where(condition)
     )
-    row = db.session.execute(stmt).mappings().first()
-    if row is None:
-        return None
-    record = dict(row)
+    names = violation_names()
+    return [_public_record(dict(row), names) for row in db.session.execute(stmt).mappings()]
+
+
+def _public_record(record: dict, names: dict) -> dict:
     text, approved_at = record.pop("reply_text"), record.pop("reply_at")
     record["reply"] = {"text": text, "approved_at": approved_at} if text is not None else None
     losses = [
         r for r in (record.pop("reasons") or []) if r["points"] > 0 or r["code"].startswith("CAP_")
     ]
-    top = explain.worded(losses[:TOP_REASONS], violation_names())
+    top = explain.worded(losses[:TOP_REASONS], names)
     record["reasons"] = [public_reason(r) for r in top]
     return record
 

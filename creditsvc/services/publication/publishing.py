@@ -29,6 +29,7 @@ from creditsvc.services.errors import Conflict, DomainError
 from creditsvc.services.publication import signing
 from creditsvc.services.publication.notices import (
     RENDER_KINDS,
+    announce,
     bureau_name,
     check_entries,
     check_predecessor,
@@ -241,6 +242,7 @@ def publish(notice_id: int, actor: str, today: date | None = None) -> Path:
         before = audit.state(old)
         lifecycle.move(old, NoticeStatus.SUPERSEDED)
         audit.record(actor, "supersede", old, before=before, reason=f"更正版本 {serial}")
+    announce([notice] if old is None else [notice, old])
     return path
 
 

@@ -114,6 +114,8 @@ def update_market(p: Principal, market: Market, data: dict) -> Market:
         _street_in(market.district_code, data["street_id"])
     _apply(market, data)
     audit.record(p.name, "update", market, before=before)
+    traders = select(Merchant.id).where(Merchant.market_id == market.id)
+    signals.public_record_changed.send("registry", merchant_ids=list(db.session.scalars(traders)))
     return market
 
 
@@ -163,6 +165,9 @@ def assign_stall(p: Principal, stall: Stall, data: dict) -> Stall:
         district_code=stall.market.district_code,
         also=touched,
     )
+    # The stall number is on the records of the merchant who left and the one who came.
+    named = [m.id for m in (holder, merchant) if m is not None]
+    signals.public_record_changed.send("registry", merchant_ids=named)
     return stall
 
 
@@ -209,6 +214,8 @@ def register_merchant(p: Principal, data: dict) -> Merchant:
     merchant = Merchant(**data)
     db.session.add(merchant)
     audit.record(p.name, "create", merchant, reason=data.get("uscc_override_reason"))
+    db.session.flush()  # its id, for the public record that now finds it
+    signals.public_record_changed.send("registry", merchant_ids=[merchant.id])
     return merchant
 
 
@@ -220,6 +227,8 @@ def update_merchant(p: Principal, merchant: Merchant, data: dict) -> Merchant:
         _market_in(p, merchant.district_code, data["market_id"])
     _apply(merchant, data)
     audit.record(p.name, "update", merchant, before=before)
+    # Its name, street, market or address are on its public record and the listings.
+    signals.public_record_changed.send("registry", merchant_ids=[merchant.id])
     return merchant
 
 

@@ -59,6 +59,9 @@ def rescore(
         # Placards printed with the old grade lapse, and their merchants are told
         # (publication reacts, creditsvc.reactions).
         signals.grades_changed.send(None, merchant_ids=regraded, as_of=as_of)
+    # Every standing rescored is confirmed as of the new date at least, and its public
+    # record shows that date: the stored answers are rebuilt (publication reacts).
+    signals.public_record_changed.send("standing", merchant_ids=ids.tolist())
     return {"merchants": len(ids), "snapshots": int(written), "policy_version": policy.version}
 
 
