@@ -224,7 +224,7 @@ def row_chart(bars: list[Bar], title: str, scale_max: float | None = None) -> Ma
 
 COLUMN_WIDTH = 20
 COLUMN_GAP = 8
-STACK_LEFT, STACK_TOP, STACK_HEIGHT = 52, 14, 180
+STACK_LEFT, STACK_TOP, STACK_HEIGHT, STACK_RIGHT = 52, 14, 180, 28
 MONTH_LABEL_EVERY = 6
 
 
@@ -267,7 +267,7 @@ def stacked_columns(
     top = (
         max((sum(c.values.get(layer.key, 0) for layer in layers) for c in columns), default=0) or 1
     )
-    width = STACK_LEFT + len(columns) * (COLUMN_WIDTH + COLUMN_GAP) + COLUMN_GAP
+    width = STACK_LEFT + len(columns) * (COLUMN_WIDTH + COLUMN_GAP) + COLUMN_GAP + STACK_RIGHT
     base = STACK_TOP + STACK_HEIGHT
     parts = _open(width, base + 30, title, description)
     parts[0] = parts[0].replace('class="chart bars"', 'class="chart bars stacked"')
