@@ -274,7 +274,7 @@ def stacked_columns(
     parts += [
         f'<line class="axis" x1="{STACK_LEFT}" y1="{base}" x2="{width}" y2="{base}"/>',
         f'<text class="tick" x="{STACK_LEFT - 6}" y="{STACK_TOP + 4}" text-anchor="end">'
-        f"{top:g}{escape(unit)}</text>",
+        f"{top:.4g}{escape(unit)}</text>",
         f'<text class="tick" x="{STACK_LEFT - 6}" y="{base + 4}" text-anchor="end">0</text>',
     ]
     for i, column in enumerate(columns):

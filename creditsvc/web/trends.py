@@ -100,6 +100,7 @@ def _readings(months: list[queries.Month]) -> list[Figure]:
     )
     return [
         Figure("readings", count_title, counts, headers, csv_headers, rows),
+        # The rates are a column of the table above: this chart has no table of its own.
         Figure("readings", rate_title, rates, [], [], []),
     ]
 
