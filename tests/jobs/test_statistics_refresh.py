@@ -100,3 +100,14 @@ def test_a_refresh_removes_figures_that_no_longer_hold(world):
     refresh.refresh(today, months=1)
     db.session.commit()
     assert kept("notices") == {(s["this"], XUHUI, "exposure"): 1}
+
+
+def test_the_command_refreshes_every_month_or_the_latest(app, world):
+    s = build(world, clock.today())
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["statistics", "refresh", "--all"])
+    assert result.exit_code == 0, result.output
+    assert "months: 24" in result.output
+    assert kept("grades")[s["older"], XUHUI, "B"] == 1
+    result = runner.invoke(args=["statistics", "refresh"])
+    assert result.exit_code == 0 and "months: 2" in result.output
