@@ -36,6 +36,7 @@ demo: migrate
 	$(BIN)/creditsvc demo-signing-key
 	$(BIN)/creditsvc demo --if-empty
 	$(BIN)/creditsvc rescore
+	$(BIN)/creditsvc statistics refresh --all
 
 # gunicorn's control socket (gunicornc) defaults to one path per user, which a second
 # instance on the same host would take over (issue 17): each port gets its own.

@@ -283,6 +283,22 @@ def routes(document: str | None) -> None:
     click.echo(f"wrote {table.count(chr(10)) - 2} routes to {document}")
 
 
+@click.group("statistics", help="The figures by month behind /statistics and /map.")
+def statistics() -> None:
+    pass
+
+
+@statistics.command("refresh")
+@click.option("--all", "everything", is_flag=True, help="every month shown, not only the latest")
+@with_appcontext
+def refresh_statistics(everything: bool) -> None:
+    """Recompute the kept figures now (the scheduler does it nightly)."""
+    from creditsvc.jobs.statistics import refresh_statistics as refresh
+
+    counts = refresh(everything=everything)
+    click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
+
+
 def register(app: Flask) -> None:
     for command in (
         users,
@@ -294,5 +310,6 @@ def register(app: Flask) -> None:
         rescore,
         routes,
         train,
+        statistics,
     ):
         app.cli.add_command(command)

@@ -166,6 +166,11 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # A write's Idempotency-Key (issue 17) is answered from its first answer for this
         # many hours; the scheduler forgets older keys every hour.
         "IDEMPOTENCY_KEY_HOURS": int(env.get("IDEMPOTENCY_KEY_HOURS", "24")),
+        # Issue 22: /statistics shows this many Shanghai months (two years of trends); the
+        # nightly refresh recomputes only the latest few, since an older month changes only
+        # by a void (`creditsvc statistics refresh --all` recomputes every one).
+        "STATISTICS_MONTHS": int(env.get("STATISTICS_MONTHS", "24")),
+        "STATISTICS_NIGHTLY_MONTHS": int(env.get("STATISTICS_NIGHTLY_MONTHS", "2")),
         # Plausible input (issue 17; creditsvc/schemas/common.py, creditsvc/input_guard.py):
         # every date a request names lies in this range (the programme began in 2017, so
         # older records exist only on paper); a JSON body nests at most this deep (the

@@ -28,6 +28,7 @@ from creditsvc.jobs.expiry import expire_idempotency_keys, expire_notices
 from creditsvc.jobs.reminders import send_reminders
 from creditsvc.jobs.rescore import daily_roll, rescore_dirty
 from creditsvc.jobs.runs import fail_abandoned_runs
+from creditsvc.jobs.statistics import refresh_statistics
 from creditsvc.jobs.verification import verification_daily
 from creditsvc.workdays import SHANGHAI
 
@@ -50,6 +51,9 @@ PERIODIC = (
     Periodic("sweep", rescore_dirty, "rescore", interval=60),
     # Evidence decays with the date: every standing moves on once a day, at night.
     Periodic("daily-roll", daily_roll, "rescore", cron="30 2 * * *"),
+    # Issue 22: the trends and the map read figures kept by month, recomputed once the
+    # daily roll has moved every standing on, so a month's grades include that night's.
+    Periodic("statistics", refresh_statistics, "default", cron="0 4 * * *"),
     # Exposure entries leave publication at the end of their window (rules.md §4).
     Periodic("expire-notices", expire_notices, "default", cron="10 2 * * *"),
     # A write's Idempotency-Key is kept IDEMPOTENCY_KEY_HOURS (issue 17), then forgotten.

@@ -89,6 +89,7 @@ from creditsvc.models.risk import (
 )
 from creditsvc.models.score import CurrentScore, ReadingTally, ScoreSnapshot, ScoringPolicy
 from creditsvc.models.session import BrowserSession
+from creditsvc.models.statistics import STATISTICS_SERIES, StatisticsMonth
 from creditsvc.models.verification import (
     VERIFICATION_RESULTS,
     AlertStatus,
@@ -193,6 +194,8 @@ __all__ = [
     "DrawnUnit",
     "MerchantReply",
     "Notification",
+    "STATISTICS_SERIES",
+    "StatisticsMonth",
     "Objection",
     "RepairApplication",
 ]

@@ -35,6 +35,7 @@ def register(app: Flask) -> None:
         account,
         apidocs,
         association,
+        city_map,
         console,
         home,
         host,
@@ -42,10 +43,12 @@ def register(app: Flask) -> None:
         labels,
         portal,
         public_site,
+        trends,
         verify,
     )
 
     blueprints = (home, account, apidocs, verify, console, public_site, portal, host, association)
+    blueprints += (city_map, trends)
     for module in (*blueprints, instruments):
         app.register_blueprint(module.bp)
     app.context_processor(labels.template_helpers)

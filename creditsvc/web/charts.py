@@ -218,3 +218,120 @@ def row_chart(bars: list[Bar], title: str, scale_max: float | None = None) -> Ma
         ]
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated text is escaped above
+
+
+# Months side by side, each column a stack of layers (grades, kinds of notice) ---------
+
+COLUMN_WIDTH = 20
+COLUMN_GAP = 8
+STACK_LEFT, STACK_TOP, STACK_HEIGHT, STACK_RIGHT = 52, 14, 180, 28
+MONTH_LABEL_EVERY = 6
+
+
+@dataclass(frozen=True)
+class Layer:
+    key: str
+    label: str
+    css: str  # its colour's class, e.g. "grade-A"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str  # e.g. "2026-01"
+    values: dict[str, float]  # layer key → value
+
+
+def _month_labels(columns: Sequence[Column], base: float) -> list[str]:
+    """Every sixth label and the last: 24 side by side would overlap on a phone."""
+    parts, last = [], len(columns) - 1
+    for i, column in enumerate(columns):
+        if i % MONTH_LABEL_EVERY and i != last:
+            continue
+        x = STACK_LEFT + COLUMN_GAP + i * (COLUMN_WIDTH + COLUMN_GAP) + COLUMN_WIDTH / 2
+        parts.append(
+            f'<text class="tick" x="{x:.1f}" y="{base + 20}" text-anchor="middle">'
+            f"{escape(column.label)}</text>"
+        )
+    return parts
+
+
+def stacked_columns(
+    columns: Sequence[Column],
+    layers: Sequence[Layer],
+    title: str,
+    description: str,
+    unit: str = "",
+) -> Markup:
+    """One column per month, its layers stacked bottom-up in the order given; the scale
+    runs from 0 to the tallest column, printed at the top left with `unit`."""
+    top = (
+        max((sum(c.values.get(layer.key, 0) for layer in layers) for c in columns), default=0) or 1
+    )
+    width = STACK_LEFT + len(columns) * (COLUMN_WIDTH + COLUMN_GAP) + COLUMN_GAP + STACK_RIGHT
+    base = STACK_TOP + STACK_HEIGHT
+    parts = _open(width, base + 30, title, description)
+    parts[0] = parts[0].replace('class="chart bars"', 'class="chart bars stacked"')
+    parts += [
+        f'<line class="axis" x1="{STACK_LEFT}" y1="{base}" x2="{width}" y2="{base}"/>',
+        f'<text class="tick" x="{STACK_LEFT - 6}" y="{STACK_TOP + 4}" text-anchor="end">'
+        f"{top:.4g}{escape(unit)}</text>",
+        f'<text class="tick" x="{STACK_LEFT - 6}" y="{base + 4}" text-anchor="end">0</text>',
+    ]
+    for i, column in enumerate(columns):
+        x = STACK_LEFT + COLUMN_GAP + i * (COLUMN_WIDTH + COLUMN_GAP)
+        y = float(base)
+        for layer in layers:
+            h = STACK_HEIGHT * column.values.get(layer.key, 0) / top
+            if h <= 0:
+                continue
+            y -= h
+            parts.append(
+                f'<rect class="bar {escape(layer.css)}" x="{x}" y="{y:.1f}" '
+                f'width="{COLUMN_WIDTH}" height="{h:.1f}"/>'
+            )
+    parts += _month_labels(columns, base)
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every interpolated text is escaped above
+
+
+# A schematic map: one rounded square per district, roughly where it lies ---------------
+
+TILE, TILE_GAP = 116, 8
+
+
+@dataclass(frozen=True)
+class Tile:
+    row: int
+    col: int
+    name: str
+    text: str  # the figure printed under the name, e.g. "62%"
+    href: str
+    title: str  # what a pointer's tooltip and a screen reader say of the link
+    css: str  # its colour bin's class
+
+
+def tile_map(tiles: Sequence[Tile], title: str, description: str) -> Markup:
+    """Each tile a link (`<a>` with a `<title>`) holding a rounded square, the name and
+    the figure; the drawing scales with its viewBox, so it fits a phone's width."""
+    rows = max((t.row for t in tiles), default=0) + 1
+    cols = max((t.col for t in tiles), default=0) + 1
+    step = TILE + TILE_GAP
+    parts = [
+        f'<svg class="chart tile-map" viewBox="0 0 {cols * step} {rows * step}" role="img" '
+        f'aria-label="{escape(title)}" preserveAspectRatio="xMidYMid meet">',
+        f"<title>{escape(title)}</title><desc>{escape(description)}</desc>",
+    ]
+    for tile in tiles:
+        x, y = tile.col * step + TILE_GAP / 2, tile.row * step + TILE_GAP / 2
+        middle = x + TILE / 2
+        parts.append(
+            f'<a href="{escape(tile.href)}" class="tile {escape(tile.css)}">'
+            f"<title>{escape(tile.title)}</title>"
+            f'<rect x="{x}" y="{y}" width="{TILE}" height="{TILE}" rx="14"/>'
+            f'<text class="name" x="{middle}" y="{y + TILE / 2 - 4}" text-anchor="middle">'
+            f"{escape(tile.name)}</text>"
+            f'<text class="figure" x="{middle}" y="{y + TILE / 2 + 24}" text-anchor="middle">'
+            f"{escape(tile.text)}</text></a>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every interpolated text is escaped above

@@ -94,6 +94,7 @@ def test_no_public_endpoint_page_or_csv_shows_risk(app, world):
         "serial": "NO-SUCH",
         "code": "zh",
         "version": 1,
+        "name": "grades",  # /statistics/<name>.csv
     }
     anonymous = world.anonymous()
     scanned = []
