@@ -36,6 +36,7 @@ def register(app: Flask) -> None:
         apidocs,
         association,
         console,
+        feeds,
         home,
         host,
         instruments,
@@ -45,7 +46,18 @@ def register(app: Flask) -> None:
         verify,
     )
 
-    blueprints = (home, account, apidocs, verify, console, public_site, portal, host, association)
+    blueprints = (
+        home,
+        account,
+        apidocs,
+        verify,
+        console,
+        public_site,
+        portal,
+        host,
+        association,
+        feeds,
+    )
     for module in (*blueprints, instruments):
         app.register_blueprint(module.bp)
     app.context_processor(labels.template_helpers)
