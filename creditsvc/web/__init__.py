@@ -41,6 +41,7 @@ def register(app: Flask) -> None:
         host,
         instruments,
         labels,
+        open_data,
         portal,
         public_site,
         verify,
@@ -57,6 +58,7 @@ def register(app: Flask) -> None:
         host,
         association,
         feeds,
+        open_data,
     )
     for module in (*blueprints, instruments):
         app.register_blueprint(module.bp)
