@@ -459,7 +459,7 @@ OPEN_DATASET_DESCRIPTIONS = {
     "inspection_plans": Words(
         "抽查期结束后公开的双随机抽查计划：抽取的经营者、检查日期和结果（一公开），不含风险分类。",
         "Random inspection plans published after their period: the businesses drawn, the "
-        "day each was inspected and the outcome (一公开); never a risk class.",
+        "day each was inspected and the outcome; never a risk class.",
     ),
 }
 # What each column of the open-data exports means, by the field's name in the JSON and CSV.

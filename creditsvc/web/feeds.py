@@ -254,7 +254,7 @@ def _named_in(event: feeds.Event) -> dict:
     d = event.facts
     kind = str(labels.NOTICE_KIND_LABELS.get(d["kind"], d["kind"]))
     if event.what == "published":
-        title = _("%(kind)s published: %(title)s", kind=kind, title=d["title"])
+        title = _("Published: %(title)s", title=d["title"])  # a title names its kind
         summary = _(
             "Issued by %(bureau)s on %(date)s, serial %(serial)s.",
             bureau=d["bureau"],

@@ -147,7 +147,7 @@ def test_a_grade_change_an_objection_and_a_notice_appear_in_the_business_feed(wo
     graded = [t for t in titles if t.startswith("等级")]
     assert graded == ["等级 A：诚信", "等级 B：基本诚信", "等级 A：诚信"], titles
     assert "记录标注异议" in titles and "异议标注已撤除" in titles
-    assert any(t.startswith("曝光通报已发布") for t in titles)
+    assert f"已发布：{notice['title']}" in titles and "曝光通报" in notice["title"]
     assert any(t.startswith("不再公示") for t in titles)  # its entry came off
     assert all(e["id"].startswith("tag:credit.example.test,2026:") for e in shown)
     assert any(e["links"]["alternate"].endswith(notice["serial"]) for e in shown)
