@@ -462,6 +462,12 @@ OPEN_DATASET_DESCRIPTIONS = {
         "day each was inspected and the outcome; never a risk class.",
     ),
 }
+# How often a dataset changes, by its code in the EU frequency vocabulary (DCAT-AP).
+OPEN_DATA_FREQUENCY_WORDS = {
+    "DAILY": Words("每日（夜间重算后）", "Daily, after the nightly roll"),
+    "UPDATE_CONT": Words("随发布更新", "On each publication or withdrawal"),
+    "IRREG": Words("不定期（抽查期结束后公开）", "Irregular: after each plan's period"),
+}
 # What each column of the open-data exports means, by the field's name in the JSON and CSV.
 OPEN_DATA_FIELD_WORDS = {
     "uscc": Words("统一社会信用代码", "Unified social credit code (USCC)"),

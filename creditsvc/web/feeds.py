@@ -22,6 +22,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from creditsvc import links
+from creditsvc import uscc as uscc_rules
 from creditsvc.auth import allow
 from creditsvc.principals import PUBLIC
 from creditsvc.rate_limits import public_reads
@@ -67,7 +68,8 @@ def district_documents(district: str):
 @public_reads
 def merchant(uscc: str):
     """The changes of one business's public record, newest first."""
-    return _answer(("merchant", uscc.strip().upper()), lambda: _merchant_feed(uscc))
+    key = ("merchant", uscc_rules.normalise(uscc))  # as registered (creditsvc.uscc)
+    return _answer(key, lambda: _merchant_feed(uscc))
 
 
 def _answer(key: tuple[str, ...], build) -> Response:

@@ -17,6 +17,7 @@ from creditsvc.auth import allow
 from creditsvc.principals import PUBLIC
 from creditsvc.rate_limits import public_reads
 from creditsvc.services.publication import open_data, public_cache
+from creditsvc.vocabulary import OPEN_DATA_FREQUENCY_WORDS
 from creditsvc.web.labels import pick
 
 bp = Blueprint("open_data", __name__)
@@ -44,11 +45,6 @@ CONTEXT = {
     },
     "dcat:byteSize": {"@type": "xsd:nonNegativeInteger"},
 }
-FREQUENCY_WORDS = {
-    open_data.DAILY: ("每日（夜间重算后）", "Daily, after the nightly roll"),
-    open_data.ON_PUBLICATION: ("随发布更新", "On each publication or withdrawal"),
-    open_data.IRREGULAR: ("不定期（抽查期结束后公开）", "Irregular: after each plan's period"),
-}
 
 
 def licence() -> tuple[str, str, str]:
@@ -75,7 +71,7 @@ def _datasets() -> list[dict]:
                 "modified": open_data.modified(d, figures),
                 "json_url": links.site_url(url_for(d.json_endpoint)),
                 "csv_url": links.site_url(url_for(d.csv_endpoint)),
-                "frequency": FREQUENCY_WORDS[d.frequency],
+                "frequency": OPEN_DATA_FREQUENCY_WORDS[d.frequency],
             }
         )
     return shown

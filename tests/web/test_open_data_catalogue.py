@@ -16,6 +16,7 @@ from rdflib.namespace import RDF
 from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.jobs.open_data import measure_open_data
+from creditsvc.jobs.scheduler import PERIODIC
 from creditsvc.models import InspectionPlan, InspectionPlanItem
 from creditsvc.services.publication import open_data
 from creditsvc.vocabulary import OPEN_DATA_FIELD_WORDS
@@ -171,3 +172,11 @@ def test_a_licence_set_by_the_bureau_is_named(app, world, client):
     (catalogue,) = graph.subjects(RDF.type, DCAT.Catalog)
     assert str(graph.value(catalogue, DCT.license)) == app.config["OPEN_DATA_LICENCE_URL"]
     assert "CC BY 4.0" in client.get("/open-data").get_data(as_text=True)
+
+
+def test_the_sizes_are_measured_each_night_after_the_roll():
+    periodic = {job.name: job for job in PERIODIC}
+    measured, roll = periodic["open-data-figures"], periodic["daily-roll"]
+    assert measured.func is measure_open_data
+    hour = int(measured.cron.split()[1])
+    assert hour > int(roll.cron.split()[1])
