@@ -139,6 +139,12 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # Businesses whose records one job rebuilds after a change (a full rescore queues
         # one job per batch, so other jobs and the web tier are not held up long).
         "PUBLIC_REFRESH_BATCH": int(env.get("PUBLIC_REFRESH_BATCH", "2000")),
+        # The licence the open data is offered under (issue 22), named in the open-data
+        # catalogue and its DCAT JSON-LD. DESIGN.md names none and the bureau has not chosen
+        # one: unset, the catalogue points at its own terms (reuse with attribution to the
+        # bureau, no endorsement implied) until the bureau names a licence here.
+        "OPEN_DATA_LICENCE_URL": env.get("OPEN_DATA_LICENCE_URL") or None,
+        "OPEN_DATA_LICENCE_NAME": env.get("OPEN_DATA_LICENCE_NAME") or None,
         # PostgreSQL parallel workers for the readings tally of a full rescore (its pass
         # over every reading); every other statement runs in one process (database.py).
         "TALLY_PARALLEL_WORKERS": int(env.get("TALLY_PARALLEL_WORKERS", "2")),

@@ -421,3 +421,95 @@ INSTRUMENT_DUE_WORDS = {
     "overdue": Words("已逾期", "Overdue"),
     "due_soon": Words("30天内到期", "Due within 30 days"),
 }
+
+# Open data (issue 22) --------------------------------------------------------------------
+# Each dataset of the open-data catalogue: its name, and what it holds. The catalogue page
+# and its DCAT JSON-LD both read these (services.publication.open_data).
+OPEN_DATASET_WORDS = {
+    "merchants": Words("经营者及诚信计量等级", "Businesses and their grades"),
+    "documents": Words("公告文书", "Published documents"),
+    "honor_roll": Words("光荣榜", "Honor rolls"),
+    "demonstrations": Words("示范社（街）区", "Demonstration communities"),
+    "demonstration_units": Words("诚信计量示范单位", "Demonstration units"),
+    "inspection_plans": Words("双随机抽查计划及结果", "Random inspection plans and outcomes"),
+}
+OPEN_DATASET_DESCRIPTIONS = {
+    "merchants": Words(
+        "每个经营者的名称、统一社会信用代码、行业、所在区和街镇、市场及摊位，以及现行诚信计量等级和评级日期。",
+        "Every business with its name, USCC, trade, district, street, market and stall, and "
+        "its current honest-metrology grade with the day it was assessed.",
+    ),
+    "documents": Words(
+        "各区局发布且仍有效的曝光通报、光荣榜、示范创建名单和公示牌，附编号、SHA-256 和 PDF 链接。",
+        "Exposure notices, honor rolls, demonstration listings and placards in force, with "
+        "their serials, SHA-256 and PDF links.",
+    ),
+    "honor_roll": Words(
+        "有效光荣榜上列明的经营者。",
+        "The businesses listed on honor rolls in force.",
+    ),
+    "demonstration_units": Words(
+        "已命名且在有效期内的诚信计量示范单位。",
+        "Honest-metrology demonstration units designated and in force.",
+    ),
+    "demonstrations": Words(
+        "有效示范创建名单上的诚信计量示范社（街）区。",
+        "Demonstration communities on demonstration listings in force.",
+    ),
+    "inspection_plans": Words(
+        "抽查期结束后公开的双随机抽查计划：抽取的经营者、检查日期和结果（一公开），不含风险分类。",
+        "Random inspection plans published after their period: the businesses drawn, the "
+        "day each was inspected and the outcome; never a risk class.",
+    ),
+}
+# How often a dataset changes, by its code in the EU frequency vocabulary (DCAT-AP).
+OPEN_DATA_FREQUENCY_WORDS = {
+    "DAILY": Words("每日（夜间重算后）", "Daily, after the nightly roll"),
+    "UPDATE_CONT": Words("随发布更新", "On each publication or withdrawal"),
+    "IRREG": Words("不定期（抽查期结束后公开）", "Irregular: after each plan's period"),
+}
+# What each column of the open-data exports means, by the field's name in the JSON and CSV.
+OPEN_DATA_FIELD_WORDS = {
+    "uscc": Words("统一社会信用代码", "Unified social credit code (USCC)"),
+    "name": Words("名称（经营者或示范社区）", "Name of the business or community"),
+    "trade": Words("行业代码", "Trade code"),
+    "district": Words("所在区代码（行政区划代码）", "District code (administrative division)"),
+    "district_name": Words("所在区名称", "District name"),
+    "street": Words("街道或镇", "Street or town"),
+    "market": Words("所在集贸市场", "Market"),
+    "stall": Words("摊位号", "Stall number"),
+    "address": Words("经营地址", "Address"),
+    "rated": Words("是否已评级", "Whether the business is rated"),
+    "grade": Words("诚信计量等级（A 至 D）", "Honest-metrology grade (A to D)"),
+    "as_of": Words("评级日期", "Day the grade was assessed"),
+    "serial": Words("文书编号", "Document serial"),
+    "kind": Words("文书种类代码", "Kind of document (code)"),
+    "kind_name": Words("文书种类", "Kind of document"),
+    "title": Words("标题", "Title"),
+    "bureau": Words("发布机关", "Issuing bureau"),
+    "issued_on": Words("发布日期", "Day of issue"),
+    "status": Words("状态代码", "Status (code)"),
+    "status_text": Words("状态", "Status"),
+    "in_force": Words("是否有效", "Whether in force"),
+    "withdraw_reason": Words("撤回理由", "Why it was withdrawn"),
+    "withdrawn_on": Words("撤回日期", "Day withdrawn"),
+    "expired_on": Words("到期日期", "Day expired"),
+    "superseded_by": Words("更正后文书编号", "Serial of the correction"),
+    "superseded_on": Words("更正日期", "Day corrected"),
+    "supersedes": Words("所更正文书编号", "Serial of the document corrected"),
+    "sha256": Words("PDF 的 SHA-256 摘要", "SHA-256 of the PDF"),
+    "pages": Words("页数", "Pages"),
+    "verify_url": Words("核验地址", "Verification address"),
+    "pdf_url": Words("PDF 下载地址", "PDF download address"),
+    "demonstration": Words("是否为示范单位", "Whether a demonstration unit"),
+    "accepted_on": Words("验收日期", "Day accepted"),
+    "designated_on": Words("命名日期", "Day designated"),
+    "valid_until": Words("有效期至", "Valid until"),
+    "plan": Words("抽查计划编号", "Plan number"),
+    "period_start": Words("抽查期开始", "Period start"),
+    "period_end": Words("抽查期结束", "Period end"),
+    "seed": Words("随机种子（供核查抽取）", "Random seed (to audit the draw)"),
+    "published_on": Words("公开日期", "Day published"),
+    "inspected_on": Words("检查日期", "Day inspected"),
+    "outcome": Words("检查结果", "Outcome"),
+}

@@ -7,6 +7,7 @@ from flask.views import MethodView
 
 from creditsvc import auth
 from creditsvc.api.blueprint import Blueprint
+from creditsvc.api.public import csv_response
 from creditsvc.auth import allow
 from creditsvc.principals import CITY, DISTRICT, OFFICERS, PUBLIC
 from creditsvc.schemas.common import PageArgs, page_of
@@ -17,6 +18,7 @@ from creditsvc.schemas.risk import (
     PlanIn,
     PlanOut,
     PublicPlanOut,
+    PublicPlanRowOut,
 )
 from creditsvc.services.risk import inspection_plans, queries
 
@@ -103,6 +105,17 @@ class PublishedPlans(MethodView):
         """Published random inspection plans: businesses inspected and outcomes."""
         page = queries.published_plans_page(args)
         return {**page, "items": [inspection_plans.public_view(p) for p in page["items"]]}
+
+
+@blp.route("/public/v1/inspection-plans.csv")
+class PublishedPlansCsv(MethodView):
+    @allow(PUBLIC)
+    @blp.response(200, description="CSV, UTF-8 with BOM")
+    def get(self):
+        """Every business of every published plan, with its plan, as CSV (一公开)."""
+        return csv_response(
+            "inspection-plans", PublicPlanRowOut(), inspection_plans.published_rows()
+        )
 
 
 @blp.route("/public/v1/inspection-plans/<int:plan_id>")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from itertools import islice
+from collections.abc import Iterable, Mapping
 
 from flask import Response, current_app, stream_with_context
 from flask.views import MethodView
@@ -91,23 +90,14 @@ def csv_response(name: str, schema: Schema, rows: Iterable[Mapping]) -> Response
     """Rows as CSV (UTF-8 with BOM), one column per field of `schema`, as in the JSON; sent
     as the rows are read, so a city's export is never held whole. HTTP caches may keep it
     as long as a public answer is kept here."""
-    columns = list(schema.fields)
-    cells = (["" if r[c] is None else str(r[c]) for c in columns] for r in _dumped(schema, rows))
     response = Response(
-        stream_with_context(spreadsheets.csv_pieces(columns, cells)),
+        stream_with_context(spreadsheets.csv_of(schema, rows)),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["PUBLIC_CACHE_SECONDS"]
     return response
-
-
-def _dumped(schema: Schema, rows: Iterable[Mapping]) -> Iterator[dict]:
-    """Each row through `schema`, a piece of rows at a time."""
-    rows = iter(rows)
-    while piece := list(islice(rows, spreadsheets.CSV_PIECE_ROWS)):
-        yield from schema.dump(piece, many=True)
 
 
 @blp.route("/merchants.csv")
@@ -209,3 +199,14 @@ class PublicDemonstrationUnits(MethodView):
     def get(self, args):
         """Demonstration units designated and in force (a suspended one is not listed)."""
         return demonstration_units.public_listing(args, clock.today())
+
+
+@blp.route("/demonstration-units.csv")
+class PublicDemonstrationUnitsCsv(MethodView):
+    @allow(PUBLIC)
+    @blp.arguments(DistrictArgs, location="query")
+    @blp.response(200, description="CSV, UTF-8 with BOM")
+    def get(self, args):
+        """Demonstration units designated and in force, as CSV."""
+        rows = demonstration_units.public_listing(args, clock.today())
+        return csv_response("demonstration-units", PublicUnitOut(), rows)

@@ -25,6 +25,7 @@ from rq.cron import CronScheduler
 
 from creditsvc.jobs import QUEUES, SCHEDULER_LOCK_KEY, SCHEDULER_LOCK_RENEW, SCHEDULER_LOCK_TTL
 from creditsvc.jobs.expiry import expire_idempotency_keys, expire_notices
+from creditsvc.jobs.open_data import measure_open_data
 from creditsvc.jobs.reminders import send_reminders
 from creditsvc.jobs.rescore import daily_roll, rescore_dirty
 from creditsvc.jobs.runs import fail_abandoned_runs
@@ -64,6 +65,9 @@ PERIODIC = (
     Periodic("verification-daily", verification_daily, "default", cron="15 8 * * *"),
     # Issue 17: a status row whose job Redis lost, or that no worker ended, ends failed.
     Periodic("abandoned-runs", fail_abandoned_runs, "default", interval=60),
+    # Issue 22: the open-data catalogue's sizes, written after the night's roll has moved
+    # every grade: the roll starts at 02:30.
+    Periodic("open-data-figures", measure_open_data, "default", cron="30 4 * * *"),
 )
 
 

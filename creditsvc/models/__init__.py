@@ -67,6 +67,7 @@ from creditsvc.models.objection import (
     ObjectionStatus,
     ReplyStatus,
 )
+from creditsvc.models.open_data import OpenDataFigures
 from creditsvc.models.outbox import DirtyMerchant
 from creditsvc.models.reading import (
     READING_REASON_CODES,
@@ -113,6 +114,7 @@ __all__ = [
     "EntryStatus",
     "JobStatus",
     "NoticeStatus",
+    "OpenDataFigures",
     "ObjectionStatus",
     "PenaltyPublicationStatus",
     "PlanStatus",

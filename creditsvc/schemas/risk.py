@@ -154,6 +154,21 @@ class PublicPlanItemOut(Schema):
     outcome = fields.Str(metadata={"description": "clean | violations | not inspected"})
 
 
+class PublicPlanRowOut(Schema):
+    """One business of a published plan, with its plan's facts: a row of the CSV export."""
+
+    plan = fields.Int()
+    district = fields.Str()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    seed = fields.Int()
+    published_on = fields.Date()
+    uscc = fields.Str()
+    name = fields.Str()
+    inspected_on = fields.Date(allow_none=True)
+    outcome = fields.Str(metadata={"description": "clean | violations | not inspected"})
+
+
 class PublicPlanOut(Schema):
     id = fields.Int()
     district = fields.Str()

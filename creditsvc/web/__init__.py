@@ -37,10 +37,12 @@ def register(app: Flask) -> None:
         association,
         city_map,
         console,
+        feeds,
         home,
         host,
         instruments,
         labels,
+        open_data,
         portal,
         public_site,
         trends,
@@ -48,7 +50,7 @@ def register(app: Flask) -> None:
     )
 
     blueprints = (home, account, apidocs, verify, console, public_site, portal, host, association)
-    blueprints += (city_map, trends)
+    blueprints += (city_map, trends, feeds, open_data)
     for module in (*blueprints, instruments):
         app.register_blueprint(module.bp)
     app.context_processor(labels.template_helpers)

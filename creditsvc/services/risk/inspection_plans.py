@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Iterator
 from datetime import date
 
 from flask import current_app
@@ -321,3 +322,14 @@ def public_view(plan: InspectionPlan) -> dict:
         "published_on": plan.published_on,
         "items": items,
     }
+
+
+def published_rows() -> Iterator[dict]:
+    """Every business of every published plan, newest plan first, as `public_view` lists
+    it: the rows of the open-data CSV."""
+    for plan in db.session.scalars(queries.published_plans()):
+        view = public_view(plan)
+        facts = {k: view[k] for k in ("district", "period_start", "period_end", "seed")}
+        facts |= {"plan": plan.id, "published_on": plan.published_on}
+        for item in view["items"]:
+            yield facts | item

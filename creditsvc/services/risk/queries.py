@@ -96,10 +96,14 @@ def _published_plans() -> Select:
     return select(InspectionPlan).where(InspectionPlan.status == PlanStatus.PUBLISHED)
 
 
+def published_plans() -> Select:
+    """The published plans, newest first: anyone may read them (一公开)."""
+    return _published_plans().order_by(InspectionPlan.id.desc())
+
+
 def published_plans_page(args: dict) -> dict:
-    """One page of the published plans, newest first: anyone may read them (一公开)."""
-    stmt = _published_plans().order_by(InspectionPlan.id.desc())
-    return paginate(stmt, args["page"], args["per_page"])
+    """One page of the published plans, newest first."""
+    return paginate(published_plans(), args["page"], args["per_page"])
 
 
 def published_plan(plan_id: int) -> InspectionPlan:
