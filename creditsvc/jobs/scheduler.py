@@ -25,6 +25,7 @@ from rq.cron import CronScheduler
 
 from creditsvc.jobs import QUEUES, SCHEDULER_LOCK_KEY, SCHEDULER_LOCK_RENEW, SCHEDULER_LOCK_TTL
 from creditsvc.jobs.expiry import expire_idempotency_keys, expire_notices
+from creditsvc.jobs.partitions import maintain_readings_partitions
 from creditsvc.jobs.reminders import send_reminders
 from creditsvc.jobs.rescore import daily_roll, rescore_dirty
 from creditsvc.jobs.runs import fail_abandoned_runs
@@ -60,6 +61,9 @@ PERIODIC = (
     Periodic("verification-daily", verification_daily, "default", cron="15 8 * * *"),
     # Issue 17: a status row whose job Redis lost, or that no worker ended, ends failed.
     Periodic("abandoned-runs", fail_abandoned_runs, "default", interval=60),
+    # Issue 21: readings' month partitions made ahead, months past retention archived;
+    # after the daily roll, before the working day.
+    Periodic("readings-partitions", maintain_readings_partitions, "default", cron="40 3 * * *"),
 )
 
 
