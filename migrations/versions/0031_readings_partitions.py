@@ -3,8 +3,8 @@
 The readings table becomes a table partitioned by range of `measured_at`, one partition
 per month of the bureau's clock (a month starts at Shanghai midnight on its first day,
 '2026-12-01 00:00+08': `creditsvc.services.evidence.partitions`), from the month of the
-oldest reading to PARTITIONS_AHEAD months past the later of the newest reading and today,
-plus a DEFAULT partition for anything outside them. SQLite keeps its plain table.
+oldest reading to PARTITIONS_AHEAD months past today, plus a DEFAULT partition for
+anything outside them. SQLite keeps its plain table.
 
 How the rows move, the fastest way measured at city scale (benchmarks/
 readings_partitions.py): the old table is renamed, a partitioned table with the same
@@ -74,11 +74,13 @@ def upgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name != "postgresql":
         return
-    span = text("SELECT min(measured_at), max(measured_at) FROM readings")
-    oldest, newest = conn.execute(span).one()
+    span = text("SELECT min(measured_at) FROM readings")
+    oldest = conn.execute(span).one()[0]
     now = clock.now()
     first = Month.of(oldest or now)
-    last = max(Month.of(newest or now), Month.of(now)).plus(PARTITIONS_AHEAD)
+    # A reading dated past the months ahead (a scale whose clock ran ahead) waits in the
+    # default partition; the nightly job makes its month alone and moves it there.
+    last = Month.of(now).plus(PARTITIONS_AHEAD)
 
     op.execute("ALTER TABLE readings RENAME TO readings_plain")
     op.execute(

@@ -161,7 +161,7 @@ def _export(conn: Connection, month: Month, path: Path) -> tuple[int, str, int |
     digest, rows = hashlib.sha256(), -1  # the header is no row
     query = f"COPY (SELECT {COLUMNS} FROM {month.table} ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER)"  # noqa: S608,E501
     cursor = conn.connection.driver_connection.cursor()
-    with gzip.open(path, "wb") as out, cursor.copy(query) as copy:
+    with gzip.open(path, "wb", compresslevel=6) as out, cursor.copy(query) as copy:
         for chunk in copy:
             data = bytes(chunk)
             digest.update(data)
