@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, insert, select, text
 
 from creditsvc import clock
+from creditsvc.demo import city
 from creditsvc.extensions import db
 from creditsvc.jobs import partitions as job
 from creditsvc.jobs.scheduler import PERIODIC
@@ -295,3 +296,18 @@ def test_the_commands_list_archive_and_restore(app, scale, months_left_as_found)
 def test_the_scheduler_runs_the_upkeep_at_night(app):
     (upkeep,) = [p for p in PERIODIC if p.func is job.maintain_readings_partitions]
     assert upkeep.cron == "40 3 * * *" and upkeep.queue == "default"
+
+
+@postgresql
+def test_the_demo_city_puts_its_readings_in_their_months_with_their_index(
+    app, months_left_as_found
+):
+    city.load(20, 2017, inspections=0, complaints=0, readings=400)
+    counted = text("SELECT tableoid::regclass::text, count(*) FROM readings GROUP BY 1")
+    places = dict(db.session.execute(counted).all())
+    assert sum(places.values()) == 400 and partitions.DEFAULT not in places
+    # The index the loader rebuilt covers every partition (not ON ONLY the parent).
+    index = text(
+        "SELECT count(*) FROM pg_inherits WHERE inhparent = 'ix_readings_merchant_time'::regclass"
+    )
+    assert db.session.execute(index).scalar() == len(partitions.attached(db.session.connection()))
