@@ -162,15 +162,26 @@ def _export(conn: Connection, month: Month, path: Path) -> tuple[int, str, int |
     query = f"COPY (SELECT {COLUMNS} FROM {month.table} ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER)"  # noqa: S608,E501
     cursor = conn.connection.driver_connection.cursor()
     with gzip.open(path, "wb", compresslevel=6) as out, cursor.copy(query) as copy:
+        # COPY sends a row at a time: gathered into blocks, hashed and compressed per block.
+        block = bytearray()
         for chunk in copy:
-            data = bytes(chunk)
-            digest.update(data)
-            rows += data.count(b"\n")
-            out.write(data)
+            block += chunk
+            if len(block) >= CHUNK:
+                rows += _take(block, digest, out)
+        rows += _take(block, digest, out)
         out.flush()
         os.fsync(out.fileobj.fileno())
     ids = conn.execute(text(f"SELECT min(id), max(id) FROM {month.table}")).one()  # noqa: S608
     return rows, digest.hexdigest(), ids[0], ids[1]
+
+
+def _take(block: bytearray, digest, out) -> int:
+    """Hash and write `block`, empty it; the lines it held."""
+    digest.update(block)
+    out.write(block)
+    lines = block.count(b"\n")
+    block.clear()
+    return lines
 
 
 def _read_back(path: Path) -> tuple[int, str]:
