@@ -22,6 +22,7 @@ import gzip
 import hashlib
 import json
 import os
+import uuid
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def write(conn: Connection, month: Month) -> dict:
     the same rows (an archive interrupted before the drop, or a restored month archived
     again) and refused otherwise."""
     folder().mkdir(parents=True, exist_ok=True)
-    partial = data_file(month).with_suffix(".gz.part")
+    partial = _temporary(data_file(month))
     rows, digest, first_id, last_id = _export(conn, month, partial)
     if (rows, digest) != _read_back(partial):
         raise Conflict(f"{partial} does not read back as written")
@@ -142,7 +143,7 @@ def restore(conn: Connection, month: Month, actor: str) -> dict:
     with cursor.copy(query) as copy, gzip.open(data_file(month), "rb") as source:
         while chunk := source.read(CHUNK):
             copy.write(chunk)
-    check = data_file(month).with_suffix(".gz.check")
+    check = _temporary(data_file(month))
     try:
         rows, digest, *_ = _export(conn, month, check)
     finally:
@@ -194,12 +195,18 @@ def _read_back(path: Path) -> tuple[int, str]:
 
 
 def _write_atomically(path: Path, content: str) -> None:
-    partial = path.with_suffix(path.suffix + ".part")
+    partial = _temporary(path)
     with partial.open("w") as out:
         out.write(content)
         out.flush()
         os.fsync(out.fileno())
     os.replace(partial, path)
+
+
+def _temporary(path: Path) -> Path:
+    """A name of this writer's own beside `path`: two runs at once (the nightly job and the
+    command) never write into one file; the later one finds the archive made and kept."""
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
 
 
 def _exists(conn: Connection, table: str) -> bool:
