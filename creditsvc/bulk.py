@@ -242,5 +242,7 @@ def _drop_constraints(session: Session, table: str) -> list[str]:
         recreate.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
     for name, definition in indexes:
         session.execute(text(f'DROP INDEX "{name}"'))
-        recreate.append(definition)
+        # A partitioned table's index is defined ON ONLY the parent, which would build no
+        # partition's index: rebuilt on the whole table (readings on PostgreSQL).
+        recreate.append(definition.replace(" ON ONLY ", " ON ", 1))
     return recreate

@@ -299,6 +299,86 @@ def refresh_statistics(everything: bool) -> None:
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
 
 
+@click.group("readings", help="Fair-scale readings: month partitions and their archive.")
+def readings() -> None:
+    pass
+
+
+def _month(_ctx, _param, value: str | None):
+    from creditsvc.services.evidence.partitions import Month
+
+    try:
+        return Month.parse(value) if value else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _partitioned_or_say() -> bool:
+    from creditsvc.jobs.partitions import NOT_PARTITIONED, is_partitioned
+
+    if not is_partitioned():
+        click.echo(NOT_PARTITIONED)
+        return False
+    return True
+
+
+@readings.command("partitions")
+@with_appcontext
+def readings_partitions() -> None:
+    """List the month partitions (rows, size) and the archived months."""
+    from creditsvc.services.evidence import archive, partitions
+
+    if not _partitioned_or_say():
+        return
+    click.echo("month     rows         size")
+    for part in partitions.sizes(db.session.connection()):
+        month = str(part["month"] or "default")
+        click.echo(f"{month:<9} {part['rows']:>12,} {part['bytes'] / 2**20:>9.1f} MiB")
+    for month in partitions.detached(db.session.connection()):
+        click.echo(f"{month}   detached, archive not finished (the next run finishes it)")
+    for manifest in archive.archived():
+        rows = manifest["rows"]
+        click.echo(f"{manifest['month']}   archived: {rows:,} rows in {archive.folder()}")
+    click.echo(f"months before {archive.first_kept(clock.today())} are past retention")
+
+
+@readings.command("archive")
+@click.option("--before", callback=_month, help="archive only months before YYYY-MM")
+@click.option("--dry-run", is_flag=True, help="list the months that would be archived")
+@with_appcontext
+def readings_archive(before, dry_run: bool) -> None:
+    """Archive the months past retention to compressed CSV, then drop their partitions."""
+    from creditsvc.jobs.partitions import archive_months
+
+    if not _partitioned_or_say():
+        return
+    try:
+        months = archive_months(before, actor=CLI_ACTOR, dry_run=dry_run)
+    except DomainError as exc:
+        _fail(exc)
+    names = ", ".join(map(str, months)) or "none"
+    click.echo(f"{'would archive' if dry_run else 'archived'}: {names}")
+
+
+@readings.command("restore")
+@click.argument("month", callback=_month)
+@with_appcontext
+def readings_restore(month) -> None:
+    """Re-create an archived month's partition from its file: every row back, same ids."""
+    from creditsvc.jobs.partitions import restore_month
+
+    if not _partitioned_or_say():
+        return
+    try:
+        manifest = restore_month(month, CLI_ACTOR)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(
+        f"restored {manifest['rows']:,} readings of {month} (ids {manifest['first_id']} to "
+        f"{manifest['last_id']}); past retention, the nightly run archives it again"
+    )
+
+
 def register(app: Flask) -> None:
     for command in (
         users,
@@ -311,5 +391,6 @@ def register(app: Flask) -> None:
         routes,
         train,
         statistics,
+        readings,
     ):
         app.cli.add_command(command)

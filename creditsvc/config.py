@@ -195,6 +195,15 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # and the test factories give every scale a verification.
         "READINGS_REQUIRE_VERIFICATION_RECORD": env.get("READINGS_REQUIRE_VERIFICATION_RECORD", "1")
         == "1",
+        # Readings are partitioned by month on PostgreSQL (issue 21): the nightly maintenance
+        # keeps this many months' partitions made ahead of the current one.
+        "READINGS_PARTITIONS_AHEAD": int(env.get("READINGS_PARTITIONS_AHEAD", "3")),
+        # How long a month of readings is kept in the database after the longest window any
+        # rule reads readings over (computed from the scoring policies), before it is
+        # archived as compressed CSV under STORAGE_DIR/archive/readings. NOT from the
+        # reference: /work/shared/reference states no retention period for these records
+        # (计量监督检查记录 保存期限), so a conservative 36 months until the bureau sets one.
+        "READINGS_RETENTION_MONTHS": int(env.get("READINGS_RETENTION_MONTHS", "36")),
         # Days ahead of an instrument's verification due date that its holder is told.
         "VERIFICATION_NOTICE_DAYS": int(env.get("VERIFICATION_NOTICE_DAYS", "30")),
         # Notifications are also mailed when a mail server is set; unset means portal only.

@@ -231,6 +231,9 @@ AUDIT_ACTION_WORDS = {
     "change_password": Words("修改密码", "Password changed"),
     "void": Words("作废", "Voided"),
     "inspections": Words("检查", "Inspections"),
+    # A month of fair-scale readings past retention, moved to its archive file and back.
+    "archive": Words("归档", "Archived"),
+    "restore": Words("从归档恢复", "Restored from the archive"),
 }
 
 # Audited records, by table name.

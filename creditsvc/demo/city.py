@@ -46,6 +46,7 @@ from creditsvc.demo.plan import (
     seeded_random,
     stall_number,
 )
+from creditsvc.demo.readings import INSTALLED_DAYS
 from creditsvc.extensions import db
 from creditsvc.models import (
     TRADES,
@@ -63,7 +64,8 @@ from creditsvc.models import (
 )
 from creditsvc.models.base import utcnow
 from creditsvc.services.errors import Conflict
-from creditsvc.services.evidence import reading_days
+from creditsvc.services.evidence import partitions, reading_days
+from creditsvc.services.evidence.partitions import Month
 from creditsvc.services.programme import commitments
 from creditsvc.uscc import make as make_uscc
 
@@ -389,6 +391,7 @@ def load(
 def _write(city: CityPlan) -> Loader:
     """Registry, then evidence (their constraints deferred), sequences and the outbox."""
     loader = Loader(db.session)
+    _reading_months(city.as_of)
     deferred = defer_constraints(db.session, NUMBERED_TABLES)
     loader.load((model.__table__, chunk) for model, rows in WRITERS for chunk in rows(city))
     loader.load(evidence.chunks(city))
@@ -407,6 +410,16 @@ def _write(city: CityPlan) -> Loader:
     with loader.timed("commitments"):
         loader.rows["commitments"] = commitments.record_registry_dates(ACTOR)
     return loader
+
+
+def _reading_months(as_of: date) -> None:
+    """PostgreSQL: the readings' month partitions for the whole history, so the readings
+    land in their months rather than the default partition (services.evidence.partitions)."""
+    conn = db.session.connection()
+    if partitions.partitioned(conn):
+        first = as_of - timedelta(days=max(INSTALLED_DAYS))
+        months = Month(first.year, first.month), Month(as_of.year, as_of.month)
+        partitions.ensure_months(conn, *months)
 
 
 def _layout(as_of: date) -> tuple[Layout, int]:

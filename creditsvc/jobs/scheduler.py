@@ -26,6 +26,7 @@ from rq.cron import CronScheduler
 from creditsvc.jobs import QUEUES, SCHEDULER_LOCK_KEY, SCHEDULER_LOCK_RENEW, SCHEDULER_LOCK_TTL
 from creditsvc.jobs.expiry import expire_idempotency_keys, expire_notices
 from creditsvc.jobs.open_data import measure_open_data
+from creditsvc.jobs.partitions import maintain_readings_partitions
 from creditsvc.jobs.reminders import send_reminders
 from creditsvc.jobs.rescore import daily_roll, rescore_dirty
 from creditsvc.jobs.runs import fail_abandoned_runs
@@ -68,6 +69,9 @@ PERIODIC = (
     # Issue 22: the open-data catalogue's sizes, written after the night's roll has moved
     # every grade: the roll starts at 02:30.
     Periodic("open-data-figures", measure_open_data, "default", cron="30 4 * * *"),
+    # Issue 21: readings' month partitions made ahead, months past retention archived;
+    # after the daily roll, before the working day.
+    Periodic("readings-partitions", maintain_readings_partitions, "default", cron="40 3 * * *"),
 )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
-from sqlalchemy import DateTime, Index, MetaData
+from sqlalchemy import Constraint, DateTime, Index, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -52,15 +54,37 @@ class Timestamped:
 
 def postgresql_only(index: Index) -> Index:
     """An index only PostgreSQL can build (a trigram index): created there, not elsewhere."""
-    index.info["dialect"] = "postgresql"
-    return index.ddl_if(dialect="postgresql")
+    return dialect_only(index, "postgresql")
+
+
+SchemaItem = TypeVar("SchemaItem", Index, Constraint)
+
+
+def dialect_only(item: SchemaItem, dialect: str) -> SchemaItem:
+    """An index or constraint of one database only: created there, not elsewhere."""
+    item.info["dialect"] = dialect
+    return item.ddl_if(dialect=dialect)
+
+
+# The month partitions of a partitioned table (readings_2026_12, readings_default): made
+# and dropped by the partition maintenance, not declared as models.
+PARTITION_NAME = re.compile(r"^\w+_(\d{4}_\d{2}|default)$")
+PARTITIONED_TABLES = ("readings",)
+
+
+def is_partition(name: str) -> bool:
+    match = PARTITION_NAME.match(name)
+    return bool(match) and name[: match.start(1) - 1] in PARTITIONED_TABLES
 
 
 def schema_objects_of(dialect: str) -> Callable[..., bool]:
-    """Alembic's `include_object` for a database: an index made for another dialect is
-    neither expected in its schema nor reported missing."""
+    """Alembic's `include_object` for a database: an index or constraint made for another
+    dialect is neither expected in its schema nor reported missing, and the partitions of
+    a partitioned table are no tables of their own."""
 
-    def include(obj, _name, type_, _reflected, _compare_to) -> bool:
-        return type_ != "index" or obj.info.get("dialect", dialect) == dialect
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        if type_ == "table" and reflected and compare_to is None and is_partition(name):
+            return False
+        return obj.info.get("dialect", dialect) == dialect if hasattr(obj, "info") else True
 
     return include

@@ -1,4 +1,14 @@
-"""Re-weigh readings from self-service fair scales (自助公平秤复称记录)."""
+"""Re-weigh readings from self-service fair scales (自助公平秤复称记录).
+
+On PostgreSQL the table is partitioned by range of `measured_at`, one partition per
+calendar month of the bureau's clock (Asia/Shanghai), plus a default partition
+(migration 0031, `creditsvc.services.evidence.partitions`). PostgreSQL requires every
+unique key of a partitioned table to include the partition key, so there the primary key
+is (id, measured_at) and a device's seq is unique together with its time; ingest guards
+the seq alone (`services/evidence/readings.py`). SQLite keeps a plain table, unique on
+(device_id, seq). The ORM maps `id` alone as the identity: ids still come from one
+sequence and never repeat.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +27,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from creditsvc.models.base import Base, UTCDateTime
+from creditsvc.models.base import Base, UTCDateTime, dialect_only
+
+SEQ_UNIQUE = "uq_readings_device_id"  # SQLite: (device_id, seq)
+SEQ_TIME_UNIQUE = "uq_readings_device_id_seq_time"  # PostgreSQL: (device_id, seq, measured_at)
 
 VERDICTS = ("within", "short", "not_assessable")
 # A reading the scale could not judge, whatever it weighed: rules.md §1 presumes a
@@ -37,7 +50,11 @@ class Reading(Base):
 
     __tablename__ = "readings"
     __table_args__ = (
-        UniqueConstraint("device_id", "seq"),
+        dialect_only(UniqueConstraint("device_id", "seq", name=SEQ_UNIQUE), "sqlite"),
+        dialect_only(
+            UniqueConstraint("device_id", "seq", "measured_at", name=SEQ_TIME_UNIQUE),
+            "postgresql",
+        ),
         Index("ix_readings_merchant_time", "merchant_id", "measured_at"),
     )
 

@@ -81,6 +81,30 @@ def record(
     return entry
 
 
+def record_action(
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    *,
+    after: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> AuditEntry:
+    """Append an entry for an action on something that is no model instance (a month of
+    readings archived: `services.evidence.archive`)."""
+    entry = AuditEntry(
+        at=utcnow(),
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        after=after,
+        reason=reason,
+    )
+    db.session.add(entry)
+    return entry
+
+
 def record_created(
     actor: str,
     objs: Sequence[Any],

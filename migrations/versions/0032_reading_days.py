@@ -17,7 +17,7 @@ from creditsvc.services.evidence import reading_days
 
 # revision identifiers, used by Alembic.
 revision = "0032"
-down_revision = "0030"
+down_revision = "0031"
 branch_labels = None
 depends_on = None
 

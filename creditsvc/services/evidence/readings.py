@@ -10,8 +10,9 @@ to record either; the token's own issue and revocation are audited in
 A batch costs a fixed number of queries whatever its size: the policy in force, one for
 the stalls and one for the merchants it names, one `INSERT ... ON CONFLICT (device_id,
 seq) DO NOTHING RETURNING` that also adds the stored readings to their daily tallies
-(`reading_days`; on SQLite a second statement), and one upsert into the rescoring outbox.
-The caller commits once.
+(`reading_days`; on SQLite a second statement), and one upsert into the rescoring outbox;
+on PostgreSQL, where readings are partitioned by month, two more to refuse a seq already
+stored at another time (`_not_stored`). The caller commits once.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ OUTBOX_REASON = "reading"
 READINGS = Reading.__table__
 COLUMNS = tuple(c.name for c in READINGS.c if not c.primary_key)
 STORED = ("seq", *reading_days.FIELDS)  # what the INSERT returns: the seq and what a day counts
+# pg_advisory_xact_lock(SEQ_LOCK, device id): one device's batches in turn (_not_stored).
+SEQ_LOCK = 21
 
 
 @dataclass(frozen=True)
@@ -294,10 +297,16 @@ def _insert(rows: list[dict]) -> set[int]:
         return set()
     postgres = db.session.get_bind().dialect.name == "postgresql"
     if postgres:
+        rows = _not_stored(rows)
+        if not rows:
+            return set()
         stmt, params = _from_json(), {"rows": json.dumps(rows, default=datetime.isoformat)}
+        # The partitioned table's unique key must hold its partition key (models.reading).
+        key = [READINGS.c.device_id, READINGS.c.seq, READINGS.c.measured_at]
     else:
         stmt, params = sqlite.insert(READINGS), rows
-    stmt = stmt.on_conflict_do_nothing(index_elements=[READINGS.c.device_id, READINGS.c.seq])
+        key = [READINGS.c.device_id, READINGS.c.seq]
+    stmt = stmt.on_conflict_do_nothing(index_elements=key)
     if postgres:
         stored = stmt.returning(*(READINGS.c[name] for name in STORED)).cte("stored")
         days = reading_days.added_from(stored).cte("days")
@@ -305,6 +314,26 @@ def _insert(rows: list[dict]) -> set[int]:
     seqs = set(db.session.execute(stmt.returning(READINGS.c.seq), params).scalars())
     reading_days.add(db.session.connection(), (row for row in rows if row["seq"] in seqs))
     return seqs
+
+
+def _not_stored(rows: list[dict]) -> list[dict]:
+    """PostgreSQL: the rows whose seq the device has not stored at any time.
+
+    There the unique key is (device_id, seq, measured_at), so a seq resent with another
+    time would be a second reading of the same re-weigh and count twice against the
+    merchant. The device's batches are taken one at a time (a transaction lock on the
+    device, held to commit) and its stored seqs looked up in the batch's range: one index
+    range per month partition, whatever the batch's size."""
+    device_id = rows[0]["device_id"]  # a batch comes from one device
+    seqs = [row["seq"] for row in rows]
+    db.session.execute(select(func.pg_advisory_xact_lock(SEQ_LOCK, device_id)))
+    stored = db.session.scalars(
+        select(READINGS.c.seq).where(
+            READINGS.c.device_id == device_id, READINGS.c.seq.between(min(seqs), max(seqs))
+        )
+    )
+    seen = set(stored)
+    return [row for row in rows if row["seq"] not in seen]
 
 
 def _from_json() -> postgresql.Insert:

@@ -49,6 +49,13 @@ def current() -> Policy:
     return Policy.from_document(row.document)
 
 
+def every_version() -> list[Policy]:
+    """Every version written, oldest first: old snapshots are recomputed under their own."""
+    current()  # writes the built-in versions on first use
+    rows = db.session.scalars(select(ScoringPolicy).order_by(ScoringPolicy.version))
+    return [Policy.from_document(row.document) for row in rows]
+
+
 def version(number: int) -> Policy | None:
     row = db.session.get(ScoringPolicy, number)
     return Policy.from_document(row.document) if row else None
