@@ -210,9 +210,11 @@ def kind_of(method: str, path: str) -> str:
 # The city and its database pair ------------------------------------------------------
 
 
-def prepare(root: Path, merchants: int) -> tuple[Cluster, Cluster, dict[str, str]]:
-    """A primary with a scored demo city, a hot standby streaming from it, and the env."""
+def prepare(root: Path, merchants: int, clusters: list[Cluster]) -> tuple[Cluster, dict]:
+    """A primary with a scored demo city, a hot standby streaming from it (both added to
+    `clusters` as soon as they exist, for the clean-up), and the app's environment."""
     primary = Cluster(mkdir(root / "primary"))
+    clusters.append(primary)
     primary.init()
     primary.start()
     with psycopg.connect(primary.url("postgres"), autocommit=True) as conn:
@@ -224,6 +226,7 @@ def prepare(root: Path, merchants: int) -> tuple[Cluster, Cluster, dict[str, str
     for command in (["db", "upgrade"], ["demo", "--merchants", str(merchants)], ["rescore"]):
         cli(env, *command)
     standby = Cluster(mkdir(root / "standby"))
+    clusters.insert(0, standby)  # stopped before its primary
     standby._run(pg_bin("pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port),
                  "-U", "postgres", "-D", str(standby.data), "-R", "-X", "stream",
                  "-c", "fast")  # fmt: skip
@@ -232,7 +235,7 @@ def prepare(root: Path, merchants: int) -> tuple[Cluster, Cluster, dict[str, str
         if not conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]:
             raise SystemExit("the standby is not in recovery")
     env["DATABASE_REPLICA_URLS"] = standby.url("drill")
-    return primary, standby, env
+    return primary, env
 
 
 def mkdir(path: Path) -> Path:
@@ -440,7 +443,7 @@ def run(how: str, number: int, hosts: list[AppHost], proxy: Nginx, city: dict,
     return read_failures == 0 and unanswered == 0 and stored == expected
 
 
-def main() -> int:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--merchants", type=int, default=300)
     parser.add_argument("--clients", type=int, default=8)
@@ -448,7 +451,11 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--stop-at", type=float, default=10)
     parser.add_argument("--stop", default="term,kill", help="how host A stops in each run")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = arguments()
     if not Path(NGINX).exists():
         raise SystemExit("nginx is not installed: scripts/system-packages.sh bench")
     # Ctrl-C and a SIGTERM to the drill both unwind through `finally` below.
@@ -460,8 +467,7 @@ def main() -> int:
     redis, hosts, proxy = Redis(mkdir(root / "redis")), [], None
     try:
         print(f"load average at start: {os.getloadavg()}; cores: {os.cpu_count()}")
-        primary, standby, env = prepare(root, args.merchants)
-        clusters = [standby, primary]
+        primary, env = prepare(root, args.merchants, clusters)
         city = world(primary.url("drill"), env, args.clients)
         redis.start()
         env["REDIS_URL"] = redis.url
