@@ -8,7 +8,9 @@ set -euo pipefail
 
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
 testing=(poppler-utils zbar-tools postgresql redis-server chromium)
-benchmarking=(wrk)  # benchmarks/load_test.py, run by hand: `scripts/system-packages.sh bench`
+# wrk: benchmarks/load_test.py; nginx: benchmarks/drills/app_hosts.py (its own config and
+# port, never the system service). Run by hand: `scripts/system-packages.sh bench`
+benchmarking=(wrk nginx)
 
 wanted=("${runtime[@]}")
 [ "${1:-}" = "test" ] && wanted+=("${testing[@]}")
