@@ -56,6 +56,7 @@ lint: venv
 test: venv translations
 	scripts/system-packages.sh test  # includes Debian's chromium for the browser tests
 	scripts/services.sh
+	scripts/standby.sh  # the primary and hot standby pair of tests/replica
 	$(MAKE) lint
 	@echo "== suite on SQLite =="
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS)
