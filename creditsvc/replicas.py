@@ -102,10 +102,8 @@ def is_public_read() -> bool:
 
 def dispatch(answer: Callable[[], object]) -> object:
     """Run `answer` (the view and its unit of work) where the request should read."""
-    if not is_public_read():
-        return answer()
     standbys: Standbys | None = current_app.extensions.get(EXTENSION)
-    standby = standbys.choose() if standbys else None
+    standby = standbys.choose() if standbys and is_public_read() else None
     if standby is None:
         return answer()
     session = db.session()
@@ -177,8 +175,9 @@ class Standby:
     def _failed(self, context) -> None:
         """handle_error: any failure of a standby's connection sets it aside."""
         if isinstance(context.sqlalchemy_exception, (OperationalError, InterfaceError)):
-            first_line = str(context.original_exception).splitlines()[:1]
-            self.set_aside(f"{type(context.original_exception).__name__} {first_line}")
+            # Its first line only: the statement's parameters could hold personal data.
+            first_line = (str(context.original_exception).splitlines() or [""])[0]
+            self.set_aside(f"{type(context.original_exception).__name__}: {first_line}")
 
 
 class Standbys:
@@ -249,13 +248,15 @@ class Standbys:
             standby.set_aside("not in recovery: a primary, not a standby")
             return
         standby.lag = lag_bound(self._samples, replayed, replay_age, time.monotonic())
-        behind = standby.lag is None or standby.lag > self.max_lag
-        if behind and not (was is None or was > self.max_lag):
-            log.warning(
-                "standby %s is behind by %s s (bound %s s): public reads go to the primary",
+        qualified = standby.lag is not None and standby.lag <= self.max_lag
+        if qualified != (was is not None and was <= self.max_lag):
+            log.log(
+                logging.INFO if qualified else logging.WARNING,
+                "standby %s is %s s behind (bound %s s): public reads go to %s",
                 standby,
                 "an unknown number of" if standby.lag is None else f"{standby.lag:.1f}",
                 self.max_lag,
+                "it" if qualified else "the primary",
             )
 
     def dispose(self) -> None:
