@@ -1,5 +1,6 @@
 # make run  — install what is missing, migrate, load a demo city, serve on 127.0.0.1:$(PORT)
-# make test — install test needs, start PostgreSQL, Redis and the replica pair (scripts/standby.sh), run the suite on SQLite and PostgreSQL
+# make test — install test needs, start PostgreSQL, Redis and the replica pair
+#             (scripts/standby.sh), run the suite on SQLite and PostgreSQL
 
 PORT ?= 5000
 PYTHON ?= python3
