@@ -1,5 +1,6 @@
 # make run  — install what is missing, migrate, load a demo city, serve on 127.0.0.1:$(PORT)
-# make test — install test needs, start PostgreSQL and Redis, run the suite on SQLite and PostgreSQL
+# make test — install test needs, start PostgreSQL, Redis and the replica pair
+#             (scripts/standby.sh), run the suite on SQLite and PostgreSQL
 
 PORT ?= 5000
 PYTHON ?= python3
@@ -57,6 +58,7 @@ lint: venv
 test: venv translations
 	scripts/system-packages.sh test  # includes Debian's chromium for the browser tests
 	scripts/services.sh
+	scripts/standby.sh  # the primary and hot standby pair of tests/replica
 	$(MAKE) lint
 	@echo "== suite on SQLite =="
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS)

@@ -36,6 +36,13 @@ class CreditService(Flask):
     json_provider_class = BureauJSON
 
     def dispatch_request(self):  # type: ignore[override]
+        from creditsvc import replicas
+
+        # A public read may be answered from a hot standby, and again from the primary if
+        # the standby fails on the way (creditsvc.replicas).
+        return replicas.dispatch(self._unit_of_work)
+
+    def _unit_of_work(self):
         from creditsvc import unit_of_work
 
         try:
@@ -64,7 +71,17 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     from creditsvc import api as api_package
-    from creditsvc import auth, cli, database, i18n, input_guard, rate_limits, reactions, web
+    from creditsvc import (
+        auth,
+        cli,
+        database,
+        i18n,
+        input_guard,
+        rate_limits,
+        reactions,
+        replicas,
+        web,
+    )
     from creditsvc.extensions import api, csrf, db, migrate
     from creditsvc.schemas.common import RowIdConverter
     from creditsvc.services.errors import DomainError
@@ -72,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = RowIdConverter  # before any route is added
     db.init_app(app)
     database.configure(app)
+    replicas.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     api.init_app(app)

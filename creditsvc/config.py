@@ -46,12 +46,29 @@ def _floats(raw: str) -> tuple[float, ...]:
     return tuple(float(part) for part in raw.split(","))
 
 
+def _listed(raw: str) -> tuple[str, ...]:
+    """A comma-separated list of words, e.g. URLs; blank items dropped."""
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
 def load(instance_path: Path, overrides: dict | None = None) -> dict:
     """Build the Flask config mapping from the environment plus explicit overrides."""
     env = os.environ
     config = {
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Hot standbys of DATABASE_URL (PostgreSQL streaming replication; issue 21), comma-
+        # separated, that anonymous public reads are answered from (creditsvc.replicas);
+        # empty: none, everything on the primary. A standby further behind the primary than
+        # REPLICA_MAX_LAG_SECONDS is not read from: a grade or a revoked document shown
+        # that much later than on the primary is as stale as the public may see it.
+        # Each process checks its standbys' lag at most every REPLICA_CHECK_SECONDS (not on
+        # every request), and sets one whose connection failed aside for
+        # REPLICA_RETRY_SECONDS, its public reads going to the primary meanwhile.
+        "DATABASE_REPLICA_URLS": _listed(env.get("DATABASE_REPLICA_URLS", "")),
+        "REPLICA_MAX_LAG_SECONDS": float(env.get("REPLICA_MAX_LAG_SECONDS", "30")),
+        "REPLICA_CHECK_SECONDS": float(env.get("REPLICA_CHECK_SECONDS", "5")),
+        "REPLICA_RETRY_SECONDS": float(env.get("REPLICA_RETRY_SECONDS", "30")),
         "REDIS_URL": env.get("REDIS_URL") or None,
         "SECRET_KEY": env.get("SECRET_KEY"),
         "PERSONAL_DATA_KEY": env.get("PERSONAL_DATA_KEY"),

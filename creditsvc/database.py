@@ -99,7 +99,11 @@ def without_transaction() -> None:
 
 def configure(app: Flask) -> None:
     with app.app_context():
-        engine: Engine = db.engine
+        prepare(db.engine)
+
+
+def prepare(engine: Engine) -> None:
+    """Set up a new engine's connections for its database: the primary's, a standby's."""
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)

@@ -4,12 +4,13 @@ clients of the process."""
 from contextlib import suppress
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, has_request_context, redirect, render_template, request, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api as SmorestApi
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
@@ -75,7 +76,28 @@ class Api(SmorestApi):
         return self.handle_http_exception(InternalServerError())
 
 
-db = SQLAlchemy(model_class=Base)
+# In a request's WSGI environ: the engine of the hot standby a public read is answered
+# from (creditsvc.replicas) instead of the primary, by every session of that request
+# (a CSV export streams after its view has returned, from a session of its own).
+READ_FROM = "creditsvc.read_from"
+
+
+def standby_read_from() -> Any:
+    """The engine of the standby the current request reads from, if any."""
+    return request.environ.get(READ_FROM) if has_request_context() else None
+
+
+class RoutedSession(Session):
+    """Flask-SQLAlchemy's session, which a public read may point at a hot standby."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        standby = standby_read_from()
+        if standby is not None and bind is None:
+            return standby
+        return super().get_bind(mapper, clause=clause, bind=bind, **kwargs)
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutedSession})
 migrate = Migrate()
 csrf = CSRFProtect()
 api = Api()

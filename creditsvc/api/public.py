@@ -15,6 +15,7 @@ from creditsvc.api.notices import send_pdf
 from creditsvc.auth import allow
 from creditsvc.database import without_transaction
 from creditsvc.principals import PUBLIC
+from creditsvc.replicas import serve_from_replicas
 from creditsvc.schemas.common import page_of
 from creditsvc.schemas.programme import PublicUnitOut
 from creditsvc.schemas.public import (
@@ -35,6 +36,7 @@ blp = Blueprint(
     "public", __name__, url_prefix="/api/public/v1", description="Public open data (no login)"
 )
 rate_limits.limit_open_data(blp)  # per address: lookups and searches, CSV exports
+serve_from_replicas(blp)  # anonymous reads from a hot standby (creditsvc.replicas)
 
 
 PublicMerchantPage = page_of(PublicMerchantOut)

@@ -24,6 +24,7 @@ from creditsvc.auth import allow
 from creditsvc.models import NOTICE_KINDS
 from creditsvc.principals import PUBLIC
 from creditsvc.rate_limits import public_reads
+from creditsvc.replicas import serve_from_replicas
 from creditsvc.schemas.public import DocumentArgs, HonorRollArgs
 from creditsvc.schemas.standing import PublicSearchArgs
 from creditsvc.services.programme import queries as programme
@@ -34,6 +35,7 @@ from creditsvc.services.standing import queries as standing_queries
 from creditsvc.web import labels, verify
 
 bp = Blueprint("site", __name__)
+serve_from_replicas(bp)  # anonymous reads from a hot standby (creditsvc.replicas)
 
 PER_PAGE = 20
 # Placards are one per business: they are linked from each business's own page.

@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 
 from creditsvc.auth import allow
 from creditsvc.principals import PUBLIC
+from creditsvc.replicas import serve_from_replicas
 from creditsvc.services.errors import Invalid, NotFound
 from creditsvc.services.publication import public, verification
 
 bp = Blueprint("verify", __name__)
+serve_from_replicas(bp)  # anonymous reads from a hot standby (creditsvc.replicas)
 MEGABYTE = 1024 * 1024
 
 

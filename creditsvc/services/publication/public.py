@@ -408,7 +408,7 @@ def merchants_all(args: dict) -> Iterator[Mapping]:
     The rows come from a connection of their own, held only while they are read: the
     request's session is gone by the time a streamed answer is sent."""
     stmt = _listing_of(matching(args))
-    engine = db.engine
+    engine = db.session.get_bind()  # the request's: a standby's (creditsvc.replicas) or the primary
 
     def rows() -> Iterator[Mapping]:
         with engine.connect() as connection:
