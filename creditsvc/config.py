@@ -127,6 +127,10 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # change reaches the public within that time (services.public_cache).
         "PUBLIC_CACHE_SECONDS": int(env.get("PUBLIC_CACHE_SECONDS", "60")),
         "PUBLIC_CACHE_ENTRIES": int(env.get("PUBLIC_CACHE_ENTRIES", "20000")),
+        # A business's badge (/badge/<uscc>.svg, .png) may be kept this long by browsers and
+        # proxies: a page that embeds it loads it on every visit, while a grade changes a few
+        # times a year; a withdrawn or lowered grade reaches a page within this time.
+        "BADGE_CACHE_SECONDS": int(env.get("BADGE_CACHE_SECONDS", "300")),
         # PostgreSQL parallel workers for the readings tally of a full rescore (its pass
         # over every reading); every other statement runs in one process (database.py).
         "TALLY_PARALLEL_WORKERS": int(env.get("TALLY_PARALLEL_WORKERS", "2")),

@@ -56,6 +56,13 @@ def postgresql_only(index: Index) -> Index:
     return index.ddl_if(dialect="postgresql")
 
 
+def sqlite_only(index: Index) -> Index:
+    """An index as SQLite must spell it (no NULLS LAST, where NULL sorts first anyway):
+    created there, not elsewhere."""
+    index.info["dialect"] = "sqlite"
+    return index.ddl_if(dialect="sqlite")
+
+
 def schema_objects_of(dialect: str) -> Callable[..., bool]:
     """Alembic's `include_object` for a database: an index made for another dialect is
     neither expected in its schema nor reported missing."""

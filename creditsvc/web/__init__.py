@@ -35,6 +35,7 @@ def register(app: Flask) -> None:
         account,
         apidocs,
         association,
+        badge,
         console,
         home,
         host,
@@ -45,7 +46,18 @@ def register(app: Flask) -> None:
         verify,
     )
 
-    blueprints = (home, account, apidocs, verify, console, public_site, portal, host, association)
+    blueprints = (
+        home,
+        account,
+        apidocs,
+        verify,
+        console,
+        public_site,
+        badge,
+        portal,
+        host,
+        association,
+    )
     for module in (*blueprints, instruments):
         app.register_blueprint(module.bp)
     app.context_processor(labels.template_helpers)
