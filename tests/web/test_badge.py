@@ -106,10 +106,10 @@ def test_the_portal_offers_the_badge_snippet(app, world):
     assert login(client, who.username).status_code == 302
     page = client.get("/portal").get_data(as_text=True)
     assert "在您的网店或公众号展示信用等级" in page
-    snippet = re.search(r'<textarea id="badge-html"[^>]*readonly>(.*?)</textarea>', page, re.S)
+    snippet = re.search(r'<textarea id="badge-html"[^>]*>(.*?)</textarea>', page, re.S)
     code = snippet.group(1)
     base = app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
     assert f"&lt;a href=&#34;{base}/merchants/{merchant.uscc}&#34;&gt;" in code
     assert f"&lt;img src=&#34;{base}/badge/{merchant.uscc}.svg&#34;" in code
-    assert f'href="{base}/badge/{merchant.uscc}.png"' in page
+    assert f'href="{base}/badge/{merchant.uscc}.png"><code>' in page
     assert f'<img src="/badge/{merchant.uscc}.svg"' in page

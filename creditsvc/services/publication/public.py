@@ -207,7 +207,7 @@ def _grade_counts(args: dict) -> dict[str, int]:
         .outerjoin(CurrentScore, CurrentScore.merchant_id == Merchant.id),
         args,
     ).group_by(rated_grade)
-    counted = dict(db.session.execute(stmt).tuples().all())
+    counted = {grade: n for grade, n in db.session.execute(stmt)}
     return {grade: counted.get(grade, 0) for grade in GRADE_ORDER}
 
 
