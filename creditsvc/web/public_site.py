@@ -71,7 +71,7 @@ def pages_around(result: dict) -> dict:
             numbered.append(None)
         numbered.append((n, link(n)))
     return {
-        "previous": link(number - 1) if 1 < number <= pages else None,
+        "previous": link(number - 1) if number > 1 else None,
         "next": link(number + 1) if number < pages else None,
         "numbered": numbered,
     }
