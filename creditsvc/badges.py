@@ -27,8 +27,10 @@ PNG_SCALE = 2
 SQUARE = HEIGHT
 TEXT_X = SQUARE + 12
 TEXT_WIDTH = WIDTH - TEXT_X - 10
-# Text sizes (px) of the three lines: the service, the business, grade and date.
-SERVICE_SIZE, NAME_SIZE, GRADE_SIZE, LETTER_SIZE = 12, 16, 13, 48
+# Text sizes (px) of the four lines: the service, the business, the grade, its date; and
+# the baseline (px from the top) of each.
+SERVICE_SIZE, NAME_SIZE, GRADE_SIZE, DATE_SIZE, LETTER_SIZE = 11, 16, 13, 11, 48
+BASELINES = {"service": 19, "name": 41, "grade": 61, "date": 78}
 # The fonts the SVG asks the viewer for, CJK first (no web font: nothing is fetched).
 FONT_STACK = (
     "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Hiragino Sans GB', "
@@ -48,13 +50,14 @@ TEXT_COLOUR, MUTED_COLOUR, BACKGROUND = "#1b1b1b", "#4a4a4a", "#ffffff"
 @dataclass(frozen=True)
 class Face:
     """What a badge shows, in its language: the grade's letter ("" when unrated), its
-    palette name, and the three lines of text."""
+    palette name, and the four lines of text."""
 
     letter: str
     colour_name: str
     service: str
     name: str
     grade_line: str
+    date_line: str
     title: str  # the whole badge in one sentence: the SVG's <title>, the image's alt
 
     @property
@@ -102,12 +105,15 @@ def svg_context(face: Face) -> dict:
         "text_x": TEXT_X,
         "name": shortened(face.name, NAME_SIZE),
         "grade_line": shortened(face.grade_line, GRADE_SIZE),
+        "date_line": shortened(face.date_line, DATE_SIZE),
         "service": shortened(face.service, SERVICE_SIZE),
+        "baselines": BASELINES,
         "fonts": FONT_STACK,
         "sizes": {
             "service": SERVICE_SIZE,
             "name": NAME_SIZE,
             "grade": GRADE_SIZE,
+            "date": DATE_SIZE,
             "letter": LETTER_SIZE,
         },
         "colours": {"text": TEXT_COLOUR, "muted": MUTED_COLOUR, "background": BACKGROUND},
@@ -149,12 +155,16 @@ def png(face: Face) -> bytes:
     )
     x = TEXT_X * s
     lines = (
-        (shortened(face.service, SERVICE_SIZE), "regular", SERVICE_SIZE, MUTED_COLOUR, 22),
-        (shortened(face.name, NAME_SIZE), "bold", NAME_SIZE, TEXT_COLOUR, 48),
-        (shortened(face.grade_line, GRADE_SIZE), "regular", GRADE_SIZE, colour, 74),
+        ("service", face.service, "regular", SERVICE_SIZE, MUTED_COLOUR),
+        ("name", face.name, "bold", NAME_SIZE, TEXT_COLOUR),
+        ("grade", face.grade_line, "bold", GRADE_SIZE, colour),
+        ("date", face.date_line, "regular", DATE_SIZE, MUTED_COLOUR),
     )
-    for text, weight, size, fill, baseline in lines:
-        draw.text((x, baseline * s), text, fill=fill, font=_font(weight, size * s), anchor="ls")
+    for line, text, weight, size, fill in lines:
+        if text:
+            position = (x, BASELINES[line] * s)
+            font = _font(weight, size * s)
+            draw.text(position, shortened(text, size), fill=fill, font=font, anchor="ls")
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -10,6 +10,7 @@ asks again with If-None-Match is answered 304 while nothing has changed.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import astuple
 from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
@@ -46,7 +47,7 @@ def face_of(facts: dict | None) -> badges.Face:
     service = _("Honest Metrology Credit Service")
     if facts is None:
         line = _("No such business")
-        return badges.Face("?", "grade-none", service, line, line, f"{service}: {line}")
+        return badges.Face("?", "grade-none", service, line, "", "", f"{service}: {line}")
     grade = facts["grade"] if facts["rated"] else None
     policy = (
         policies.version(facts["policy_version"]) if facts["policy_version"] else None
@@ -54,17 +55,15 @@ def face_of(facts: dict | None) -> badges.Face:
     label = labels.grade_label(policy, grade)
     assessed: date | None = facts["as_of"]
     line = _("Grade %(grade)s · %(label)s", grade=grade, label=label) if grade else _("Unrated")
-    if assessed:
-        line += " · " + _("assessed on %(date)s", date=assessed.isoformat())
-    title = f"{service}: {facts['name']}, {line}"
-    return badges.Face(grade or "", badges.colour_name(grade), service, facts["name"], line, title)
+    day = _("assessed on %(date)s", date=assessed.isoformat()) if assessed else ""
+    title = ", ".join(part for part in (f"{service}: {facts['name']}", line, day) if part)
+    colour = badges.colour_name(grade)
+    return badges.Face(grade or "", colour, service, facts["name"], line, day, title)
 
 
 def digest(face: badges.Face, kind: str, lang: str) -> str:
     """The ETag: what the badge shows (grade, date, names), its language and format."""
-    shown = "\x1f".join(
-        (kind, lang, face.letter, face.colour, face.service, face.name, face.grade_line)
-    )
+    shown = "\x1f".join((kind, lang, face.colour, *astuple(face)))
     return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 

@@ -27,7 +27,7 @@ def test_the_public_sorts_a_district_by_grade_and_pages_through_it(page, small_c
         form.locator("button[type=submit]").click()
         page.wait_for_url("**sort=grade**")
         names = page.locator("ul.cards h3 a")
-        # the two A businesses first, in name order; the B one next
+        # the grade-A business first, then the grade-B ones in name order
         expect(names.nth(0)).to_have_text("王记蔬菜")
         expect(names.nth(1)).to_have_text("李记水产")
         expect(page.locator("aside.grade-legend")).to_be_visible()
