@@ -17,7 +17,11 @@ total are built), it times the first page (20 rows) of `services.public.page`:
      are, `ILIKE '%q%'`): pg_trgm cannot serve it, so every name of the city is read;
   4. every district's listing of each grade (A, B, C, D, unrated): 16 × 5 pages;
   5. far pages of 200: pages 100 and 999 of the whole city's listing and of its grade-A
-     businesses (page 999 of the grade-A listing is past its last, 636).
+     businesses (page 999 of the grade-A listing is past its last, 636);
+  6. the sorted listings (issue 22): every district's listing sorted by grade and by last
+     inspection, pages 1 and 50, and the city's; then the search page itself
+     (`GET /merchants?district=…&sort=…`, HTML, through the Flask test client) for each.
+With --sorts-only, only 6 (and the lower bound).
 Each query runs once to warm the database's page cache, then is timed. It prints the
 mean, p50, p99 and slowest time of each, and each against the lower bound.
 """
@@ -51,6 +55,7 @@ SEED = 11
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--queries", type=int, default=200, help="queries of each length")
+    parser.add_argument("--sorts-only", action="store_true", help="only the sorted listings")
     return parser.parse_args()
 
 
@@ -86,6 +91,37 @@ def district_listing(district_grade: tuple[str, str]) -> int:
     return public.page({"district": district, "grade": grade, "page": 1, "per_page": 20})["total"]
 
 
+def sorted_listing(district_sort_page: tuple[str | None, str, int]) -> int:
+    district, sort, number = district_sort_page
+    args = {"sort": sort, "page": number, "per_page": 20} | (
+        {"district": district} if district else {}
+    )
+    return len(public.page(args)["items"])
+
+
+def search_page(client, district_sort_page: tuple[str | None, str, int]) -> int:
+    district, sort, number = district_sort_page
+    url = f"/merchants?sort={sort}&page={number}" + (f"&district={district}" if district else "")
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url}: {response.status_code}")
+    return len(response.data)
+
+
+def sorts(app, districts: list[str], floor_mean: float) -> None:
+    """Every district's listing sorted by grade and by last inspection, and the city's."""
+    for sort in ("grade", "inspected"):
+        for number in (1, 50):
+            listings = [(d, sort, number) for d in [*districts, None]]
+            times, _ = timed(sorted_listing, listings)
+            print(summary(f"  by {sort}, page {number} (17 listings)", times, floor_mean))
+    client = app.test_client()
+    for sort in ("name", "grade", "inspected"):
+        listings = [(d, sort, 1) for d in [*districts, None]]
+        times, _ = timed(lambda a: search_page(client, a), listings)
+        print(summary(f"  GET /merchants sort={sort}", times, floor_mean))
+
+
 def without_name_grams(q: str) -> int:
     short, search.SHORT = search.SHORT, 0  # every q searched as a long one is
     try:
@@ -113,8 +149,12 @@ def main() -> None:
         bare = text("SELECT name FROM merchants WHERE uscc = :code")
         floor, _ = timed(lambda c: len(db.session.execute(bare, {"code": c}).all()), codes)
         floor_mean = statistics.fmean(floor)
-        print(f"bench_city: {merchants:,} merchants; {args.queries} queries of each length")
+        print(f"{CITY_DB}: {merchants:,} merchants; {args.queries} queries of each length")
         print(summary("lower bound: one row by USCC", floor, floor_mean))
+        districts = sorted(db.session.scalars(select(Merchant.district_code).distinct()))
+        if args.sorts_only:
+            sorts(app, districts, floor_mean)
+            return
         for length in (1, 2):
             queries = pieces(names, length, args.queries, rng)
             now, found = timed(listing, queries)
@@ -125,7 +165,6 @@ def main() -> None:
                   f"found mean {statistics.fmean(found):,.0f}, max {max(found):,}")  # fmt: skip
             print(summary("  name_grams index (now)", now, floor_mean))
             print(summary("  every name read (no name_grams)", before, floor_mean))
-        districts = list(db.session.scalars(select(Merchant.district_code).distinct()))
         listings = [(d, g) for d in districts for g in ("A", "B", "C", "D", "unrated")]
         times, found = timed(district_listing, listings)
         print(f"{len(listings)} district listings by grade: "
@@ -137,6 +176,7 @@ def main() -> None:
                 times, found = timed(lambda a: len(public.page(a)["items"]), [args] * 5)
                 label = f"  {'grade A' if grade else 'city'}, page {number} ({found[0]} rows)"
                 print(summary(label, times, floor_mean))
+        sorts(app, districts, floor_mean)
 
 
 if __name__ == "__main__":

@@ -162,6 +162,10 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # bureau, no endorsement implied) until the bureau names a licence here.
         "OPEN_DATA_LICENCE_URL": env.get("OPEN_DATA_LICENCE_URL") or None,
         "OPEN_DATA_LICENCE_NAME": env.get("OPEN_DATA_LICENCE_NAME") or None,
+        # A business's badge (/badge/<uscc>.svg, .png) may be kept this long by browsers and
+        # proxies: a page that embeds it loads it on every visit, while a grade changes a few
+        # times a year; a withdrawn or lowered grade reaches a page within this time.
+        "BADGE_CACHE_SECONDS": int(env.get("BADGE_CACHE_SECONDS", "300")),
         # PostgreSQL parallel workers for the readings tally of a full rescore (its pass
         # over every reading); every other statement runs in one process (database.py).
         "TALLY_PARALLEL_WORKERS": int(env.get("TALLY_PARALLEL_WORKERS", "2")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from creditsvc.jobs import public_answers, reminders, render
 from creditsvc.services import signals
-from creditsvc.services.evidence import reading_days
+from creditsvc.services.evidence import last_inspection, reading_days
 from creditsvc.services.instruments import alerts
 from creditsvc.services.instruments import operations as instruments
 from creditsvc.services.programme import demonstration_units
@@ -28,6 +28,8 @@ def connect() -> None:
     signals.grades_changed.connect(placards.on_grades_changed, weak=False)
     signals.notified.connect(reminders.mail_after_commit, weak=False)
     signals.inspection_recorded.connect(alerts.on_inspection_recorded, weak=False)
+    signals.inspection_recorded.connect(last_inspection.on_inspection_recorded, weak=False)
+    signals.evidence_voided.connect(last_inspection.on_evidence_voided, weak=False)
     signals.device_due_changed.connect(instruments.on_device_due_changed, weak=False)
     reading_days.connect()  # ORM inserts of readings and voids, not a signal
     signals.public_record_changed.connect(public_answers.refresh_after_commit, weak=False)

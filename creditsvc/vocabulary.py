@@ -133,6 +133,12 @@ NOTICE_KIND_WORDS = {
     "demonstration": Words("示范创建名单", "Demonstration listing"),
     "placard": Words("诚信计量公示牌", "Merchant placard"),
 }
+# The public listing's orders (schemas.standing.LISTING_SORTS).
+LISTING_SORT_WORDS = {
+    "name": Words("按名称", "By name"),
+    "grade": Words("按等级（A 在前）", "By grade (A first)"),
+    "inspected": Words("按最近检查", "By latest inspection"),
+}
 # A notice's status as officers follow it through its lifecycle...
 NOTICE_STATUS_WORDS = {
     "draft": Words("草稿", "Draft"),

@@ -49,11 +49,12 @@ class PublicMerchants(MethodView):
     @blp.arguments(PublicSearchArgs, location="query")
     @blp.response(200, PublicMerchantPage)
     def get(self, args):
-        """Search businesses by name or USCC, district, street, trade and grade.
+        """Search businesses by name or USCC, district, street, trade and grade; sorted.
 
         A page is stored until a business it may show changes (services.public_cache): the
         public opens the same few listings (a district's grade-A businesses) all day."""
-        key = public.kept_key("page", args, f"page={args['page']}", f"per_page={args['per_page']}")
+        extra = (f"sort={args['sort']}", f"page={args['page']}", f"per_page={args['per_page']}")
+        key = public.kept_key("page", args, *extra)
         return kept_json(public_cache.answer(key, lambda: _page(args)))
 
 
@@ -108,7 +109,7 @@ class PublicMerchantsCsv(MethodView):
     @blp.arguments(PublicSearchArgs, location="query")
     @blp.response(200, description="CSV, UTF-8 with BOM")
     def get(self, args):
-        """The whole business search result as CSV (page and per_page are ignored)."""
+        """The whole business search result as CSV, by name (sort, page, per_page ignored)."""
         return csv_response("merchants", PublicMerchantOut(), public.merchants_all(args))
 
 

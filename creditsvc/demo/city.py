@@ -64,7 +64,7 @@ from creditsvc.models import (
 )
 from creditsvc.models.base import utcnow
 from creditsvc.services.errors import Conflict
-from creditsvc.services.evidence import partitions, reading_days
+from creditsvc.services.evidence import last_inspection, partitions, reading_days
 from creditsvc.services.evidence.partitions import Month
 from creditsvc.services.programme import commitments
 from creditsvc.uscc import make as make_uscc
@@ -397,6 +397,8 @@ def _write(city: CityPlan) -> Loader:
     loader.load(evidence.chunks(city))
     with loader.timed("indexes and keys"):
         restore_constraints(db.session, deferred)
+    with loader.timed("last inspections"):  # written in bulk: no signal tells of them
+        last_inspection.refresh()
     advance_sequences(db.session, NUMBERED_TABLES)
     with loader.timed("fair-scale instruments"):
         scales = _fair_scales()

@@ -77,6 +77,13 @@ def is_partition(name: str) -> bool:
     return bool(match) and name[: match.start(1) - 1] in PARTITIONED_TABLES
 
 
+def sqlite_only(index: Index) -> Index:
+    """An index as SQLite must spell it (no NULLS LAST, where NULL sorts first anyway):
+    created there, not elsewhere."""
+    index.info["dialect"] = "sqlite"
+    return index.ddl_if(dialect="sqlite")
+
+
 def schema_objects_of(dialect: str) -> Callable[..., bool]:
     """Alembic's `include_object` for a database: an index or constraint made for another
     dialect is neither expected in its schema nor reported missing, and the partitions of

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, func
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from creditsvc.models.base import Base, Timestamped, postgresql_only
+from creditsvc.models.base import Base, Timestamped, postgresql_only, sqlite_only
 from creditsvc.models.geography import Street
 from creditsvc.models.market import Device, Market, Stall
 
@@ -49,6 +49,17 @@ class Merchant(Timestamped, Base):
     __table_args__ = (
         Index("ix_merchants_district_code", "district_code", "id"),
         Index("ix_merchants_district_name", "district_code", "name", "id"),
+        # The public listing sorted by last inspection (most recent first, never inspected
+        # last, then by name), a district's or the city's, read in order from an index.
+        # SQLite sorts NULL first, so last in DESC; PostgreSQL must be told.
+        *(
+            only(Index(name, *columns, text(f"last_inspected_on DESC{nulls}"), "name", "id"))
+            for only, nulls in ((postgresql_only, " NULLS LAST"), (sqlite_only, ""))
+            for name, columns in (
+                ("ix_merchants_district_inspected", ("district_code",)),
+                ("ix_merchants_inspected", ()),
+            )
+        ),
         postgresql_only(
             Index(
                 "ix_merchants_name_trigrams",
@@ -71,6 +82,9 @@ class Merchant(Timestamped, Base):
     market_id: Mapped[int | None] = mapped_column(ForeignKey("markets.id"), index=True)
     address: Mapped[str] = mapped_column(String(256), default="")
     commitment_signed_on: Mapped[date | None] = mapped_column(Date)
+    # The day of the latest inspection not voided, kept as inspections are recorded and
+    # voided (services.evidence.last_inspection), so the public listing sorts by it.
+    last_inspected_on: Mapped[date | None] = mapped_column(Date)
 
     street: Mapped[Street | None] = relationship()
     market: Mapped[Market | None] = relationship()

@@ -88,12 +88,28 @@ class PublicRecordOut(PublicMerchantOut):
     policy_version = fields.Int(allow_none=True)
 
 
+# The public listing's orders: by name; by grade (A first, unrated last, then by name); by
+# last inspection (most recent first, never inspected last, then by name).
+LISTING_SORTS = ("name", "grade", "inspected")
+
+
 class PublicSearchArgs(PageArgs):
     q = Text(validate=validate.Length(max=64), metadata={"description": "name or USCC"})
     district = Text()
-    street = Text(validate=validate.Length(max=64))
+    street = Text(
+        validate=validate.Length(max=64),
+        metadata={"description": "any part of a street or town name"},
+    )
     trade = Text(validate=validate.OneOf(TRADES))
     grade = Text(validate=validate.OneOf(["A", "B", "C", "D", "unrated"]))
+    sort = Text(
+        load_default="name",
+        validate=validate.OneOf(LISTING_SORTS),
+        metadata={
+            "description": "name; grade (A first, unrated last); inspected (latest first, "
+            "never inspected last); ties by name"
+        },
+    )
 
 
 class PolicyIn(Schema):

@@ -35,6 +35,7 @@ def register(app: Flask) -> None:
         account,
         apidocs,
         association,
+        badge,
         city_map,
         console,
         feeds,
@@ -49,8 +50,8 @@ def register(app: Flask) -> None:
         verify,
     )
 
-    blueprints = (home, account, apidocs, verify, console, public_site, portal, host, association)
-    blueprints += (city_map, trends, feeds, open_data)
+    blueprints = (home, account, apidocs, verify, console, public_site, badge, portal, host)
+    blueprints += (association, city_map, trends, feeds, open_data)
     for module in (*blueprints, instruments):
         app.register_blueprint(module.bp)
     app.context_processor(labels.template_helpers)

@@ -37,6 +37,7 @@ def _page_words(words: Mapping[str, Words]) -> dict[str, LazyString]:
 
 TRADE_LABELS = _page_words(vocabulary.TRADE_WORDS)
 NOTICE_KIND_LABELS = _page_words(vocabulary.NOTICE_KIND_WORDS)
+LISTING_SORT_LABELS = _page_words(vocabulary.LISTING_SORT_WORDS)
 DOCUMENT_STATUS_LABELS = _page_words(vocabulary.DOCUMENT_STATUS_WORDS)
 ENTRY_STATUS_LABELS = _page_words(vocabulary.ENTRY_STATUS_WORDS)
 EVIDENCE_KIND_LABELS = _page_words(vocabulary.EVIDENCE_KIND_WORDS)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import escape
 from marshmallow import ValidationError
 
-from creditsvc import auth, clock
+from creditsvc import auth, badges, clock, links
 from creditsvc.auth import allow
 from creditsvc.models import OBJECTION_SUBJECTS
 from creditsvc.models.objection import REPLY_MAX_CHARS
@@ -51,7 +52,27 @@ def standing_page():
         unit=programme.unit_in_force(merchant.id),
         objections=appeals.objections_of(auth.current(), merchant),
         replies=appeals.replies_of(merchant),
+        badge=badge_snippet(merchant),
     )
+
+
+def badge_snippet(merchant) -> dict:
+    """The live badge for the merchant's online shop or WeChat page: where it is seen in
+    the portal, and the HTML to copy (absolute addresses from PUBLIC_BASE_URL), the
+    image linking to the business's public page; the PNG for platforms refusing SVG."""
+    lang = {} if labels.chinese() else {"lang": "en"}
+
+    def image(kind: str) -> str:
+        return url_for("badge.badge", uscc=merchant.uscc, kind=kind, **lang)
+
+    page = links.site_url(url_for("site.business", uscc=merchant.uscc, **lang))
+    svg, png = links.site_url(image("svg")), links.site_url(image("png"))
+    alt = _("%(name)s: honest-metrology grade", name=merchant.name)
+    html = (
+        f'<a href="{escape(page)}"><img src="{escape(svg)}" alt="{escape(alt)}" '
+        f'width="{badges.WIDTH}" height="{badges.HEIGHT}"></a>'
+    )
+    return {"preview": image("svg"), "alt": alt, "html": html, "png": png, "page": page}
 
 
 @bp.post("/placard")

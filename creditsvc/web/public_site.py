@@ -53,13 +53,29 @@ def district_names() -> dict[str, str]:
     return {d.code: labels.district_name(d) for d in registry_queries.districts()}
 
 
+# Pages numbered on either side of the current one in a pager, beside the first and last.
+PAGES_AROUND = 2
+
+
 def pages_around(result: dict) -> dict:
-    """Links to the previous and next page keeping the other filters."""
+    """Links to the previous and next page, and to the first, the last and the pages
+    around the current one (None where pages are left out), keeping the other filters."""
     query = {k: v for k, v in request.args.items() if k != "page"}
     number, pages = result["page"], result["pages"]
+
+    def link(n: int) -> str:
+        return url_for(request.endpoint, **query, page=n)
+
+    near = range(max(1, number - PAGES_AROUND), min(pages, number + PAGES_AROUND) + 1)
+    numbered: list[tuple[int, str] | None] = []
+    for n in sorted({1, pages, *near} - {0}):
+        if numbered and numbered[-1] is not None and numbered[-1][0] < n - 1:
+            numbered.append(None)
+        numbered.append((n, link(n)))
     return {
-        "previous": url_for(request.endpoint, **query, page=number - 1) if number > 1 else None,
-        "next": url_for(request.endpoint, **query, page=number + 1) if number < pages else None,
+        "previous": link(number - 1) if number > 1 else None,
+        "next": link(number + 1) if number < pages else None,
+        "numbered": numbered,
     }
 
 
@@ -68,7 +84,7 @@ def pages_around(result: dict) -> dict:
 @public_reads
 def search():
     """Search businesses by name or USCC, district, street, trade and grade (paged)."""
-    raw = form_args(("q", "district", "street", "trade", "grade", "page"))
+    raw = form_args(("q", "district", "street", "trade", "grade", "sort", "page"))
     try:
         args = PublicSearchArgs().load(raw | {"per_page": PER_PAGE})
     except ValidationError as exc:
@@ -85,7 +101,11 @@ def render_search(raw: dict, result: dict | None, errors: dict) -> str:
         paging=pages_around(result) if result else None,
         districts=registry_queries.districts(),
         district_names=district_names(),
+        # With a district chosen, its streets are offered to choose from (the form is sent
+        # again on choosing a district: no script needed); without, any part of a name.
+        streets=registry_queries.street_names(raw["district"]) if raw.get("district") else [],
         grades=GRADE_CHOICES,
+        sorts=labels.LISTING_SORT_LABELS,
         policy=policies.current(),
         grade_label=labels.grade_label,
         trades=labels.TRADE_LABELS,
@@ -114,16 +134,17 @@ def business(uscc: str):
 @bp.get("/documents")
 @allow(PUBLIC)
 def documents():
-    """Honor rolls, exposure notices and demonstration listings in force, with their PDFs."""
+    """Exposure notices, honor rolls and demonstration listings in force, with their PDFs:
+    all of them at first, exposure notices first (what a resident comes to check is whom
+    to beware of), or one kind."""
     raw = form_args(("kind", "district", "page"))
-    raw.setdefault("kind", "honor_roll")
-    if raw["kind"] not in LISTED_KINDS:
+    if raw.get("kind") and raw["kind"] not in LISTED_KINDS:
         abort(400, description=f"kind must be one of {', '.join(LISTED_KINDS)}")
     try:
         args = DocumentArgs().load(raw | {"per_page": PER_PAGE})
     except ValidationError as exc:
         abort(400, description=str(exc.messages))
-    result = public.documents_page(args)
+    result = public.documents_page(args, LISTED_KINDS)
     return render_template(
         "public/documents.html",
         query=raw,

@@ -121,9 +121,12 @@ def test_notices_in_force_are_listed_with_their_pdfs(world, client):
     gone = publish(officer, {"kind": "honor_roll"})
     officer.post(f"/api/v1/notices/{gone['id']}/withdraw", json={"reason": "重复发布"})
 
-    rolls = html(client.get("/documents"))  # honor rolls first
-    assert roll["serial"] in rolls and gone["serial"] not in rolls
-    assert exposure["serial"] not in rolls
+    everything = html(client.get("/documents"))  # all in force, exposure notices first
+    assert roll["serial"] in everything and gone["serial"] not in everything
+    assert everything.index(exposure["serial"]) < everything.index(roll["serial"])
+    assert 'aria-current="page">全部有效公告' in everything
+    rolls = html(client.get("/documents?kind=honor_roll"))
+    assert roll["serial"] in rolls and exposure["serial"] not in rolls
     exposures = html(client.get("/documents?kind=exposure&district=310104"))
     assert exposure["serial"] in exposures
     pdf = client.get(f"/api/public/v1/documents/{exposure['serial']}/pdf")

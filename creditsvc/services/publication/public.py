@@ -6,12 +6,13 @@ complainant, a risk class) can reach a public answer by accident.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 
 from creditsvc import links
 from creditsvc import uscc as uscc_rules
@@ -21,7 +22,6 @@ from creditsvc.models import (
     CurrentScore,
     District,
     EntryStatus,
-    Inspection,
     Market,
     Merchant,
     Notice,
@@ -30,10 +30,10 @@ from creditsvc.models import (
     ScoreSnapshot,
     Stall,
     Street,
-    Void,
 )
 from creditsvc.services.appeals import objections, replies
 from creditsvc.services.errors import NotFound
+from creditsvc.services.evidence.last_inspection import latest_day
 from creditsvc.services.programme import queries as programme
 from creditsvc.services.publication import notices, placards, public_cache
 from creditsvc.services.registry.search import merchants_matching
@@ -65,6 +65,7 @@ def listing() -> Select:
             Market.name.label("market"),
             _stall_number().label("stall"),
             Merchant.address,
+            Merchant.last_inspected_on.label("last_inspection"),
             func.coalesce(CurrentScore.rated, False).label("rated"),
             CurrentScore.grade,
             CurrentScore.as_of,
@@ -77,10 +78,11 @@ def listing() -> Select:
     )
 
 
-def matching(args: dict) -> Select:
-    """The ids and names of the businesses the listing's filters find, from the merchants
-    table alone: what a page is chosen from and the total counted over."""
-    found = _filtered(select(Merchant.id, Merchant.name), args)
+def matching(args: dict, sort: str = "name") -> Select:
+    """The ids and sort keys of the businesses the listing's filters find, from the
+    merchants table alone: what a page is chosen from and the total counted over."""
+    keys = (Merchant.last_inspected_on,) if sort == "inspected" else ()
+    found = _filtered(select(Merchant.id, Merchant.name, *keys), args)
     if not _typed(args, "q"):
         return found
     # The few businesses a name matches are found first (from an index), then sorted.
@@ -88,7 +90,16 @@ def matching(args: dict) -> Select:
     # from the start and test every name on the way: the whole city for a rare name
     # (see BENCHMARKS.md, 'Load on loopback'). OFFSET 0 keeps it from merging the steps.
     fenced = found.offset(0).subquery()
-    return select(fenced.c.id, fenced.c.name)
+    return select(*fenced.c)
+
+
+def _in_order(columns: Any, sort: str) -> tuple:
+    """The listing's order over `columns` (id, name and the sort's key): by last inspection
+    the most recent first and the never inspected last, as the indexes of migration 0034
+    hold them; ties, and every other order, by name."""
+    if sort == "inspected":
+        return (columns.last_inspected_on.desc().nulls_last(), columns.name, columns.id)
+    return (columns.name, columns.id)
 
 
 def _typed(args: dict, name: str) -> str:
@@ -116,7 +127,10 @@ def _graded(grade: str) -> ColumnElement[bool]:
 FILTERS: dict[str, Callable[[str], ColumnElement[bool]]] = {
     "q": merchants_matching,
     "district": lambda code: Merchant.district_code == code,
-    "street": lambda name: Merchant.street_id.in_(select(Street.id).where(Street.name == name)),
+    # Chosen from the district's streets, or any part of a street or town name typed.
+    "street": lambda name: Merchant.street_id.in_(
+        select(Street.id).where(Street.name.icontains(name, autoescape=True))
+    ),
     "trade": lambda trade: Merchant.trade == trade,
     "grade": _graded,
 }
@@ -137,22 +151,25 @@ def kept_key(kind: str, args: dict, *extra: str) -> tuple[str, ...]:
 
 
 def page(args: dict) -> dict:
-    """One page of the public listing in name order, with the total it is a page of."""
-    found = matching(args)
+    """One page of the public listing in the order asked for (`sort`, by name if none),
+    with the total it is a page of."""
+    sort = args.get("sort") or "name"
     per_page, number = args["per_page"], args["page"]
-    # Counting every grade-A business of a district reads thousands of standings, and the
-    # public pages through the same few listings all day: the total is kept like a record.
-    total = int(public_cache.answer(kept_key("total", args), lambda: str(_count(found))).body or 0)
-    # The page's businesses are chosen first and only they are joined to their street,
-    # market, stall and standing: a name search of one common character finds tens of
-    # thousands. A page past the last is empty without a query, which would read the
-    # listing up to there (see BENCHMARKS.md, 'Public listing').
     skipped = (number - 1) * per_page
-    items = []
-    if skipped < total:
-        ids = found.selected_columns
-        one_page = found.order_by(ids.name, ids.id).limit(per_page).offset(skipped)
-        items = [dict(r) for r in db.session.execute(_listing_of(one_page)).mappings()]
+    if sort == "grade" and not _typed(args, "grade"):
+        counts = grade_counts(args)
+        total = sum(counts.values())
+        items = _by_grade(args, counts, skipped, per_page)
+    else:
+        found = matching(args, sort)
+        # Counting every grade-A business of a district reads thousands of standings, and
+        # the public pages through the same few listings all day: the total is kept like a
+        # record.
+        kept = public_cache.answer(kept_key("total", args), lambda: str(_count(found)))
+        total = int(kept.body or 0)
+        # A page past the last is empty without a query, which would read the listing up
+        # to there (see BENCHMARKS.md, 'Public listing').
+        items = _rows(found, sort, skipped, per_page) if skipped < total else []
     return {
         "items": items,
         "page": number,
@@ -162,10 +179,60 @@ def page(args: dict) -> dict:
     }
 
 
-def _listing_of(found: Select) -> Select:
-    """The listing's rows for the businesses `found` selects (id, name), in name order."""
+def _rows(found: Select, sort: str, skipped: int, count: int) -> list[dict]:
+    """The listing's rows of one stretch of `found` in `sort` order. The stretch's
+    businesses are chosen first and only they are joined to their street, market, stall
+    and standing: a name search of one common character finds tens of thousands."""
+    order = _in_order(found.selected_columns, sort)
+    stretch = found.order_by(*order).limit(count).offset(skipped)
+    return [dict(r) for r in db.session.execute(_listing_of(stretch, sort)).mappings()]
+
+
+# The order of grades in a listing sorted by grade: the best first, unrated last.
+GRADE_ORDER = ("A", "B", "C", "D", "unrated")
+
+
+def grade_counts(args: dict) -> dict[str, int]:
+    """How many businesses of the listing hold each grade (unrated: no rated standing),
+    counted in one pass and kept like a listing's total."""
+    kept = public_cache.answer(kept_key("grades", args), lambda: json.dumps(_grade_counts(args)))
+    return json.loads(kept.body or "{}")
+
+
+def _grade_counts(args: dict) -> dict[str, int]:
+    rated_grade = case((CurrentScore.rated.is_(True), CurrentScore.grade), else_="unrated")
+    stmt = _filtered(
+        select(rated_grade, func.count())
+        .select_from(Merchant)
+        .outerjoin(CurrentScore, CurrentScore.merchant_id == Merchant.id),
+        args,
+    ).group_by(rated_grade)
+    counted = {grade: n for grade, n in db.session.execute(stmt)}
+    return {grade: counted.get(grade, 0) for grade in GRADE_ORDER}
+
+
+def _by_grade(args: dict, counts: dict[str, int], skipped: int, count: int) -> list[dict]:
+    """A stretch of the listing sorted by grade: the grades' own listings (each in name
+    order, read from the district's name index as a grade filter is) one after the
+    other, so no request sorts a district's every business (see BENCHMARKS.md)."""
+    items: list[dict] = []
+    start = 0
+    for grade in GRADE_ORDER:
+        size, wanted = counts.get(grade, 0), count - len(items)
+        if wanted <= 0:
+            break
+        if skipped < start + size:
+            within = max(0, skipped - start)
+            items += _rows(matching(args | {"grade": grade}), "name", within, wanted)
+        start += size
+    return items
+
+
+def _listing_of(found: Select, sort: str = "name") -> Select:
+    """The listing's rows for the businesses `found` selects (id and sort keys), in
+    `sort` order."""
     chosen = found.subquery()
-    return listing().join(chosen, chosen.c.id == Merchant.id).order_by(chosen.c.name, chosen.c.id)
+    return listing().join(chosen, chosen.c.id == Merchant.id).order_by(*_in_order(chosen.c, sort))
 
 
 def _count(found: Select) -> int:
@@ -336,17 +403,23 @@ def document(text: str) -> dict:
     return document_summary(notice) | {"entries": entries}
 
 
-def documents_in_force(args: dict) -> Select:
+def documents_in_force(args: dict, kinds: tuple[str, ...] = ()) -> Select:
+    """Published documents, the latest first; without a `kind`, those of `kinds` (if
+    given), a kind before the kinds after it in `kinds`."""
     stmt = select(Notice).where(Notice.status == NoticeStatus.PUBLISHED)
+    order = [Notice.published_on.desc(), Notice.id.desc()]
     if args.get("kind"):
         stmt = stmt.where(Notice.kind == args["kind"])
+    elif kinds:
+        stmt = stmt.where(Notice.kind.in_(kinds))
+        order.insert(0, case({kind: n for n, kind in enumerate(kinds)}, value=Notice.kind))
     if args.get("district"):
         stmt = stmt.where(Notice.district_code == args["district"])
-    return stmt.order_by(Notice.published_on.desc(), Notice.id.desc())
+    return stmt.order_by(*order)
 
 
-def documents_page(args: dict) -> dict:
-    return _paged(documents_in_force(args), args, lambda row: document_summary(row[0]))
+def documents_page(args: dict, kinds: tuple[str, ...] = ()) -> dict:
+    return _paged(documents_in_force(args, kinds), args, lambda row: document_summary(row[0]))
 
 
 def documents_all(args: dict) -> list[dict]:
@@ -471,12 +544,24 @@ def entries_naming(merchant_id: int) -> list[dict]:
 
 def last_inspection(merchant_id: int) -> date | None:
     """The day of the business's latest inspection on record (a voided one does not count)."""
-    voided = exists().where(Void.evidence_kind == "inspection", Void.evidence_id == Inspection.id)
-    return db.session.scalar(
-        select(func.max(Inspection.inspected_on)).where(
-            Inspection.merchant_id == merchant_id, ~voided
-        )
-    )
+    return db.session.scalar(select(latest_day(merchant_id)))
+
+
+def badge(uscc: str) -> dict | None:
+    """What a business's badge shows, from its current standing (so a grade withdrawn or
+    lowered by a rescore shows at once): its USCC, name, whether it is rated, its grade,
+    the day it was assessed and the policy it was computed under; None if there is no
+    such business."""
+    stmt = select(
+        Merchant.uscc,
+        Merchant.name,
+        func.coalesce(CurrentScore.rated, False).label("rated"),
+        CurrentScore.grade,
+        CurrentScore.as_of,
+        CurrentScore.policy_version,
+    ).outerjoin(CurrentScore, CurrentScore.merchant_id == Merchant.id)
+    row = db.session.execute(stmt.where(Merchant.uscc == uscc_rules.normalise(uscc))).first()
+    return dict(row._mapping) if row is not None else None
 
 
 def business(uscc: str) -> dict | None:

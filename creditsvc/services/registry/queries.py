@@ -73,6 +73,12 @@ def districts() -> list[District]:
     return list(db.session.scalars(select(District).order_by(District.code)))
 
 
+def street_names(district_code: str) -> list[str]:
+    """The names of a district's streets and towns, in order: the public search's choice."""
+    stmt = select(Street.name).where(Street.district_code == district_code)
+    return list(db.session.scalars(stmt.order_by(Street.name)))
+
+
 def district(code: str) -> District | None:
     """A district by its GB/T 2260 code."""
     return db.session.get(District, code)

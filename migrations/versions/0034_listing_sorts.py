@@ -1,0 +1,53 @@
+"""listing sorts: each merchant's last inspection, and the indexes the sorted listing reads
+
+The public listing sorts by last inspection (issue 22, item 3): most recent first, never
+inspected last, then by name. The day is kept on the merchant (the latest inspection not
+voided), so a district's 30,000 businesses are read in that order from an index instead
+of being grouped and sorted on every request.
+
+Revision ID: 0034
+Revises: 0030
+Create Date: 2026-12-07 19:30:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0034"
+down_revision = "0033"
+branch_labels = None
+depends_on = None
+
+LATEST = """
+UPDATE merchants SET last_inspected_on = (
+    SELECT max(inspections.inspected_on) FROM inspections
+    WHERE inspections.merchant_id = merchants.id
+      AND NOT EXISTS (
+        SELECT 1 FROM voids
+        WHERE voids.evidence_kind = 'inspection' AND voids.evidence_id = inspections.id
+      )
+)
+"""
+
+
+def upgrade() -> None:
+    op.add_column("merchants", sa.Column("last_inspected_on", sa.Date(), nullable=True))
+    op.execute(LATEST)
+    # SQLite sorts NULL first, so last in DESC, and takes no NULLS LAST in an index.
+    nulls = " NULLS LAST" if op.get_bind().dialect.name == "postgresql" else ""
+    latest_first = sa.text(f"last_inspected_on DESC{nulls}")
+    op.create_index(
+        "ix_merchants_district_inspected",
+        "merchants",
+        ["district_code", latest_first, "name", "id"],
+    )
+    op.create_index("ix_merchants_inspected", "merchants", [latest_first, "name", "id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_merchants_inspected", table_name="merchants")
+    op.drop_index("ix_merchants_district_inspected", table_name="merchants")
+    with op.batch_alter_table("merchants") as batch:
+        batch.drop_column("last_inspected_on")
