@@ -22,11 +22,13 @@ from creditsvc import uscc as uscc_rules
 from creditsvc.auth import allow
 from creditsvc.principals import PUBLIC
 from creditsvc.rate_limits import public_reads
+from creditsvc.replicas import serve_from_replicas
 from creditsvc.services.publication import public
 from creditsvc.services.standing import policies
 from creditsvc.web import labels
 
 bp = Blueprint("badge", __name__)
+serve_from_replicas(bp)  # anonymous reads from a hot standby (creditsvc.replicas)
 
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 

@@ -19,12 +19,14 @@ from creditsvc import clock
 from creditsvc.auth import allow
 from creditsvc.principals import PUBLIC
 from creditsvc.rate_limits import public_reads
+from creditsvc.replicas import serve_from_replicas
 from creditsvc.services.publication import public
 from creditsvc.services.registry import queries as registry_queries
 from creditsvc.services.statistics import queries
 from creditsvc.web import charts, labels
 
 bp = Blueprint("city_map", __name__)
+serve_from_replicas(bp)  # anonymous reads from a hot standby (creditsvc.replicas)
 
 # (row, column) of each district's tile, north at the top: Chongming across the river,
 # Pudong east of the Huangpu, Jinshan in the south-west.

@@ -26,6 +26,7 @@ from creditsvc import uscc as uscc_rules
 from creditsvc.auth import allow
 from creditsvc.principals import PUBLIC
 from creditsvc.rate_limits import public_reads
+from creditsvc.replicas import serve_from_replicas
 from creditsvc.services.publication import feeds, notices, public_cache
 from creditsvc.services.registry import queries as registry_queries
 from creditsvc.services.standing import policies
@@ -33,6 +34,7 @@ from creditsvc.web import labels
 from creditsvc.workdays import SHANGHAI
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
+serve_from_replicas(bp)  # anonymous reads from a hot standby (creditsvc.replicas)
 
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml"

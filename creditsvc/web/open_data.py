@@ -16,11 +16,13 @@ from creditsvc import clock, links
 from creditsvc.auth import allow
 from creditsvc.principals import PUBLIC
 from creditsvc.rate_limits import public_reads
+from creditsvc.replicas import serve_from_replicas
 from creditsvc.services.publication import open_data, public_cache
 from creditsvc.vocabulary import OPEN_DATA_FREQUENCY_WORDS
 from creditsvc.web.labels import pick
 
 bp = Blueprint("open_data", __name__)
+serve_from_replicas(bp)  # anonymous reads from a hot standby (creditsvc.replicas)
 
 JSONLD_TYPE = "application/ld+json"
 MEDIA_TYPE_IRI = "https://www.iana.org/assignments/media-types/"

@@ -18,11 +18,13 @@ from creditsvc.auth import allow
 from creditsvc.models import STATISTICS_SERIES
 from creditsvc.principals import PUBLIC
 from creditsvc.rate_limits import public_reads
+from creditsvc.replicas import serve_from_replicas
 from creditsvc.services.registry import queries as registry_queries
 from creditsvc.services.statistics import queries
 from creditsvc.web import charts, labels
 
 bp = Blueprint("trends", __name__)
+serve_from_replicas(bp)  # anonymous reads from a hot standby (creditsvc.replicas)
 
 GRADE_CSS = {"A": "grade-A", "B": "grade-B", "C": "grade-C", "D": "grade-D"}
 
