@@ -466,9 +466,9 @@ OPEN_DATASET_DESCRIPTIONS = {
         "Demonstration communities on demonstration listings in force.",
     ),
     "inspection_plans": Words(
-        "抽查期结束后公开的双随机抽查计划：抽取的经营者、检查日期和结果（一公开），不含风险分类。",
+        "抽查期结束后公开的双随机抽查计划：抽取的经营者、检查日期和结果；抽取时的分类权重不公开。",
         "Random inspection plans published after their period: the businesses drawn, the "
-        "day each was inspected and the outcome; never a risk class.",
+        "day each was inspected and the outcome; never how each was weighted in the draw.",
     ),
 }
 # How often a dataset changes, by its code in the EU frequency vocabulary (DCAT-AP).

@@ -51,10 +51,20 @@ class Merchant(Timestamped, Base):
         Index("ix_merchants_district_name", "district_code", "name", "id"),
         # The public listing sorted by last inspection (most recent first, never inspected
         # last, then by name), a district's or the city's, read in order from an index.
-        # SQLite sorts NULL first, so last in DESC; PostgreSQL must be told.
+        # PostgreSQL must be told to put NULL last; SQLite sorts NULL first, so last in DESC,
+        # and its index is of the plain columns (Alembic cannot compare an SQLite index of
+        # expressions): each database's spelling has a name of its own (migration 0034).
         *(
-            only(Index(name, *columns, text(f"last_inspected_on DESC{nulls}"), "name", "id"))
-            for only, nulls in ((postgresql_only, " NULLS LAST"), (sqlite_only, ""))
+            postgresql_only(
+                Index(name, *columns, text("last_inspected_on DESC NULLS LAST"), "name", "id")
+            )
+            for name, columns in (
+                ("ix_merchants_district_inspected", ("district_code",)),
+                ("ix_merchants_inspected", ()),
+            )
+        ),
+        *(
+            sqlite_only(Index(f"{name}_lite", *columns, "last_inspected_on", "name", "id"))
             for name, columns in (
                 ("ix_merchants_district_inspected", ("district_code",)),
                 ("ix_merchants_inspected", ()),

@@ -95,6 +95,8 @@ def test_no_public_endpoint_page_or_csv_shows_risk(app, world):
         "code": "zh",
         "version": 1,
         "name": "grades",  # /statistics/<name>.csv
+        "kind": "svg",  # /badge/<uscc>.<kind>
+        "district": "310104",  # /feeds/documents/<district>.atom
     }
     anonymous = world.anonymous()
     scanned = []
