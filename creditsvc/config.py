@@ -97,6 +97,11 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # without a request, whichever comes first (creditsvc/web/account.py).
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
         "SESSION_IDLE_MINUTES": 30,
+        # Only a response that changes the session sends the cookie again. Otherwise a slow
+        # request the page made earlier (the business finder's lookup) answers after a form's
+        # redirect and puts back the cookie from before it, taking the form's message away.
+        # The server keeps the idle and absolute limits (services/accounts/sessions.py).
+        "SESSION_REFRESH_EACH_REQUEST": False,
         # Log-in throttling (services/accounts/login_throttle.py): failures counted over the
         # window, on the rate limiter's storage.
         "LOGIN_WINDOW_SECONDS": 15 * 60,

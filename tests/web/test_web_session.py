@@ -121,3 +121,18 @@ def test_parallel_log_ins_all_get_their_answer(app, world, tmp_path):
     with served(app, tmp_path) as address, ThreadPoolExecutor(len(names)) as pool:
         statuses = list(pool.map(lambda name: _log_in_over_http(address, name), names))
     assert statuses == [302] * len(names)
+
+
+def test_a_request_that_changes_nothing_does_not_send_the_cookie_back(world, app):
+    # A form's message rides in the cookie of its redirect; a lookup the page sent earlier
+    # that answers after it must not put back the cookie from before the message.
+    name = officer_name(world)
+    shop = world.merchant(name="王记蔬菜")
+    client = app.test_client()
+    login(client, name)
+    before = client.get_cookie("session").value
+    looked_up = client.get("/console/businesses/lookup", query_string={"q": "王记"})
+    assert looked_up.status_code == 200
+    assert [found["uscc"] for found in looked_up.json] == [shop.uscc]
+    assert "Set-Cookie" not in looked_up.headers
+    assert client.get_cookie("session").value == before
