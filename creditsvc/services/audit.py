@@ -64,16 +64,18 @@ def record(
         changed.discard("updated_at")
         before = {k: before.get(k) for k in changed}
         after = {k: after[k] for k in changed}
+    identity = inspect(obj).identity
     entry = AuditEntry(
-        at=utcnow(),
-        actor=actor,
-        action=action,
-        entity=type(obj).__tablename__,
-        entity_id=str(inspect(obj).identity[0] if inspect(obj).identity else ""),
-        district_code=district_code or getattr(obj, "district_code", None),
-        before=before,
-        after=after,
-        reason=reason,
+        **_entry(
+            actor,
+            action,
+            type(obj).__tablename__,
+            str(identity[0] if identity else ""),
+            district_code=district_code or getattr(obj, "district_code", None),
+            before=before,
+            after=after,
+            reason=reason,
+        )
     )
     db.session.add(entry)
     for code in sorted({c for c in also if c} - {entry.district_code}):
@@ -92,15 +94,7 @@ def record_action(
 ) -> AuditEntry:
     """Append an entry for an action on something that is no model instance (a month of
     readings archived: `services.evidence.archive`)."""
-    entry = AuditEntry(
-        at=utcnow(),
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        after=after,
-        reason=reason,
-    )
+    entry = AuditEntry(**_entry(actor, action, entity, entity_id, after=after, reason=reason))
     db.session.add(entry)
     return entry
 
@@ -145,21 +139,47 @@ def _created(
 ) -> None:
     at = utcnow()
     entries = [
-        {
-            "at": at,
-            "actor": actor,
-            "action": "create",
-            "entity": entity,
-            "entity_id": str(values["id"]),
-            "district_code": (district_codes[i] if district_codes else None)
+        _entry(
+            actor,
+            "create",
+            entity,
+            str(values["id"]),
+            district_code=(district_codes[i] if district_codes else None)
             or values.get("district_code"),
-            "before": None,
-            "after": values,
-            "reason": reasons[i] if reasons else None,
-        }
+            after=values,
+            reason=reasons[i] if reasons else None,
+            at=at,
+        )
         for i, values in enumerate(after)
     ]
     Loader(db.session).load([(AuditEntry.__table__, entries)])
+
+
+def _entry(
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    *,
+    district_code: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The columns of one entry, as every way of recording builds them (`at`: now, unless
+    a bulk write gives its entries one moment)."""
+    return {
+        "at": at or utcnow(),
+        "actor": actor,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "district_code": district_code,
+        "before": before,
+        "after": after,
+        "reason": reason,
+    }
 
 
 def _copy(entry: AuditEntry, district_code: str) -> AuditEntry:
