@@ -11,25 +11,22 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from marshmallow import fields
+
 from creditsvc import uscc as uscc_rules
 from creditsvc.schemas.public import PublicRecordWithReplyOut
+from creditsvc.schemas.standing import PublicRecordOut
 from creditsvc.services.publication import public, public_cache
 
 RECORD = PublicRecordWithReplyOut()
-# What the listings show of a business: when none of it changed, no listing did.
-LISTED = (
-    "uscc",
-    "name",
-    "trade",
-    "district",
-    "street",
-    "market",
-    "stall",
-    "address",
-    "rated",
-    "grade",
-    "as_of",
-    "policy_version",
+# What the listings show of a business: when none of it changed, no listing did. Read off
+# the record's schema less what only a record page shows (reasons, reply): the listing's
+# own fields (PublicMerchantOut, which the record's extends) plus the address and the
+# policy version (the badge words its grade by it). A field added to either counts here.
+LISTED = tuple(
+    name
+    for name, field in PublicRecordOut().fields.items()
+    if not isinstance(field, fields.List | fields.Nested)
 )
 
 

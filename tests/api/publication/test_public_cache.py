@@ -15,7 +15,8 @@ from redis import Redis
 
 from creditsvc import clock
 from creditsvc.jobs.rescore import rescore_dirty
-from creditsvc.services.publication import public_cache
+from creditsvc.schemas.standing import PublicMerchantOut
+from creditsvc.services.publication import public_answers, public_cache
 from tests.factories import exposure_body, inspect, penalise, publish
 from tests.statements import executed
 from tests.workers import run_worker
@@ -210,3 +211,11 @@ def test_a_page_past_the_last_is_empty_without_reading_the_listing(kept, world):
     assert beyond.status_code == 200 and beyond.json["items"] == []
     assert (beyond.json["total"], beyond.json["pages"]) == (1, 1)
     assert selects == []  # the kept total says there is nothing there to read
+
+
+def test_what_the_listings_show_is_read_off_the_listing_schema():
+    """A field added to the listing's schema is compared when a record is rebuilt, so a
+    change to it cannot leave a stored listing showing the old value."""
+    listed = set(public_answers.LISTED)
+    assert set(PublicMerchantOut().fields) <= listed
+    assert listed - set(PublicMerchantOut().fields) == {"address", "policy_version"}
