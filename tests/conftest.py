@@ -14,6 +14,7 @@ import shutil
 import socket
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
@@ -69,11 +70,39 @@ def _migrate(url: str, instance: Path) -> None:
         db.engine.dispose()
 
 
+def run_sql(url: str, sql: str, **params) -> object:
+    """One statement in autocommit on `url`; its first column of its first row, if any."""
+    engine = create_engine(database_url(url, Path(".")), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            result = conn.execute(text(sql), params)
+            return result.scalar() if result.returns_rows else None
+    finally:
+        engine.dispose()
+
+
 def _pg_admin(sql: str) -> None:
-    admin = create_engine(database_url(PG_URL, Path(".")), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(sql))
-    admin.dispose()
+    run_sql(PG_URL, sql)
+
+
+def database_on(server: str, name: str) -> str:
+    """The URL of database `name` on the server `server` (a URL of another database) runs."""
+    return database_url(server, Path(".")).rsplit("/", 1)[0] + "/" + name
+
+
+@contextmanager
+def migrated_database(server: str, prefix: str, instance: Path) -> Iterator[str]:
+    """A database of this run (and xdist worker) made on `server`'s PostgreSQL and built
+    from empty by the Alembic migrations; its URL. Dropped on leaving, whatever happened."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # also without xdist (-p no:xdist)
+    name = f"{prefix}_{worker}_{os.getpid()}"
+    run_sql(server, f'CREATE DATABASE "{name}"')
+    try:
+        url = database_on(server, name)
+        _migrate(url, instance)
+        yield url
+    finally:
+        run_sql(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
@@ -89,12 +118,7 @@ def migrated_url(tmp_path_factory) -> Iterator[str]:
         _migrate(url, instance)
         yield url
         return
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # also without xdist (-p no:xdist)
-    name = f"creditsvc_test_{worker}_{os.getpid()}"
-    _pg_admin(f'CREATE DATABASE "{name}"')
-    url = database_url(PG_URL, Path(".")).rsplit("/", 1)[0] + "/" + name
-    try:
-        _migrate(url, instance)
+    with migrated_database(PG_URL, "creditsvc_test", instance) as url:
         engine = create_engine(url)
         with engine.connect() as conn:
             MIGRATED_CALENDARS[url] = [dict(r) for r in conn.execute(CALENDAR).mappings()]
@@ -103,8 +127,6 @@ def migrated_url(tmp_path_factory) -> Iterator[str]:
             ]
         engine.dispose()
         yield url
-    finally:
-        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def empty_tables(conn: Connection) -> None:

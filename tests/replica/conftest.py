@@ -9,7 +9,6 @@ xdist workers) never pause or stop the standby under each other's feet.
 from __future__ import annotations
 
 import fcntl
-import os
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -18,13 +17,13 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
 
 from creditsvc import create_app
 from creditsvc.extensions import db
-from tests.conftest import PUBLIC_BASE_URL, IsolatedClient, _migrate
-from tests.replica.pair import PRIMARY_URL, STANDBY_URL, Statements, answers, run_sql, url_of
+from tests.conftest import PUBLIC_BASE_URL, IsolatedClient, database_on, migrated_database
+from tests.replica.pair import PRIMARY_URL, STANDBY_URL, Statements, answers, run_sql
 from tests.workers import wait_until
 
 LOCK = Path(tempfile.gettempdir()) / "creditsvc-replica-tests.lock"
@@ -36,17 +35,12 @@ def pair(tmp_path_factory) -> Iterator[tuple[str, str]]:
     (its URL on the primary, its URL on the standby). Dropped at the end."""
     if not (answers(PRIMARY_URL) and answers(STANDBY_URL)):
         pytest.fail("the replica pair is not running: start it with scripts/standby.sh")
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"creditsvc_replica_{worker}_{os.getpid()}"
-    run_sql(PRIMARY_URL, f'CREATE DATABASE "{name}"')
-    primary, standby = url_of(PRIMARY_URL, name), url_of(STANDBY_URL, name)
-    try:
-        _migrate(primary, tmp_path_factory.mktemp("replica-instance"))
+    instance = tmp_path_factory.mktemp("replica-instance")
+    with migrated_database(PRIMARY_URL, "creditsvc_replica", instance) as primary:
+        standby = database_on(STANDBY_URL, make_url(primary).database)
         head = run_sql(primary, "SELECT version_num FROM alembic_version")
         wait_until("the migrated database on the standby", lambda: _version(standby) == head)
         yield primary, standby
-    finally:
-        run_sql(PRIMARY_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _version(url: str) -> str | None:

@@ -11,10 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from creditsvc.config import database_url
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, run_sql
 from tests.workers import wait_until
 
 PRIMARY_URL = os.environ.get(
@@ -31,21 +29,6 @@ STANDBY_DATA = os.environ.get(
 
 # Each test module here is marked with it.
 POSTGRESQL_ONLY = pytest.mark.skipif(not PG_URL, reason="PostgreSQL only: SQLite has no standbys")
-
-
-def url_of(base: str, name: str) -> str:
-    return database_url(base, Path(".")).rsplit("/", 1)[0] + "/" + name
-
-
-def run_sql(url: str, sql: str, **params) -> object:
-    """One statement in autocommit on `url`; its first column of its first row, if any."""
-    engine = create_engine(database_url(url, Path(".")), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            result = conn.execute(text(sql), params)
-            return result.scalar() if result.returns_rows else None
-    finally:
-        engine.dispose()
 
 
 def answers(url: str) -> bool:
