@@ -305,7 +305,7 @@ def readings() -> None:
 
 
 def _month(_ctx, _param, value: str | None):
-    from creditsvc.services.evidence.partitions import Month
+    from creditsvc.months import Month
 
     try:
         return Month.parse(value) if value else None

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from creditsvc.extensions import db
 from creditsvc.models import Notice, Reading, ScoreSnapshot
-from creditsvc.services.statistics import months
+from creditsvc.months import Month
 
 XUHUI, JINGAN = "310104", "310106"
 
@@ -62,8 +62,8 @@ def notice(kind: str, district: str, published_on: date | None) -> None:
 
 def build(world, today: date) -> dict:
     """The set, relative to `today`; returns the months and the businesses."""
-    this = months.first_day(today)
-    last, older = months.add(this, -1), months.add(this, -2)
+    month = Month.of_day(today)
+    this, last, older = (month.plus(-i).first_day for i in range(3))
     market = world.market(XUHUI)
     device, _caller, _token = world.device(market, "STAT-1")
     x1 = world.merchant(XUHUI, market=market)
@@ -76,7 +76,7 @@ def build(world, today: date) -> dict:
     snapshot(x2, last + timedelta(days=2), "D")  # the month's last: D, not C
     snapshot(x2, this, None)  # unrated this month
     snapshot(j1, this, "A")
-    midnight = months.starts_at(this)
+    midnight = month.start
     reading(device, x1, 1, midnight - timedelta(days=3), "within")
     reading(device, x1, 2, midnight - timedelta(minutes=1), "within")  # last month, Shanghai
     reading(device, x1, 3, midnight + timedelta(minutes=1), "short")

@@ -63,9 +63,9 @@ from creditsvc.models import (
     VerificationRecord,
 )
 from creditsvc.models.base import utcnow
+from creditsvc.months import Month
 from creditsvc.services.errors import Conflict
 from creditsvc.services.evidence import last_inspection, partitions, reading_days
-from creditsvc.services.evidence.partitions import Month
 from creditsvc.services.programme import commitments
 from creditsvc.uscc import make as make_uscc
 
@@ -420,7 +420,7 @@ def _reading_months(as_of: date) -> None:
     conn = db.session.connection()
     if partitions.partitioned(conn):
         first = as_of - timedelta(days=max(INSTALLED_DAYS))
-        months = Month(first.year, first.month), Month(as_of.year, as_of.month)
+        months = Month.of_day(first), Month.of_day(as_of)
         partitions.ensure_months(conn, *months)
 
 

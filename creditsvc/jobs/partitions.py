@@ -18,9 +18,9 @@ from flask import current_app
 
 from creditsvc import clock
 from creditsvc.extensions import db
+from creditsvc.months import Month
 from creditsvc.services.errors import Invalid
 from creditsvc.services.evidence import archive, partitions
-from creditsvc.services.evidence.partitions import Month
 
 log = logging.getLogger(__name__)
 SYSTEM = "system:readings-partitions"
@@ -47,7 +47,7 @@ def maintain_readings_partitions(today: date | None = None) -> dict:
     for month in partitions.months_in_default(db.session.connection()):
         moved[str(month)] = partitions.create_month(db.session.connection(), month)
         db.session.commit()
-    current = Month(today.year, today.month)
+    current = Month.of_day(today)
     ahead = current_app.config["READINGS_PARTITIONS_AHEAD"]
     made = partitions.ensure_months(db.session.connection(), current, current.plus(ahead))
     db.session.commit()

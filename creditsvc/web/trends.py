@@ -46,7 +46,7 @@ def percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.2f}" if whole else ""
 
 
-def _grades(months: list[queries.Month]) -> Figure:
+def _grades(months: list[queries.MonthFigures]) -> Figure:
     keys = STATISTICS_SERIES["grades"]
     names = [*keys[:-1], _("Unrated")]
     colours = [GRADE_CSS.get(k, "grade-none") for k in keys]
@@ -68,11 +68,11 @@ def _grades(months: list[queries.Month]) -> Figure:
     )
 
 
-def _rated(month: queries.Month) -> int:
+def _rated(month: queries.MonthFigures) -> int:
     return sum(month.figures[k] for k in queries.RATED)
 
 
-def _readings(months: list[queries.Month]) -> list[Figure]:
+def _readings(months: list[queries.MonthFigures]) -> list[Figure]:
     rows = [
         [
             m.label,
@@ -107,7 +107,7 @@ def _readings(months: list[queries.Month]) -> list[Figure]:
     ]
 
 
-def _notices(months: list[queries.Month]) -> Figure:
+def _notices(months: list[queries.MonthFigures]) -> Figure:
     keys = STATISTICS_SERIES["notices"]
     names = [str(labels.NOTICE_KIND_LABELS.get(k, k)) for k in keys]
     rows = [[m.label, *(m.figures[k] for k in keys)] for m in months]
@@ -131,7 +131,7 @@ def _summary(rows: list[list[object]]) -> str:
     return " · ".join(str(cell) for cell in rows[-1]) if rows else ""
 
 
-FIGURES: dict[str, Callable[[list[queries.Month]], list[Figure]]] = {
+FIGURES: dict[str, Callable[[list[queries.MonthFigures]], list[Figure]]] = {
     "grades": lambda months: [_grades(months)],
     "readings": _readings,
     "notices": lambda months: [_notices(months)],

@@ -36,7 +36,8 @@ from alembic import op
 from sqlalchemy import text
 
 from creditsvc import clock
-from creditsvc.services.evidence.partitions import DEFAULT, TABLE, Month
+from creditsvc.months import Month
+from creditsvc.services.evidence.partitions import DEFAULT, TABLE, bounds, table_of
 
 # revision identifiers, used by Alembic.
 revision = "0031"
@@ -88,7 +89,7 @@ def upgrade() -> None:
         " PARTITION BY RANGE (measured_at)"
     )
     for month in first.through(last):
-        op.execute(f"CREATE TABLE {month.table} PARTITION OF {TABLE} FOR VALUES {month.bounds()}")
+        op.execute(f"CREATE TABLE {table_of(month)} PARTITION OF {TABLE} FOR VALUES {bounds(month)}")
     op.execute(f"CREATE TABLE {DEFAULT} PARTITION OF {TABLE} DEFAULT")
     op.execute(f"INSERT INTO {TABLE} SELECT * FROM readings_plain")  # noqa: S608
     op.execute(f"ALTER SEQUENCE readings_id_seq OWNED BY {TABLE}.id")

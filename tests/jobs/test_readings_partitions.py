@@ -20,8 +20,8 @@ from creditsvc.extensions import db
 from creditsvc.jobs import partitions as job
 from creditsvc.jobs.scheduler import PERIODIC
 from creditsvc.models import AuditEntry, Reading
+from creditsvc.months import Month
 from creditsvc.services.evidence import archive, partitions
-from creditsvc.services.evidence.partitions import Month
 from tests.conftest import PG_URL
 
 postgresql = pytest.mark.skipif(not PG_URL, reason="PostgreSQL only: SQLite has no partitions")
@@ -41,12 +41,12 @@ def months_left_as_found(app):
     """Partitions this test makes are dropped after it, so the next test sees the
     partitions the migration made."""
     conn = db.session.connection()
-    before = {*partitions.attached(conn), *(m.table for m in partitions.detached(conn))}
+    before = {*partitions.attached(conn), *map(partitions.table_of, partitions.detached(conn))}
     db.session.commit()
     yield
     db.session.rollback()
     conn = db.session.connection()
-    now = {*partitions.attached(conn), *(m.table for m in partitions.detached(conn))}
+    now = {*partitions.attached(conn), *map(partitions.table_of, partitions.detached(conn))}
     for table in sorted(now - before):
         conn.execute(text(f"DROP TABLE {table}"))
     db.session.commit()
@@ -104,15 +104,15 @@ def test_the_migration_makes_month_partitions_a_default_and_months_ahead(app):
     names = partitions.attached(conn)
     assert partitions.DEFAULT in names
     now = Month.of(clock.now())
-    assert {now.plus(i).table for i in range(4)} <= names
+    assert {partitions.table_of(now.plus(i)) for i in range(4)} <= names
 
 
 @postgresql
 def test_a_month_starts_at_shanghai_midnight(app, scale, months_left_as_found):
     month = Month.of(clock.now())
     last, first = add_readings(scale, [month.end - timedelta(seconds=1), month.end])
-    assert where(last) == month.table
-    assert where(first) == month.plus(1).table
+    assert where(last) == partitions.table_of(month)
+    assert where(first) == partitions.table_of(month.plus(1))
     assert month.end.utcoffset() == timedelta(hours=8)
     assert month.end.astimezone(UTC).hour == 16  # the day before, in UTC
 
@@ -127,7 +127,7 @@ def test_a_reading_far_ahead_lands_in_the_default_partition_and_the_job_moves_it
 
     counts = job.maintain_readings_partitions()
     assert counts["moved"] == {str(far): 1}
-    assert where(reading_id) == far.table
+    assert where(reading_id) == partitions.table_of(far)
     assert db.session.get(Reading, reading_id).seq == 1  # the same row, the same id
 
 
@@ -136,8 +136,9 @@ def test_the_job_makes_the_months_ahead_the_setting_asks(app, months_left_as_fou
     app.config["READINGS_PARTITIONS_AHEAD"] = 6
     today = clock.today()
     counts = job.maintain_readings_partitions(today)
-    now = Month(today.year, today.month)
-    assert {now.plus(i).table for i in range(7)} <= partitions.attached(db.session.connection())
+    now = Month.of_day(today)
+    made = {partitions.table_of(now.plus(i)) for i in range(7)}
+    assert made <= partitions.attached(db.session.connection())
     assert set(counts["made"]) >= {str(now.plus(5)), str(now.plus(6))}
     assert job.maintain_readings_partitions(today)["made"] == []  # twice: nothing more
 
@@ -154,7 +155,9 @@ def test_an_old_month_is_archived_with_every_row_and_restored_with_every_row_bac
     counts = job.maintain_readings_partitions()
     assert str(OLD) in counts["archived"]
     assert month_rows(OLD) == []  # gone from the database ...
-    assert not db.session.execute(text("SELECT to_regclass(:t)"), {"t": OLD.table}).scalar()
+    assert not db.session.execute(
+        text("SELECT to_regclass(:t)"), {"t": partitions.table_of(OLD)}
+    ).scalar()
     assert len(month_rows(Month.of(clock.now()))) == len(kept)  # ... and only that month
     manifest = json.loads(archive.manifest_file(OLD).read_text())
     raw = gzip.decompress(archive.data_file(OLD).read_bytes())
@@ -171,7 +174,7 @@ def test_an_old_month_is_archived_with_every_row_and_restored_with_every_row_bac
     restored = job.restore_month(OLD, "test")
     assert restored["rows"] == 40
     assert month_rows(OLD) == rows  # every row, every column, the same ids
-    assert where(ids[0]) == OLD.table
+    assert where(ids[0]) == partitions.table_of(OLD)
 
 
 @postgresql

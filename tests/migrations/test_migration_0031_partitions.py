@@ -9,8 +9,8 @@ from sqlalchemy import insert, select, text
 from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import Reading
+from creditsvc.months import Month
 from creditsvc.services.evidence import partitions
-from creditsvc.services.evidence.partitions import Month
 
 
 def _rows() -> list[tuple]:
@@ -65,10 +65,10 @@ def test_down_and_up_again_with_readings_in_it(app, world):
         return
     assert _kind() == "p"
     conn = db.session.connection()
-    oldest = Month.of(moments[0])
-    assert oldest.table in partitions.attached(conn)  # from the oldest reading's month
-    assert Month.of(now).plus(3).table in partitions.attached(conn)  # to months ahead
-    assert Month.of(moments[-1]).table not in partitions.attached(conn)  # in the default
+    attached = partitions.attached(conn)
+    assert partitions.table_of(Month.of(moments[0])) in attached  # from the oldest reading
+    assert partitions.table_of(Month.of(now).plus(3)) in attached  # to months ahead
+    assert partitions.table_of(Month.of(moments[-1])) not in attached  # in the default
     # New readings take new ids after the old ones: the sequence came along.
     next_id = db.session.execute(text("SELECT nextval('readings_id_seq')")).scalar()
     assert next_id > before[-1][0]

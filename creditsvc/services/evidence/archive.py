@@ -30,10 +30,11 @@ from flask import current_app
 from sqlalchemy import Connection, text
 
 from creditsvc.models.base import utcnow
+from creditsvc.months import Month
 from creditsvc.services import audit
 from creditsvc.services.dashboard import SHORT_RATE_DAYS
 from creditsvc.services.errors import Conflict, Invalid, NotFound
-from creditsvc.services.evidence.partitions import COLUMNS, TABLE, Month
+from creditsvc.services.evidence.partitions import COLUMNS, TABLE, bounds, table_of
 from creditsvc.services.instruments.alerts import thresholds
 from creditsvc.services.standing import policies
 from creditsvc.workdays import SHANGHAI
@@ -83,7 +84,7 @@ def archived() -> list[dict]:
 
 def detach(conn: Connection, month: Month, actor: str) -> None:
     """Take `month` out of the readings table; its rows stay in its own table."""
-    conn.execute(text(f"ALTER TABLE {TABLE} DETACH PARTITION {month.table}"))
+    conn.execute(text(f"ALTER TABLE {TABLE} DETACH PARTITION {table_of(month)}"))
     audit.record_action(actor, "archive", ENTITY, str(month), reason="partition detached")
 
 
@@ -99,7 +100,7 @@ def write(conn: Connection, month: Month) -> dict:
         raise Conflict(f"{partial} does not read back as written")
     manifest = {
         "month": str(month),
-        "table": month.table,
+        "table": table_of(month),
         "from": month.start.isoformat(),
         "to": month.end.isoformat(),
         "columns": COLUMNS.split(", "),
@@ -113,7 +114,7 @@ def write(conn: Connection, month: Month) -> dict:
         kept = json.loads(manifest_file(month).read_text())
         partial.unlink()
         if (kept["rows"], kept["sha256"]) != (rows, digest):
-            raise Conflict(f"{data_file(month)} holds other rows than {month.table}: both kept")
+            raise Conflict(f"{data_file(month)} holds other rows than {table_of(month)}: both kept")
         return kept
     os.replace(partial, data_file(month))
     _write_atomically(manifest_file(month), json.dumps(manifest | {"archived_at": _now()}))
@@ -122,10 +123,10 @@ def write(conn: Connection, month: Month) -> dict:
 
 def drop(conn: Connection, month: Month, manifest: dict, actor: str) -> None:
     """Drop the detached table, once its count still matches the verified file."""
-    count = conn.execute(text(f"SELECT count(*) FROM {month.table}")).scalar_one()  # noqa: S608
+    count = conn.execute(text(f"SELECT count(*) FROM {table_of(month)}")).scalar_one()  # noqa: S608
     if count != manifest["rows"]:
-        raise Conflict(f"{month.table} has {count} rows, its archive {manifest['rows']}")
-    conn.execute(text(f"DROP TABLE {month.table}"))
+        raise Conflict(f"{table_of(month)} has {count} rows, its archive {manifest['rows']}")
+    conn.execute(text(f"DROP TABLE {table_of(month)}"))
     after = {k: manifest[k] for k in ("rows", "sha256", "first_id", "last_id")}
     audit.record_action(actor, "archive", ENTITY, str(month), after=after, reason=_name(month))
 
@@ -134,12 +135,12 @@ def restore(conn: Connection, month: Month, actor: str) -> dict:
     """Re-create `month`'s partition from its archive and attach it; its manifest."""
     if not manifest_file(month).exists() or not data_file(month).exists():
         raise NotFound(f"no archive of {month} in {folder()}")
-    if _exists(conn, month.table):
-        raise Conflict(f"{month.table} is already in the database: nothing restored")
+    if _exists(conn, table_of(month)):
+        raise Conflict(f"{table_of(month)} is already in the database: nothing restored")
     manifest = json.loads(manifest_file(month).read_text())
-    conn.execute(text(f"CREATE TABLE {month.table} (LIKE {TABLE} INCLUDING DEFAULTS)"))
+    conn.execute(text(f"CREATE TABLE {table_of(month)} (LIKE {TABLE} INCLUDING DEFAULTS)"))
     cursor = conn.connection.driver_connection.cursor()
-    query = f"COPY {month.table} ({COLUMNS}) FROM STDIN WITH (FORMAT csv, HEADER)"
+    query = f"COPY {table_of(month)} ({COLUMNS}) FROM STDIN WITH (FORMAT csv, HEADER)"
     with cursor.copy(query) as copy, gzip.open(data_file(month), "rb") as source:
         while chunk := source.read(CHUNK):
             copy.write(chunk)
@@ -150,7 +151,7 @@ def restore(conn: Connection, month: Month, actor: str) -> dict:
         check.unlink(missing_ok=True)
     if (rows, digest) != (manifest["rows"], manifest["sha256"]):
         raise Invalid(f"{data_file(month)} does not match its manifest: nothing restored")
-    attach = f"ALTER TABLE {TABLE} ATTACH PARTITION {month.table} FOR VALUES {month.bounds()}"
+    attach = f"ALTER TABLE {TABLE} ATTACH PARTITION {table_of(month)} FOR VALUES {bounds(month)}"
     conn.execute(text(attach))
     audit.record_action(actor, "restore", ENTITY, str(month), after={"rows": rows})
     return manifest
@@ -160,7 +161,7 @@ def _export(conn: Connection, month: Month, path: Path) -> tuple[int, str, int |
     """Rows, SHA-256 of the CSV, first and last id of `month`'s table, written to `path`."""
     conn.execute(text("SET LOCAL TimeZone = 'UTC'"))  # the file's times, whoever reads it
     digest, rows = hashlib.sha256(), -1  # the header is no row
-    query = f"COPY (SELECT {COLUMNS} FROM {month.table} ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER)"  # noqa: S608,E501
+    query = f"COPY (SELECT {COLUMNS} FROM {table_of(month)} ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER)"  # noqa: S608,E501
     cursor = conn.connection.driver_connection.cursor()
     with gzip.open(path, "wb", compresslevel=6) as out, cursor.copy(query) as copy:
         # COPY sends a row at a time: gathered into blocks, hashed and compressed per block.
@@ -172,7 +173,7 @@ def _export(conn: Connection, month: Month, path: Path) -> tuple[int, str, int |
         rows += _take(block, digest, out)
         out.flush()
         os.fsync(out.fileobj.fileno())
-    ids = conn.execute(text(f"SELECT min(id), max(id) FROM {month.table}")).one()  # noqa: S608
+    ids = conn.execute(text(f"SELECT min(id), max(id) FROM {table_of(month)}")).one()  # noqa: S608
     return rows, digest.hexdigest(), ids[0], ids[1]
 
 

@@ -1,12 +1,11 @@
 """The month partitions of the readings table on PostgreSQL (issue 21).
 
-A month starts at Shanghai midnight on its first day: December 2026 holds the readings
-measured from '2026-12-01 00:00+08' up to '2027-01-01 00:00+08'. That is the month every
-page, export and rule counts in (the bureau's clock is Asia/Shanghai; the risk model's
-calendar months, `scoring.risk_features`), so a month's partition is exactly the evidence
-of that month, and archiving it takes no reading of the month before or after. Bounds are
-written as timestamptz with the offset, so they mean the same moment whatever the
-session's time zone.
+A partition holds one month of the bureau's clock (`creditsvc.months.Month`: from
+Shanghai midnight on its first day), the month every page, export and rule counts in (the
+risk model's calendar months, `scoring.risk_features`), so a month's partition is exactly
+the evidence of that month, and archiving it takes no reading of the month before or
+after. Bounds are written as timestamptz with the offset, so they mean the same moment
+whatever the session's time zone.
 
 A DEFAULT partition takes a reading no month partition covers (a scale whose clock runs
 years ahead), so an insert never fails for want of a partition; the maintenance job
@@ -20,15 +19,12 @@ nothing here is called.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, column, select, table, text
 
-from creditsvc import clock
 from creditsvc.models import Reading
-from creditsvc.workdays import SHANGHAI
+from creditsvc.months import Month
+from creditsvc.sql_dates import month_start, shanghai_day
 
 TABLE = "readings"
 DEFAULT = "readings_default"
@@ -36,60 +32,20 @@ MONTH_TABLE = re.compile(r"^readings_(\d{4})_(\d{2})$")
 COLUMNS = ", ".join(c.name for c in Reading.__table__.c)
 
 
-@dataclass(frozen=True, order=True)
-class Month:
-    """A calendar month of the bureau's clock."""
+def table_of(month: Month) -> str:
+    """The name of a month's partition (or of its table, once detached)."""
+    return f"readings_{month.year:04d}_{month.month:02d}"
 
-    year: int
-    month: int
 
-    @classmethod
-    def of(cls, moment: datetime) -> Month:
-        local = clock.local(moment)
-        return cls(local.year, local.month)
+def month_of_table(name: str) -> Month | None:
+    """The month a partition's name stands for; None for any other table."""
+    match = MONTH_TABLE.match(name)
+    return Month(int(match.group(1)), int(match.group(2))) if match else None
 
-    @classmethod
-    def parse(cls, value: str) -> Month:
-        """'2026-12' → Month(2026, 12); ValueError for anything else."""
-        match = re.fullmatch(r"(\d{4})-(\d{2})", value.strip())
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise ValueError(f"not a month (YYYY-MM): {value!r}")
-        return cls(int(match.group(1)), int(match.group(2)))
 
-    @classmethod
-    def of_table(cls, name: str) -> Month | None:
-        match = MONTH_TABLE.match(name)
-        return cls(int(match.group(1)), int(match.group(2))) if match else None
-
-    def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-    @property
-    def table(self) -> str:
-        return f"readings_{self.year:04d}_{self.month:02d}"
-
-    @property
-    def start(self) -> datetime:
-        return datetime(self.year, self.month, 1, tzinfo=SHANGHAI)
-
-    @property
-    def end(self) -> datetime:
-        return self.plus(1).start
-
-    def plus(self, months: int) -> Month:
-        index = self.year * 12 + self.month - 1 + months
-        return Month(index // 12, index % 12 + 1)
-
-    def through(self, last: Month) -> Iterator[Month]:
-        """This month and each after it up to `last`, included."""
-        month = self
-        while month <= last:
-            yield month
-            month = month.plus(1)
-
-    def bounds(self) -> str:
-        """The partition bound clause, with Shanghai's offset written out."""
-        return f"FROM ('{self.start.isoformat()}') TO ('{self.end.isoformat()}')"
+def bounds(month: Month) -> str:
+    """The partition bound clause, with Shanghai's offset written out."""
+    return f"FROM ('{month.start.isoformat()}') TO ('{month.end.isoformat()}')"
 
 
 def partitioned(conn: Connection) -> bool:
@@ -110,7 +66,7 @@ def attached(conn: Connection) -> set[str]:
 
 
 def attached_months(conn: Connection) -> list[Month]:
-    return sorted(m for m in map(Month.of_table, attached(conn)) if m is not None)
+    return sorted(m for m in map(month_of_table, attached(conn)) if m is not None)
 
 
 def detached(conn: Connection) -> list[Month]:
@@ -123,7 +79,7 @@ def detached(conn: Connection) -> list[Month]:
             " AND c.relname ~ '^readings_[0-9]{4}_[0-9]{2}$' AND NOT c.relispartition"
         )
     )
-    return sorted(m for m in map(Month.of_table, rows.scalars()) if m is not None)
+    return sorted(m for m in map(month_of_table, rows.scalars()) if m is not None)
 
 
 def create_month(conn: Connection, month: Month) -> int:
@@ -132,29 +88,27 @@ def create_month(conn: Connection, month: Month) -> int:
     the default partition holds rows of, so the month is filled as a table of its own and
     then attached (which builds its indexes and checks its bound), in the caller's
     transaction."""
-    conn.execute(text(f"CREATE TABLE {month.table} (LIKE {TABLE} INCLUDING DEFAULTS)"))
+    name = table_of(month)
+    conn.execute(text(f"CREATE TABLE {name} (LIKE {TABLE} INCLUDING DEFAULTS)"))
     moved = conn.execute(
         text(
             f"WITH moved AS (DELETE FROM {DEFAULT} WHERE measured_at >= :start"  # noqa: S608
             f" AND measured_at < :end RETURNING {COLUMNS})"
-            f" INSERT INTO {month.table} ({COLUMNS}) SELECT {COLUMNS} FROM moved"
+            f" INSERT INTO {name} ({COLUMNS}) SELECT {COLUMNS} FROM moved"
         ),
         {"start": month.start, "end": month.end},
     ).rowcount
-    attach = f"ALTER TABLE {TABLE} ATTACH PARTITION {month.table} FOR VALUES {month.bounds()}"
+    attach = f"ALTER TABLE {TABLE} ATTACH PARTITION {name} FOR VALUES {bounds(month)}"
     conn.execute(text(attach))
     return moved
 
 
 def months_in_default(conn: Connection) -> list[Month]:
     """The months the default partition holds readings of."""
-    rows = conn.execute(
-        text(
-            f"SELECT DISTINCT date_trunc('month', measured_at AT TIME ZONE '{SHANGHAI.key}')"  # noqa: S608
-            f" FROM {DEFAULT}"
-        )
-    )
-    return sorted(Month(day.year, day.month) for day in rows.scalars())
+    measured_at = column("measured_at")
+    month = month_start(shanghai_day(measured_at))
+    days = conn.execute(select(month).distinct().select_from(table(DEFAULT, measured_at)))
+    return sorted(Month.of_day(day) for day in days.scalars())
 
 
 def ensure_months(conn: Connection, first: Month, last: Month) -> list[Month]:
@@ -179,7 +133,7 @@ def sizes(conn: Connection) -> list[dict]:
     return [
         {
             "table": name,
-            "month": Month.of_table(name),
+            "month": month_of_table(name),
             "rows": conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one(),  # noqa: S608
             "bytes": size,
         }

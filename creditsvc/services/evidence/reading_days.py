@@ -15,39 +15,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Connection, Date, FromClause, Select, event, exists, func, select
+from sqlalchemy import Connection, FromClause, Select, event, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 
 from creditsvc import clock
 from creditsvc.models import Reading, ReadingDay, Void
 from creditsvc.models import reading as reading_model
-from creditsvc.workdays import SHANGHAI
+from creditsvc.sql_dates import shanghai_day
 
 DAYS = ReadingDay.__table__
 COUNTS = ("readings", "assessable", "short", "shortfall_g")
 FIELDS = ("merchant_id", "measured_at", "verdict", "shortfall_g")  # what a day counts
-
-
-class shanghai_day(FunctionElement):  # noqa: N801 - used as a SQL function
-    """The Shanghai calendar day of a UTC timestamp column."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(shanghai_day, "postgresql")
-def _shanghai_day_postgresql(element, compiler, **kw) -> str:
-    moment = compiler.process(element.clauses, **kw)
-    return f"CAST(timezone('{SHANGHAI.key}', {moment}) AS DATE)"
-
-
-@compiles(shanghai_day, "sqlite")
-def _shanghai_day_sqlite(element, compiler, **kw) -> str:
-    # SQLite keeps UTC text and knows no zones; Shanghai has kept UTC+8 without summer
-    # time since 1991, long before any fair scale posted.
-    return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
 
 
 def day_of(moment) -> date:

@@ -11,19 +11,21 @@ from sqlalchemy import func, select
 
 from creditsvc.extensions import db
 from creditsvc.models import STATISTICS_SERIES, StatisticsMonth
-from creditsvc.services.statistics import months as shanghai
+from creditsvc.months import Month
 
 RATED = ("A", "B", "C", "D")
 
 
 @dataclass
-class Month:
+class MonthFigures:
+    """One series' figures of one month (`month`: its first day, as kept)."""
+
     month: date
     figures: dict[str, int] = field(default_factory=dict)  # key → value, every key present
 
     @property
     def label(self) -> str:
-        return shanghai.label(self.month)
+        return str(Month.of_day(self.month))
 
     def share(self, part: str, *whole: str) -> float | None:
         """figures[part] over the sum of `whole`; None when that is zero."""
@@ -32,10 +34,11 @@ class Month:
 
 
 def shown_months(today: date) -> list[date]:
-    return shanghai.last_months(today, current_app.config["STATISTICS_MONTHS"])
+    """The first days of the months the pages show, oldest first."""
+    return [m.first_day for m in Month.last(today, current_app.config["STATISTICS_MONTHS"])]
 
 
-def series(name: str, today: date, district: str | None = None) -> list[Month]:
+def series(name: str, today: date, district: str | None = None) -> list[MonthFigures]:
     """The months the pages show, oldest first, of one series for the city (all
     districts summed) or one district; a month with no rows counts zeros."""
     span = shown_months(today)
@@ -50,7 +53,7 @@ def series(name: str, today: date, district: str | None = None) -> list[Month]:
     for month, key, value in db.session.execute(stmt):
         found[month][key] = int(value)
     keys = STATISTICS_SERIES[name]
-    return [Month(m, {k: found[m].get(k, 0) for k in keys}) for m in span]
+    return [MonthFigures(m, {k: found[m].get(k, 0) for k in keys}) for m in span]
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ class DistrictGrades:
 
 def grades_by_district(today: date) -> dict[str, DistrictGrades]:
     """Each district's grades in the current month (as of the last refresh)."""
-    month = shanghai.first_day(today)
+    month = Month.of_day(today).first_day
     rows = db.session.execute(
         select(StatisticsMonth.district_code, StatisticsMonth.key, StatisticsMonth.value).where(
             StatisticsMonth.series == "grades", StatisticsMonth.month == month

@@ -25,7 +25,8 @@ from creditsvc.extensions import db
 from creditsvc.models import Merchant, Notice, Reading, ScoreSnapshot, StatisticsMonth
 from creditsvc.models.base import utcnow
 from creditsvc.models.reading import assessable
-from creditsvc.services.statistics import months as shanghai
+from creditsvc.months import Month
+from creditsvc.sql_dates import month_start, shanghai_day
 
 _DAY = timedelta(days=1)
 Figures = Counter[tuple[str, date, str, str]]  # (series, month, district, key) → value
@@ -35,13 +36,14 @@ def refresh(today: date, months: int | None = None) -> dict[str, int]:
     """Rewrite the figures of the last `months` months up to `today` (None: all the pages
     show, STATISTICS_MONTHS); returns how many rows each series now has there."""
     shown = current_app.config["STATISTICS_MONTHS"]
-    span = shanghai.last_months(today, min(months or shown, shown))
+    span = Month.last(today, min(months or shown, shown))
     figures: Figures = Counter()
     for month in span:
-        _grades(figures, month, min(shanghai.add(month, 1), today + _DAY) - _DAY)
-    _readings(figures, span[0], shanghai.add(span[-1], 1))
-    _notices(figures, span[0], today)
-    db.session.execute(delete(StatisticsMonth).where(StatisticsMonth.month.in_(span)))
+        _grades(figures, month.first_day, min(month.plus(1).first_day, today + _DAY) - _DAY)
+    _readings(figures, span[0], span[-1])
+    _notices(figures, span[0].first_day, today)
+    kept = [month.first_day for month in span]
+    db.session.execute(delete(StatisticsMonth).where(StatisticsMonth.month.in_(kept)))
     stamp = utcnow()
     rows = [
         {"series": s, "month": m, "district_code": d, "key": k, "value": v, "refreshed_at": stamp}
@@ -80,17 +82,9 @@ def _grades(figures: Figures, month: date, end: date) -> None:
         figures["grades", month, district, grade or "unrated"] += count
 
 
-def _month_of_reading():
-    """The Shanghai month of a reading as 'YYYY-MM' (China keeps no daylight saving
-    time, so SQLite, which stores the UTC moment, adds eight hours)."""
-    if db.engine.dialect.name == "postgresql":
-        return func.to_char(func.timezone("Asia/Shanghai", Reading.measured_at), "YYYY-MM")
-    return func.strftime("%Y-%m", Reading.measured_at, "+8 hours")
-
-
-def _readings(figures: Figures, first: date, after: date) -> None:
-    """Re-weighs measured from the start of `first` to the start of `after`, in one pass."""
-    month = _month_of_reading().label("month")
+def _readings(figures: Figures, first: Month, last: Month) -> None:
+    """Re-weighs measured from the start of `first` to the end of `last`, in one pass."""
+    month = month_start(shanghai_day(Reading.measured_at)).label("month")
     counts = db.session.execute(
         select(
             month,
@@ -101,14 +95,12 @@ def _readings(figures: Figures, first: date, after: date) -> None:
         )
         .join(Merchant, Merchant.id == Reading.merchant_id)
         .where(
-            Reading.measured_at >= shanghai.starts_at(first),
-            Reading.measured_at < shanghai.starts_at(after),
+            Reading.measured_at >= first.start,
+            Reading.measured_at < last.end,
         )
         .group_by(month, Merchant.district_code)
     )
-    for label, district, total, judged, short in counts:
-        year, number = label.split("-")
-        at = date(int(year), int(number), 1)
+    for at, district, total, judged, short in counts:
         figures["readings", at, district, "total"] += total
         figures["readings", at, district, "assessable"] += judged
         figures["readings", at, district, "short"] += short
@@ -123,4 +115,4 @@ def _notices(figures: Figures, first: date, today: date) -> None:
         )
     )
     for published_on, district, kind in rows:
-        figures["notices", shanghai.first_day(published_on), district, kind] += 1
+        figures["notices", Month.of_day(published_on).first_day, district, kind] += 1
