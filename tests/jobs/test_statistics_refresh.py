@@ -3,6 +3,7 @@ from the snapshots, re-weighs by Shanghai month, and notices by the month publis
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -10,8 +11,9 @@ from sqlalchemy import select
 from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.jobs.statistics import refresh_statistics
-from creditsvc.models import StatisticsMonth
+from creditsvc.models import Reading, StatisticsMonth, Void
 from creditsvc.services.statistics import queries, refresh
+from tests.statements import executed
 from tests.statistics_set import JINGAN, XUHUI, build, snapshot
 
 
@@ -111,3 +113,37 @@ def test_the_command_refreshes_every_month_or_the_latest(app, world):
     assert kept("grades")[s["older"], XUHUI, "B"] == 1
     result = runner.invoke(args=["statistics", "refresh"])
     assert result.exit_code == 0 and "months: 2" in result.output
+
+
+def test_a_voided_reading_is_not_counted(world):
+    today = clock.today()
+    s = build(world, today)
+    short = db.session.scalars(select(Reading).where(Reading.verdict == "short")).one()
+    db.session.add(
+        Void(
+            evidence_kind="reading",
+            evidence_id=short.id,
+            merchant_id=short.merchant_id,
+            reason="顾客连袋称重",
+            actor="test",
+        )
+    )
+    db.session.commit()
+
+    refresh.refresh(today)
+    db.session.commit()
+    assert kept("readings") == {
+        (s["last"], XUHUI, "total"): 2,
+        (s["last"], XUHUI, "assessable"): 2,
+        (s["this"], XUHUI, "total"): 1,  # the not-assessable one
+    }
+
+
+def test_the_refresh_reads_the_daily_tallies_never_the_readings(world):
+    today = clock.today()
+    build(world, today)
+    _, statements = executed(lambda: refresh.refresh(today))
+    assert statements
+    on_readings = re.compile(r"\b(FROM|JOIN)\s+\"?readings\b", re.IGNORECASE)
+    assert [sql for sql in statements if on_readings.search(sql)] == []
+    assert any("reading_days" in sql for sql in statements)

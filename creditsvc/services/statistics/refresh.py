@@ -5,7 +5,8 @@
   then is not counted;
 - readings: fair-scale re-weighs measured in the month, assessable ones and shorts
   (the short rate is shorts over assessable readings, as the scorecard reads it:
-  零售商品称重计量监督管理办法);
+  零售商品称重计量监督管理办法), voided ones left out: summed from the daily tallies
+  (ReadingDay, services.evidence.reading_days), never counted from the readings;
 - notices: documents first published in the month, by kind.
 
 Months are Shanghai months. The nightly job recomputes the last few (a void can still
@@ -22,11 +23,10 @@ from flask import current_app
 from sqlalchemy import case, delete, func, insert, select
 
 from creditsvc.extensions import db
-from creditsvc.models import Merchant, Notice, Reading, ScoreSnapshot, StatisticsMonth
+from creditsvc.models import Merchant, Notice, ReadingDay, ScoreSnapshot, StatisticsMonth
 from creditsvc.models.base import utcnow
-from creditsvc.models.reading import assessable
 from creditsvc.months import Month
-from creditsvc.sql_dates import month_start, shanghai_day
+from creditsvc.sql_dates import month_start
 
 _DAY = timedelta(days=1)
 Figures = Counter[tuple[str, date, str, str]]  # (series, month, district, key) → value
@@ -83,21 +83,19 @@ def _grades(figures: Figures, month: date, end: date) -> None:
 
 
 def _readings(figures: Figures, first: Month, last: Month) -> None:
-    """Re-weighs measured from the start of `first` to the end of `last`, in one pass."""
-    month = month_start(shanghai_day(Reading.measured_at)).label("month")
+    """Re-weighs measured from the start of `first` to the end of `last`: the Shanghai
+    days' tallies summed by month, in one pass."""
+    month = month_start(ReadingDay.day).label("month")
     counts = db.session.execute(
         select(
             month,
             Merchant.district_code,
-            func.count(),
-            func.count().filter(assessable()),
-            func.count().filter(Reading.verdict == "short"),
+            func.sum(ReadingDay.readings),
+            func.sum(ReadingDay.assessable),
+            func.sum(ReadingDay.short),
         )
-        .join(Merchant, Merchant.id == Reading.merchant_id)
-        .where(
-            Reading.measured_at >= first.start,
-            Reading.measured_at < last.end,
-        )
+        .join(Merchant, Merchant.id == ReadingDay.merchant_id)
+        .where(ReadingDay.day >= first.first_day, ReadingDay.day < last.plus(1).first_day)
         .group_by(month, Merchant.district_code)
     )
     for at, district, total, judged, short in counts:
