@@ -26,6 +26,7 @@ from creditsvc.models import (
     Void,
 )
 from creditsvc.models import reading as reading_model
+from creditsvc.sql_dates import month_start, shanghai_day
 from scoring import risk_features as rf
 
 BAD_SEVERITIES = ("major", "serious")  # the target event (DESIGN.md §6)
@@ -124,10 +125,11 @@ def _complaints(ids: np.ndarray) -> rf.Complaints:
 
 
 def _year_month(column) -> tuple:
-    """Year and month of a UTC timestamp, on either database."""
-    if db.engine.dialect.name == "postgresql":
-        column = func.timezone("UTC", column)  # EXTRACT would use the session's zone
-    return extract("year", column), extract("month", column)
+    """Year and month of a moment on the bureau's clock, on either database: the rows'
+    months must be the calendar months of the Shanghai day a row is built for, or a
+    re-weigh made early on the 1st would count in the month before it (a leak)."""
+    first = month_start(shanghai_day(column))
+    return extract("year", first), extract("month", first)
 
 
 def _reading_months(voided: bool) -> np.ndarray:

@@ -9,6 +9,7 @@ from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.models import Complaint, Device, Reading, Void
 from creditsvc.services.risk import features as risk_data
+from creditsvc.workdays import SHANGHAI
 from scoring import risk_features as rf
 from tests.factories import complain, inspect, substantiate
 
@@ -126,3 +127,22 @@ def test_voided_evidence_counts_nowhere(world):
     assert f.X[0, f.names.index("findings_serious_3y")] == 0
     assert f.X[0, f.names.index("inspections_3y")] == 0
     assert f.X[0, f.names.index("short_reweighs_12m")] == 9
+
+
+def test_a_reweigh_early_on_the_first_counts_in_its_shanghai_month(world):
+    # 00:30 on the 1st in Shanghai is 16:30 the day before in UTC: counted by UTC month it
+    # would join the month before, which a row built for the 1st reads (a leak).
+    market = world.market()
+    merchant = world.merchant(market=market)
+    device = Device(serial="FS-MIDNIGHT-1", market_id=market.id)
+    db.session.add(device)
+    db.session.commit()
+    first = AS_OF.replace(day=1)
+    early = datetime.combine(first, datetime.min.time(), SHANGHAI) + timedelta(minutes=30)
+    before = features_as_of(first)
+    readings(merchant, device, 1, early.astimezone(UTC), 5, 5)
+    after = features_as_of(first)
+    np.testing.assert_array_equal(before.X, after.X)
+    # A month later the re-weighs count, in their own month.
+    later = features_as_of((first + timedelta(days=40)).replace(day=1))
+    assert later.X[0, later.names.index("short_reweighs_12m")] == 5
