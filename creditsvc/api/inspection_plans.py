@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from creditsvc import auth
+from creditsvc import auth, rate_limits
 from creditsvc.api.blueprint import Blueprint
 from creditsvc.api.public import csv_response
 from creditsvc.auth import allow
@@ -98,6 +98,8 @@ class ConflictItem(MethodView):
 
 @blp.route("/public/v1/inspection-plans")
 class PublishedPlans(MethodView):
+    decorators = [rate_limits.open_data]  # counted as the open-data API's
+
     @allow(PUBLIC)
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_of(PublicPlanOut))
@@ -109,6 +111,8 @@ class PublishedPlans(MethodView):
 
 @blp.route("/public/v1/inspection-plans.csv")
 class PublishedPlansCsv(MethodView):
+    decorators = [rate_limits.open_data]  # counted as the open-data API's
+
     @allow(PUBLIC)
     @blp.response(200, description="CSV, UTF-8 with BOM")
     def get(self):
@@ -120,6 +124,8 @@ class PublishedPlansCsv(MethodView):
 
 @blp.route("/public/v1/inspection-plans/<int:plan_id>")
 class PublishedPlan(MethodView):
+    decorators = [rate_limits.open_data]  # counted as the open-data API's
+
     @allow(PUBLIC)
     @blp.response(200, PublicPlanOut)
     def get(self, plan_id):

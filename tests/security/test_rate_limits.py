@@ -62,6 +62,17 @@ def test_exports_have_their_own_budget(app, client, uscc):
     assert client.get("/api/public/v1/merchants.csv", environ_base=ELSEWHERE).status_code == 200
 
 
+def test_published_plans_count_as_the_open_data_api(app, client, uscc):
+    # Their routes live with the officers' plan routes, outside the open-data blueprint.
+    app.config["RATE_LIMIT_PUBLIC_EXPORTS"] = "1 per minute"
+    app.config["RATE_LIMIT_PUBLIC_READS"] = "2 per minute"
+    assert client.get("/api/public/v1/inspection-plans.csv").status_code == 200
+    refused(client.get("/api/public/v1/merchants.csv"))
+    assert client.get("/api/public/v1/inspection-plans").status_code == 200
+    assert client.get(f"/api/public/v1/merchants/{uscc}").status_code == 200
+    refused(client.get("/api/public/v1/inspection-plans"))
+
+
 def app_with(app: Flask, **overrides) -> Flask:
     """Another app (as another worker would be) on the same database."""
     keys = ("TESTING", "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "PERSONAL_DATA_KEY")
