@@ -56,7 +56,11 @@ def commit() -> None:
     action that fails is logged and rolled back, and the others still run."""
     session = db.session()
     session.info.pop(DISCARD, None)
-    session.commit()
+    # A request that read nothing from the database, or whose work is already committed
+    # (the API commits before the app's edge does), has no transaction: SQLAlchemy would
+    # begin one only to commit it, on every stored public lookup.
+    if session.in_transaction():
+        session.commit()
     for action in session.info.pop(PENDING, []):
         try:
             action()
