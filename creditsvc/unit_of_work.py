@@ -58,7 +58,8 @@ def commit() -> None:
     session.info.pop(DISCARD, None)
     # A request that read nothing from the database, or whose work is already committed
     # (the API commits before the app's edge does), has no transaction: SQLAlchemy would
-    # begin one only to commit it, on every stored public lookup.
+    # begin one only to commit it, on every stored public lookup. Adding an object begins
+    # one, as a read does.
     if session.in_transaction():
         session.commit()
     for action in session.info.pop(PENDING, []):
