@@ -189,26 +189,29 @@ def signing_files(tmp_path_factory) -> dict[str, str]:
     }
 
 
+def app_settings(url: str, tmp_path: Path, signing_files: dict) -> dict:
+    """The settings of an app under test, on the database `url`."""
+    return {
+        **signing_files,
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-" + uuid.uuid4().hex,
+        "PERSONAL_DATA_KEY": Fernet.generate_key().decode(),
+        "STORAGE_DIR": str(tmp_path / "storage"),
+        # Outside the demo a public document is only rendered for a public address.
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "REDIS_URL": None,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt
+        "PUBLIC_CACHE_SECONDS": 0,  # changes show at once; test_public_cache turns it on
+        # Every request of a test comes from one address; test_rate_limits lowers them.
+        "RATE_LIMIT_PUBLIC_READS": "100000 per minute",
+        "RATE_LIMIT_PUBLIC_EXPORTS": "100000 per minute",
+    }
+
+
 @pytest.fixture
 def app(database_url_for_test, tmp_path, signing_files) -> Iterator[Flask]:
-    app = create_app(
-        {
-            **signing_files,
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url_for_test,
-            "SECRET_KEY": "test-" + uuid.uuid4().hex,
-            "PERSONAL_DATA_KEY": Fernet.generate_key().decode(),
-            "STORAGE_DIR": str(tmp_path / "storage"),
-            # Outside the demo a public document is only rendered for a public address.
-            "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
-            "REDIS_URL": None,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt
-            "PUBLIC_CACHE_SECONDS": 0,  # changes show at once; test_public_cache turns it on
-            # Every request of a test comes from one address; test_rate_limits lowers them.
-            "RATE_LIMIT_PUBLIC_READS": "100000 per minute",
-            "RATE_LIMIT_PUBLIC_EXPORTS": "100000 per minute",
-        }
-    )
+    app = create_app(app_settings(database_url_for_test, tmp_path, signing_files))
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app

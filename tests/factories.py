@@ -18,7 +18,16 @@ from flask import Flask
 from creditsvc import clock
 from creditsvc.auth import SESSION_KEY
 from creditsvc.extensions import db
-from creditsvc.models import ApiToken, BrowserSession, Device, Market, Merchant, Street
+from creditsvc.models import (
+    ApiToken,
+    BrowserSession,
+    Device,
+    Market,
+    Merchant,
+    Reading,
+    Street,
+    Void,
+)
 from creditsvc.principals import hash_token
 from creditsvc.services.accounts import users as accounts
 from creditsvc.uscc import make as make_uscc
@@ -246,6 +255,39 @@ def substantiate(officer: Caller, complaint_id: int, reason: str = "现场核实
             f"/api/v1/complaints/{complaint_id}/transitions", json={"to": to, "reason": reason}
         )
         assert response.status_code in (200, 201), response.json
+
+
+# Readings and voids, as stored ------------------------------------------------------------
+
+
+def reading(device, merchant, seq: int, at, verdict: str = "within", **fields) -> Reading:
+    """A re-weigh of 500 g as stored (not yet added): 20 g short when its verdict is short."""
+    short = verdict == "short"
+    return Reading(
+        device_id=device.id,
+        seq=seq,
+        merchant_id=merchant.id,
+        measured_at=at,
+        received_at=at,
+        category="vegetable",
+        settled_g=500,
+        measured_g=480 if short else 500,
+        k=2,
+        shortfall_g=20 if short else 0,
+        verdict=verdict,
+        **fields,
+    )
+
+
+def void(kind: str, evidence_id: int, merchant_id: int, reason: str) -> Void:
+    """A record voided by an officer, as stored (not yet added)."""
+    return Void(
+        evidence_kind=kind,
+        evidence_id=evidence_id,
+        merchant_id=merchant_id,
+        reason=reason,
+        actor="test",
+    )
 
 
 # Notices ----------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from creditsvc.extensions import db
-from creditsvc.models import Notice, Reading, ScoreSnapshot
+from creditsvc.models import Notice, ScoreSnapshot
 from creditsvc.months import Month
+from tests.factories import reading
 
 XUHUI, JINGAN = "310104", "310106"
 
@@ -24,24 +25,6 @@ def snapshot(merchant, as_of: date, grade: str | None) -> None:
             grade=grade,
             reasons=[],
             inputs_hash="x" * 64,
-        )
-    )
-
-
-def reading(device, merchant, seq: int, at, verdict: str) -> None:
-    db.session.add(
-        Reading(
-            device_id=device.id,
-            seq=seq,
-            merchant_id=merchant.id,
-            measured_at=at,
-            received_at=at,
-            category="vegetable",
-            settled_g=500.0,
-            measured_g=480.0 if verdict == "short" else 500.0,
-            k=1,
-            shortfall_g=20.0 if verdict == "short" else 0.0,
-            verdict=verdict,
         )
     )
 
@@ -77,10 +60,14 @@ def build(world, today: date) -> dict:
     snapshot(x2, this, None)  # unrated this month
     snapshot(j1, this, "A")
     midnight = month.start
-    reading(device, x1, 1, midnight - timedelta(days=3), "within")
-    reading(device, x1, 2, midnight - timedelta(minutes=1), "within")  # last month, Shanghai
-    reading(device, x1, 3, midnight + timedelta(minutes=1), "short")
-    reading(device, x2, 4, midnight + timedelta(minutes=2), "not_assessable")
+    db.session.add_all(
+        [
+            reading(device, x1, 1, midnight - timedelta(days=3), "within"),
+            reading(device, x1, 2, midnight - timedelta(minutes=1), "within"),  # last month
+            reading(device, x1, 3, midnight + timedelta(minutes=1), "short"),
+            reading(device, x2, 4, midnight + timedelta(minutes=2), "not_assessable"),
+        ]
+    )
     notice("exposure", XUHUI, this)
     notice("honor_roll", JINGAN, last)
     notice("honor_roll", JINGAN, last)

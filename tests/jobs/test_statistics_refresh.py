@@ -11,8 +11,9 @@ from sqlalchemy import select
 from creditsvc import clock
 from creditsvc.extensions import db
 from creditsvc.jobs.statistics import refresh_statistics
-from creditsvc.models import Reading, StatisticsMonth, Void
+from creditsvc.models import Reading, StatisticsMonth
 from creditsvc.services.statistics import queries, refresh
+from tests.factories import void
 from tests.statements import executed
 from tests.statistics_set import JINGAN, XUHUI, build, snapshot
 
@@ -119,15 +120,7 @@ def test_a_voided_reading_is_not_counted(world):
     today = clock.today()
     s = build(world, today)
     short = db.session.scalars(select(Reading).where(Reading.verdict == "short")).one()
-    db.session.add(
-        Void(
-            evidence_kind="reading",
-            evidence_id=short.id,
-            merchant_id=short.merchant_id,
-            reason="顾客连袋称重",
-            actor="test",
-        )
-    )
+    db.session.add(void("reading", short.id, short.merchant_id, "顾客连袋称重"))
     db.session.commit()
 
     refresh.refresh(today)

@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import fcntl
 import tempfile
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 from flask import Flask
 from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
 
 from creditsvc import create_app
 from creditsvc.extensions import db
-from tests.conftest import PUBLIC_BASE_URL, IsolatedClient, database_on, migrated_database
+from tests.conftest import IsolatedClient, app_settings, database_on, migrated_database
 from tests.replica.pair import PRIMARY_URL, STANDBY_URL, Statements, answers, run_sql
 from tests.workers import wait_until
 
@@ -69,23 +67,9 @@ def make_app(pair, tmp_path, signing_files) -> Iterator[Callable[..., Flask]]:
     made: list[Flask] = []
 
     def make(replicas: tuple[str, ...] = (standby,), **settings) -> Flask:
-        app = create_app(
-            {
-                **signing_files,
-                "TESTING": True,
-                "SQLALCHEMY_DATABASE_URI": primary,
-                "DATABASE_REPLICA_URLS": replicas,
-                "SECRET_KEY": "test-" + uuid.uuid4().hex,
-                "PERSONAL_DATA_KEY": Fernet.generate_key().decode(),
-                "STORAGE_DIR": str(tmp_path / "storage"),
-                "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
-                "REDIS_URL": None,
-                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                "PUBLIC_CACHE_SECONDS": 0,  # every answer built, so every read is seen
-                "RATE_LIMIT_PUBLIC_READS": "100000 per minute",
-                **settings,
-            }
-        )
+        # Answers are not kept (app_settings), so every read is seen where it runs.
+        base = app_settings(primary, tmp_path, signing_files)
+        app = create_app(base | {"DATABASE_REPLICA_URLS": replicas, **settings})
         app.test_client_class = IsolatedClient
         made.append(app)
         return app

@@ -20,7 +20,6 @@ from creditsvc.models import (
     Inspection,
     JobRun,
     Notice,
-    Reading,
     ScoreSnapshot,
 )
 from creditsvc.models.base import utcnow
@@ -28,7 +27,7 @@ from creditsvc.principals import Principal
 from creditsvc.services.evidence import complaints as complaint_service
 from creditsvc.workdays import SHANGHAI
 from tests.documents import read_pdf
-from tests.factories import csrf_token, inspect, login, penalise
+from tests.factories import csrf_token, inspect, login, penalise, reading
 
 TODAY = clock.today()
 
@@ -630,21 +629,7 @@ def reweighs(market, merchant, verdicts, days_ago=1):
     db.session.flush()
     at = utcnow() - timedelta(days=days_ago)
     for seq, verdict in enumerate(verdicts):
-        db.session.add(
-            Reading(
-                device_id=device.id,
-                seq=seq,
-                merchant_id=merchant.id,
-                measured_at=at,
-                received_at=at,
-                category="vegetables",
-                settled_g=500,
-                measured_g=480 if verdict == "short" else 500,
-                k=2,
-                shortfall_g=20 if verdict == "short" else 0,
-                verdict=verdict,
-            )
-        )
+        db.session.add(reading(device, merchant, seq, at, verdict))
     db.session.commit()
 
 

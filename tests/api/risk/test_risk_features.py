@@ -7,11 +7,11 @@ import numpy as np
 
 from creditsvc import clock
 from creditsvc.extensions import db
-from creditsvc.models import Complaint, Device, Reading, Void
+from creditsvc.models import Complaint, Device, Reading
 from creditsvc.services.risk import features as risk_data
 from creditsvc.workdays import SHANGHAI
 from scoring import risk_features as rf
-from tests.factories import complain, inspect, substantiate
+from tests.factories import complain, inspect, reading, substantiate, void
 
 TODAY = clock.today()
 AS_OF = TODAY - timedelta(days=120)
@@ -24,20 +24,14 @@ def features_as_of(day: date) -> rf.Features:
 
 def readings(merchant, device, first_seq: int, at: datetime, count: int, short: int) -> None:
     db.session.add_all(
-        Reading(
-            device_id=device.id,
-            seq=first_seq + i,
-            merchant_id=merchant.id,
-            measured_at=at + timedelta(minutes=i),
-            received_at=at + timedelta(minutes=i),
-            category="vegetable",
-            settled_g=500,
-            measured_g=480 if i < short else 500,
+        reading(
+            device,
+            merchant,
+            first_seq + i,
+            at + timedelta(minutes=i),
+            "short" if i < short else "within",
             band="1",
-            k=2,
             limit_g=10,
-            shortfall_g=20 if i < short else 0,
-            verdict="short" if i < short else "within",
         )
         for i in range(count)
     )
@@ -106,20 +100,8 @@ def test_voided_evidence_counts_nowhere(world):
     first = db.session.query(Reading).order_by(Reading.id).first()
     db.session.add_all(
         [
-            Void(
-                evidence_kind="inspection",
-                evidence_id=inspection_id,
-                merchant_id=merchant.id,
-                reason="录入错误",
-                actor="test",
-            ),
-            Void(
-                evidence_kind="reading",
-                evidence_id=first.id,
-                merchant_id=merchant.id,
-                reason="秤故障",
-                actor="test",
-            ),
+            void("inspection", inspection_id, merchant.id, "录入错误"),
+            void("reading", first.id, merchant.id, "秤故障"),
         ]
     )
     db.session.commit()
