@@ -142,7 +142,9 @@ class Nginx:
             public_burst="1000",
         )
         (self.root / "creditsvc.conf").write_text(site)
-        user = "user www-data;\n" if os.geteuid() == 0 else ""
+        # Workers run as whoever runs the drill, as they do when it is not root: the checkout
+        # it serves static/ from may sit in a folder only that user can enter (mktemp -d).
+        user = "user root;\n" if os.geteuid() == 0 else ""
         self.conf.write_text(
             f"{user}worker_processes 1;\npid {self.root}/nginx.pid;\n"
             f"error_log {self.root}/error.log warn;\n"
@@ -476,7 +478,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
 
     root = Path(tempfile.mkdtemp(prefix="creditsvc-hosts-drill-"))
-    root.chmod(0o755)  # nginx's workers (www-data) reach their temporary folders
+    root.chmod(0o755)  # the clusters' `postgres` user (when run as root) reaches their folders
     clusters: list[Cluster] = []
     redis, hosts, proxy = Redis(mkdir(root / "redis")), [], None
     try:

@@ -27,7 +27,6 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def proxy(tmp_path):
     """nginx with the site file, in front of two app hosts where nothing listens."""
-    tmp_path.chmod(0o755)  # nginx's workers (www-data when run as root) reach their folders
     hosts = [SimpleNamespace(port=serving.free_port()) for _ in range(2)]
     nginx = app_hosts.Nginx(tmp_path / "nginx", hosts)
     nginx.start()  # `nginx -t` first: a file nginx refuses fails here
